@@ -1,0 +1,149 @@
+"""Numbers as Japanese reports write them: ``１２,０００人``, ``２億５,０００万円``, ``１万人``,
+``７０％以上``, ``７２．５％``, and a number cut across two lines by a PDF's line wrap.
+
+Everything is read from NFKC-normalised text (full-width digits and ％ become ASCII) and
+values are ``Decimal`` so that 72.5 % stays 72.5 and money never becomes a float.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_MULTIPLIERS = {"兆": Decimal(10) ** 12, "億": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
+
+# Counters and units, longest first so that 種類 wins over 種 and 人日 over 人.
+UNITS = tuple(sorted({
+    "人", "名", "枚", "件", "円", "%", "種類", "回", "か所", "ヶ所", "箇所", "カ所", "ケ所", "校", "団体",
+    "世帯", "台", "本", "冊", "時間", "日", "人日", "社", "事業", "戸", "施設", "店舗", "部", "個", "基",
+    "棟", "区画", "路線", "地区", "年", "か月", "ヶ月", "カ月", "ポイント", "倍", "割", "分", "秒", "km",
+    "m", "m2", "m3", "ha", "t", "kg", "g", "kW", "kWh", "L", "トン", "ヘクタール", "平方メートル",
+    "メートル", "キロメートル", "件数", "人分", "講座", "教室", "園", "床", "頭", "匹", "羽", "両", "便",
+    "席", "組", "隻", "機", "点", "項目", "町内会", "自治会", "商店", "宿", "泊",
+}, key=len, reverse=True))
+
+QUALIFIERS = ("以上", "以下", "未満", "超", "程度", "前後", "台")
+
+# Thousands separators must group by three, so that a list "1,2" is not read as 12.
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A PDF's line wrap can cut a number: "１２,\n０００人". Rejoin before reading.
+_WRAPPED_RE = re.compile(r"(?<=[\d,.])[ \t\u3000]*\n\s*(?=[\d,.])")
+_NUMBER_RE = re.compile(
+    rf"(?<![\d.,])(?P<num>(?:{_DIGITS}\s*[兆億万千])*(?:{_DIGITS})?)"
+)
+_UNIT_RE = re.compile(r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")")
+_QUALIFIER_RE = re.compile(r"\s*(?P<q>" + "|".join(QUALIFIERS[:-1]) + r")")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def join_wrapped_numbers(text: str) -> str:
+    """Remove line breaks that cut a number in two ("１２,\n０００" → "１２,０００")."""
+    return _WRAPPED_RE.sub("", text)
+
+
+def canonical_unit(unit: str) -> str:
+    """Units are stored as Japanese documents write them: NFKC turned ％ into %, turn it back."""
+    return "％" if unit == "%" else unit
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal
+    unit: str
+
+    def as_json(self) -> dict:
+        return {"value": decimal_to_json(self.value), "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One number in NFKC text, with its unit (``""`` when none follows) and qualifier."""
+
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    qualifier: str | None  # 以上 / 以下 / 未満 / 超 / 程度 / 前後
+
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.unit)
+
+
+def decimal_to_json(value: Decimal) -> int | float:
+    """12000 stays an integer in JSON; 72.5 becomes a float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _plain(number: str) -> Decimal:
+    cleaned = re.sub(r"[,\s]", "", number)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {number!r}") from None
+
+
+def parse_number(text: str) -> Decimal:
+    """``１２,０００`` → 12000, ``２億５,０００万`` → 250000000, ``７２．５`` → 72.5.
+
+    Raises ValueError when ``text`` (after stripping) is not one number."""
+    norm = join_wrapped_numbers(nfkc(text)).strip()
+    m = _NUMBER_RE.fullmatch(norm)
+    if not norm or not m or not m.group("num"):
+        raise ValueError(f"not a number: {text!r}")
+    return _value(m.group("num"))
+
+
+def _value(num: str) -> Decimal:
+    total = Decimal(0)
+    rest = num
+    for m in re.finditer(rf"({_DIGITS})\s*([兆億万千])", num):
+        total += _plain(m.group(1)) * _MULTIPLIERS[m.group(2)]
+        rest = num[m.end():]
+    rest = rest.strip()
+    if rest:
+        total += _plain(rest)
+    return total
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """All numbers in ``text``, which must already be NFKC with wrapped numbers rejoined
+    (offsets refer to it). Units come back canonical (``％``)."""
+    found = []
+    for m in _NUMBER_RE.finditer(text):
+        num = m.group("num")
+        if not num or not re.search(r"\d", num):
+            continue
+        end = m.end("num")
+        unit = ""
+        u = _UNIT_RE.match(text, end)
+        if u:
+            unit = canonical_unit(u.group("unit"))
+            end = u.end()
+        qualifier = None
+        q = _QUALIFIER_RE.match(text, end)
+        if q:
+            qualifier = q.group("q")
+            end = q.end()
+        try:
+            value = _value(num)
+        except ValueError:
+            continue
+        found.append(NumberMention(m.start("num"), end, value, unit, qualifier))
+    return found
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Exactly one quantity: ``１２,０００人`` → Quantity(12000, "人"); ``７０％以上`` → (70, "%")."""
+    norm = join_wrapped_numbers(nfkc(text)).strip()
+    found = find_numbers(norm)
+    if len(found) != 1 or found[0].start != 0 or found[0].end != len(norm):
+        raise ValueError(f"expected one quantity such as １２,０００人, found {text!r}")
+    return found[0].quantity

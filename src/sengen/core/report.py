@@ -1,0 +1,205 @@
+"""``sengen.report/1``: one department's declaration or achievement report as data.
+
+The document is a plain ``dict`` (what ``json.loads`` gives), so every layer — parsers,
+the database, renderers, the API — can exchange it without sharing classes.
+``normalise`` is the single gate: it checks the shape the spec defines and fills the
+optional target fields with their defaults, so two equal reports compare equal
+whatever the producer omitted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA = "sengen.report/1"
+DOCUMENT_KINDS = ("declaration", "interim_report", "achievement_report")
+EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
+
+_TARGET_DEFAULTS: dict[str, Any] = {
+    "metric": None,
+    "due": None,
+    "actual": None,
+    "achievement_rate": None,
+    "evaluation": "not_evaluated",
+    "grade": None,
+}
+_LIST_FIELDS = ("content", "results", "future_direction", "achievement_status")
+
+
+class ReportError(ValueError):
+    """The document does not follow ``sengen.report/1``.
+
+    ``path`` is a JSON path (``$.initiatives[2].targets[0].metric.value``) so the message
+    says where, not only what.
+    """
+
+    def __init__(self, message: str, path: str = "$", source: str | None = None):
+        self.message = message
+        self.path = path
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{path}: {message}")
+
+
+def _expect(cond: bool, message: str, path: str) -> None:
+    if not cond:
+        raise ReportError(message, path)
+
+
+def _string(value: Any, path: str, *, allow_empty: bool = True) -> str:
+    _expect(isinstance(value, str), f"expected a string, found {_kind(value)}", path)
+    if not allow_empty:
+        _expect(value.strip() != "", "expected a non-empty string", path)
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _number(value: Any, path: str) -> int | float:
+    _expect(isinstance(value, int | float) and not isinstance(value, bool),
+            f"expected a number, found {_kind(value)}", path)
+    _expect(value == value and value not in (float("inf"), float("-inf")), "expected a finite number", path)
+    return value
+
+
+def _quantity(value: Any, path: str) -> dict | None:
+    if value is None:
+        return None
+    _expect(isinstance(value, dict), f"expected an object with value and unit, found {_kind(value)}", path)
+    _expect("value" in value, "missing field 'value'", path)
+    return {"value": _number(value["value"], f"{path}.value"),
+            "unit": _string(value.get("unit", ""), f"{path}.unit")}
+
+
+def _due(value: Any, path: str) -> str | None:
+    if value is None:
+        return None
+    from sengen.core.eras import parse_iso_due  # local: eras imports nothing from here
+
+    text = _string(value, path)
+    try:
+        parse_iso_due(text)
+    except ValueError:
+        raise ReportError(f"expected an ISO date (YYYY-MM-DD) or month (YYYY-MM), found {text!r}", path) from None
+    return text
+
+
+def _string_list(value: Any, path: str) -> list[str]:
+    if value is None:
+        return []
+    _expect(isinstance(value, list), f"expected an array of strings, found {_kind(value)}", path)
+    return [_string(item, f"{path}[{i}]") for i, item in enumerate(value)]
+
+
+def _target(value: Any, path: str) -> dict:
+    _expect(isinstance(value, dict), f"expected a target object, found {_kind(value)}", path)
+    _expect("text" in value, "missing field 'text'", path)
+    target = {"text": _string(value["text"], f"{path}.text", allow_empty=False)}
+    for key, default in _TARGET_DEFAULTS.items():
+        raw = value.get(key, default)
+        where = f"{path}.{key}"
+        if key in ("metric", "actual"):
+            target[key] = _quantity(raw, where)
+        elif key == "due":
+            target[key] = _due(raw, where)
+        elif key == "achievement_rate":
+            target[key] = None if raw is None else _number(raw, where)
+        elif key == "evaluation":
+            raw = default if raw is None else raw
+            _expect(raw in EVALUATIONS, f"expected one of {', '.join(EVALUATIONS)}, found {raw!r}", where)
+            target[key] = raw
+        else:  # grade
+            target[key] = None if raw is None else _string(raw, where)
+    return target
+
+
+def _initiative(value: Any, path: str) -> dict:
+    _expect(isinstance(value, dict), f"expected an initiative object, found {_kind(value)}", path)
+    for key in ("number", "title"):
+        _expect(key in value, f"missing field '{key}'", path)
+    number = value["number"]
+    _expect(isinstance(number, int) and not isinstance(number, bool) and number >= 0,
+            f"expected a whole number, found {number!r}", f"{path}.number")
+    initiative: dict[str, Any] = {
+        "number": number,
+        "title": _string(value["title"], f"{path}.title", allow_empty=False),
+        "sections": _string_list(value.get("sections"), f"{path}.sections"),
+    }
+    initiative["content"] = _string_list(value.get("content"), f"{path}.content")
+    targets = value.get("targets") or []
+    _expect(isinstance(targets, list), f"expected an array of targets, found {_kind(targets)}", f"{path}.targets")
+    initiative["targets"] = [_target(t, f"{path}.targets[{i}]") for i, t in enumerate(targets)]
+    for key in _LIST_FIELDS[1:]:
+        initiative[key] = _string_list(value.get(key), f"{path}.{key}")
+    return initiative
+
+
+def normalise(doc: Any) -> dict:
+    """Validate ``doc`` and return a new document with every optional field present.
+
+    Raises ``ReportError`` naming the first place that does not follow the format.
+    Text is copied as written: normalising text is the parsers' business, not this gate's.
+    """
+    from sengen.core.eras import fiscal_year_label
+
+    _expect(isinstance(doc, dict), f"expected a JSON object, found {_kind(doc)}", "$")
+    _expect(doc.get("schema") == SCHEMA, f"expected schema {SCHEMA!r}, found {doc.get('schema')!r}", "$.schema")
+    for key in ("fiscal_year", "document", "department", "initiatives"):
+        _expect(key in doc, f"missing field '{key}'", "$")
+    year = doc["fiscal_year"]
+    _expect(isinstance(year, int) and not isinstance(year, bool) and 1926 <= year <= 2200,
+            f"expected a Western start year such as 2017, found {year!r}", "$.fiscal_year")
+    _expect(doc["document"] in DOCUMENT_KINDS,
+            f"expected one of {', '.join(DOCUMENT_KINDS)}, found {doc['document']!r}", "$.document")
+    municipality = doc.get("municipality")
+    director = doc.get("director") or {}
+    _expect(isinstance(director, dict), f"expected an object with title and name, found {_kind(director)}",
+            "$.director")
+    label = doc.get("fiscal_year_label")
+    initiatives = doc["initiatives"]
+    _expect(isinstance(initiatives, list), f"expected an array, found {_kind(initiatives)}", "$.initiatives")
+    out = {
+        "schema": SCHEMA,
+        "municipality": None if municipality is None else _string(municipality, "$.municipality"),
+        "fiscal_year": year,
+        "fiscal_year_label": fiscal_year_label(year) if label is None else _string(label, "$.fiscal_year_label"),
+        "document": doc["document"],
+        "department": _string(doc["department"], "$.department", allow_empty=False),
+        "director": {
+            "title": _string(director.get("title") or "", "$.director.title"),
+            "name": _string(director.get("name") or "", "$.director.name"),
+        },
+        "initiatives": [_initiative(item, f"$.initiatives[{i}]") for i, item in enumerate(initiatives)],
+    }
+    numbers = [i["number"] for i in out["initiatives"]]
+    dupes = sorted({n for n in numbers if numbers.count(n) > 1})
+    _expect(not dupes, f"initiative numbers must be unique, {dupes[0] if dupes else ''} repeats", "$.initiatives")
+    return out
+
+
+def dumps(doc: dict) -> str:
+    """Canonical JSON text: the same report always gives the same bytes (export → parse → export)."""
+    return json.dumps(normalise(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(text: str | bytes, source: str | None = None) -> dict:
+    """Parse JSON text and ``normalise`` it; errors carry ``source`` (a file name) and a JSON path."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ReportError(f"not UTF-8 text (byte {exc.start})", "$", source) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "$", source) from None
+    try:
+        return normalise(raw)
+    except ReportError as exc:
+        raise ReportError(exc.message, exc.path, source) from None
