@@ -1,0 +1,70 @@
+"""Reports in the formats cities have them → ``sengen.report/1``.
+
+``parse_path`` picks the reader by content, not by name alone: a ``.txt`` that is really
+JSON still reads. Every reader raises ``ParseError`` with the file, the place and what was
+expected; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sengen.core.report import ReportError, loads
+
+from .errors import ParseError
+from .table import to_report
+from .text import parse_text
+
+__all__ = ["ParseError", "parse_path", "parse_bytes", "MAX_BYTES"]
+
+# A report is a few pages of text; anything far larger is not one, and reading it whole
+# would only cost memory.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _decode(data: bytes, source: str) -> str:
+    for encoding in ("utf-8-sig", "cp932", "euc_jp"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ParseError("expected text in UTF-8 or Shift_JIS; the bytes are neither", source=source)
+
+
+def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"the file is {len(data):,} bytes; a report is at most {MAX_BYTES:,}", source=source)
+    head = data[:8].lstrip()
+    if head.startswith(b"%PDF"):
+        raise ParseError("PDF files are not read yet: extract the text first (pdftotext -layout is not needed)",
+                         source=source)
+    if head.startswith(b"PK\x03\x04"):
+        raise ParseError("XLSX files are not read yet", source=source)
+    text = _decode(data, source)
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+        try:
+            return loads(text, source=source)
+        except ReportError as exc:
+            raise ParseError(exc.message, source=source, location=exc.path) from None
+    if "\x00" in text:
+        raise ParseError("expected a report's text; the file is binary", source=source)
+    return to_report(parse_text(text, source=source))
+
+
+def parse_path(path: str | Path) -> dict:
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise ParseError("expected a file, found a folder", source=source)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ParseError(f"the file is {size:,} bytes; a report is at most {MAX_BYTES:,}", source=source)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ParseError("no such file", source=source) from None
+    except PermissionError:
+        raise ParseError("permission denied", source=source) from None
+    except OSError as exc:
+        raise ParseError(f"cannot be read ({exc.strerror})", source=source) from None
+    return parse_bytes(data, source=source)

@@ -1,0 +1,44 @@
+"""Comparing a parsed report with its expected data, field for field.
+
+Text is compared without white space (the spec's rule); a target field the expected
+document leaves out must come out as its default (null, or not_evaluated)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sengen.core.report import normalise
+from sengen.core.text import compact
+
+
+def load_expected(path: Path) -> dict:
+    return normalise(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return compact(a) == compact(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(a - b) < 1e-9
+    return a == b
+
+
+def differences(got, want, path: str = "$") -> list[str]:
+    """Every place where ``got`` differs from ``want``, as readable lines."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out = []
+        for key in sorted(set(want) | set(got)):
+            if key not in got:
+                out.append(f"{path}.{key}: missing")
+            elif key not in want:
+                out.append(f"{path}.{key}: unexpected {got[key]!r}")
+            else:
+                out += differences(got[key], want[key], f"{path}.{key}")
+        return out
+    if isinstance(want, list) and isinstance(got, list):
+        out = [f"{path}: {len(got)} items, expected {len(want)}"] if len(got) != len(want) else []
+        for i, (g, w) in enumerate(zip(got, want)):
+            out += differences(g, w, f"{path}[{i}]")
+        return out
+    return [] if _same(got, want) else [f"{path}: {got!r}, expected {want!r}"]
