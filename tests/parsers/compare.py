@@ -38,7 +38,7 @@ def differences(got, want, path: str = "$") -> list[str]:
         return out
     if isinstance(want, list) and isinstance(got, list):
         out = [f"{path}: {len(got)} items, expected {len(want)}"] if len(got) != len(want) else []
-        for i, (g, w) in enumerate(zip(got, want)):
+        for i, (g, w) in enumerate(zip(got, want, strict=False)):
             out += differences(g, w, f"{path}[{i}]")
         return out
     return [] if _same(got, want) else [f"{path}: {got!r}, expected {want!r}"]

@@ -1,8 +1,5 @@
 """The seed report, as text extracted from its PDF, parses to the published data exactly."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from sengen.parsers import parse_path

@@ -23,10 +23,13 @@ JUDGEMENTS: tuple[tuple[str, re.Pattern], ...] = (
     ("partially_achieved", re.compile(r"概ね|おおむね|一部")),
     ("not_achieved", re.compile(
         r"至りませんでした|達しませんでした|届きませんでした|未達成|達成(?:することが)?できませんでした"
-        r"|目標(?:値)?を下回りました")),
+        )),
     ("achieved", re.compile(
-        r"目標(?:どおり|通り)|計画(?:どおり|通り)|目標を(?:達成|上回)|達成(?:しました|することができました|できました)")),
+        r"目標(?:どおり|通り)|計画(?:どおり|通り)|目標を達成|達成(?:しました|することができました|できました)")),
 )
+# "目標（の１２,０００人）を上回りました / 下回りました" judges by the target's direction:
+# below a lower-is-better target is a success.
+_RELATIVE_RE = re.compile(r"目標[^。、]{0,20}?を(?P<way>上回|下回)")
 _ALL_TARGETS_RE = re.compile(r"いずれも|全ての目標|すべての目標|各目標")
 # A number directly followed by one of these is a change, not a level.
 _DELTA_AFTER_RE = re.compile(r"\s*(?:の)?(?:増|減|アップ|ダウン|上昇|低下|伸び)")
@@ -37,10 +40,14 @@ _FINAL_RE = re.compile(r"^\s*(?:と|に)(?:なり|達し)|^\s*(?:でした|で�
 _STOP_BIGRAMS = frozenset({"目標", "達成", "状況", "時点"})
 
 
-def judgement(text: str) -> str | None:
+def judgement(text: str, direction: str | None = "higher") -> str | None:
     for evaluation, pattern in JUDGEMENTS:
         if pattern.search(text):
             return evaluation
+    m = _RELATIVE_RE.search(text)
+    if m:
+        above = m.group("way") == "上回"
+        return "achieved" if above == (direction != "lower") else "not_achieved"
     return None
 
 
@@ -157,7 +164,7 @@ def assess(targets: list[str], status: list[str], results: list[str] = (), *,
     out = []
     for j, (text, analysis) in enumerate(zip(targets, analyses, strict=True)):
         mine = [status_b[i] for i in sorted(pairs[j])]
-        words = [judgement(b.norm) for b in mine]
+        words = [judgement(b.norm, analysis.direction) for b in mine]
         words = [w for w in words if w]
         actual = None
         if analysis.metric is not None:

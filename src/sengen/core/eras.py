@@ -75,7 +75,7 @@ def fiscal_year_of(day: dt.date) -> int:
 
 
 _FY_RE = re.compile(
-    rf"(?:(?P<era>{_ERA_ALT})\s*{_YEAR}|(?P<western>\d{{4}}))\s*年\s*度"
+    rf"(?:(?P<era>{_ERA_ALT}|(?<![A-Za-z])[MTSHR](?=\d))\s*{_YEAR}|(?<!\d)(?P<western>\d{{4}}))\s*年\s*度"
 )
 
 

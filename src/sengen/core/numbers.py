@@ -31,7 +31,7 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A PDF's line wrap can cut a number: "１２,\n０００人". Rejoin before reading.
 _WRAPPED_RE = re.compile(r"(?<=[\d,.])[ \t\u3000]*\n\s*(?=[\d,.])")
 _NUMBER_RE = re.compile(
-    rf"(?<![\d.,])(?P<num>(?:{_DIGITS}\s*[兆億万千])*(?:{_DIGITS})?)"
+    rf"(?<![\d.])(?P<num>(?:{_DIGITS}\s*[兆億万千])*(?:{_DIGITS})?)"
 )
 _UNIT_RE = re.compile(r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")")
 _QUALIFIER_RE = re.compile(r"\s*(?P<q>" + "|".join(QUALIFIERS[:-1]) + r")")

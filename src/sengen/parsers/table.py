@@ -73,7 +73,6 @@ _TITLE_DOC_RE = (
 _FY_LABEL_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})\s*年\s*度|\d{4}\s*年\s*度")
 _DIRECTOR_RE = re.compile(r"^(?P<title>[^\s　・]{2,}?(?:部|局|室|本部|委員会|事務局|センター|課)長)(?:\s+|　+)(?P<name>\S.*)$")
 _TITLE_DIRECTOR_RE = re.compile(r"(?P<title>[^\s　・]{2,}?(?:部|局|室|本部|委員会|事務局|センター|課)長)の?目標")
-_MUNICIPALITY_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<m>[\u4e00-\u9fff]{1,5}?[都道府県]?[\u4e00-\u9fff]{1,5}?[市町村区])(?=\s|$|[\u4e00-\u9fff]*(?:\s|長))")
 _NOT_PLACE_PREFIX = ("近隣", "政令", "中核", "指定", "周辺", "県内", "特例", "他", "各", "全", "本", "当", "同", "両", "大都")
 
 

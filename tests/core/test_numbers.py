@@ -1,0 +1,72 @@
+"""Japanese numbers as reports write them."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sengen.core.numbers import Quantity, find_numbers, nfkc, parse_number, parse_quantity
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("１２,０００人", 12000, "人"),
+    ("２億５,０００万円", 250000000, "円"),
+    ("１万人", 10000, "人"),
+    ("７０％以上", 70, "％"),
+    ("７２．５％", Decimal("72.5"), "％"),
+    ("１２,\n０００人", 12000, "人"),  # a number cut across two lines by the wrap
+    ("１２,０\n００人", 12000, "人"),
+    ("1万2千人", 12000, "人"),
+    ("2.5億円", 250000000, "円"),
+    ("13,055 枚", 13055, "枚"),
+    ("５種類", 5, "種類"),
+    ("３か所", 3, "か所"),
+    ("２０件以下", 20, "件"),
+    ("1,234,567円", 1234567, "円"),
+])
+def test_parse_quantity(text, value, unit):
+    assert parse_quantity(text) == Quantity(Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text", ["", "人", "十二人", "12人と13人", "1,2,3"])
+def test_parse_quantity_rejects_anything_but_one_quantity(text):
+    with pytest.raises(ValueError):
+        parse_quantity(text)
+
+
+def test_qualifier_is_read_not_kept_in_the_unit():
+    [m] = find_numbers(nfkc("７０％以上"))
+    assert (m.unit, m.qualifier) == ("％", "以上")
+    [m] = find_numbers(nfkc("２０件以下"))
+    assert (m.unit, m.qualifier) == ("件", "以下")
+
+
+def test_a_list_with_commas_is_not_one_number():
+    values = [m.value for m in find_numbers("1,2,3")]
+    assert values == [1, 2, 3]
+
+
+def _written(n: int, full_width: bool, commas: bool) -> str:
+    text = f"{n:,}" if commas else str(n)
+    if full_width:
+        text = text.translate(str.maketrans("0123456789,", "０１２３４５６７８９，"))
+    return text
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.booleans(), st.booleans())
+def test_any_written_integer_reads_back(n, full_width, commas):
+    assert parse_number(_written(n, full_width, commas)) == n
+
+
+@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=9999))
+def test_man_and_oku_compose(oku, man):
+    text = f"{oku}億{man}万円" if man else f"{oku}億円"
+    assert parse_quantity(text) == Quantity(Decimal(oku * 10**8 + man * 10**4), "円")
+
+
+@given(st.integers(min_value=10, max_value=10**9), st.data())
+def test_a_line_break_anywhere_inside_a_number_is_undone(n, data):
+    text = f"{n:,}人"
+    cut = data.draw(st.integers(min_value=1, max_value=len(text) - 2))
+    assert parse_quantity(text[:cut] + "\n" + text[cut:]).value == n
