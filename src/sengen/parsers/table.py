@@ -70,7 +70,7 @@ _TITLE_DOC_RE = (
     ("achievement_report", re.compile(r"達成状況|達成報告|実績報告|結果報告|評価")),
     ("interim_report", re.compile(r"中間|進捗|進ちょく")),
 )
-_FY_LABEL_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})\s*年\s*度|\d{4}\s*年\s*度")
+FY_LABEL_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})\s*年\s*度|\d{4}\s*年\s*度")
 _DIRECTOR_RE = re.compile(r"^(?P<title>[^\s　・]{2,}?(?:部|局|室|本部|委員会|事務局|センター|課)長)(?:\s+|　+)(?P<name>\S.*)$")
 _TITLE_DIRECTOR_RE = re.compile(r"(?P<title>[^\s　・]{2,}?(?:部|局|室|本部|委員会|事務局|センター|課)長)の?目標")
 _NOT_PLACE_PREFIX = ("近隣", "政令", "中核", "指定", "周辺", "県内", "特例", "他", "各", "全", "本", "当", "同", "両", "大都")
@@ -88,12 +88,12 @@ def document_kind(title: str, header_labels: set[str]) -> str:
 
 def read_heading(title_lines: list[str], header_labels: set[str], body_text: str, *, source: str) -> Heading:
     """The facts above the table: fiscal year, kind of report, department and director."""
-    title = next((line for line in title_lines if _FY_LABEL_RE.search(nfkc(line))), None)
+    title = next((line for line in title_lines if FY_LABEL_RE.search(nfkc(line))), None)
     if title is None:
         raise ParseError("expected a title with a fiscal year (such as 平成29年度 … 目標宣言) above the table",
                          source=source, location="line 1")
     norm_title = nfkc(title)
-    label_m = _FY_LABEL_RE.search(norm_title)
+    label_m = FY_LABEL_RE.search(norm_title)
     label = re.sub(r"\s+", "", label_m.group(0))
     try:
         year = parse_fiscal_year(label)

@@ -21,7 +21,7 @@ from sengen.core.eras import nfkc
 from sengen.core.text import display_width, join_lines, squeeze_digit_spaces
 
 from .errors import ParseError
-from .table import BULLET_MARKS, ReportTable, Row, bullet_text, read_heading, split_sections
+from .table import BULLET_MARKS, FY_LABEL_RE, ReportTable, Row, bullet_text, read_heading, split_sections
 
 HEADER_LABELS = (
     "今後の取組の方向性", "取組名(担当課名)", "目標達成状況", "(担当課名)", "担当課名", "取組内容", "達成目標",
@@ -102,6 +102,9 @@ def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
         lines.append(_Line(i, stripped, display_width(squeeze_digit_spaces(stripped))))
     if not lines:
         raise ParseError("the file is empty: expected a report's text", source=source)
+    if not any(FY_LABEL_RE.search(nfkc(ln.text)) for ln in lines[:15]):
+        raise ParseError("expected a title with a fiscal year (such as 平成29年度 … 目標宣言) at the top; "
+                         "this does not look like a report", source=source, location=f"line {lines[0].number}")
     blocks = _blocks(lines, source)
     if not blocks:
         raise ParseError("expected numbered initiatives (a line such as '1 取組名' followed by （担当課名）); found none",
