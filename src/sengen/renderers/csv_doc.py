@@ -1,0 +1,41 @@
+"""Open-data CSV: what Excel on a city PC opens correctly by double-click.
+
+UTF-8 with BOM (without it Japanese Excel assumes Shift_JIS and shows mojibake), CRLF
+line ends, every field quoted only where needed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .rows import HEADER, rows
+
+# Spreadsheet apps treat a cell starting with these as a formula (CSV injection,
+# OWASP). LF is added for apps that strip a leading newline before looking.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value) -> str:
+    """Text that would start a formula gets a leading ``'``; numbers we wrote stay numbers.
+
+    A negative *number* (``-5``) is data, not an attack: it is written as produced from
+    an ``int``/``float``. The same characters in a *text* cell (``-1+2``) are prefixed.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def render_csv(doc: dict) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for row in rows(doc):
+        writer.writerow([neutralise(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
