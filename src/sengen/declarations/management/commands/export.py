@@ -1,0 +1,84 @@
+import argparse
+import os
+import tempfile
+
+from sengen.core.eras import parse_fiscal_year
+from sengen.core.report import dumps
+from sengen.declarations.selectors import DeclarationNotFound, declaration_get, report_document
+
+from ._base import SengenCommand, UsageError
+
+FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+# Formats that make sense on a terminal or in a pipe; the others are binary files.
+TEXT_FORMATS = ("json", "csv", "html")
+
+
+def fiscal_year_arg(value: str) -> int:
+    """``2017`` or a label as people write it: ``平成29年度``, ``令和元年度``."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        return parse_fiscal_year(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度は 2017 や 平成29年度 のように指定してください: {value!r}") from None
+
+
+def render(doc: dict, fmt: str) -> bytes:
+    try:
+        from sengen.renderers import render as render_with
+    except ImportError:
+        # Until the renderers land only JSON, which needs no renderer, can be written.
+        if fmt == "json":
+            return dumps(doc).encode("utf-8")
+        raise UsageError(f"--format {fmt}: この形式の出力にはまだ対応していません") from None
+    try:
+        return render_with(doc, fmt)
+    except (ValueError, KeyError, NotImplementedError) as exc:
+        raise UsageError(f"--format {fmt}: 出力できません: {exc}") from None
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sengen-export-")
+    except OSError as exc:
+        raise UsageError(f"{path}: 書き込めません（{exc.strerror or exc}）") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise UsageError(f"{path}: 書き込めません（{exc.strerror or exc}）") from None
+
+
+class Command(SengenCommand):
+    help = "登録済みの目標宣言・報告を JSON / CSV / XLSX / HTML / PDF で書き出します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fiscal-year", required=True, type=fiscal_year_arg,
+                            help="年度（2017 または 平成29年度）")
+        parser.add_argument("--department", required=True, help="部の名前（例: 市民生活部）")
+        parser.add_argument("--municipality", help="自治体名（複数の自治体を登録しているときに指定）")
+        parser.add_argument("--format", choices=FORMATS, default="json", help="出力形式（既定: json）")
+        parser.add_argument("-o", "--output", default="-",
+                            help="出力先のファイル。- は標準出力（json / csv / html のみ。既定）")
+
+    def handle(self, *args, **options):
+        fmt, output = options["format"], options["output"]
+        if output == "-" and fmt not in TEXT_FORMATS:
+            raise UsageError(f"--format {fmt} は標準出力に書けません: -o でファイルを指定してください")
+        self.require_migrated_database()
+        try:
+            declaration = declaration_get(fiscal_year=options["fiscal_year"], department=options["department"],
+                                          municipality=options["municipality"])
+        except DeclarationNotFound as exc:
+            raise UsageError(str(exc)) from None
+        data = render(report_document(declaration=declaration), fmt)
+        if output == "-":
+            self.stdout.write(data.decode("utf-8"), ending="")
+        else:
+            write_atomically(output, data)
