@@ -28,3 +28,15 @@ def test_bullets_are_kept_as_written_without_extraction_spaces():
     # Full-width digits are the author's and stay full-width.
     assert got["initiatives"][1]["targets"][1]["text"].endswith("１２,０００人")
     assert got["director"]["name"] == "竹内 克則"
+
+
+HANDMADE = Path(__file__).resolve().parents[1] / "fixtures" / "handmade"
+
+
+def test_a_row_split_across_a_page_break_is_put_back_together():
+    """A word processor splits a tall row over two pages: the text then gives each column's
+    first lines, the repeated header, and each column's remaining lines with no ・ to show
+    which column they continue."""
+    got = parse_path(HANDMADE / "h29-shiminseikatsu-row-split-across-pages.txt")
+    want = load_expected(HANDMADE / "h29-shiminseikatsu-row-split-across-pages.json")
+    assert differences(got, want) == []
