@@ -12,6 +12,7 @@ from pathlib import Path
 from sengen.core.report import ReportError, loads
 
 from .errors import ParseError
+from .pdf import parse_pdf
 from .table import to_report
 from .text import parse_text
 
@@ -36,8 +37,7 @@ def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
         raise ParseError(f"the file is {len(data):,} bytes; a report is at most {MAX_BYTES:,}", source=source)
     head = data[:8].lstrip()
     if head.startswith(b"%PDF"):
-        raise ParseError("PDF files are not read yet: extract the text first (pdftotext -layout is not needed)",
-                         source=source)
+        return to_report(parse_pdf(data, source=source))
     if head.startswith(b"PK\x03\x04"):
         raise ParseError("XLSX files are not read yet", source=source)
     text = _decode(data, source)

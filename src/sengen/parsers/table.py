@@ -81,7 +81,7 @@ def document_kind(title: str, header_labels: set[str]) -> str:
     for kind, pattern in _TITLE_DOC_RE:
         if pattern.search(title):
             return kind
-    if header_labels & {"取組結果", "目標達成状況", "達成状況"}:
+    if header_labels & {"取組結果", "目標達成状況", "達成状況"}:  # the columns of a year-end report
         return "achievement_report"
     return "declaration"
 

@@ -27,6 +27,7 @@ HEADER_LABELS = (
     "今後の取組の方向性", "取組名(担当課名)", "目標達成状況", "(担当課名)", "担当課名", "取組内容", "達成目標",
     "取組結果", "達成状況", "取組名", "No.", "NO.", "N0.", "No", "番号",
 )
+RESULT_LABELS = frozenset({"取組結果", "目標達成状況", "達成状況"})
 _MARKER_RE = re.compile(
     r"^\s*[\[【〔<〈《(]\s*(今後の(?:取組|取り組み)?の?(?:方向性|展開|予定)|今後の(?:取組|取り組み|課題))\s*[\]】〕>〉》)]\s*(?P<rest>.*)$"
 )
@@ -48,7 +49,7 @@ def header_labels(line: str) -> set[str] | None:
     while rest:
         for label in HEADER_LABELS:
             if rest.startswith(label):
-                found.add(label.strip("()"))
+                found.add(label)
                 rest = rest[len(label):]
                 break
         else:
@@ -197,7 +198,7 @@ def _items(lines: list[_Line]) -> list:
 
 
 def _roles(document: str, labels: set[str]) -> tuple[str, ...]:
-    if document == "declaration" and not labels & {"取組結果", "目標達成状況", "達成状況"}:
+    if document == "declaration" and not labels & RESULT_LABELS:
         return ("content", "targets")
     return ("content", "targets", "results", "future_direction", "achievement_status")
 
