@@ -151,3 +151,9 @@ def test_html_renders_a_document_the_format_gate_rejects_from_what_it_has():
     doc = {"document": "declaration", "initiatives": [{"title": None, "targets": "text", "content": None}, 5]}
     html, t = _parse(doc)
     assert len(t.rows) == 2 and len(t.rows[1]) == 4
+
+
+def test_browser_html_keeps_its_screen_styles(seed):
+    """Card layout on phones and kinsoku for browsers; only the PDF leaves them out."""
+    html = render(seed, "html").decode()
+    assert "max-width: 48em" in html and "line-break: strict" in html

@@ -204,3 +204,10 @@ def test_pdf_without_the_bundled_font_fails_loudly(monkeypatch):
     finally:
         monkeypatch.undo()
         pdf_doc.font_path.cache_clear()
+
+
+def test_pdf_renders_without_weasyprint_warnings(caplog):
+    """A warning per PDF would bury real problems in the server log."""
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        render(load_seed(), "pdf")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

@@ -55,7 +55,7 @@ body { margin: 0; }
 .sengen-report thead { display: table-header-group; }
 .sengen-report th, .sengen-report td {
   border: 1px solid #1a1a1a; padding: 0.35em 0.45em; vertical-align: top;
-  overflow-wrap: anywhere; line-break: strict;
+  overflow-wrap: anywhere;
 }
 .sengen-report th { font-weight: normal; text-align: center; vertical-align: middle; background: #f2f2f2; }
 .sengen-report td.no { text-align: center; }
@@ -63,22 +63,6 @@ body { margin: 0; }
 .sengen-report li { padding-left: 1em; text-indent: -1em; }
 .sengen-report .sections { margin: 1em 0 0; }
 .sengen-report .future { margin: 0.2em 0 0; }
-.sengen-report .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }
-@media screen {
-  body { padding: 1.5rem; line-height: 1.7; font-size: 16px; }
-  .sengen-report { font-size: 0.875rem; }
-}
-@media screen and (max-width: 48em) {
-  /* One card per initiative, columns in the official order, each labelled. */
-  .sengen-report, .sengen-report tbody, .sengen-report tr, .sengen-report td { display: block; width: auto; }
-  .sengen-report thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  .sengen-report tr { border: 1px solid #1a1a1a; margin: 0 0 1rem; }
-  .sengen-report td { border: 0; border-top: 1px solid #ccc; }
-  .sengen-report td::before { content: attr(data-label); display: block; font-weight: bold; }
-  .sengen-report td.no::before { display: inline; }
-  .sengen-report td.no { text-align: left; }
-}
 @media print {
   html { font-size: 8.5pt; line-height: 1.45; }
   .sengen-report caption { margin-bottom: 6pt; }
@@ -95,6 +79,26 @@ body { margin: 0; }
   .sengen-report th:first-child, .sengen-report td:first-child { border-left: 0.75pt solid #000; }
   .sengen-report th { background: #f2f2f2; }
   .sengen-report tr { break-inside: auto; }
+}
+"""
+
+# For browsers only: WeasyPrint knows neither media features nor line-break (Pango
+# applies kinsoku itself) and would log a warning for each on every PDF.
+BROWSER_CSS = """
+.sengen-report th, .sengen-report td { line-break: strict; }
+@media screen {
+  body { padding: 1.5rem; line-height: 1.7; font-size: 16px; }
+  .sengen-report { font-size: 0.875rem; }
+}
+@media screen and (max-width: 48em) {
+  /* One card per initiative, columns in the official order, each labelled. */
+  .sengen-report, .sengen-report tbody, .sengen-report tr, .sengen-report td { display: block; width: auto; }
+  .sengen-report thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .sengen-report tr { border: 1px solid #1a1a1a; margin: 0 0 1rem; }
+  .sengen-report td { border: 0; border-top: 1px solid #ccc; }
+  .sengen-report td::before { content: attr(data-label); display: block; font-weight: bold; }
+  .sengen-report td.no::before { display: inline; }
+  .sengen-report td.no { text-align: left; }
 }
 """
 
@@ -137,11 +141,12 @@ def _cells(initiative: dict, columns) -> str:
     )
 
 
-def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK) -> str:
+def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, browser: bool = True) -> str:
     """The standalone HTML document for one report.
 
     ``head_css`` goes before the built-in style sheet (the PDF renderer puts its
-    @font-face there); ``fonts`` is the CSS font-family list.
+    @font-face there); ``fonts`` is the CSS font-family list; ``browser=False`` leaves
+    out the screen-only CSS (for WeasyPrint).
     """
     columns = DECLARATION_COLUMNS if _doc.is_declaration(doc) else REPORT_COLUMNS
     title = _doc.title(doc)
@@ -162,7 +167,7 @@ def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK) -> st
         '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n" + "\n".join(meta) + "\n"
-        f"<style>{head_css}{CSS % {'fonts': fonts}}</style>\n"
+        f"<style>{head_css}{CSS % {'fonts': fonts}}{BROWSER_CSS if browser else ''}</style>\n"
         "</head>\n<body>\n"
         '<table class="sengen-report">\n'
         f'<caption><h1>{_e(title)}</h1>'

@@ -53,7 +53,7 @@ def render_pdf(doc: dict) -> bytes:
 
     font_url = font_path().as_uri()
     font_face = f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url}"); }}\n'
-    html = render_html(doc, head_css=font_face, fonts=f'"{FONT_FAMILY}", {FONT_STACK}')
+    html = render_html(doc, head_css=font_face, fonts=f'"{FONT_FAMILY}", {FONT_STACK}', browser=False)
     return HTML(string=html, url_fetcher=_url_fetcher(font_url)).write_pdf(
         # PDF/UA-1: tagged structure (Table/TH/TD, H1, L/LI), document title shown,
         # /Lang from <html lang="ja"> — what a screen reader needs in a public document.
