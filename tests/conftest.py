@@ -1,0 +1,58 @@
+"""Shared fixtures: the seed report (the real document, not a hand-made mock), and the
+``database`` marker that lets `make test` run every database test on PostgreSQL too."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
+SEED_JSON = SEED_DIR / "h29-shiminseikatsu-achievement.json"
+SEED_TXT = SEED_DIR / "h29-shiminseikatsu-achievement.txt"
+SEED_PDF = SEED_DIR / "h29-shiminseikatsu-achievement.pdf"
+
+# Fixtures that give a test database access, so a test using them is a database test even
+# without an explicit django_db marker.
+_DB_FIXTURES = {
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+    "admin_client", "admin_user", "django_user_model", "live_server",
+}
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if not os.environ.get("SENGEN_SECRET_KEY"):
+        # Settings refuse a missing key outside DEBUG, as they should on a server; tests sign
+        # cookies (messages, sessions) and get a key that exists only here.
+        settings.SECRET_KEY = "sengen-tests-only-not-a-secret"
+    config.addinivalue_line(
+        "markers",
+        "database: touches the database; added automatically to django_db tests, which `make test` "
+        "runs on SQLite and on PostgreSQL",
+    )
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.database)
+
+
+@pytest.fixture
+def seed_json_path() -> Path:
+    return SEED_JSON
+
+
+@pytest.fixture
+def seed_txt_path() -> Path:
+    return SEED_TXT
+
+
+@pytest.fixture
+def seed_doc() -> dict:
+    """The seed report as its JSON file has it (not normalised); a fresh copy for each test."""
+    return json.loads(SEED_JSON.read_text(encoding="utf-8"))
