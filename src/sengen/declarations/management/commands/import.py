@@ -9,11 +9,11 @@ from .parse import read_report
 
 
 class Command(SengenCommand):
-    help = ("報告（.txt / .json）を読み込んで保存します。同じ部・年度の報告をもう一度読み込むと、"
+    help = ("報告（PDF / テキスト / JSON）を読み込んで保存します。同じ部・年度の報告をもう一度読み込むと、"
             "重複させずに内容を置き換えます。")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="報告のファイル（PDF から抽出したテキスト、または JSON）")
+        parser.add_argument("file", help="報告のファイル（市が公開した PDF、PDF から抽出したテキスト、または JSON）")
         parser.add_argument(
             "--state", choices=PublicationState.values, default=PublicationState.PUBLISHED,
             help="公開状態（既定: published。市が公開済みの報告を取り込む用途のため）",

@@ -5,10 +5,10 @@ from ._base import SengenCommand, UsageError
 
 
 class Command(SengenCommand):
-    help = "報告（.txt / .json）を読み、sengen.report/1 の JSON を標準出力に書きます。何も保存しません。"
+    help = "報告（PDF / テキスト / JSON）を読み、sengen.report/1 の JSON を標準出力に書きます。何も保存しません。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="報告のファイル（PDF から抽出したテキスト、または JSON）")
+        parser.add_argument("file", help="報告のファイル（市が公開した PDF、PDF から抽出したテキスト、または JSON）")
 
     def handle(self, *args, **options):
         doc = read_report(options["file"])
