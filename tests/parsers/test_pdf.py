@@ -52,3 +52,25 @@ def test_only_the_first_page_is_not_a_report():
     writer.add_page(reader.pages[1])  # page 2 has no title above its table
     with pytest.raises(ParseError, match="title|fiscal year"):
         parse_bytes(_pdf_bytes(writer), source="page2.pdf")
+
+
+def _declaration_of(report: dict) -> dict:
+    doc = {**report, "document": "declaration", "initiatives": []}
+    for ini in report["initiatives"]:
+        targets = [{"text": t["text"], "metric": t["metric"], "due": t["due"]} for t in ini["targets"]]
+        doc["initiatives"].append({**ini, "targets": targets, "results": [], "future_direction": [],
+                                   "achievement_status": []})
+    return doc
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("kind", ["achievement_report", "declaration"])
+def test_every_pdf_sengen_exports_parses_back_to_the_same_data(kind):
+    from sengen.core.report import normalise
+    from sengen.renderers import render
+
+    want = load_expected(SEED / "h29-shiminseikatsu-achievement.json")
+    if kind == "declaration":
+        want = normalise(_declaration_of(want))
+    got = parse_bytes(render(want, "pdf"), source="export.pdf")
+    assert differences(got, want) == []

@@ -118,10 +118,11 @@ def parse_pdf(data: bytes, *, source: str = "<pdf>") -> ReportTable:
             raise ParseError(f"not a readable PDF ({type(exc).__name__})", source=source) from None
         if len(pages) > MAX_PAGES:
             raise ParseError(f"the PDF has {len(pages)} pages; a report has at most {MAX_PAGES}", source=source)
-        return _read_pages(pages, source)
+        author = pdf.metadata.get("Author") if isinstance(pdf.metadata, dict) else None
+        return _read_pages(pages, source, author if isinstance(author, str) else None)
 
 
-def _read_pages(pages, source: str) -> ReportTable:
+def _read_pages(pages, source: str, author: str | None) -> ReportTable:
     title_lines: list[str] = []
     labels: set[str] = set()
     rows: list[_RawRow] = []
@@ -145,6 +146,10 @@ def _read_pages(pages, source: str) -> ReportTable:
                 roles = _header_roles(texts)
                 if roles is not None:
                     labels |= {label for role in roles if role for label in _LABEL_OF_ROLE[role]}
+                elif not rows:
+                    # Ruled boxes above the header (a framed title) are the heading, not rows.
+                    for cell in row.cells:
+                        title_lines += _cell_lines(page, cell)
                 continue
             header_again = _header_roles(texts)
             if header_again is not None:
@@ -172,7 +177,7 @@ def _read_pages(pages, source: str) -> ReportTable:
         raise ParseError("expected a ruled table with a header row (No. / 取組名 / 取組内容 / 達成目標 …); found none",
                          source=source, location="page 1")
     body = "\n".join(line for r in rows for lines in r.cells.values() for line in lines)
-    heading = read_heading(title_lines, labels, body, source=source)
+    heading = read_heading(title_lines, labels, body, source=source, author=author)
     out = []
     for raw in rows:
         title, sections = split_sections(join_lines(raw.cells.get("title", [])))

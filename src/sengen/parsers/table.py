@@ -86,7 +86,8 @@ def document_kind(title: str, header_labels: set[str]) -> str:
     return "declaration"
 
 
-def read_heading(title_lines: list[str], header_labels: set[str], body_text: str, *, source: str) -> Heading:
+def read_heading(title_lines: list[str], header_labels: set[str], body_text: str, *, source: str,
+                 author: str | None = None) -> Heading:
     """The facts above the table: fiscal year, kind of report, department and director."""
     title = next((line for line in title_lines if FY_LABEL_RE.search(nfkc(line))), None)
     if title is None:
@@ -113,7 +114,8 @@ def read_heading(title_lines: list[str], header_labels: set[str], body_text: str
         raise ParseError("expected the director's title (such as 市民生活部長) in the title or the line below it",
                          source=source, location="heading")
     department = director_title[:-1] if director_title.endswith("長") else director_title
-    municipality = _municipality_in_title(norm_title[:label_m.start()]) or infer_municipality(body_text)
+    municipality = (_municipality_in_title(norm_title[:label_m.start()]) or _municipality_of_author(author)
+                    or infer_municipality(body_text))
     return Heading(
         fiscal_year=year,
         fiscal_year_label=label if label else fiscal_year_label(year),
@@ -128,6 +130,14 @@ def read_heading(title_lines: list[str], header_labels: set[str], body_text: str
 def _municipality_in_title(before_year: str) -> str | None:
     m = re.search(r"([\u4e00-\u9fff]{1,6}[都道府県])?([\u4e00-\u9fff]{1,6}?[市町村区])\s*$", before_year.strip())
     return m.group(2) if m else None
+
+
+def _municipality_of_author(author: str | None) -> str | None:
+    """A document's author field names the city when the city published it (伊勢原市 …)."""
+    if not author:
+        return None
+    first = nfkc(author).split()[0] if author.split() else ""
+    return first if re.fullmatch(r"[\u4e00-\u9fff\u3040-\u30ff]{1,8}[都道府県]?[\u4e00-\u9fff\u3040-\u30ff]{0,8}[市町村区]", first) else None
 
 
 def infer_municipality(text: str) -> str | None:
