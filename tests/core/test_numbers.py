@@ -70,3 +70,12 @@ def test_a_line_break_anywhere_inside_a_number_is_undone(n, data):
     text = f"{n:,}人"
     cut = data.draw(st.integers(min_value=1, max_value=len(text) - 2))
     assert parse_quantity(text[:cut] + "\n" + text[cut:]).value == n
+
+
+@pytest.mark.parametrize("text, unit", [("１５０品目", "品目"), ("３事業所", "事業所"), ("５コース", "コース")])
+def test_counters_outside_the_list_are_read_as_units(text, unit):
+    assert parse_quantity(text).unit == unit
+
+
+def test_an_ordinal_is_not_a_quantity():
+    assert find_numbers(nfkc("第２次プラン")) == []

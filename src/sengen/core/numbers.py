@@ -17,7 +17,7 @@ _MULTIPLIERS = {"兆": Decimal(10) ** 12, "億": Decimal(10) ** 8, "万": Decima
 # Counters and units, longest first so that 種類 wins over 種 and 人日 over 人.
 UNITS = tuple(sorted({
     "人", "名", "枚", "件", "円", "%", "種類", "回", "か所", "ヶ所", "箇所", "カ所", "ケ所", "校", "団体",
-    "世帯", "台", "本", "冊", "時間", "日", "人日", "社", "事業", "戸", "施設", "店舗", "部", "個", "基",
+    "世帯", "台", "本", "冊", "時間", "日", "人日", "社", "事業", "事業所", "品目", "戸", "施設", "店舗", "部", "個", "基",
     "棟", "区画", "路線", "地区", "年", "か月", "ヶ月", "カ月", "ポイント", "倍", "割", "分", "秒", "km",
     "m", "m2", "m3", "ha", "t", "kg", "g", "kW", "kWh", "L", "トン", "ヘクタール", "平方メートル",
     "メートル", "キロメートル", "件数", "人分", "講座", "教室", "園", "床", "頭", "匹", "羽", "両", "便",
@@ -34,6 +34,10 @@ _NUMBER_RE = re.compile(
     rf"(?<![\d.])(?P<num>(?:{_DIGITS}\s*[兆億万千])*(?:{_DIGITS})?)"
 )
 _UNIT_RE = re.compile(r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")")
+# A counter the list does not know (品目, 事業所, コース): a short kanji word, or a katakana
+# word, right after the number and ending where the grammar resumes.
+_COUNTER_RE = re.compile(r"\s*(?P<unit>[\u4e00-\u9fff]{1,3}(?![\u4e00-\u9fff])|[\u30a1-\u30fa\u30fc]{2,8}(?![\u30a1-\u30fa\u30fc]))")
+_NOT_COUNTER = frozenset("年月日度次第号条項")
 _QUALIFIER_RE = re.compile(r"\s*(?P<q>" + "|".join(QUALIFIERS[:-1]) + r")")
 
 
@@ -122,9 +126,11 @@ def find_numbers(text: str) -> list[NumberMention]:
         if not num or not re.search(r"\d", num):
             continue
         end = m.end("num")
+        if text[max(0, m.start("num") - 1):m.start("num")] == "第":
+            continue  # 第2次 is an ordinal, not a quantity
         unit = ""
-        u = _UNIT_RE.match(text, end)
-        if u:
+        u = _UNIT_RE.match(text, end) or _COUNTER_RE.match(text, end)
+        if u and not (u.re is _COUNTER_RE and u.group("unit")[0] in _NOT_COUNTER):
             unit = canonical_unit(u.group("unit"))
             end = u.end()
         qualifier = None
