@@ -230,9 +230,18 @@ def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
         cost += 3 if text.endswith("。") else 0
     elif not _ends_sentence(text):
         cost += 1
+    elif role in _TENSE_OF_ROLE:
+        # What each column says: 取組内容 and the future direction are plans (…ます。),
+        # 取組結果 and 目標達成状況 say what happened (…ました。). Decides between columns
+        # of about the same width, where the widths cannot.
+        past = bool(_PAST_RE.search(text))
+        if past != _TENSE_OF_ROLE[role]:
+            cost += 2
     return cost
 
 
+_PAST_RE = re.compile(r"(?:ました|でした|った|だ)[。.]?\s*$|(?:ました|でした)[。.]")
+_TENSE_OF_ROLE = {"content": False, "future_direction": False, "results": True, "achievement_status": True}
 _EMPTY_COST = {"content": 4.0, "targets": 4.0}
 
 
