@@ -10,7 +10,7 @@ SENGEN := $(VENV)/bin/sengen
 STAMP  := $(VENV)/.sengen-installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint
+.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser
 
 help:
 	@echo "make run    install, create the database, load the demo report, serve http://127.0.0.1:8000/"
@@ -18,7 +18,7 @@ help:
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks (bench/run.py)"
 
-install: $(STAMP)
+install: $(STAMP) assets messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,54 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
+
+# Front-end packages come from the npm registry through package-lock.json, and the portal serves
+# them itself: city networks (LGWAN) reach no CDN. Node.js comes with the machine image; on one
+# without it, Debian's.
+NODE_STAMP := node_modules/.package-lock.json
+TOKENS_CSS := node_modules/@digital-go-jp/design-tokens/dist/tokens.css
+VENDOR_DIR := src/sengen/portal/static/portal/vendor
+
+$(NODE_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Node.js and npm (Debian packages) for the portal's front-end packages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
+	  else \
+	    echo "npm not found: install Node.js (npm) for the design tokens and axe-core" >&2; exit 1; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The デジタル庁 design tokens, copied from the npm package into the portal's static files (the
+# copy is git-ignored there; collectstatic and the development server find it like any other).
+assets: $(VENDOR_DIR)/tokens.css
+
+$(VENDOR_DIR)/tokens.css: $(NODE_STAMP)
+	@mkdir -p $(VENDOR_DIR)
+	cp $(TOKENS_CSS) $@
+
+# English translations: compiled by sengen's own msgfmt (pure Python), so no gettext is needed.
+# The .mo is committed too (a plain `pytest` on a fresh clone has it); the rule keeps it current.
+LOCALE_DIR := src/sengen/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+
+$(LOCALE_DIR)/%/LC_MESSAGES/django.mo: $(LOCALE_DIR)/%/LC_MESSAGES/django.po | $(STAMP)
+	$(PY) -m sengen.portal.msgfmt $< $@
+
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads) and need a
+# Japanese font to draw the pages as a citizen sees them.
+browser:
+	@if ! [ -x /usr/bin/chromium ] || ! fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium and a Japanese font (Debian packages chromium, fonts-ipaexfont-gothic) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-ipaexfont-gothic >/dev/null; \
+	  else \
+	    echo "Chromium not found at /usr/bin/chromium: the browser tests will be skipped (install Debian's chromium)" >&2; \
+	  fi; \
+	fi
 
 # The demo needs a readable SECRET_KEY-less development server: SENGEN_DEBUG=1 unless set.
 run: export SENGEN_DEBUG ?= 1
@@ -35,7 +83,7 @@ run: install
 	$(SENGEN) runserver 127.0.0.1:8000
 
 # PostgreSQL first, then everything on SQLite, so the output ends with the whole suite's summary.
-test: install
+test: install browser
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-sqlite
 

@@ -1,0 +1,155 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+Reusable fixtures (for any tests/browser/test_*.py):
+
+- ``browser``: one headless Chromium for the whole session (``/usr/bin/chromium``, never a browser
+  that Playwright downloads: the machines reach no download site, and `make test` installs
+  Debian's package).
+- ``page``: a fresh page (own cookies) at a desktop size, in Japanese, for one test.
+- ``phone_page``: the same at a 390 px wide phone viewport.
+- ``new_page(width=…, height=…, locale=…)``: a page of any size or language.
+- ``url(path)``: ``live_server.url + path``.
+- ``published_seed``: the seed report imported as published (what `sengen demo` shows).
+- ``axe(page)``: runs axe-core (WCAG 2 A and AA rules) in the page; returns the violations.
+- ``screenshot(page, name)``: saves a full-page PNG in ``out/screenshots/`` (git-ignored).
+
+Without Chromium the tests skip with the reason; under CI (``CI`` set) they fail instead, because
+there `make test` has installed it and a skip would hide a broken set-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = CHECKOUT / "out" / "screenshots"
+AXE_JS = CHECKOUT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("SENGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Playwright's sync API keeps an event loop running in this thread, and Django refuses database
+# work in a thread with a running loop. The tests' own set-up (importing a report) is plain
+# synchronous code that only looks async to Django, so the check is relaxed for this process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI runs `make test`, which installs it)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        _unavailable(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: `make install` installs the test extras")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens pages in contexts of their own, closed after the test."""
+    contexts = []
+
+    def open_page(*, width: int = DESKTOP["width"], height: int = DESKTOP["height"], locale: str = "ja-JP",
+                  **context_options):
+        # The locale sets Accept-Language, which Django's LocaleMiddleware reads: Chromium's
+        # default (en-US) would show the English site.
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                      **context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(width=PHONE["width"], height=PHONE["height"], is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def url(live_server):
+    def absolute(path: str) -> str:
+        return live_server.url + path
+
+    return absolute
+
+
+@pytest.fixture
+def published_seed(transactional_db, seed_doc):
+    """The seed report, published: what `sengen demo` loads and `make run` shows."""
+    from sengen.declarations.services import report_import
+
+    return report_import(doc=seed_doc)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS.relative_to(CHECKOUT)} missing: `make install` runs npm ci")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """``axe(page)`` → the list of WCAG 2 A/AA violations axe-core finds in the page as it is now."""
+
+    def run(page, *, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags),
+        )
+        return result["violations"]
+
+    return run
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One readable line per violation and node, for assertion messages."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            lines.append(f"{violation['id']}: {violation['help']} — {json.dumps(node['target'])} "
+                         f"{node.get('failureSummary', '')}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, "report-phone")`` → out/screenshots/report-phone.png (full page)."""
+
+    def save(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
