@@ -1,4 +1,12 @@
-"""Open-data XLSX: the CSV's table, typed, and ready to print on A4 landscape."""
+"""The report as a workbook: the official table first, the open data beside it.
+
+The first sheet is the table as the city prints it (like the PDF: title, director on the
+right, the header row, one row per initiative with its bullets as ・ lines in wrapped
+cells, ［今後の取組の方向性］ inside the results cell, A4 landscape with the header repeated
+on every page), so the download reads and prints like the published document and
+``sengen parse`` reads it back to the same data. The second sheet, データ, is the CSV's flat
+table (one row per target, numbers typed) for people who sort, filter and sum.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,23 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import _doc
 from .csv_doc import FORMULA_TRIGGERS
+from .html_doc import DECLARATION_COLUMNS, FUTURE_DIRECTION_LABEL, REPORT_COLUMNS
 from .rows import COLUMNS, HEADER, rows
+
+DATA_SHEET = "データ"
+HEADER_ROW = 3  # below the title and the director
+BULLET = "・"
+# Total width of the official table in Excel character units; the columns share it as the
+# PDF's do (html_doc's percentages, measured from the seed PDF), and the print is fitted
+# to the page's width anyway.
+REPORT_WIDTH = 160
+# A Universal Design font that ships with Windows 10 and later; Excel substitutes where absent.
+FONT = "BIZ UDPゴシック"
 
 # Width in Excel character units (a kanji counts about two).
 WIDTHS = {
@@ -27,8 +46,8 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_title(doc: dict) -> str:
-    name = _SHEET_NAME_BAD.sub("", _doc.clean(doc.get("department"))).strip("' ")
-    return name[:31] or "報告"
+    name = _SHEET_NAME_BAD.sub("", _doc.clean(doc.get("department"))).strip("' ")[:31]
+    return name if name and name != DATA_SHEET else "報告"
 
 
 def _set(cell, key: str, value) -> None:
@@ -50,12 +69,94 @@ def _set(cell, key: str, value) -> None:
         cell.quotePrefix = True
 
 
-def render_xlsx(doc: dict) -> bytes:
-    title = _doc.title(doc)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(doc)
+def _bullets(lines: list[str]) -> str:
+    return "\n".join(f"{BULLET}{line}" for line in lines)
 
+
+def _report_cells(initiative: dict, keys: tuple[str, ...]) -> dict:
+    sections = "、".join(s for s in _doc.texts(initiative.get("sections")) if s)
+    title = _doc.clean(initiative.get("title"))
+    number = initiative.get("number")
+    cells = {
+        "no": _doc.number(number) if _doc.number(number) is not None else _doc.clean(number),
+        # A blank line before （担当課名）, as the printed table sets it apart.
+        "title": title + (f"\n\n（{sections}）" if sections else ""),
+        "content": _bullets(_doc.texts(initiative.get("content"))),
+        "targets": _bullets([_doc.clean(t.get("text")) for t in _doc.targets(initiative)]),
+    }
+    if "results" in keys:
+        future = _doc.texts(initiative.get("future_direction"))
+        cells["results"] = "\n".join(p for p in (
+            _bullets(_doc.texts(initiative.get("results"))),
+            FUTURE_DIRECTION_LABEL + "\n" + _bullets(future) if future else "",
+        ) if p)
+        cells["status"] = _bullets(_doc.texts(initiative.get("achievement_status")))
+    return cells
+
+
+def _report_sheet(ws, doc: dict) -> None:
+    """The official table, as the PDF prints it."""
+    columns = DECLARATION_COLUMNS if _doc.is_declaration(doc) else REPORT_COLUMNS
+    keys = tuple(key for key, _, _ in columns)
+    last = get_column_letter(len(columns))
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body_font = Font(name=FONT, size=10)
+    top_left = Alignment(wrap_text=True, vertical="top")
+
+    _set(ws["A1"], "title", _doc.title(doc))
+    ws["A1"].font = Font(name=FONT, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    director = _doc.director_line(doc)
+    if director:
+        _set(ws["A2"], "director", director)
+        ws["A2"].font = Font(name=FONT, size=11)
+        ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
+    ws.merge_cells(f"A2:{last}2")
+
+    for col, (_key, label, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=label.replace("<br>", "\n"))
+        cell.font = body_font
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+        cell.border = box
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = max(round(width * REPORT_WIDTH / 100, 1), 5)
+
+    initiatives = _doc.initiatives(doc)
+    for r, initiative in enumerate(initiatives, start=HEADER_ROW + 1):
+        cells = _report_cells(initiative, keys)
+        for col, key in enumerate(keys, start=1):
+            cell = ws.cell(row=r, column=col)
+            _set(cell, key, cells[key] or None)
+            cell.font = body_font
+            cell.border = box
+            cell.alignment = Alignment(horizontal="center", vertical="top") if key == "no" else top_left
+    if not initiatives:
+        r = HEADER_ROW + 1
+        ws.cell(row=r, column=1, value="取組の記載はありません。").font = body_font
+        ws.merge_cells(f"A{r}:{last}{r}")
+
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _print_setup(ws)
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "- &P -"
+
+
+def _print_setup(ws) -> None:
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.47  # 12 mm, as the PDF
+    ws.page_margins.top = ws.page_margins.bottom = 0.55  # 14 mm
+
+
+def _data_sheet(ws, doc: dict) -> None:
+    """The open-data table: the CSV's rows, typed."""
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="F2F2F2")
     wrap_top = Alignment(wrap_text=True, vertical="top")
@@ -77,24 +178,30 @@ def render_xlsx(doc: dict) -> bytes:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(len(data) + 1, 2)}"
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws)
     ws.print_options.gridLines = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
     # "&" starts a header/footer code in Excel; double it so a title cannot inject one.
-    ws.oddHeader.center.text = title.replace("&", "&&")[:200]
+    ws.oddHeader.center.text = _doc.title(doc).replace("&", "&&")[:200]
     ws.oddFooter.center.text = "&P / &N"
 
+
+def render_xlsx(doc: dict) -> bytes:
+    title = _doc.title(doc)
+    wb = Workbook()
+    report = wb.active
+    report.title = _sheet_title(doc)
+    _report_sheet(report, doc)
+    _data_sheet(wb.create_sheet(DATA_SHEET), doc)
+
     wb.properties.title = title
-    wb.properties.creator = "sengen"
     wb.properties.language = "ja-JP"
     director = _doc.director_line(doc)
     if director:
         wb.properties.subject = director
+    # As the PDF's author: the city and its director, which is how a reader of the file (and
+    # sengen's XLSX reader) tells whose report it is when the table itself does not say.
+    municipality = _doc.clean(doc.get("municipality")).strip()
+    wb.properties.creator = " ".join(p for p in (municipality, director) if p) or "sengen"
 
     buf = io.BytesIO()
     wb.save(buf)
