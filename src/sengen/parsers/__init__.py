@@ -15,6 +15,7 @@ from .errors import ParseError
 from .pdf import parse_pdf
 from .table import to_report
 from .text import parse_text
+from .xlsx import parse_xlsx, refuse_ole
 
 __all__ = ["ParseError", "parse_path", "parse_bytes", "MAX_BYTES"]
 
@@ -39,7 +40,8 @@ def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
     if head.startswith(b"%PDF"):
         return to_report(parse_pdf(data, source=source))
     if head.startswith(b"PK\x03\x04"):
-        raise ParseError("XLSX files are not read yet", source=source)
+        return to_report(parse_xlsx(data, source=source))
+    refuse_ole(data, source=source)
     text = _decode(data, source)
     if text.lstrip("\ufeff \t\r\n").startswith("{"):
         try:

@@ -1,0 +1,160 @@
+"""Limits that keep an unusable file from costing more than a clear refusal.
+
+A report is a few pages: a few hundred kilobytes of PDF, a workbook of a few dozen
+kilobytes. Files people upload can be anything, though, and three kinds hurt a reader
+that trusts them:
+
+* **XLSX bombs**: a workbook is a zip; a few kilobytes can declare gigabytes of XML.
+  ``check_zip`` reads only the zip's directory (what every entry claims it inflates to)
+  and refuses before openpyxl inflates anything. Claims are binding: ``zipfile``, which
+  openpyxl reads through, stops each entry at its declared size (and then fails its CRC),
+  so an entry cannot inflate past what was checked here.
+* **Files that take forever**: a PDF with a pathological content stream, a table of
+  thousands of tiny ruled cells. pdfminer and pdfplumber are pure Python with no hook to
+  stop them midway, and a check between pages misses a single slow page. So
+  ``parse_path_limited`` runs the whole parse in a child process with a wall-clock budget
+  and a memory cap, and kills it when either runs out: robust whatever the reader is
+  doing, at the cost of one ``fork`` per file (milliseconds on Linux).
+* **Memory**: the child's address space is capped (``RLIMIT_AS``), so a flate bomb inside a
+  PDF stream ends the child with ``MemoryError``, not the machine.
+
+Everything refused here is a ``ParseError``: one line, the file, what was wrong.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import ParseError
+
+# --- XLSX (zip) -------------------------------------------------------------------------------
+
+# A report's workbook: a handful of sheets, styles, shared strings. Even a city's whole
+# year in one book stays far below these.
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_TOTAL = 100 * 1024 * 1024  # bytes all entries inflate to, together
+# XML compresses well, up to some tens of times for repetitive sheets; a bomb is hundreds
+# or thousands. The ratio is only judged for entries large enough to matter.
+ZIP_MAX_RATIO = 200
+ZIP_RATIO_FLOOR = 1024 * 1024
+
+# --- any file -----------------------------------------------------------------------------
+
+PARSE_SECONDS = 60.0
+# On top of what the parent process already maps: pdfplumber on a long report needs a few
+# hundred MiB at most.
+PARSE_MEMORY = 1024 * 1024 * 1024
+
+
+def check_zip(archive: zipfile.ZipFile, *, source: str) -> None:
+    """Refuse a zip whose directory promises more than a report workbook can hold."""
+    entries = archive.infolist()
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ParseError(f"the workbook has {len(entries):,} parts; a report's has at most {ZIP_MAX_ENTRIES:,}"
+                         " (a zip bomb?)", source=source)
+    total = 0
+    for info in entries:
+        total += info.file_size
+        if info.file_size > ZIP_RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > ZIP_MAX_RATIO:
+                raise ParseError(f"{info.filename} inflates {ratio:,.0f} times (to {info.file_size:,} bytes); "
+                                 f"a workbook's parts at most {ZIP_MAX_RATIO} times (a zip bomb?)", source=source)
+    if total > ZIP_MAX_TOTAL:
+        raise ParseError(f"the workbook inflates to {total:,} bytes; a report's to at most {ZIP_MAX_TOTAL:,}"
+                         " (a zip bomb?)", source=source)
+
+
+# --- a budget for one parse -------------------------------------------------------------------
+
+def _context():
+    # fork: the child has the parent's imports already (no second start-up of pdfplumber),
+    # and needs nothing pickled but the result. Elsewhere spawn, which is slower but works.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _mapped_bytes() -> int | None:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _cap_memory(extra: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on this platform: the time budget still holds
+        return
+    mapped = _mapped_bytes()
+    if mapped is None:
+        return
+    limit = mapped + extra
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(conn, func: Callable, args: tuple, memory: int) -> None:
+    try:
+        _cap_memory(memory)
+        result = func(*args)
+    except ParseError as exc:
+        conn.send(("error", exc.message, exc.source, exc.location))
+    except MemoryError:
+        conn.send(("error", f"reading it needs more than {memory // 2**20:,} MiB of memory", None, None))
+    except BaseException as exc:  # a reader's bug must still end in one line, not a hang
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"[:300], None, None))
+    else:
+        conn.send(("ok", result))
+    finally:
+        conn.close()
+
+
+def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_SECONDS,
+                     memory: int = PARSE_MEMORY):
+    """``func(*args)`` in a child process that gets ``seconds`` of wall time and ``memory``
+    bytes more than the parent maps; its ``ParseError`` is raised here as it was raised there."""
+    ctx = _context()
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, func, args, memory), daemon=True)
+    started = time.monotonic()
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise ParseError(f"reading it took longer than {seconds:g} s, the limit for one file; "
+                             "a report reads in a few seconds", source=source)
+        try:
+            message = receive.recv()
+        except EOFError:
+            child.join(5)
+            raise ParseError(f"the reader stopped without an answer (exit status {child.exitcode}); "
+                             "the file may be damaged", source=source) from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if message[0] == "ok":
+        return message[1]
+    _, text, where, location = message
+    if message[0] == "crash":
+        elapsed = time.monotonic() - started
+        raise ParseError(f"the reader failed on this file ({text}) after {elapsed:.1f} s", source=source)
+    raise ParseError(text, source=where or source, location=location)
+
+
+def parse_path_limited(path: str | Path, *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY) -> dict:
+    """``parse_path`` within a time and memory budget (see the module's docstring)."""
+    from . import parse_path
+
+    return call_with_budget(parse_path, str(path), source=str(path), seconds=seconds, memory=memory)

@@ -1,0 +1,425 @@
+"""Reports as cities type them in Excel: the official table on a worksheet.
+
+Above the table the title (``平成29年度 市民生活部長の目標宣言 達成状況報告``) and the director
+(``市民生活部長 竹内 克則``, often right-aligned or split over two cells); then a header row
+(No. / 取組名（担当課名） / 取組内容 / 達成目標 / 取組結果［今後の取組の方向性］ / 目標達成状況; a
+declaration has the first four) and one row per initiative, with the bullets of a cell on
+lines of their own (Alt+Enter). What varies from city to city is handled here:
+
+* merged cells: a header cell merged over several columns (Excel 方眼紙) names all of them;
+  a No. or title merged down over several rows leaves the rows below with an empty No.
+  cell, and a row with an empty No. continues the row above (one bullet per physical row,
+  or a row split for printing);
+* a header on two rows (取組名 above （担当課名）); the header repeated further down;
+* 今後の取組の方向性 inside the results cell after ［今後の取組の方向性］, or in a column of its
+  own; 担当課名 inside the title cell or in a column of its own;
+* notes below the table (``※ …``), blank spacer rows, columns the table does not know.
+
+Cells become the same ``ReportTable`` the PDF and text readers build, so targets are read
+and judged the same way (``table.to_report``).
+
+Safety: a workbook is a zip of XML. The zip's directory is checked before anything is
+inflated (``limits.check_zip``); openpyxl parses XML through defusedxml (entity
+declarations are refused), in read-only mode, and only the first ``MAX_ROWS`` rows and
+``MAX_COLS`` columns of a sheet are looked at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sengen.core.eras import nfkc
+from sengen.core.text import compact, join_lines
+
+from .errors import ParseError
+from .limits import check_zip
+from .table import BULLET_MARKS, ReportTable, Row, bullet_text, read_heading, split_sections
+from .text import _MARKER_RE, header_labels
+
+MAX_ROWS = 5000  # a report of 60 initiatives, one bullet per row, is a few hundred
+MAX_COLS = 200  # Excel 方眼紙 uses many narrow columns, but not thousands
+HEADER_SCAN_ROWS = 60  # the header is near the top: title, director, a few notes at most
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_BRACKETS_RE = re.compile(r"[\[\]【】〔〕<>〈〉《》「」［］]")
+_NUMBER_RE = re.compile(r"(\d{1,3})[.．、)）]?")
+_NUMBER_LABELS = {"No.", "NO.", "N0.", "No", "番号"}
+_TITLE_LABELS = {"取組名", "取組名(担当課名)"}
+_SECTION_LABELS = {"担当課名", "(担当課名)"}
+
+
+def refuse_ole(data: bytes, *, source: str) -> None:
+    """An OLE2 compound file is what Excel saves a password-protected .xlsx as, and what an
+    old .xls is: neither can be read without Excel, so say which it is."""
+    if not data.startswith(_OLE_MAGIC):
+        return
+    if _ENCRYPTION_INFO in data:
+        raise ParseError("the workbook is encrypted (password protected); save it without a password first",
+                         source=source)
+    raise ParseError("an Excel 97-2003 workbook (.xls) or another old Office file; save it as .xlsx first",
+                     source=source)
+
+
+# --- the workbook ---------------------------------------------------------------------------
+
+def _unsafe_xml(exc: BaseException | None) -> bool:
+    """defusedxml refused the XML, here or in an exception openpyxl wrapped it in."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__module__.startswith("defusedxml"):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+_UNSAFE = "the workbook's XML declares entities, which a workbook never needs; refused as unsafe"
+
+
+def _open_workbook(data: bytes, source: str):
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise ParseError("not a readable XLSX workbook (the zip is broken or cut short)", source=source) from None
+    with archive:
+        check_zip(archive, source=source)
+        names = set(archive.namelist())
+    if not any(n.endswith("workbook.xml") for n in names):
+        what = ("a Word document" if any(n.startswith("word/") for n in names)
+                else "a PowerPoint presentation" if any(n.startswith("ppt/") for n in names)
+                else "a zip file")
+        raise ParseError(f"{what}, not an XLSX workbook", source=source)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged part
+        if _unsafe_xml(exc):
+            raise ParseError(_UNSAFE, source=source) from None
+        raise ParseError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from None
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range; read-only sheets do not
+    keep them, so they are read from the sheet's XML (through defusedxml, like the cells)."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    out = []
+    try:
+        source = ws._get_source()
+    except Exception:  # not a read-only sheet of the kind we know: merges then stay unknown
+        return out
+    with source:
+        for _, element in iterparse(source):
+            if element.tag == tag and element.get("ref"):
+                try:
+                    out.append(range_boundaries(element.get("ref")))
+                except (ValueError, TypeError):
+                    pass
+                if len(out) > MAX_ROWS * 4:
+                    break
+            element.clear()
+    return out
+
+
+def _text(value) -> str:
+    """A cell's value as the text a person sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    text = str(value)
+    # Excel escapes a carriage return inside a cell as _x000D_; a line break is a line break.
+    return text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+@dataclass
+class _Sheet:
+    title: str
+    rows: dict[int, dict[int, str]]  # row → column → text (non-empty cells only)
+    merges: list[tuple[int, int, int, int]]
+
+
+def _read_sheet(ws, source: str) -> _Sheet:
+    rows: dict[int, dict[int, str]] = {}
+    max_col = min(ws.max_column or MAX_COLS, MAX_COLS) if isinstance(ws.max_column, int) else MAX_COLS
+    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=max_col, values_only=True),
+                               start=1):
+        cells = {c: t for c, t in ((c, _text(v)) for c, v in enumerate(values, start=1)) if t.strip()}
+        if cells:
+            if r > MAX_ROWS:
+                raise ParseError(f"the sheet has more than {MAX_ROWS:,} rows; a report has far fewer",
+                                 source=source, location=f"sheet {ws.title!r}")
+            rows[r] = cells
+    return _Sheet(ws.title, rows, _merged_ranges(ws))
+
+
+# --- the header ------------------------------------------------------------------------------
+
+def _roles_of(text: str) -> tuple[set[str] | None, str | None]:
+    """The header labels a cell consists of and the column role they name; (None, None) when
+    the cell is not a header label."""
+    plain = _BRACKETS_RE.sub("", nfkc(text))
+    labels = header_labels(plain) if compact(plain) else None
+    if not labels:
+        return None, None
+    if "取組内容" in labels:
+        return labels, "content"
+    if "達成目標" in labels:
+        return labels, "targets"
+    if "取組結果" in labels:
+        return labels, "results"
+    if labels == {"今後の取組の方向性"}:
+        return labels, "future_direction"
+    if labels & {"目標達成状況", "達成状況"}:
+        return labels, "achievement_status"
+    if labels & _TITLE_LABELS:
+        return labels, "title"
+    if labels <= _SECTION_LABELS:
+        return labels, "sections"
+    if labels & _NUMBER_LABELS:
+        return labels, "number"
+    return labels, None
+
+
+@dataclass
+class _Header:
+    row: int
+    last_row: int  # the header's second row, where it has one
+    roles: dict[int, str]  # column → role
+    labels: set[str] = field(default_factory=set)
+
+
+def _spans(merges, row: int) -> dict[int, range]:
+    """Column → the columns its merged range covers, for ranges that start in ``row``'s column."""
+    out = {}
+    for min_col, min_row, max_col, max_row in merges:
+        if min_row <= row <= max_row and max_col > min_col:
+            out[min_col] = range(min_col, max_col + 1)
+    return out
+
+
+def _header_at(sheet: _Sheet, r: int) -> _Header | None:
+    cells = sheet.rows.get(r, {})
+    roles: dict[int, str] = {}
+    labels: set[str] = set()
+    unknown = 0
+    spans = _spans(sheet.merges, r)
+    for col, text in cells.items():
+        found, role = _roles_of(text)
+        if found is None:
+            unknown += 1
+            continue
+        labels |= found
+        if role:
+            for c in spans.get(col, (col,)):
+                roles.setdefault(c, role)
+    present = set(roles.values())
+    # Cells the table does not know (備考) are allowed, a few; a row of other words is not a
+    # header (sengen's flat データ sheet names 取組内容 and 達成目標 among twenty others).
+    if not {"content", "targets"} <= present or unknown > min(2, len(present) // 2):
+        return None
+    if "sections" in present and "title" not in present:
+        for col, role in roles.items():
+            if role == "sections":
+                roles[col] = "title"
+    return _Header(r, r, roles, labels)
+
+
+def _find_header(sheet: _Sheet) -> _Header | None:
+    for r in sorted(sheet.rows):
+        if r > HEADER_SCAN_ROWS:
+            break
+        header = _header_at(sheet, r)
+        if header is None:
+            continue
+        # A second header row below (（担当課名）, ［今後の取組の方向性］) adds to the first.
+        below = sheet.rows.get(r + 1, {})
+        if below and all(_roles_of(t)[0] is not None for t in below.values()):
+            spans = _spans(sheet.merges, r + 1)
+            for col, text in below.items():
+                found, role = _roles_of(text)
+                header.labels |= found
+                if role and role != "sections":
+                    for c in spans.get(col, (col,)):
+                        header.roles.setdefault(c, role)
+                elif role == "sections" and col not in header.roles:
+                    header.roles[col] = "sections"
+            header.last_row = r + 1
+        return header
+    return None
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+@dataclass
+class _RawRow:
+    number: int
+    row: int
+    cells: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
+    rows: list[_RawRow] = []
+    for r in sorted(sheet.rows):
+        if r <= header.last_row:
+            continue
+        cells = sheet.rows[r]
+        if _header_at(sheet, r) is not None:  # the header again, repeated for printing
+            continue
+        by_role: dict[str, list[str]] = {}
+        for col in sorted(cells):
+            role = header.roles.get(col)
+            if role:
+                by_role.setdefault(role, []).extend(_lines(cells[col]))
+        number_text = nfkc(compact(" ".join(by_role.pop("number", []))))
+        if not number_text:
+            if not any(by_role.values()):
+                continue
+            if rows:
+                # The row above goes on: a No. merged down, or a row split for printing.
+                for role, lines in by_role.items():
+                    rows[-1].cells.setdefault(role, []).extend(lines)
+                continue
+            raise ParseError("expected the initiative's number in the No. column of the first row below the header",
+                             source=source, location=f"sheet {sheet.title!r}, row {r}")
+        m = _NUMBER_RE.fullmatch(number_text)
+        if not m:
+            if not any(by_role.values()):
+                continue  # a note below or between the rows (※ …), written across the table
+            raise ParseError(f"expected the initiative's number in the No. column, found {number_text[:40]!r}",
+                             source=source, location=f"sheet {sheet.title!r}, row {r}")
+        rows.append(_RawRow(int(m.group(1)), r, by_role))
+    return rows
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    groups: list[list[str]] = []
+    for line in lines:
+        if line.startswith(BULLET_MARKS) or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return [text for text in (bullet_text(g) for g in groups) if text]
+
+
+def _split_results(lines: list[str]) -> tuple[list[str], list[str]]:
+    for i, line in enumerate(lines):
+        m = _MARKER_RE.match(nfkc(line))
+        if m:
+            rest = line[len(line) - len(m.group("rest")):] if m.group("rest") else ""
+            return lines[:i], ([rest] if rest else []) + lines[i + 1:]
+    return lines, []
+
+
+def _title_and_sections(raw: _RawRow) -> tuple[str, list[str]]:
+    title, sections = split_sections(join_lines(raw.cells.get("title", [])))
+    own = join_lines(raw.cells.get("sections", []))
+    if own:
+        inner = own.strip()
+        if inner[:1] in "（(" and inner[-1:] in "）)":
+            inner = inner[1:-1]
+        sections += [s.strip() for s in re.split(r"[、,，\s]+", inner) if s.strip()]
+    return title, sections
+
+
+def _title_lines(sheet: _Sheet, header: _Header) -> list[str]:
+    """Rows above the header: a row of single-line cells is one line (a director split over
+    two cells reads 市民生活部長 竹内 克則); cells of several lines give each line."""
+    out = []
+    for r in sorted(sheet.rows):
+        if r >= header.row:
+            break
+        texts = [sheet.rows[r][c] for c in sorted(sheet.rows[r])]
+        if all(len(_lines(t)) <= 1 for t in texts):
+            line = " ".join(t.strip() for t in texts if t.strip())
+            if line:
+                out.append(line)
+        else:
+            for t in texts:
+                out += _lines(t)
+    return out
+
+
+def _report_sheets(wb, source: str) -> list[tuple[_Sheet, _Header]]:
+    found = []
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue
+        sheet = _read_sheet(ws, source)
+        header = _find_header(sheet)
+        if header is not None:
+            found.append((sheet, header))
+    return found
+
+
+def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
+    refuse_ole(data, source=source)
+    wb = _open_workbook(data, source)
+    try:
+        try:
+            found = _report_sheets(wb, source)
+        except ParseError:
+            raise
+        except Exception as exc:
+            if _unsafe_xml(exc):
+                raise ParseError(_UNSAFE, source=source) from None
+            raise ParseError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from None
+        author = wb.properties.creator if wb.properties and isinstance(wb.properties.creator, str) else None
+        sheet_names = [ws.title for ws in wb.worksheets]
+    finally:
+        wb.close()
+    if not found:
+        raise ParseError("expected a sheet with the report's table (a header row No. / 取組名 / 取組内容 / 達成目標 …);"
+                         f" found none on {', '.join(repr(n) for n in sheet_names[:10])}", source=source)
+    if len(found) > 1:
+        names = ", ".join(repr(s.title) for s, _ in found[:10])
+        raise ParseError(f"the workbook holds a report table on {len(found)} sheets ({names}); sengen reads one "
+                         "report per file: save each sheet as a workbook of its own", source=source)
+    sheet, header = found[0]
+    raw_rows = _raw_rows(sheet, header, source)
+    if not raw_rows:
+        raise ParseError("expected numbered initiatives below the header row; found none", source=source,
+                         location=f"sheet {sheet.title!r}, row {header.last_row + 1}")
+    title_lines = _title_lines(sheet, header)
+    body = "\n".join(line for raw in raw_rows for lines in raw.cells.values() for line in lines)
+    labels = {label for label in header.labels if label in ("取組内容", "達成目標", "取組結果", "目標達成状況", "達成状況")}
+    try:
+        heading = read_heading(title_lines, labels, body, source=source, author=author)
+    except ParseError as exc:
+        raise ParseError(exc.message, source=source,
+                         location=f"sheet {sheet.title!r}, rows 1-{header.row - 1}" if header.row > 1
+                         else f"sheet {sheet.title!r}") from None
+    out = []
+    for raw in raw_rows:
+        title, sections = _title_and_sections(raw)
+        if not title:
+            raise ParseError("expected the initiative's title in the 取組名 column", source=source,
+                             location=f"sheet {sheet.title!r}, row {raw.row}")
+        results, future = _split_results(raw.cells.get("results", []))
+        future += raw.cells.get("future_direction", [])
+        out.append(Row(
+            number=raw.number, title=title, sections=sections,
+            content=_bullets(raw.cells.get("content", [])),
+            targets=_bullets(raw.cells.get("targets", [])),
+            results=_bullets(results), future_direction=_bullets(future),
+            achievement_status=_bullets(raw.cells.get("achievement_status", [])),
+        ))
+    return ReportTable(heading, out)

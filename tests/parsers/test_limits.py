@@ -1,0 +1,209 @@
+"""Files that would cost more than a refusal are refused: XLSX bombs, slow files, memory hogs."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from sengen.parsers import ParseError, limits, parse_bytes, parse_path
+from sengen.parsers.limits import call_with_budget, parse_path_limited
+from sengen.parsers.xlsx import MAX_ROWS
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "h29-shiminseikatsu-achievement"
+
+
+def _workbook() -> bytes:
+    wb = Workbook()
+    wb.active.append(["平成29年度 市民生活部長の目標宣言"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in source.infolist():
+            z.writestr(item.filename, (replace or {}).get(item.filename, source.read(item)))
+        for name, content in (add or {}).items():
+            z.writestr(name, content)
+    return out.getvalue()
+
+
+# --- XLSX bombs ------------------------------------------------------------------------------
+
+def test_a_part_that_inflates_hundreds_of_times_is_refused_before_it_is_inflated():
+    # 8 MiB of one repeated cell: a few kilobytes compressed.
+    bomb = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>a</t></si>" * 500_000
+    data = _rezip(_workbook(), add={"xl/sharedStrings.xml": bomb})
+    assert len(data) < 100_000
+    with pytest.raises(ParseError, match=r"xl/sharedStrings.xml inflates .* times .*zip bomb"):
+        parse_bytes(data, source="bomb.xlsx")
+
+
+def test_a_workbook_of_too_many_parts_is_refused():
+    data = _rezip(_workbook(), add={f"xl/media/image{i}.png": b"x" for i in range(limits.ZIP_MAX_ENTRIES + 1)})
+    with pytest.raises(ParseError, match="parts; a report's has at most"):
+        parse_bytes(data, source="many.xlsx")
+
+
+def test_a_workbook_that_inflates_past_the_total_is_refused():
+    # Parts of 4 MiB that compress some tens of times (not a bomb each), too many together.
+    part = os.urandom(16 * 1024) * 256
+    parts = {f"xl/media/part{i}.bin": part for i in range(limits.ZIP_MAX_TOTAL // len(part) + 1)}
+    data = _rezip(_workbook(), add=parts)
+    with pytest.raises(ParseError, match="inflates to .* bytes; a report's to at most"):
+        parse_bytes(data, source="big.xlsx")
+
+
+def _understate_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip with ``name``'s declared uncompressed size replaced by ``size``, in its local
+    header and in the central directory: a zip that lies about what it inflates to."""
+    out = bytearray(data)
+    encoded = name.encode()
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (i := out.find(signature, start)) >= 0:
+            if out[i + name_offset:i + name_offset + len(encoded)] == encoded:
+                out[i + size_offset:i + size_offset + 4] = struct.pack("<I", size)
+            start = i + 4
+    return bytes(out)
+
+
+def test_a_zip_that_understates_what_a_part_inflates_to_inflates_no_further():
+    """The check reads declared sizes; zipfile (and so openpyxl) stops each part at its declared
+    size, so the lie ends in a damaged part, not in 50 MiB of XML."""
+    bomb = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            + b" " * (50 * 1024 * 1024) + b"</sheetData></worksheet>")
+    data = _understate_size(_rezip(_workbook(), replace={"xl/worksheets/sheet1.xml": bomb}),
+                            "xl/worksheets/sheet1.xml", 2000)
+    started = time.monotonic()
+    with pytest.raises(ParseError, match="not a readable XLSX workbook"):
+        parse_bytes(data, source="liar.xlsx")
+    assert time.monotonic() - started < 5
+
+
+def test_entity_expansion_in_a_workbooks_xml_is_refused_as_unsafe():
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+              b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>')
+    data = _rezip(_workbook(), add={"xl/sharedStrings.xml": laughs})
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    data = _rezip(data, replace={"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels})
+    with pytest.raises(ParseError, match="declares entities.*unsafe"):
+        parse_bytes(data, source="laughs.xlsx")
+
+
+def test_a_sheet_with_content_past_the_row_limit_is_refused():
+    wb = Workbook()
+    wb.active.append(["平成29年度 市民生活部長の目標宣言"])
+    wb.active.cell(row=MAX_ROWS + 1, column=1, value="x")
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ParseError, match="more than 5,000 rows"):
+        parse_bytes(out.getvalue(), source="long.xlsx")
+
+
+def test_an_encrypted_workbook_says_so():
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = io.BytesIO(_workbook())
+    locked = io.BytesIO()
+    OOXMLFile(plain).encrypt("secret", locked)
+    assert msoffcrypto.olefile.isOleFile(io.BytesIO(locked.getvalue()))
+    with pytest.raises(ParseError, match="encrypted .*without a password"):
+        parse_bytes(locked.getvalue(), source="locked.xlsx")
+
+
+def test_an_old_xls_says_so():
+    olefile = pytest.importorskip("olefile")
+    assert olefile.MAGIC == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    with pytest.raises(ParseError, match=r"\.xls.*save it as \.xlsx"):
+        parse_bytes(olefile.MAGIC + b"\x00" * 504 + "Workbook".encode("utf-16-le"), source="old.xls")
+
+
+def test_a_truncated_workbook_is_refused():
+    with pytest.raises(ParseError, match="broken or cut short"):
+        parse_bytes(_workbook()[:3000], source="cut.xlsx")
+
+
+# --- a budget for one parse ------------------------------------------------------------------
+
+def _slow(path):
+    time.sleep(30)
+
+
+def _hungry(path):
+    return bytearray(2 * 1024 ** 3)
+
+
+def _buggy(path):
+    raise KeyError("cells")
+
+
+def _vanishing(path):
+    os._exit(3)
+
+
+def _refusing(path):
+    raise ParseError("expected a report", source=path, location="page 2")
+
+
+def test_a_parse_that_overruns_its_time_is_stopped_at_the_budget():
+    started = time.monotonic()
+    with pytest.raises(ParseError, match=r"took longer than 0.5 s, the limit for one file") as err:
+        call_with_budget(_slow, "slow.pdf", source="slow.pdf", seconds=0.5)
+    assert time.monotonic() - started < 5
+    assert str(err.value).startswith("slow.pdf: ")
+
+
+def test_a_parse_that_needs_too_much_memory_is_stopped():
+    with pytest.raises(ParseError, match="needs more than 256 MiB of memory"):
+        call_with_budget(_hungry, "big.pdf", source="big.pdf", memory=256 * 1024 ** 2)
+
+
+def test_a_readers_bug_and_a_dying_reader_end_in_one_line():
+    with pytest.raises(ParseError, match=r"the reader failed on this file \(KeyError: 'cells'\)"):
+        call_with_budget(_buggy, "x.pdf", source="x.pdf")
+    with pytest.raises(ParseError, match="stopped without an answer"):
+        call_with_budget(_vanishing, "x.pdf", source="x.pdf")
+
+
+def test_a_parse_error_comes_back_as_it_was_raised():
+    with pytest.raises(ParseError) as err:
+        call_with_budget(_refusing, "r.pdf", source="r.pdf")
+    assert str(err.value) == "r.pdf: page 2: expected a report"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".txt", ".pdf"])
+def test_a_limited_parse_reads_what_an_unlimited_one_reads(suffix):
+    assert parse_path_limited(SEED.with_suffix(suffix)) == parse_path(SEED.with_suffix(suffix))
+
+
+def test_a_real_file_over_its_budget_is_stopped(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(10):
+        for page in PdfReader(SEED.with_suffix(".pdf")).pages:
+            writer.add_page(page)
+    path = tmp_path / "long.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    with pytest.raises(ParseError, match="took longer than 0.2 s"):
+        parse_path_limited(path, seconds=0.2)

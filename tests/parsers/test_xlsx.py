@@ -1,0 +1,277 @@
+"""Workbooks in the official table layout, as cities type them in Excel and as sengen exports them."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from sengen.core.report import normalise
+from sengen.parsers import ParseError, parse_bytes
+from sengen.renderers import render
+
+from .compare import differences, load_expected
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "h29-shiminseikatsu-achievement.json"
+HEADER = ["No.", "取組名\n（担当課名）", "取組内容", "達成目標", "取組結果\n［今後の取組の方向性］", "目標達成状況"]
+
+
+def _declaration_of(report: dict) -> dict:
+    doc = {**report, "document": "declaration", "initiatives": []}
+    for ini in report["initiatives"]:
+        targets = [{"text": t["text"], "metric": t["metric"], "due": t["due"]} for t in ini["targets"]]
+        doc["initiatives"].append({**ini, "targets": targets, "results": [], "future_direction": [],
+                                   "achievement_status": []})
+    return normalise(doc)
+
+
+def _xlsx(rows: list[list], *, merges=(), title="報告", creator=None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for ref in merges:
+        ws.merge_cells(ref)
+    if creator:
+        wb.properties.creator = creator
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _bullets(lines) -> str:
+    return "\n".join("・" + line for line in lines)
+
+
+def _seed_rows(doc: dict) -> list[list]:
+    """The seed as a city would type it: one row per initiative, bullets on lines."""
+    out = []
+    for ini in doc["initiatives"]:
+        results = _bullets(ini["results"])
+        if ini["future_direction"]:
+            results += "\n［今後の取組の方向性］\n" + _bullets(ini["future_direction"])
+        out.append([ini["number"], f"{ini['title']}\n（{'、'.join(ini['sections'])}）", _bullets(ini["content"]),
+                    _bullets(t["text"] for t in ini["targets"]), results, _bullets(ini["achievement_status"])])
+    return out
+
+
+HEADING = [["平成29年度 市民生活部長の目標宣言 達成状況報告"], [None, None, None, None, None, "市民生活部長 竹内 克則"]]
+
+
+def test_openpyxl_parses_xml_through_defusedxml():
+    """Entity expansion (billion laughs) and external entities are refused by the XML parser itself."""
+    import defusedxml.ElementTree
+    import openpyxl.xml
+    import openpyxl.xml.functions as functions
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    assert functions.iterparse is defusedxml.ElementTree.iterparse
+    if not openpyxl.xml.LXML:
+        assert functions.fromstring is defusedxml.ElementTree.fromstring
+
+
+@pytest.mark.parametrize("kind", ["achievement_report", "declaration", "interim_report"])
+def test_every_xlsx_sengen_exports_parses_back_to_the_same_data(kind):
+    want = load_expected(SEED)
+    if kind == "declaration":
+        want = _declaration_of(want)
+    elif kind == "interim_report":
+        want = normalise({**want, "document": "interim_report"})
+    got = parse_bytes(render(want, "xlsx"), source="export.xlsx")
+    assert differences(got, want) == []
+    assert got == want  # not only without white space: exactly
+
+
+def test_a_report_without_municipality_and_director_name_reads_back(seed_doc):
+    seed_doc["municipality"] = None
+    seed_doc["director"]["name"] = ""
+    want = load_expected(SEED)
+    want = normalise({**want, "municipality": None, "director": {"title": "市民生活部長", "name": ""}})
+    got = parse_bytes(render(want, "xlsx"), source="export.xlsx")
+    # Without a city anywhere, the body's proper nouns (伊勢原市男女共同参画プラン) still name it.
+    assert got["municipality"] == "伊勢原市"
+    assert differences({**got, "municipality": None}, want) == []
+
+
+def test_a_plain_workbook_typed_by_a_city_reads_like_the_seed():
+    want = load_expected(SEED)
+    data = _xlsx(HEADING + [HEADER] + _seed_rows(want), creator="伊勢原市")
+    assert differences(parse_bytes(data, source="city.xlsx"), want) == []
+
+
+def test_merged_header_cells_name_every_column_they_cover_excel_hoganshi():
+    """Excel 方眼紙: narrow columns, every cell a merged range; the value sits in its first column."""
+    want = load_expected(SEED)
+    spans = [1, 3, 4, 3, 4, 3]  # physical columns per table column
+    starts = [1 + sum(spans[:i]) for i in range(len(spans))]
+
+    def spread(values):
+        row = [None] * sum(spans)
+        for start, value in zip(starts, values, strict=True):
+            row[start - 1] = value
+        return row
+
+    rows = [["平成29年度 市民生活部長の目標宣言 達成状況報告"], [None] * 15 + ["市民生活部長", None, "竹内 克則"],
+            spread(HEADER)] + [spread(r) for r in _seed_rows(want)]
+    merges = ["A1:U1"]
+    from openpyxl.utils import get_column_letter
+
+    for r in range(3, 3 + len(rows) - 2):
+        for start, span in zip(starts, spans, strict=True):
+            if span > 1:
+                merges.append(f"{get_column_letter(start)}{r}:{get_column_letter(start + span - 1)}{r}")
+    data = _xlsx(rows, merges=merges, creator="伊勢原市 市民生活部長")
+    assert differences(parse_bytes(data, source="hoganshi.xlsx"), want) == []
+
+
+def test_one_bullet_per_row_under_a_no_merged_down_reads_as_one_initiative():
+    want = load_expected(SEED)
+    rows = HEADING + [HEADER]
+    merges = []
+    for ini in want["initiatives"]:
+        results = [f"・{x}" for x in ini["results"]] + (["［今後の取組の方向性］"] if ini["future_direction"] else []) \
+            + [f"・{x}" for x in ini["future_direction"]]
+        columns = [[f"・{x}" for x in ini["content"]], [f"・{t['text']}" for t in ini["targets"]], results,
+                   [f"・{x}" for x in ini["achievement_status"]]]
+        height = max(len(c) for c in columns)
+        first = len(rows) + 1
+        for i in range(height):
+            rows.append([ini["number"] if i == 0 else None,
+                         (f"{ini['title']}\n（{'、'.join(ini['sections'])}）") if i == 0 else None,
+                         *[c[i] if i < len(c) else None for c in columns]])
+        merges += [f"A{first}:A{first + height - 1}", f"B{first}:B{first + height - 1}"] if height > 1 else []
+    data = _xlsx(rows, merges=merges, creator="伊勢原市")
+    assert differences(parse_bytes(data, source="per-row.xlsx"), want) == []
+
+
+def test_a_row_continued_below_with_an_empty_no_joins_the_bullet_it_breaks():
+    want = load_expected(SEED)
+    rows = _seed_rows(want)
+    # Initiative 2's results are cut in the middle of a sentence and go on in the next row.
+    cut = rows[1][4]
+    head, tail = cut[:40], cut[40:]
+    rows[1][4] = head
+    rows.insert(2, [None, None, None, None, tail, None])
+    data = _xlsx(HEADING + [HEADER] + rows, creator="伊勢原市")
+    assert differences(parse_bytes(data, source="split.xlsx"), want) == []
+
+
+def test_two_header_rows_separate_section_and_direction_columns_notes_and_a_repeated_header():
+    want = load_expected(SEED)
+    header1 = ["番号", "取組名", "担当課名", "取組内容", "達成目標", "取組結果", "今後の取組の方向性", "目標達成状況", "備考"]
+    rows = [["伊勢原市"], ["平成２９年度", "市民生活部長の目標宣言", "達成状況報告"], ["市民生活部長", "竹内 克則"], [], header1]
+    for i, ini in enumerate(want["initiatives"]):
+        if i == 3:
+            rows.append(header1)  # repeated where a page would break
+        rows.append([f"{ini['number']}.", ini["title"], "、".join(ini["sections"]), _bullets(ini["content"]),
+                     _bullets(t["text"] for t in ini["targets"]), _bullets(ini["results"]),
+                     _bullets(ini["future_direction"]), _bullets(ini["achievement_status"]), None])
+        rows.append([])
+    rows.append(["※ 目標達成状況は年度末時点のものです。"])
+    data = _xlsx(rows, merges=["A999:I999"])
+    # 平成２９年度 in the title gives the label 平成29年度, as the seed's text does.
+    assert differences(parse_bytes(data, source="columns.xlsx"), want) == []
+
+
+
+def test_carriage_returns_and_other_bullet_marks_are_line_breaks_and_bullets():
+    want = load_expected(SEED)
+    rows = _seed_rows(want)
+    for row in rows:
+        for i in (2, 3, 4, 5):
+            row[i] = "\r\n".join("●" + line[1:] if line.startswith("・") else line for line in row[i].split("\n"))
+    data = _xlsx(HEADING + [HEADER] + rows, creator="伊勢原市")
+    assert differences(parse_bytes(data, source="crlf.xlsx"), want) == []
+
+
+def test_sengens_data_sheet_alone_is_not_taken_for_the_report():
+    data = render(load_expected(SEED), "xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    del wb[wb.sheetnames[0]]
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ParseError, match="expected a sheet with the report's table.*'データ'"):
+        parse_bytes(out.getvalue(), source="data-only.xlsx")
+
+
+def test_a_hidden_sheet_is_not_read():
+    want = load_expected(SEED)
+    wb = Workbook()
+    wb.active.title = "見本"
+    for row in HEADING + [HEADER] + _seed_rows(want):
+        wb.active.append(row)
+    hidden = wb.copy_worksheet(wb.active)
+    hidden.sheet_state = "hidden"
+    wb.properties.creator = "伊勢原市"
+    out = io.BytesIO()
+    wb.save(out)
+    assert differences(parse_bytes(out.getvalue(), source="hidden.xlsx"), want) == []
+
+
+def test_reports_on_two_sheets_are_refused_by_name():
+    want = load_expected(SEED)
+    wb = Workbook()
+    wb.active.title = "市民生活部"
+    for row in HEADING + [HEADER] + _seed_rows(want):
+        wb.active.append(row)
+    wb.copy_worksheet(wb.active).title = "総務部"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ParseError, match="2 sheets .*'市民生活部', '総務部'.*one report per file"):
+        parse_bytes(out.getvalue(), source="book.xlsx")
+
+
+@pytest.mark.parametrize("rows, message, location", [
+    ([["家計簿"], ["日付", "金額"], ["4/1", 300]], "expected a sheet with the report's table", None),
+    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4]], "expected numbered initiatives", "row 3"),
+    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4], ["一", "題名", "・内容", "・目標"]],
+     "expected the initiative's number in the No. column, found '一'", "row 3"),
+    ([["市民生活部長の目標宣言"], HEADER[:4], [1, "題名", "・内容", "・目標"]], "fiscal year", "rows 1-1"),
+    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4], [1, None, "・内容", "・目標"]], "title", "row 3"),
+])
+def test_a_workbook_that_is_no_report_says_where_and_what(rows, message, location):
+    with pytest.raises(ParseError) as err:
+        parse_bytes(_xlsx(rows, title="Sheet1"), source="book.xlsx")
+    text = str(err.value)
+    assert text.startswith("book.xlsx")
+    assert message in text
+    assert "\n" not in text
+    if location:
+        assert f"sheet 'Sheet1', {location}" in text
+
+
+def test_a_word_document_is_not_a_workbook():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    with pytest.raises(ParseError, match="a Word document, not an XLSX workbook"):
+        parse_bytes(out.getvalue(), source="letter.docx")
+
+
+def test_formulas_are_read_as_excel_last_computed_them():
+    """A No. computed by =ROW()-3 is read from the value Excel stored with the formula."""
+    want = load_expected(SEED)
+    data = _xlsx(HEADING + [HEADER] + _seed_rows(want), creator="伊勢原市")
+    z = zipfile.ZipFile(io.BytesIO(data))
+    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    for n in range(1, 6):
+        r = n + 3
+        sheet = sheet.replace(f'<c r="A{r}" t="n"><v>{n}</v></c>', f'<c r="A{r}"><f>ROW()-3</f><v>{n}</v></c>')
+    assert sheet.count("ROW()-3") == 5
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for item in z.infolist():
+            w.writestr(item, sheet if item.filename == "xl/worksheets/sheet1.xml" else z.read(item))
+    assert differences(parse_bytes(out.getvalue(), source="formula.xlsx"), want) == []
+
+
+def test_the_seed_json_is_what_these_tests_compare_with():
+    assert json.loads(SEED.read_text(encoding="utf-8"))["department"] == "市民生活部"
