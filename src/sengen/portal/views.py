@@ -1,31 +1,179 @@
-"""Public pages: no login, published reports only (work in progress is never public)."""
+"""Public pages: no login, published reports only (work in progress is never public).
 
-from django.http import Http404
+Everything works without JavaScript: links and GET forms only (search, paging, language)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from sengen.declarations.models import Declaration, Phase
-from sengen.declarations.selectors import (
-    DeclarationNotFound,
-    declaration_get,
-    report_document,
-    reports_public_index,
-)
+from sengen.declarations.models import Initiative
+from sengen.declarations.selectors import DeclarationNotFound
+from sengen.renderers import FORMATS
+from sengen.renderers import render as render_document
+
+from . import charts, labels, selectors
+
+SEARCH_PAGE_SIZE = 20
 
 
-def index(request):
-    return render(request, "portal/index.html", {"years": reports_public_index()})
-
-
-def report(request, fiscal_year: int, department: str):
+def _report_or_404(request, fiscal_year: int, department: str):
     try:
-        declaration = declaration_get(fiscal_year=fiscal_year, department=department,
-                                      queryset=Declaration.objects.published())
+        return selectors.report_public(fiscal_year=fiscal_year, department=department,
+                                       municipality=request.GET.get("municipality"))
     except DeclarationNotFound as exc:
         raise Http404(str(exc)) from None
-    doc = report_document(declaration=declaration)
+
+
+def _summary_labels() -> dict[str, str]:
+    return {key: str(value["label"]) for key, value in labels.EVALUATIONS.items()}
+
+
+@require_GET
+def index(request):
+    years = selectors.years_public()
+    latest = None
+    if years:
+        latest = selectors.year_public(fiscal_year=years[0]["year"])
+    return render(request, "portal/index.html", {"years": years, "latest": latest})
+
+
+@require_GET
+def year(request, fiscal_year: int):
+    try:
+        summary = selectors.year_public(fiscal_year=fiscal_year)
+    except DeclarationNotFound as exc:
+        raise Http404(str(exc)) from None
+    chart = None
+    if summary["has_results"] and summary["totals"]["total"]:
+        chart = charts.year_summary_chart(
+            summary["rows"], labels=_summary_labels(),
+            title=_("%(year)s 部ごとの達成目標の評価（件数）") % {"year": labels.year_label(fiscal_year)},
+            axis_label=_("達成目標の件数"),
+        )
+    return render(request, "portal/year.html", {
+        "summary": summary, "chart": chart, "evaluations": list(labels.EVALUATIONS.items()),
+    })
+
+
+@require_GET
+def report(request, fiscal_year: int, department: str):
+    declaration = _report_or_404(request, fiscal_year, department)
+    doc = selectors.report_public_document(declaration=declaration)
+    counts = {key: 0 for key in labels.EVALUATIONS}
+    for initiative in doc["initiatives"]:
+        for target in initiative["targets"]:
+            counts[target["status"]["evaluation"]] += 1
     return render(request, "portal/report.html", {
         "declaration": declaration,
         "doc": doc,
         # A declaration (start of year) has only the first four columns of the table.
-        "has_results": doc["document"] != Phase.DECLARATION,
+        "has_results": doc["document"] != "declaration",
+        "counts": counts,
+        "downloads": labels.DOWNLOADS,
+        "municipality_query": _municipality_query(request),
     })
+
+
+def _municipality_query(request) -> str:
+    municipality = request.GET.get("municipality")
+    return f"?municipality={quote(municipality)}" if municipality else ""
+
+
+def download_filename(doc: dict, extension: str) -> str:
+    """平成29年度_市民生活部_達成状況報告.csv: the name a clerk would give the file."""
+    parts = [doc["fiscal_year_label"], doc["department"], str(labels.PHASES.get(doc["document"], ""))]
+    if doc.get("municipality"):
+        parts.insert(0, doc["municipality"])
+    name = "_".join(p for p in parts if p)
+    return "".join("_" if ch in '\\/:*?"<>|\r\n\t' else ch for ch in name) + f".{extension}"
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """``attachment`` with an ASCII name for old clients and the UTF-8 name (RFC 6266 / 5987)."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@require_GET
+def report_download(request, fiscal_year: int, department: str, fmt: str):
+    if fmt not in dict(labels.DOWNLOADS):
+        raise Http404(f"unknown format {fmt}")
+    declaration = _report_or_404(request, fiscal_year, department)
+    doc = selectors.report_document(declaration=declaration)
+    media_type, extension = FORMATS[fmt]
+    response = HttpResponse(render_document(doc, fmt), content_type=media_type)
+    response["Content-Disposition"] = content_disposition(
+        download_filename(doc, extension),
+        fallback=f"sengen-{doc['fiscal_year']}-{declaration.department_id}-{doc['document']}.{extension}")
+    return response
+
+
+@require_GET
+def initiative(request, fiscal_year: int, department: str, number: int):
+    declaration = _report_or_404(request, fiscal_year, department)
+    try:
+        item = selectors.initiative_public(declaration=declaration, number=number)
+    except Initiative.DoesNotExist:
+        raise Http404(f"No.{number} はありません") from None
+    others = selectors.initiative_other_years(initiative=item)
+    series = selectors.target_series(initiative=item, others=others)
+    for index, one in enumerate(series):
+        one["chart"] = None
+        if len(one["points"]) >= 2:
+            for point in one["points"]:
+                point["short"] = labels.year_label(point["year"])
+            one["chart"] = charts.target_series_chart(
+                one["points"], unit=one["unit"], uid=f"series{index}",
+                title=_("「%(target)s」の目標値と実績値の推移") % {"target": one["text"]},
+                target_label=_("目標値"), actual_label=_("実績値"),
+            )
+    return render(request, "portal/initiative.html", {
+        "declaration": declaration,
+        "initiative": item,
+        "sections": [link.section.name for link in item.section_links.all()],
+        "targets": selectors.target_rows(item),
+        "has_results": declaration.phase != "declaration",
+        "others": others,
+        "series": series,
+        "progress": selectors.initiative_progress(initiative=item),
+        "corrections": selectors.initiative_corrections(initiative=item),
+        "municipality_query": _municipality_query(request),
+    })
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    terms = selectors.search_terms(query)
+    page = None
+    results = []
+    if terms:
+        paginator = Paginator(selectors.search_public(query=query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        results = [{"initiative": i, "snippets": selectors.search_snippets(i, terms)} for i in page.object_list]
+    return render(request, "portal/search.html", {
+        "query": query, "terms": terms, "page": page, "results": results,
+    })
+
+
+@require_GET
+def set_language(request, code: str):
+    """Switches the language by a plain link (no form, no script) and returns to the page."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(f"unknown language {code}")
+    target = request.GET.get("next") or reverse("portal:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("portal:index")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=request.is_secure())
+    return response

@@ -1,0 +1,168 @@
+"""Charts for the public pages: matplotlib → SVG, inlined in the page (no script, no CDN).
+
+Every chart stands beside a table with the same numbers: the chart is for seeing, the table for
+reading, copying and screen readers. Colours are the デジタル庁 design tokens' (green-800,
+yellow-700, red-900, solid-gray-536 — the values of tokens.css, since the SVG is drawn on the
+server), and each series differs by more than colour too: hatching, line style and markers.
+
+Japanese labels need a Japanese font: IPAexGothic, which the japanize-matplotlib wheel ships.
+Its file is found without importing that module (importing it changes matplotlib's global state).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+from decimal import Decimal
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+COLOURS = {
+    "achieved": "#197a4b",            # green-800
+    "partially_achieved": "#b78f00",  # yellow-700
+    "not_achieved": "#ce0000",        # red-900
+    "not_evaluated": "#767676",       # solid-gray-536
+    "target": "#0031d8",              # blue-800
+    "actual": "#1a1a1a",              # solid-gray-900
+}
+HATCHES = {"achieved": "", "partially_achieved": "///", "not_achieved": "xx", "not_evaluated": ".."}
+
+
+@lru_cache(maxsize=1)
+def japanese_font() -> str | None:
+    """The family name of IPAexGothic after registering it with matplotlib, or None when the
+    japanize-matplotlib wheel is missing (the charts then fall back to matplotlib's font)."""
+    spec = importlib.util.find_spec("japanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+    if not path.is_file():
+        return None
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _style():
+    """matplotlib settings for one chart, applied while it is built (text objects take their font
+    when created) and saved; a context, so that nothing global changes."""
+    import matplotlib
+
+    family = japanese_font()
+    rc = {"font.size": 11, "svg.fonttype": "none"}
+    if family:
+        rc["font.family"] = [family, "sans-serif"]
+    return matplotlib.rc_context(rc)
+
+
+def _figure(width: float, height: float) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=96)
+    FigureCanvasSVG(figure)
+    figure.set_layout_engine("constrained")
+    return figure
+
+
+_PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
+_SIZE = re.compile(r'\s(width|height)="[^"]*"')
+_IDS = re.compile(r'\bid="([^"]+)"')
+
+
+def _svg(figure: Figure, *, label: str, uid: str) -> str:
+    """The figure as an inline <svg> with an accessible name, sized by CSS (viewBox kept), its
+    element ids prefixed so that two charts on one page do not clash."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": uid}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = _PROLOG.sub("", buffer.getvalue(), count=1)
+    head, rest = svg.split(">", 1)
+    head = _SIZE.sub("", head)
+    svg = (f'{head} role="img" aria-label="{escape(label, quote=True)}" class="chart-svg" focusable="false">'
+           f"<title>{escape(label)}</title>{rest}")
+    ids = set(_IDS.findall(svg))
+    for old in sorted(ids, key=len, reverse=True):
+        svg = re.sub(rf'(id="|#|url\(#){re.escape(old)}(?=["\)])', rf"\g<1>{uid}-{old}", svg)
+    return svg
+
+
+def _plain(value) -> float:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _thousands(value, _pos=None) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def year_summary_chart(rows: list[dict], **options) -> str:
+    with _style():
+        return _year_summary_chart(rows, **options)
+
+
+def _year_summary_chart(rows: list[dict], *, labels: dict[str, str], title: str, axis_label: str,
+                        uid: str = "summary") -> str:
+    """Horizontal stacked bars: per department, how many targets were achieved, partly achieved,
+    not achieved, not evaluated. ``rows``: ``[{"department", "counts": {evaluation: n}}]``;
+    ``labels``: each evaluation's display name (already translated)."""
+    departments = [r["department"] for r in rows]
+    height = 1.2 + 0.55 * len(rows)
+    figure = _figure(7.5, height)
+    axes = figure.add_subplot()
+    left = [0] * len(rows)
+    positions = list(range(len(rows)))
+    for evaluation in ("achieved", "partially_achieved", "not_achieved", "not_evaluated"):
+        values = [r["counts"].get(evaluation, 0) for r in rows]
+        bars = axes.barh(positions, values, left=left, color=COLOURS[evaluation], hatch=HATCHES[evaluation],
+                         edgecolor="white", linewidth=1, label=labels[evaluation])
+        for bar, value in zip(bars, values, strict=True):
+            if value:
+                axes.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
+                          ha="center", va="center", color="white", fontweight="bold",
+                          bbox={"boxstyle": "round,pad=0.15", "facecolor": COLOURS[evaluation], "linewidth": 0})
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_yticks(positions, departments)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel(axis_label)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.12), ncols=4,
+                frameon=False, fontsize=10)
+    return _svg(figure, label=title, uid=uid)
+
+
+def target_series_chart(points: list[dict], **options) -> str:
+    with _style():
+        return _target_series_chart(points, **options)
+
+
+def _target_series_chart(points: list[dict], *, unit: str, title: str, target_label: str, actual_label: str,
+                         uid: str) -> str:
+    """One numeric target over the years: the target (dashed, squares) and the actual value
+    (solid, circles). ``points``: ``[{"year", "short", "target", "actual"}]`` oldest first."""
+    figure = _figure(6.5, 3.4)
+    axes = figure.add_subplot()
+    xs = list(range(len(points)))
+    axes.plot(xs, [_plain(p["target"]) for p in points], linestyle="--", marker="s", color=COLOURS["target"],
+              linewidth=2, label=target_label)
+    actual = [(x, _plain(p["actual"])) for x, p in zip(xs, points, strict=True) if p["actual"] is not None]
+    if actual:
+        axes.plot([a[0] for a in actual], [a[1] for a in actual], linestyle="-", marker="o",
+                  color=COLOURS["actual"], linewidth=2, label=actual_label)
+    axes.set_xticks(xs, [p["short"] for p in points])
+    axes.set_xlim(-0.5, len(points) - 0.5)
+    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    # From zero: a chart that starts at 11,750 makes 98.5 % look like a miss by half.
+    top = max([_plain(p["target"]) for p in points] + [a[1] for a in actual])
+    axes.set_ylim(0, top * 1.15 if top > 0 else 1)
+    axes.set_title(f"（{unit}）", loc="left", fontsize=10)
+    axes.grid(axis="y", color="#cccccc", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="best", frameon=False, fontsize=10)
+    return _svg(figure, label=title, uid=uid)

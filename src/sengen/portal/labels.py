@@ -1,0 +1,45 @@
+"""Display names for the public pages, translatable (the models' choice labels are Japanese
+only: they are the staff's words and the official document's)."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sengen.core.eras import fiscal_year_label
+
+PHASES = {
+    "declaration": _("目標宣言"),
+    "interim_report": _("中間報告"),
+    "achievement_report": _("達成状況報告"),
+}
+
+# Each evaluation has a word, a colour and a shape (○ △ × －, as Japanese tables mark them), so
+# that it reads without colour too.
+EVALUATIONS = {
+    "achieved": {"label": _("達成"), "mark": "○", "css": "achieved"},
+    "partially_achieved": {"label": _("一部達成"), "mark": "△", "css": "partial"},
+    "not_achieved": {"label": _("未達成"), "mark": "×", "css": "unmet"},
+    "not_evaluated": {"label": _("評価なし"), "mark": "－", "css": "none"},
+}
+
+SEARCH_FIELDS = {
+    "title": _("取組名"),
+    "content": _("取組内容"),
+    "targets": _("達成目標"),
+    "results": _("取組結果"),
+    "future_direction": _("今後の取組の方向性"),
+    "achievement_status": _("目標達成状況"),
+}
+
+DOWNLOADS = (
+    ("pdf", _("PDF（印刷用の表）")),
+    ("xlsx", _("Excel（XLSX）")),
+    ("csv", _("CSV（Excel で開ける UTF-8）")),
+    ("json", _("JSON（sengen.report/1）")),
+)
+
+
+def year_label(year: int) -> str:
+    """平成29年度 in Japanese; FY2017 in English (the era name follows in the page, marked lang=ja)."""
+    if (get_language() or "ja").startswith("ja"):
+        return fiscal_year_label(year)
+    return f"FY{year}"
