@@ -16,6 +16,7 @@ from sengen.core.targets import achievement_rate, analyse_target, meets
     ("（仮称）第２次男女共同参画プランの策定", "milestone", None, None, None, None),
     ("特定健診受診率７０％以上", "numeric", 70, "％", "higher", None),
     ("待機児童数２０人以下", "numeric", 20, "人", "lower", None),
+    ("通報から補修までの平均日数：５日以内", "numeric", 5, "日", "lower", None),
     ("ごみ排出量を１人１日あたり８００ｇまで削減", "numeric", 800, "g", "lower", None),
     ("ふるさと納税寄附額２億５,０００万円", "numeric", 250000000, "円", "higher", None),
     ("令和３年度末までに避難所３０か所へ備蓄品を配備（現状値：１２か所）", "numeric", 30, "か所", "higher",

@@ -24,7 +24,7 @@ UNITS = tuple(sorted({
     "席", "組", "隻", "機", "点", "項目", "町内会", "自治会", "商店", "宿", "泊",
 }, key=len, reverse=True))
 
-QUALIFIERS = ("以上", "以下", "未満", "超", "程度", "前後", "台")
+QUALIFIERS = ("以上", "以下", "以内", "未満", "超", "程度", "前後", "台")
 
 # Thousands separators must group by three, so that a list "1,2" is not read as 12.
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -72,7 +72,7 @@ class NumberMention:
     end: int
     value: Decimal
     unit: str
-    qualifier: str | None  # 以上 / 以下 / 未満 / 超 / 程度 / 前後
+    qualifier: str | None  # 以上 / 以下 / 以内 / 未満 / 超 / 程度 / 前後
 
     @property
     def quantity(self) -> Quantity:

@@ -22,6 +22,27 @@ from .errors import ParseError
 BULLET_MARKS = (BULLET, "･", "●", "○", "◆", "◇", "■", "□", "◎")
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where in the source file a value was read: what a reviewer needs to check it."""
+
+    page: int | None = None  # PDF page, 1-based
+    cell: str | None = None  # the column's name, or a spreadsheet cell such as 目標宣言!E7
+    first_line: int | None = None  # lines of a text file, 1-based
+    last_line: int | None = None
+
+    def as_json(self, file: str) -> dict:
+        out: dict = {"file": file}
+        for key in ("page", "cell", "first_line", "last_line"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+CELL_FIELDS = ("content", "targets", "results", "future_direction", "achievement_status")
+
+
 @dataclass
 class Row:
     number: int
@@ -32,6 +53,8 @@ class Row:
     results: list[str] = field(default_factory=list)
     future_direction: list[str] = field(default_factory=list)
     achievement_status: list[str] = field(default_factory=list)
+    # "title" → [Origin]; each cell field → one Origin per bullet, in the same order.
+    origins: dict[str, list[Origin]] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +214,19 @@ def to_report(table: ReportTable) -> dict:
         "director": {"title": h.director_title, "name": h.director_name},
         "initiatives": initiatives,
     })
+
+
+def provenance(table: ReportTable, source: str) -> dict[str, dict]:
+    """JSON path of each value in ``to_report(table)`` → where it was read (file, page, cell, lines)."""
+    out: dict[str, dict] = {}
+    for i, row in enumerate(table.rows):
+        base = f"$.initiatives[{i}]"
+        for origin in row.origins.get("title", [])[:1]:
+            out[f"{base}.title"] = origin.as_json(source)
+        for name in CELL_FIELDS:
+            for j, origin in enumerate(row.origins.get(name, [])):
+                out[f"{base}.{name}[{j}]"] = origin.as_json(source)
+    return out
 
 
 def split_sections(text: str) -> tuple[str, list[str]]:

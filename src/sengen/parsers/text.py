@@ -21,7 +21,16 @@ from sengen.core.eras import nfkc
 from sengen.core.text import display_width, join_lines, squeeze_digit_spaces
 
 from .errors import ParseError
-from .table import BULLET_MARKS, FY_LABEL_RE, ReportTable, Row, bullet_text, read_heading, split_sections
+from .table import (
+    BULLET_MARKS,
+    FY_LABEL_RE,
+    Origin,
+    ReportTable,
+    Row,
+    bullet_text,
+    read_heading,
+    split_sections,
+)
 
 HEADER_LABELS = (
     "今後の取組の方向性", "取組名(担当課名)", "目標達成状況", "(担当課名)", "担当課名", "取組内容", "達成目標",
@@ -36,7 +45,10 @@ _NUMBER_LINE_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:[.．、)]|\s+|(?=[^\d\s,.�
 _SENTENCE_END = ("。", ".", "」", "）", ")", "！", "？")
 
 # Roles of the cells in reading order, and which ones share a column (and so a width).
-_COLUMN_OF = {"content": "content", "targets": "targets", "results": "results",
+CELL_LABEL = {"content": "取組内容", "targets": "達成目標", "results": "取組結果",
+              "future_direction": "今後の取組の方向性", "achievement_status": "目標達成状況"}
+_CELL_LABEL = CELL_LABEL
+_COLUMN_OF = {"title": "title", "content": "content", "targets": "targets", "results": "results",
               "future_direction": "results", "achievement_status": "status"}
 
 
@@ -153,7 +165,9 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             head.append(lines[j].text)
             j += 1
         joined = "".join(h.strip() for h in head)
-        if not joined.endswith(("）", ")")) or j >= len(lines):
+        if j >= len(lines):
+            continue
+        if not joined.endswith(("）", ")")) and not (m.group("rest") and _sections_after_break(lines, j)):
             continue
         starts.append((idx, n))
         expected = n + 1
@@ -164,13 +178,24 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
         # The title stays as written: take the original text after the number, not the NFKC copy.
         first = lines[idx].text.strip()
         first_rest = first[len(first) - len(m.group("rest")):] if m.group("rest") else ""
-        head = [_Line(lines[idx].number, first_rest, 0)] if first_rest else []
+        head = [_Line(lines[idx].number, first_rest, display_width(squeeze_digit_spaces(first_rest)))] \
+            if first_rest else []
         j = idx + 1
         while j < end and not _is_bullet(lines[j].text) and not _MARKER_RE.match(nfkc(lines[j].text)):
             head.append(lines[j])
             j += 1
         blocks.append(_Block(n, lines[idx].number, head, _items(lines[j:end])))
     return blocks
+
+
+def _sections_after_break(lines: list[_Line], start: int) -> bool:
+    """A row that begins at the foot of a page: its title cell goes on after the page break,
+    where a loose line soon closes the owning sections' parenthesis."""
+    for k in range(start, min(len(lines), start + 80)):
+        if lines[k].after_break:
+            following = [ln.text.strip() for ln in lines[k:k + 4] if not _is_bullet(ln.text)]
+            return any(t.endswith(("）", ")")) and ("（" in t or "(" in t) for t in following)
+    return False
 
 
 def _items(lines: list[_Line]) -> list:
@@ -210,24 +235,38 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
+    if role == "title" and not b.soft:
+        return 20.0  # the title cell has no ・ bullets
     cost = 0.0
     if capacity is not None:
         limit = capacity * 1.06 + 2
         for ln in b.lines:
-            if ln.width > limit:
-                cost += 10 + (ln.width - limit)
-        tol = max(4.0, 0.12 * capacity)
-        for ln in b.lines[:-1]:
-            # A wrapped line ran to the column's edge; a line ending a sentence may not have.
+            width = _set_width(ln)
+            if width > limit:
+                cost += 10 + (width - limit)
+            elif width > capacity:
+                # The column's width is a typical longest line, so a little past it happens
+                # (punctuation hangs), but it leans towards a wider column.
+                cost += (width - capacity) / 4
+        for ln, nxt in zip(b.lines, b.lines[1:], strict=False):
+            # A wrapped line ran to the column's edge: what starts the next line would not
+            # have fitted after it. A line ending a sentence may have stopped short.
             if not _ends_sentence(ln.text):
-                under = capacity - ln.width
-                if under > tol:
-                    cost += (under - tol) / 2
+                spare = capacity - ln.width - _first_unit_width(nxt.text)
+                if spare > SLACK:
+                    cost += (spare - SLACK) / 2
     if b.soft:
+        if role != "title" and _SECTIONS_RE.match(b.text):
+            cost += 3.0  # （担当課名） alone on a line belongs to the title cell
         return cost
     text = b.text
     if role == "targets":
-        cost += 3 if text.endswith("。") else 0
+        # Targets are usually noun phrases; some cities write them as sentences, so this
+        # only leans, and the widths decide.
+        cost += TARGET_SENTENCE_COST if text.endswith("。") else 0
+    elif role == "content" and _QUANTITY_RE.search(squeeze_digit_spaces(text)):
+        # A number with its unit (１２０か所) is what a measurable target states.
+        cost += CONTENT_NUMBER_COST
     elif not _ends_sentence(text):
         cost += 1
     elif role in _TENSE_OF_ROLE:
@@ -240,9 +279,39 @@ def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
     return cost
 
 
+_SECTIONS_RE = re.compile(r"^[（(][^（）()]+[）)]$")
+TARGET_SENTENCE_COST = 0.5
+CONTENT_NUMBER_COST = 0.75
+_QUANTITY_RE = re.compile(r"[0-9０-９][0-9０-９,，.．]*\s*(?:[万億千]\s*)?(?:人|件|回|か所|ヶ所|箇所|％|%|円|校|団体|世帯|台|冊|棟|橋|品目|種類|事業所|施設|トン|t|km|キロ|日以内|時間|分|割)")
 _PAST_RE = re.compile(r"(?:ました|でした|った|だ)[。.]?\s*$|(?:ました|でした)[。.]")
 _TENSE_OF_ROLE = {"content": False, "future_direction": False, "results": True, "achievement_status": True}
 _EMPTY_COST = {"content": 4.0, "targets": 4.0}
+
+
+# Line breaking leaves a line short of the edge when the next character may not start a
+# line (kinsoku pulls one character down) and measuring widths in cells is approximate:
+# this much room is not yet evidence that the line could have gone on.
+SLACK = 2.5
+_NO_LINE_START = set("、。，．,.）)」』】〕］〉》ー ゃゅょっぁぃぅぇぉャュョッァィゥェォ々・：；！？")
+
+
+def _set_width(line: _Line) -> int:
+    """The line's width inside the column: a closing 。 or 、 may hang past the edge."""
+    text = line.text.rstrip()
+    return line.width - (display_width(text[-1]) if text and text[-1] in "。、，．" else 0)
+
+
+def _first_unit_width(text: str) -> int:
+    """Cells the next line's first unbreakable piece needs: a run of half-width digits or
+    Latin letters stays whole; a character that may not start a line brings the one before."""
+    text = squeeze_digit_spaces(text.strip())
+    m = re.match(r"[0-9A-Za-z,.%]+", text)
+    if m:
+        return display_width(m.group(0))
+    if not text:
+        return 0
+    width = display_width(text[0])
+    return width * 2 if text[0] in _NO_LINE_START else width
 
 
 def _join_cost(before: _Bullet, capacity: float | None) -> float:
@@ -266,7 +335,7 @@ def _local_cost(bullets: list[_Bullet], role: str) -> float:
     """First pass: a column is taken to be as wide as its widest line in this row."""
     if not bullets:
         return _empty_cost(role)
-    capacity = max(ln.width for b in bullets for ln in b.lines)
+    capacity = max(_set_width(ln) for b in bullets for ln in b.lines)
     return sum(_bullet_cost(b, role, capacity) for b in bullets)
 
 
@@ -310,7 +379,7 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
             parts.append([])
         else:
             parts[-1].append(item)
-    cut: dict[str, list[_Bullet]] = {role: [] for role in roles}
+    cut: dict[str, list[_Bullet]] = {role: [] for role in ("title", *roles)}
     marker_seen = False
     results_at = roles.index("results") if "results" in roles else None
     for p, part in enumerate(parts):
@@ -319,15 +388,43 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
             if marker_seen or MARKER not in part:
                 # The results cell's text after ［今後の取組の方向性］ is future direction.
                 allowed.remove("results" if marker_seen else "future_direction")
-        assignment = _path(part, tuple(allowed), capacities, continuation=p > 0)
+        # What each column held before this page break: a cell cut off mid-sentence goes on
+        # with a loose line on the next page, never with a new bullet or not at all.
+        before = {role: cut[role][-1] for role in allowed if cut.get(role)} if p > 0 else None
+        if p > 0:
+            # After a page break the row's first column (取組名・担当課名) may go on too.
+            allowed.insert(0, "title")
+            if block.head:
+                before["title"] = _Bullet([block.head[-1]])
+        pending = {"future_direction"} if p > 0 and marker_seen and not cut["future_direction"] else set()
+        assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending)
         for bullet, role in assignment:
             cut[role].append(bullet)
         marker_seen = marker_seen or MARKER in part
     return cut
 
 
-def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *, continuation: bool):
-    """Columns for ``items`` (in reading order) that only move right, at the least cost."""
+def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> bool:
+    """Did the page end in the middle of this bullet? Its last line then neither ends a
+    sentence nor stops short of the column's edge. The title cell is complete only once
+    the owning sections' parenthesis closes it."""
+    if bullet is None:
+        return False
+    if role == "title":
+        return not bullet.lines[-1].text.rstrip().endswith(("）", ")"))
+    if _ends_sentence(bullet.lines[-1].text):
+        return False
+    return capacity is None or bullet.lines[-1].width >= capacity - max(4.0, 0.12 * capacity)
+
+
+def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
+          before: dict[str, _Bullet] | None, pending: set[str] = frozenset()):
+    """Columns for ``items`` (in reading order) that only move right, at the least cost.
+
+    ``before`` is given for the part of a row after a page break: each column's last bullet
+    from the pages before; ``pending`` names columns that must go on here."""
+    continuation = before is not None
+    before = before or {}
     bullets = [item for item in items if item != MARKER]
     k = len(roles)
     lo = [0] * len(bullets)
@@ -335,15 +432,32 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *, 
     if MARKER in items and "future_direction" in roles:
         # ［今後の取組の方向性］ stands in the results cell: what precedes it is at most the
         # results, what follows at least the future direction.
-        before = sum(1 for item in items[:items.index(MARKER)] if item != MARKER)
+        ahead = sum(1 for item in items[:items.index(MARKER)] if item != MARKER)
         for i in range(len(bullets)):
-            if i < before:
+            if i < ahead:
                 hi[i] = roles.index("future_direction") - 1
             else:
                 lo[i] = roles.index("future_direction")
 
     def empty(r: int) -> float:
-        return 0.0 if continuation else _empty_cost(roles[r])
+        if roles[r] in pending:
+            return 3.0  # ［今後の取組の方向性］ closed the last page: its bullets are on this one
+        if continuation:
+            return 3.0 if _cut_off(before.get(roles[r]), capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
+        return _empty_cost(roles[r])
+
+    def opening(bullet: _Bullet, r: int) -> float:
+        """The cost of ``bullet`` being the first in column r on this page."""
+        if not continuation:
+            return 0.0
+        prev = before.get(roles[r])
+        if bullet.soft:
+            if prev is None:
+                return 1.0
+            if roles[r] == "title":
+                return 0.0 if _cut_off(prev, None, "title") else 3.0
+            return _join_cost(prev, capacities.get(_COLUMN_OF[roles[r]]))
+        return 3.0 if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
 
     inf = float("inf")
     # best[i][r]: least cost with bullets[:i] placed, the last one in roles[r]; r = k: none yet.
@@ -360,7 +474,14 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *, 
                 capacity = capacities.get(_COLUMN_OF[roles[r2]])
                 total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity)
                 if bullet.soft and r2 == r:
-                    total += _join_cost(bullets[i - 1], capacity)
+                    if roles[r2] == "title":
+                        # The title cell breaks its lines by hand ((担当課名) starts a line)
+                        # and is complete once that parenthesis closes.
+                        total += 3.0 if not _cut_off(bullets[i - 1], None, "title") else 0.0
+                    else:
+                        total += _join_cost(bullets[i - 1], capacity)
+                elif r2 != r:
+                    total += opening(bullet, r2)
                 if total < best[i + 1][r2] - 1e-9:
                     best[i + 1][r2] = total
                     back[i + 1][r2] = r
@@ -401,16 +522,25 @@ def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
             for b in group:
                 for ln in b.lines:
                     col = _COLUMN_OF[role]
-                    per_column[col] = max(per_column.get(col, 0), ln.width)
+                    per_column[col] = max(per_column.get(col, 0), _set_width(ln))
         for col, w in per_column.items():
             widest.setdefault(col, []).append(w)
-    capacities = {col: statistics.median(ws) for col, ws in widest.items()}
+    capacities = {col: max(ws) for col, ws in widest.items()}
+    heads = [max(ln.width for ln in block.head) for block in blocks if len(block.head) > 1]
+    if heads:
+        capacities["title"] = statistics.median(heads)
     rows = []
     for block in blocks:
         cut = _global_cut(block, roles, capacities)
-        title, sections = split_sections(join_lines([ln.text for ln in block.head]))
+        head = block.head + [ln for b in cut.pop("title", []) for ln in b.lines]
+        title, sections = split_sections(join_lines([ln.text for ln in head]))
         row = Row(block.number, title, sections)
+        row.origins["title"] = [Origin(first_line=block.line,
+                                       last_line=max([ln.number for ln in head] + [block.line]))]
         for role in roles:
-            setattr(row, role, [b.text for b in _merge_soft(cut.get(role, []))])
+            bullets = _merge_soft(cut.get(role, []))
+            setattr(row, role, [b.text for b in bullets])
+            row.origins[role] = [Origin(cell=_CELL_LABEL[role], first_line=b.lines[0].number,
+                                        last_line=b.lines[-1].number) for b in bullets]
         rows.append(row)
     return rows
