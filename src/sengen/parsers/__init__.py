@@ -13,11 +13,11 @@ from sengen.core.report import ReportError, loads
 
 from .errors import ParseError
 from .pdf import parse_pdf
-from .table import to_report
+from .table import ReportTable, provenance, to_report
 from .text import parse_text
 from .xlsx import parse_xlsx, refuse_ole
 
-__all__ = ["ParseError", "parse_path", "parse_bytes", "MAX_BYTES"]
+__all__ = ["ParseError", "parse_path", "parse_bytes", "parse_with_provenance", "MAX_BYTES"]
 
 # A report is a few pages of text; anything far larger is not one, and reading it whole
 # would only cost memory.
@@ -33,14 +33,15 @@ def _decode(data: bytes, source: str) -> str:
     raise ParseError("expected text in UTF-8 or Shift_JIS; the bytes are neither", source=source)
 
 
-def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
+def _read(data: bytes, source: str) -> ReportTable | dict:
+    """The report's table as its reader found it, or a JSON report as it is."""
     if len(data) > MAX_BYTES:
         raise ParseError(f"the file is {len(data):,} bytes; a report is at most {MAX_BYTES:,}", source=source)
     head = data[:8].lstrip()
     if head.startswith(b"%PDF"):
-        return to_report(parse_pdf(data, source=source))
+        return parse_pdf(data, source=source)
     if head.startswith(b"PK\x03\x04"):
-        return to_report(parse_xlsx(data, source=source))
+        return parse_xlsx(data, source=source)
     refuse_ole(data, source=source)
     text = _decode(data, source)
     if text.lstrip("\ufeff \t\r\n").startswith("{"):
@@ -50,7 +51,21 @@ def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
             raise ParseError(exc.message, source=source, location=exc.path) from None
     if "\x00" in text:
         raise ParseError("expected a report's text; the file is binary", source=source)
-    return to_report(parse_text(text, source=source))
+    return parse_text(text, source=source)
+
+
+def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
+    read = _read(data, source)
+    return read if isinstance(read, dict) else to_report(read)
+
+
+def parse_with_provenance(data: bytes, *, source: str = "<input>") -> tuple[dict, dict[str, dict]]:
+    """The report and, for each value read from a table, where it was read: JSON path →
+    {file, page, cell, first_line, last_line}. A JSON report is its own source."""
+    read = _read(data, source)
+    if isinstance(read, dict):
+        return read, {"$": {"file": source}}
+    return to_report(read), provenance(read, source)
 
 
 def parse_path(path: str | Path) -> dict:

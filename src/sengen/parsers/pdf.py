@@ -17,8 +17,8 @@ from sengen.core.eras import nfkc
 from sengen.core.text import compact, join_lines
 
 from .errors import ParseError
-from .table import BULLET_MARKS, ReportTable, Row, bullet_text, read_heading, split_sections
-from .text import _MARKER_RE, header_labels
+from .table import BULLET_MARKS, Origin, ReportTable, Row, bullet_text, read_heading, split_sections
+from .text import _MARKER_RE, CELL_LABEL, header_labels
 
 MAX_PAGES = 300
 
@@ -56,7 +56,13 @@ def _cell_lines(page, bbox) -> list[str]:
         cy = (obj["top"] + obj["bottom"]) / 2
         return x0 <= cx < x1 and top <= cy < bottom
 
-    return [ln["text"] for ln in page.filter(inside).extract_text_lines(strip=True) if ln["text"].strip()]
+    out = []
+    for ln in page.filter(inside).extract_text_lines(strip=True):
+        if ln["text"].strip():
+            line = _CellLine(ln["text"])
+            line.page = page.page_number
+            out.append(line)
+    return out
 
 
 def _header_roles(texts: list[str]) -> list[str | None] | None:
@@ -81,14 +87,26 @@ def _header_roles(texts: list[str]) -> list[str | None] | None:
     return roles
 
 
-def _bullets(lines: list[str]) -> list[str]:
+class _CellLine(str):
+    """A line of a cell that remembers its page, for provenance."""
+
+    page: int = 0
+
+
+def _bullets(lines: list[str], cell: str) -> tuple[list[str], list[Origin]]:
     groups: list[list[str]] = []
     for line in lines:
         if line.lstrip().startswith(BULLET_MARKS) or not groups:
             groups.append([line])
         else:
             groups[-1].append(line)
-    return [text for text in (bullet_text(g) for g in groups) if text]
+    texts, origins = [], []
+    for group in groups:
+        text = bullet_text(group)
+        if text:
+            texts.append(text)
+            origins.append(Origin(page=getattr(group[0], "page", None), cell=cell))
+    return texts, origins
 
 
 def _split_results(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -185,11 +203,13 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
             raise ParseError("expected the initiative's title in the 取組名 column", source=source,
                              location=f"page {raw.page}, No. {raw.number}")
         results, future = _split_results(raw.cells.get("results", []))
-        out.append(Row(
-            number=raw.number, title=title, sections=sections,
-            content=_bullets(raw.cells.get("content", [])),
-            targets=_bullets(raw.cells.get("targets", [])),
-            results=_bullets(results), future_direction=_bullets(future),
-            achievement_status=_bullets(raw.cells.get("achievement_status", [])),
-        ))
+        row = Row(number=raw.number, title=title, sections=sections)
+        row.origins["title"] = [Origin(page=raw.page, cell="取組名")]
+        for name, lines in (("content", raw.cells.get("content", [])), ("targets", raw.cells.get("targets", [])),
+                            ("results", results), ("future_direction", future),
+                            ("achievement_status", raw.cells.get("achievement_status", []))):
+            texts, origins = _bullets(lines, CELL_LABEL[name])
+            setattr(row, name, texts)
+            row.origins[name] = origins
+        out.append(row)
     return ReportTable(heading, out)
