@@ -1,32 +1,91 @@
-from django.db import DatabaseError
+from pathlib import Path
 
-from sengen.core.report import ReportError
+from sengen.declarations.importing import REPORT_SUFFIXES, FileImport, file_parse, file_store, folder_import
 from sengen.declarations.models import PublicationState
-from sengen.declarations.services import report_import
+from sengen.parsers.limits import PARSE_SECONDS
 
 from ._base import SengenCommand, UsageError, summary
-from .parse import read_report
+
+_STATUS_WORDS = {
+    "same": "同じ報告です（{other} と同じ内容のため、改めて保存しません）",
+    "superseded": "読み込みましたが保存しません（同じ部・年度の後の段階の報告 {other} を保存します）",
+}
+
+
+def _seconds(value: str) -> float:
+    import argparse
+
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"秒数を指定してください: {value!r}") from None
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"0 より大きく 3600 以下の秒数を指定してください: {value!r}")
+    return seconds
+
+
+def _line(item: FileImport, *, with_path: bool) -> str:
+    """One line per file: what was read and stored, and what a person should check."""
+    if item.status in _STATUS_WORDS:
+        what = _STATUS_WORDS[item.status].format(other=item.other.name if item.other else "")
+        if item.status == "superseded":
+            doc = item.doc
+            what = (f"{doc['fiscal_year_label']} {doc['department']} "
+                    f"（取組 {len(doc['initiatives'])} 件）を{what}")
+    else:
+        what = summary(item.declaration, item.doc)
+    if item.review and item.status != "same":  # the same notes stand on the line of the file it repeats
+        what += f" 要確認: {'、'.join(item.review)}"
+    return f"{item.path}: {what}" if with_path else what
 
 
 class Command(SengenCommand):
-    help = ("報告（PDF / テキスト / JSON）を読み込んで保存します。同じ部・年度の報告をもう一度読み込むと、"
-            "重複させずに内容を置き換えます。")
+    help = ("報告（PDF / XLSX / テキスト / JSON）を読み込んで保存します。フォルダーを指定すると、その中の報告の"
+            "ファイルをすべて読み込みます。同じ部・年度の報告をもう一度読み込むと、重複させずに内容を置き換えます。")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="報告のファイル（市が公開した PDF、PDF から抽出したテキスト、または JSON）")
+        parser.add_argument("path", metavar="FILE|DIR",
+                            help="報告のファイル（市が公開した PDF、Excel の XLSX、PDF から抽出したテキスト、JSON）"
+                                 f"またはそれらを入れたフォルダー（{' / '.join(s[1:] for s in REPORT_SUFFIXES)}）")
         parser.add_argument(
             "--state", choices=PublicationState.values, default=PublicationState.PUBLISHED,
             help="公開状態（既定: published。市が公開済みの報告を取り込む用途のため）",
         )
+        parser.add_argument("--time-limit", type=_seconds, default=PARSE_SECONDS, metavar="SECONDS",
+                            help=f"1 ファイルを読む時間の上限（秒、既定: {PARSE_SECONDS:g}）。超えたファイルは読み込みません")
 
     def handle(self, *args, **options):
-        doc = read_report(options["file"])
+        path = Path(options["path"])
+        if path.is_dir():
+            return self._folder(path, options)
+        item = file_parse(path, seconds=options["time_limit"])
+        if not item.ok:
+            raise UsageError(item.error)
+        self.require_migrated_database()
+        file_store(item=item, state=options["state"])
+        if not item.ok:
+            raise UsageError(item.error)
+        self.stdout.write(_line(item, with_path=False))
+
+    def _folder(self, folder: Path, options) -> None:
         self.require_migrated_database()
         try:
-            declaration = report_import(doc=doc, source=options["file"], state=options["state"])
-        except ReportError as exc:
-            raise UsageError(f"{options['file']}: {exc}") from None
-        except DatabaseError as exc:
-            raise UsageError(f"{options['file']}: 保存できませんでした: {str(exc).strip().splitlines()[0]}") from None
-        self.stdout.write(summary(declaration, doc))
-
+            imports = folder_import(folder=folder, state=options["state"], seconds=options["time_limit"])
+        except OSError as exc:
+            raise UsageError(f"{folder}: フォルダーを読めません（{exc.strerror or exc}）") from None
+        if not imports:
+            raise UsageError(f"{folder}: 報告のファイル（{' / '.join(s[1:] for s in REPORT_SUFFIXES)}）がありません")
+        for item in imports:
+            if item.ok:
+                self.stdout.write(_line(item, with_path=True))
+            else:
+                self.stderr.write(f"{item.path}: 読み込めません: {item.error.removeprefix(f'{item.path}: ')}")
+        failed = sum(not i.ok for i in imports)
+        counts = {status: sum(i.status == status for i in imports)
+                  for status in ("created", "updated", "unchanged", "same", "superseded")}
+        words = {"created": "登録", "updated": "更新", "unchanged": "変更なし", "same": "同じ報告",
+                 "superseded": "保存せず"}
+        detail = "、".join(f"{words[s]} {n}" for s, n in counts.items() if n)
+        self.stdout.write(f"{len(imports)} ファイル: 読み込み {len(imports) - failed}（{detail or 'なし'}）、失敗 {failed}")
+        if failed:
+            raise UsageError(f"{failed} 件のファイルを読み込めませんでした（上の行を参照）")

@@ -1,0 +1,178 @@
+"""Importing the report files of a folder: what a city already published, in one go.
+
+Each file is parsed in a child process with a time and memory budget
+(``sengen.parsers.limits``), so one pathological file costs at most its budget; each is
+stored in its own transaction, so one that the database refuses leaves the others stored.
+Running the import again changes nothing: ``report_import`` makes an identical report a
+no-op, and the folder's files are put in an order that does not undo itself:
+
+* several files of the same department and year with the same content (the PDF, its text
+  and its JSON) are one report: the first is stored, the others say they are the same;
+* the same department and year in different phases (the declaration and, later, the
+  achievement report, which repeats the declaration's targets): the latest phase is
+  stored and the earlier one is read but not stored, since storing both in turn would
+  make every run replace the one with the other;
+* the same department, year and phase with different content is a conflict a person
+  has to settle: none of those files is stored, and each says which other file it
+  conflicts with.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+
+from sengen.core.report import ReportError, normalise
+from sengen.parsers import ParseError
+from sengen.parsers.limits import PARSE_SECONDS, parse_path_limited
+
+from .models import Declaration, PublicationState
+from .services import report_import
+
+REPORT_SUFFIXES = (".pdf", ".xlsx", ".txt", ".json")
+_PHASE_ORDER = {"declaration": 0, "interim_report": 1, "achievement_report": 2}
+
+
+@dataclass
+class FileImport:
+    """What became of one file."""
+
+    path: Path
+    # created / updated / unchanged (stored or already stored), same (as another file),
+    # superseded (by a later phase), failed
+    status: str = "failed"
+    doc: dict | None = None
+    declaration: Declaration | None = None
+    error: str = ""  # the ParseError line, or why the file was not stored
+    other: Path | None = None  # the file it is the same as, superseded by or in conflict with
+    review: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The report files directly in ``folder``, by name; hidden files and Office's lock
+    files (``~$報告.xlsx``, there while the workbook is open in Excel) are not reports."""
+    return sorted(
+        (p for p in folder.iterdir()
+         if p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith((".", "~$")) and p.is_file()),
+        key=lambda p: p.name,
+    )
+
+
+def _targets_label(ini: dict, positions: list[int]) -> str:
+    if len(ini["targets"]) == 1:
+        return f"No.{ini['number']}"
+    return "、".join(f"No.{ini['number']}-{i}" for i in positions)
+
+
+def review_notes(doc: dict) -> list[str]:
+    """What a person should look at before relying on an imported report."""
+    notes = []
+    no_targets = [f"No.{ini['number']}" for ini in doc["initiatives"] if not ini["targets"]]
+    if no_targets:
+        notes.append(f"達成目標のない取組 {len(no_targets)} 件（{'、'.join(no_targets)}）")
+    if doc["document"] != "declaration":
+        places, count = [], 0
+        for ini in doc["initiatives"]:
+            positions = [i for i, t in enumerate(ini["targets"], start=1) if t["evaluation"] == "not_evaluated"]
+            if positions:
+                count += len(positions)
+                places.append(_targets_label(ini, positions))
+        if count:
+            notes.append(f"評価が読み取れない達成目標 {count} 件（{'、'.join(places)}）")
+        no_results = [f"No.{ini['number']}" for ini in doc["initiatives"]
+                      if not ini["results"] and not ini["achievement_status"]]
+        if no_results:
+            notes.append(f"取組結果も達成状況もない取組 {len(no_results)} 件（{'、'.join(no_results)}）")
+    return notes
+
+
+def _key(doc: dict) -> tuple:
+    municipality = doc["municipality"] if doc["municipality"] is not None else (settings.SENGEN_MUNICIPALITY or "")
+    return municipality, doc["fiscal_year"], doc["department"]
+
+
+def _settle(imports: list[FileImport]) -> list[FileImport]:
+    """Which of the parsed files to store (see the module's docstring); returns them in order."""
+    groups: dict[tuple, list[FileImport]] = defaultdict(list)
+    for item in imports:
+        if item.doc is not None:
+            groups[_key(item.doc)].append(item)
+    to_store = []
+    for items in groups.values():
+        latest = max(_PHASE_ORDER.get(i.doc["document"], 0) for i in items)
+        current = [i for i in items if _PHASE_ORDER.get(i.doc["document"], 0) == latest]
+        for item in items:
+            if item not in current:
+                item.status, item.other = "superseded", current[0].path
+        distinct: list[FileImport] = []
+        for item in current:
+            same = next((d for d in distinct if d.doc == item.doc), None)
+            if same is None:
+                distinct.append(item)
+            else:
+                item.status, item.other = "same", same.path
+        if len(distinct) > 1:
+            for item in current:
+                rival = next(d for d in distinct if d.doc != item.doc)
+                item.status, item.other = "failed", rival.path
+                item.error = (f"{item.path}: the same department and fiscal year as {rival.path.name} "
+                              "with different content: keep the one to import and move the other away")
+            continue
+        to_store.append(distinct[0])
+    return sorted(to_store, key=lambda i: str(i.path))
+
+
+def file_store(*, item: FileImport, state: str) -> None:
+    """Store one parsed file in a transaction of its own; a refusal leaves nothing of it."""
+    try:
+        with transaction.atomic():
+            item.declaration = report_import(doc=item.doc, source=str(item.path), state=state)
+    except ReportError as exc:
+        item.status, item.error = "failed", f"{item.path}: {exc}"
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        item.status, item.error = "failed", f"{item.path}: could not be stored: {first}"
+    else:
+        item.status = item.declaration.import_action
+
+
+def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
+               parse: Callable[..., dict] = parse_path_limited) -> FileImport:
+    item = FileImport(path)
+    try:
+        item.doc = normalise(parse(path, seconds=seconds))
+    except ParseError as exc:
+        item.error = str(exc)
+    except ReportError as exc:  # a document that breaks the format
+        item.error = f"{path}: {exc}"
+    else:
+        item.status = "parsed"
+        item.review = review_notes(item.doc)
+    return item
+
+
+def folder_import(*, folder: Path, state: str = PublicationState.PUBLISHED, seconds: float = PARSE_SECONDS,
+                  parse: Callable[..., dict] = parse_path_limited) -> list[FileImport]:
+    """Parse every report file in ``folder``, then store what should be stored (one
+    transaction per file). Returns one ``FileImport`` per file, in the files' order."""
+    imports = [file_parse(path, seconds=seconds, parse=parse) for path in report_files(folder)]
+    stored = {}
+    for item in _settle(imports):
+        file_store(item=item, state=state)
+        stored[item.path] = item
+    for item in imports:
+        origin = stored.get(item.other) if item.status == "same" else None
+        if origin is not None and not origin.ok:  # the same content fails the same way
+            item.status, item.error = "failed", origin.error.replace(str(origin.path), str(item.path), 1)
+        elif origin is not None:
+            item.declaration = origin.declaration
+    return imports
