@@ -234,7 +234,9 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_SENTENCE_END)
 
 
-def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
+def _bullet_cost(b: _Bullet, role: str, capacity: float | None, *, continued: bool = False) -> float:
+    """How unlikely ``b`` is in column ``role``. ``continued``: a loose line follows that may
+    finish its sentence, so how it ends says nothing yet."""
     if role == "title" and not b.soft:
         return 20.0  # the title cell has no ・ bullets
     cost = 0.0
@@ -268,7 +270,7 @@ def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
         # A number with its unit (１２０か所) is what a measurable target states.
         cost += CONTENT_NUMBER_COST
     elif not _ends_sentence(text):
-        cost += 1
+        cost += 0 if continued else 1
     elif role in _TENSE_OF_ROLE:
         # What each column says: 取組内容 and the future direction are plans (…ます。),
         # 取組結果 and 目標達成状況 say what happened (…ました。). Decides between columns
@@ -397,7 +399,8 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
             if block.head:
                 before["title"] = _Bullet([block.head[-1]])
         pending = {"future_direction"} if p > 0 and marker_seen and not cut["future_direction"] else set()
-        assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending)
+        assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending,
+                           page_ends=p + 1 < len(parts))
         for bullet, role in assignment:
             cut[role].append(bullet)
         marker_seen = marker_seen or MARKER in part
@@ -418,7 +421,7 @@ def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> 
 
 
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
-          before: dict[str, _Bullet] | None, pending: set[str] = frozenset()):
+          before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False):
     """Columns for ``items`` (in reading order) that only move right, at the least cost.
 
     ``before`` is given for the part of a row after a page break: each column's last bullet
@@ -472,7 +475,9 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
             for r2 in range(max(first, lo[i]), hi[i] + 1):
                 skipped = sum(empty(s) for s in range(0 if r == k else r + 1, r2))
                 capacity = capacities.get(_COLUMN_OF[roles[r2]])
-                total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity)
+                # A page break may cut any column's last bullet: its ending then says nothing.
+                continued = page_ends or (i + 1 < len(bullets) and bullets[i + 1].soft)
+                total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity, continued=continued)
                 if bullet.soft and r2 == r:
                     if roles[r2] == "title":
                         # The title cell breaks its lines by hand ((担当課名) starts a line)
