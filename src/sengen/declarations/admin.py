@@ -1,12 +1,19 @@
-"""Django's admin: a stop-gap for 行政経営課 until the staff app exists.
+"""Django's admin: reference data for 行政経営課 (cities, departments, sections, grading
+scales, staff accounts and their roles).
 
-Edits made here bypass the services (no version bump, no correction record), so the
-published content is shown read-only; structure (cities, departments, scales) is editable.
+The programme's content is edited on the staff pages (/staff/), through the services that
+check scope, lock against concurrent edits and keep the audit log and correction history.
+Edits made here would bypass all that, so content is shown read-only; the audit log and the
+correction history cannot be changed at all.
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .models import (
+    AuditEntry,
     Declaration,
     Department,
     FiscalYear,
@@ -16,9 +23,27 @@ from .models import (
     InitiativeSection,
     Municipality,
     Outcome,
+    Progress,
+    Publication,
+    Revision,
+    Role,
     Section,
+    StaffProfile,
     Target,
 )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the services write: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class GradeInline(admin.TabularInline):
@@ -68,11 +93,10 @@ class InitiativeInline(admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "phase", "state", "version", "updated_at"]
     list_filter = ["state", "phase", "fiscal_year__year", "department__municipality"]
     search_fields = ["department__name", "director_name"]
-    readonly_fields = ["version", "source", "created_at", "updated_at", "published_at"]
     inlines = [InitiativeInline]
 
 
@@ -89,7 +113,7 @@ class TargetInline(admin.StackedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "declaration"]
     search_fields = ["title"]
     inlines = [InitiativeSectionInline, TargetInline]
@@ -101,8 +125,89 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = ["text", "kind", "value", "unit", "due_date"]
     list_filter = ["kind"]
     search_fields = ["text"]
     inlines = [OutcomeInline]
+
+
+@admin.register(Progress)
+class ProgressAdmin(ReadOnlyAdmin):
+    list_display = ["target", "as_of", "value", "unit", "entered_by"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["declaration", "phase", "version", "published_at", "published_by", "reason"]
+    list_filter = ["phase"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["initiative", "declaration", "version", "created_at", "user_name", "reason"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user_name", "action", "object_repr"]
+    list_filter = ["action"]
+    search_fields = ["user_name", "object_repr", "action"]
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["role", "department", "section"]
+
+    def clean(self):
+        # The scope each role needs, said in words before the database constraint refuses it.
+        data = super().clean()
+        role, department, section = data.get("role"), data.get("department"), data.get("section")
+        if role == Role.DIRECTOR and department is None:
+            self.add_error("department", "部長には部を設定してください")
+        if role == Role.SECTION_EDITOR:
+            if section is None:
+                self.add_error("section", "課の担当者には課を設定してください")
+            elif department is not None and section.department_id != department.pk:
+                self.add_error("section", "この課は選んだ部にありません")
+        return data
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    form = StaffProfileForm
+    fields = ["user", "role", "department", "section"]
+    list_display = ["user", "role", "department", "section"]
+    list_filter = ["role", "department"]
+    autocomplete_fields = ["user"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = self.fields
+        return super().get_form(request, obj, **kwargs)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    form = StaffProfileForm
+    can_delete = False
+    extra = 0
+    max_num = 1
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin with the sengen role on the same page."""
+
+    inlines = [*UserAdmin.inlines, StaffProfileInline]
+    list_display = [*UserAdmin.list_display, "staff_role"]
+
+    @admin.display(description="役割")
+    def staff_role(self, user):
+        profile = getattr(user, "staff_profile", None)
+        return profile.get_role_display() if profile else "—"

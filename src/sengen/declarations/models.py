@@ -11,6 +11,8 @@ Two rules shape these models:
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -160,6 +162,12 @@ class DeclarationQuerySet(models.QuerySet):
     def published(self) -> DeclarationQuerySet:
         return self.filter(state=PublicationState.PUBLISHED)
 
+    def public(self) -> DeclarationQuerySet:
+        """Published now, or published before and being worked on for its next phase (an
+        interim or year-end report in draft): citizens keep reading the last publication
+        (``selectors.public_document``) meanwhile."""
+        return self.filter(Q(state=PublicationState.PUBLISHED) | Q(publications__isnull=False)).distinct()
+
 
 class Declaration(models.Model):
     """One department's 目標宣言 for one fiscal year, and later its reports on it."""
@@ -225,6 +233,8 @@ class Initiative(models.Model):
     future_direction_category = models.CharField("方向性の区分", max_length=10, choices=FutureDirection.choices,
                                                  blank=True)
     achievement_status = models.JSONField("目標達成状況", default=list, blank=True)
+    # Optimistic locking for the staff forms: a save states the version it read (see services).
+    version = models.PositiveIntegerField("版", default=1)
     # The same initiative in an earlier year's declaration, to follow it across years.
     carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="carried_to", verbose_name="前年度の取組")
@@ -346,6 +356,12 @@ class Outcome(models.Model):
                               verbose_name="評価段階")
     grade_override_reason = models.TextField("提案と異なる評価の理由", blank=True)
     unmet_reason = models.TextField("未達成の理由", blank=True)
+    # What sengen proposed (core.grading.propose_grade) when the results were last saved, so an
+    # override stays visible as one; the director's confirmation is judged_by / judged_at.
+    proposed_grade_code = models.CharField("提案された評価段階", max_length=50, blank=True)
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="評価の確定者")
+    judged_at = models.DateTimeField("評価の確定日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "達成状況"
@@ -353,3 +369,143 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target}: {self.get_evaluation_display()}"
+
+
+class Progress(models.Model):
+    """An interim report's figure for one target: where it stood on a day, and a comment."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress",
+                               verbose_name="達成目標")
+    value = models.DecimalField("進捗値", null=True, blank=True, **_VALUE)
+    unit = models.CharField("単位", max_length=50, blank=True)
+    as_of = models.DateField("時点")
+    comment = models.TextField("コメント", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="入力者")
+    created_at = models.DateTimeField("入力日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "進捗"
+        verbose_name_plural = "進捗"
+        ordering = ["target", "as_of", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.as_of}"
+
+
+class Publication(models.Model):
+    """What citizens were shown: the ``sengen.report/1`` document as published, one row per
+    publication or correction.
+
+    The live rows are where staff work on the next phase (results entered during the year end
+    must not appear on the public page half-written), so the public side reads the latest
+    publication rather than the live rows."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="publications",
+                                    verbose_name="目標宣言")
+    phase = models.CharField("段階", max_length=30, choices=Phase.choices)
+    version = models.PositiveIntegerField("版")
+    document = models.JSONField("公開した内容")
+    # An interim report's figures (latest progress per target), which sengen.report/1 has no
+    # field for: [{"number", "target", "text", "value", "unit", "as_of", "comment"}, …].
+    progress = models.JSONField("公開した進捗", default=list, blank=True, encoder=DjangoJSONEncoder)
+    published_at = models.DateTimeField("公開日時")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="公開者")
+    # Empty for a first publication; the reason for a correction.
+    reason = models.TextField("訂正理由", blank=True)
+
+    class Meta:
+        verbose_name = "公開版"
+        verbose_name_plural = "公開版"
+        ordering = ["declaration", "-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} 版{self.version}"
+
+
+class Revision(models.Model):
+    """A correction of published text: the initiative before and after, who, when and why."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="revisions",
+                                    verbose_name="目標宣言")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="revisions",
+                                   verbose_name="取組")
+    # The declaration's version this correction made.
+    version = models.PositiveIntegerField("版")
+    reason = models.TextField("訂正理由")
+    # The initiative as sengen.report/1 has it (number, title, content, targets, …).
+    before = models.JSONField("訂正前")
+    after = models.JSONField("訂正後")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name="訂正者")
+    # Kept as written so the record still says who after the account is deleted.
+    user_name = models.CharField("訂正者名", max_length=150)
+    created_at = models.DateTimeField("訂正日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "訂正履歴"
+        verbose_name_plural = "訂正履歴"
+        ordering = ["initiative", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="revision_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} 版{self.version}"
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "管理者（行政経営課）"
+    DIRECTOR = "director", "部長"
+    SECTION_EDITOR = "section_editor", "課の担当者"
+    VIEWER = "viewer", "閲覧者"
+
+
+class StaffProfile(models.Model):
+    """What a staff account may do: its role and, for directors and section editors, where."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile",
+                                verbose_name="利用者")
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="staff", verbose_name="部")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+                                verbose_name="課・担当")
+
+    class Meta:
+        verbose_name = "職員の役割"
+        verbose_name_plural = "職員の役割"
+        constraints = [
+            # A director without a department or an editor without a section would see nothing
+            # (or, worse, a bug would let them see everything): the database refuses both.
+            models.CheckConstraint(
+                condition=(Q(role="director", department__isnull=False)
+                           | Q(role="section_editor", section__isnull=False)
+                           | Q(role__in=["administrator", "viewer"])),
+                name="staff_profile_scope_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: one row per write made through the services."""
+
+    at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name="利用者")
+    user_name = models.CharField("利用者名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=100)
+    object_type = models.CharField("対象の種類", max_length=100)
+    object_id = models.CharField("対象のID", max_length=50)
+    object_repr = models.CharField("対象", max_length=300)
+    detail = models.JSONField("内容", default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = "操作記録"
+        verbose_name_plural = "操作記録"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"

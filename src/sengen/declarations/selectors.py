@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
 from sengen.core.numbers import decimal_to_json
 from sengen.core.report import SCHEMA, normalise
 
-from .models import Declaration, Evaluation, Initiative, InitiativeSection, Target
+from .models import (
+    AuditEntry,
+    Declaration,
+    Department,
+    Evaluation,
+    FiscalYear,
+    Initiative,
+    InitiativeSection,
+    Phase,
+    Progress,
+    PublicationState,
+    Revision,
+    Role,
+    StaffProfile,
+    Target,
+)
 
 
 class DeclarationNotFound(LookupError):
@@ -76,8 +94,33 @@ def declaration_with_report(*, declaration: Declaration) -> Declaration:
             .get(pk=declaration.pk))
 
 
+def _initiative_document(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "number": initiative.number,
+        "title": initiative.title,
+        "sections": [link.section.name for link in initiative.section_links.all()],
+        "content": list(initiative.content),
+        "targets": [_target_document(t) for t in initiative.targets.all()],
+        "results": list(initiative.results),
+        "future_direction": list(initiative.future_direction),
+        "achievement_status": list(initiative.achievement_status),
+    }
+
+
+def initiative_document(*, initiative: Initiative) -> dict[str, Any]:
+    """One initiative as ``sengen.report/1`` has it (an element of ``initiatives``)."""
+    initiative = (Initiative.objects.prefetch_related(
+        Prefetch("section_links", queryset=InitiativeSection.objects.select_related("section").order_by("position")),
+        Prefetch("targets", queryset=Target.objects.current().select_related("outcome").order_by("position", "id")),
+    ).get(pk=initiative.pk))
+    return _initiative_document(initiative)
+
+
 def report_document(*, declaration: Declaration) -> dict[str, Any]:
-    """The declaration as a ``sengen.report/1`` document, the shape ``sengen parse`` prints."""
+    """The declaration as a ``sengen.report/1`` document, the shape ``sengen parse`` prints.
+
+    These are the live rows, work in progress included: public pages read
+    ``public_document`` instead."""
     declaration = declaration_with_report(declaration=declaration)
     municipality = declaration.department.municipality
     doc = {
@@ -88,19 +131,7 @@ def report_document(*, declaration: Declaration) -> dict[str, Any]:
         "document": declaration.phase,
         "department": declaration.department.name,
         "director": {"title": declaration.director_title, "name": declaration.director_name},
-        "initiatives": [
-            {
-                "number": initiative.number,
-                "title": initiative.title,
-                "sections": [link.section.name for link in initiative.section_links.all()],
-                "content": list(initiative.content),
-                "targets": [_target_document(t) for t in initiative.targets.all()],
-                "results": list(initiative.results),
-                "future_direction": list(initiative.future_direction),
-                "achievement_status": list(initiative.achievement_status),
-            }
-            for initiative in declaration.initiatives.all()
-        ],
+        "initiatives": [_initiative_document(initiative) for initiative in declaration.initiatives.all()],
     }
     # The same gate every producer passes: what we export is what we would accept.
     return normalise(doc)
@@ -118,3 +149,237 @@ def reports_public_index() -> list[dict[str, Any]]:
         entry = years.setdefault(year, {"year": year, "label": declaration.fiscal_year.label, "reports": []})
         entry["reports"].append(declaration)
     return list(years.values())
+
+
+# Public reads of what was published ------------------------------------------------------
+
+def public_document(*, declaration: Declaration) -> dict[str, Any] | None:
+    """What citizens may read of ``declaration``: the document as last published or corrected.
+
+    While staff work on the next phase (the year-end report in draft) the live rows hold work in
+    progress, so this is the publication record, not ``report_document``. A declaration
+    published before publication records existed (or by an import that kept none) falls back
+    to its live rows while it is published. None when nothing of it is public."""
+    latest = declaration.publications.order_by("-published_at", "-id").first()
+    if latest is not None:
+        return latest.document
+    if declaration.state == PublicationState.PUBLISHED:
+        return report_document(declaration=declaration)
+    return None
+
+
+def public_progress(*, declaration: Declaration) -> list[dict[str, Any]]:
+    """The interim figures published with the latest publication (empty when there are none)."""
+    latest = declaration.publications.order_by("-published_at", "-id").first()
+    return list(latest.progress) if latest is not None else []
+
+
+def initiative_history(initiative: Initiative) -> list[Revision]:
+    """Corrections of an initiative's published text, oldest first: each has ``created_at``
+    (when), ``reason`` (why), ``version`` and ``before`` / ``after`` (the initiative as
+    sengen.report/1 has it). Public: only published text is ever corrected."""
+    return list(Revision.objects.filter(initiative=initiative).order_by("created_at", "id"))
+
+
+def declaration_corrections(declaration: Declaration) -> list[Revision]:
+    """Every correction of a declaration's published text, oldest first, with the initiative
+    each concerns (``revision.initiative.number``)."""
+    return list(Revision.objects.filter(declaration=declaration).select_related("initiative")
+                .order_by("created_at", "id"))
+
+
+# Staff: who may see and do what ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Staff:
+    """A user's role and scope as the services check them."""
+
+    role: str | None  # None: no staff access at all
+    department_id: int | None = None
+    section_id: int | None = None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def in_department(self, department_id: int) -> bool:
+        return self.role in (Role.DIRECTOR, Role.SECTION_EDITOR) and self.department_id == department_id
+
+
+def staff_of(user) -> Staff:
+    """The role of ``user``. A superuser without a profile is an administrator (the account
+    `sengen createsuperuser` makes); any other account without a profile has no access."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Staff(None)
+    try:
+        profile = user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return Staff(Role.ADMINISTRATOR) if user.is_superuser else Staff(None)
+    if profile.role == Role.SECTION_EDITOR:
+        return Staff(profile.role, profile.section.department_id, profile.section_id)
+    if profile.role == Role.DIRECTOR:
+        return Staff(profile.role, profile.department_id)
+    return Staff(profile.role)
+
+
+def declarations_visible(*, user) -> QuerySet[Declaration]:
+    """Declarations ``user`` may read on the staff pages, drafts included: administrators and
+    viewers all of them, directors and section editors their own department's."""
+    staff = staff_of(user)
+    qs = Declaration.objects.select_related("department__municipality", "fiscal_year")
+    if staff.role in (Role.ADMINISTRATOR, Role.VIEWER):
+        return qs
+    if staff.role in (Role.DIRECTOR, Role.SECTION_EDITOR):
+        return qs.filter(department_id=staff.department_id)
+    return qs.none()
+
+
+def can_read(user, declaration: Declaration) -> bool:
+    staff = staff_of(user)
+    return staff.role in (Role.ADMINISTRATOR, Role.VIEWER) or staff.in_department(declaration.department_id)
+
+
+def can_manage(user, declaration: Declaration) -> bool:
+    """Directing a declaration: adding initiatives, submitting, judging, approving."""
+    staff = staff_of(user)
+    return staff.is_administrator or (staff.role == Role.DIRECTOR
+                                      and staff.department_id == declaration.department_id)
+
+
+def can_manage_department(user, department: Department) -> bool:
+    staff = staff_of(user)
+    return staff.is_administrator or (staff.role == Role.DIRECTOR and staff.department_id == department.pk)
+
+
+def owns_initiative(user, initiative: Initiative) -> bool:
+    """A section editor's initiatives are those their section is written against."""
+    staff = staff_of(user)
+    if staff.role != Role.SECTION_EDITOR:
+        return False
+    return initiative.section_links.filter(section_id=staff.section_id).exists()
+
+
+# Which state each role may still change a declaration's content in. Published content
+# changes only through a correction (administrators, with a reason).
+_EDITABLE_STATES = {
+    Role.SECTION_EDITOR: {PublicationState.DRAFT},
+    Role.DIRECTOR: {PublicationState.DRAFT, PublicationState.SUBMITTED},
+    Role.ADMINISTRATOR: {PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
+                         PublicationState.CHECKED},
+}
+
+
+def can_edit_initiative(user, initiative: Initiative) -> bool:
+    """May ``user`` change this initiative's content in its declaration's current state?"""
+    declaration = initiative.declaration
+    staff = staff_of(user)
+    if declaration.state not in _EDITABLE_STATES.get(staff.role, ()):
+        return False
+    if staff.role == Role.SECTION_EDITOR:
+        return staff.department_id == declaration.department_id and owns_initiative(user, initiative)
+    return can_manage(user, declaration)
+
+
+def is_administrator(user) -> bool:
+    return staff_of(user).is_administrator
+
+
+def require(allowed: bool, message: str = "この操作を行う権限がありません") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def declaration_for_staff(*, user, pk: int) -> Declaration:
+    """The declaration ``pk`` if ``user`` may read it; ``Declaration.DoesNotExist`` for no such
+    row, ``PermissionDenied`` for another department's."""
+    declaration = Declaration.objects.select_related("department__municipality", "fiscal_year").get(pk=pk)
+    require(can_read(user, declaration), "この目標宣言を閲覧する権限がありません")
+    return declaration
+
+
+def initiative_for_staff(*, user, pk: int) -> Initiative:
+    initiative = Initiative.objects.select_related(
+        "declaration__department__municipality", "declaration__fiscal_year").get(pk=pk)
+    require(can_read(user, initiative.declaration), "この取組を閲覧する権限がありません")
+    return initiative
+
+
+def initiatives_with_targets(*, declaration: Declaration) -> list[Initiative]:
+    """The declaration's initiatives in order, with sections, current targets and outcomes."""
+    return list(declaration.initiatives.order_by("position").prefetch_related(
+        Prefetch("section_links", queryset=InitiativeSection.objects.select_related("section").order_by("position")),
+        Prefetch("targets", queryset=Target.objects.current().select_related("outcome__grade")
+                 .prefetch_related(Prefetch("progress", queryset=Progress.objects.order_by("as_of", "id")))
+                 .order_by("position", "id")),
+    ))
+
+
+def audit_entries(*, user, limit: int = 200) -> QuerySet[AuditEntry]:
+    require(is_administrator(user), "操作記録を閲覧できるのは管理者だけです")
+    return AuditEntry.objects.all()[:limit]
+
+
+def last_change(*, object_type: str, object_id) -> AuditEntry | None:
+    return AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-at", "-id").first()
+
+
+# Deadlines -----------------------------------------------------------------------------------
+
+PHASE_ORDER = [Phase.DECLARATION, Phase.INTERIM_REPORT, Phase.ACHIEVEMENT_REPORT]
+# The state a department must have reached by a phase's deadline: the declaration and the
+# interim report are due submitted; the year-end report is due approved by the director.
+STATE_ORDER = [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
+               PublicationState.CHECKED, PublicationState.PUBLISHED]
+DUE_STATE = {
+    Phase.DECLARATION: PublicationState.SUBMITTED,
+    Phase.INTERIM_REPORT: PublicationState.SUBMITTED,
+    Phase.ACHIEVEMENT_REPORT: PublicationState.APPROVED,
+}
+DEADLINE_FIELD = {
+    Phase.DECLARATION: "declaration_due",
+    Phase.INTERIM_REPORT: "interim_report_due",
+    Phase.ACHIEVEMENT_REPORT: "achievement_report_due",
+}
+
+
+def phase_reached(declaration: Declaration | None, phase: str) -> bool:
+    """Has ``declaration`` reached what ``phase``'s deadline asks for?"""
+    if declaration is None:
+        return False
+    have = PHASE_ORDER.index(declaration.phase)
+    want = PHASE_ORDER.index(phase)
+    if have != want:
+        return have > want
+    return STATE_ORDER.index(declaration.state) >= STATE_ORDER.index(DUE_STATE[phase])
+
+
+@dataclass(frozen=True)
+class Late:
+    department: Department
+    phase: str
+    phase_label: str
+    deadline: dt.date
+    declaration: Declaration | None
+    days_late: int
+
+    @property
+    def state_label(self) -> str:
+        if self.declaration is None:
+            return "未作成"
+        return f"{self.declaration.get_phase_display()}・{self.declaration.get_state_display()}"
+
+
+def late_departments(*, user, fiscal_year: FiscalYear, today: dt.date) -> list[Late]:
+    """Departments of the year's city that have not reached a phase whose deadline has passed."""
+    require(staff_of(user).role in (Role.ADMINISTRATOR, Role.VIEWER), "提出状況を閲覧できるのは管理者と閲覧者です")
+    declarations = {d.department_id: d for d in fiscal_year.declarations.all()}
+    late = []
+    for department in Department.objects.filter(municipality=fiscal_year.municipality_id).order_by("name"):
+        declaration = declarations.get(department.pk)
+        for phase in PHASE_ORDER:
+            deadline = getattr(fiscal_year, DEADLINE_FIELD[phase])
+            if deadline is None or deadline >= today or phase_reached(declaration, phase):
+                continue
+            late.append(Late(department, phase, Phase(phase).label, deadline, declaration,
+                             (today - deadline).days))
+    return late

@@ -2,34 +2,63 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
-from sengen.core.eras import parse_iso_due
+from sengen.core import grading
+from sengen.core.assess import assess
+from sengen.core.eras import fiscal_year_label, parse_iso_due
+from sengen.core.numbers import decimal_to_json
 from sengen.core.report import ReportError, normalise
-from sengen.core.targets import TargetAnalysis, analyse_target
+from sengen.core.targets import TargetAnalysis, achievement_rate, analyse_target, meets
 
 from .models import (
+    AuditEntry,
     Declaration,
     Department,
+    Direction,
+    DuePrecision,
     Evaluation,
     FiscalYear,
+    FutureDirection,
     Grade,
     GradingScale,
     Initiative,
     InitiativeSection,
     Municipality,
     Outcome,
+    Phase,
+    Progress,
+    Publication,
     PublicationState,
+    Revision,
+    Role,
     Section,
     Target,
     TargetKind,
 )
-from .selectors import report_document
+from .selectors import (
+    PHASE_ORDER,
+    can_edit_initiative,
+    can_manage,
+    can_manage_department,
+    can_read,
+    initiative_document,
+    is_administrator,
+    last_change,
+    report_document,
+    require,
+    staff_of,
+)
 
 _MAX_DECIMALS = 6  # decimal_places of the value fields
 _MAX_INTEGER_DIGITS = {"value": 24 - 6, "rate": 16 - 6}
@@ -143,7 +172,7 @@ def _sections_set(*, initiative: Initiative, department: Department, names: list
 
 @transaction.atomic
 def report_import(*, doc: dict[str, Any], source: str | None = None,
-                  state: str = PublicationState.PUBLISHED) -> Declaration:
+                  state: str = PublicationState.PUBLISHED, user=None) -> Declaration:
     """Store a ``sengen.report/1`` document as the declaration of its department and year.
 
     Importing the same department and year again updates that declaration — its initiatives,
@@ -157,10 +186,16 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
 
     Raises ``ReportError`` (nothing stored) for a document that does not follow the format or
     holds a value the database cannot store exactly.
+
+    ``user`` is the staff member importing through the browser (the command line passes none):
+    an administrator may import in any state; a director only their own department's report, as
+    a draft, and not over one already past draft. The import is then in the audit log.
     """
     doc = normalise(doc)
     if state not in PublicationState.values:
         raise ValueError(f"unknown publication state {state!r}")
+    if user is not None:
+        _import_check(user=user, doc=doc, state=state)
     _check_length(doc["department"], 200, "$.department")
     _check_length(doc["director"]["title"], 200, "$.director.title")
     _check_length(doc["director"]["name"], 200, "$.director.name")
@@ -185,6 +220,9 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
         # Same report again (`sengen demo` twice): nothing to change, so no new version either.
         declaration.import_action = "unchanged"
         return declaration
+    if user is not None and declaration is not None and not is_administrator(user) \
+            and declaration.state != PublicationState.DRAFT:
+        raise PermissionDenied(f"「{declaration.get_state_display()}」の目標宣言を取込で置き換えられるのは管理者だけです")
     fields = {
         "fiscal_year_label": doc["fiscal_year_label"],
         "director_title": title,
@@ -222,6 +260,8 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     for position, doc_initiative in enumerate(doc["initiatives"]):
         path = f"$.initiatives[{position}]"
         initiative = existing.get(doc_initiative["number"]) or Initiative(declaration=declaration)
+        if initiative.pk is not None:
+            initiative.version += 1  # a staff form opened before the import must not overwrite it
         initiative.position = position
         initiative.number = doc_initiative["number"]
         initiative.title = doc_initiative["title"]
@@ -238,4 +278,845 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
             _target_create(initiative=initiative, position=t_position, doc_target=doc_target,
                            fiscal_year=fiscal_year.year, scale=municipality.grading_scale,
                            path=f"{path}.targets[{t_position}]")
+    if state == PublicationState.PUBLISHED:
+        # What the public page shows from now on (see selectors.public_document).
+        Publication.objects.create(declaration=declaration, phase=declaration.phase, version=declaration.version,
+                                   document=doc, published_at=declaration.published_at or timezone.now(),
+                                   published_by=user)
+    if user is not None:
+        _audit(user, f"declaration.import.{declaration.import_action}", declaration, source=declaration.source,
+               state=state)
     return declaration
+
+
+def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
+    if is_administrator(user):
+        return
+    staff = staff_of(user)
+    require(staff.role == Role.DIRECTOR, "報告を取り込めるのは管理者と部長です")
+    department = Department.objects.filter(pk=staff.department_id).select_related("municipality").first()
+    municipality_name = doc["municipality"] if doc["municipality"] is not None else (
+        settings.SENGEN_MUNICIPALITY or "")
+    require(department is not None and department.name == doc["department"]
+            and department.municipality.name == municipality_name,
+            "部長が取り込めるのは自分の部の報告だけです")
+    require(state == PublicationState.DRAFT, "部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）")
+
+
+# ---------------------------------------------------------------------------------------------
+# The staff workflow. Every function takes the acting ``user``, checks the user's scope here
+# (not only in templates: PermissionDenied whatever the URL or form said), and records an
+# AuditEntry for what it wrote.
+# ---------------------------------------------------------------------------------------------
+
+class EditConflict(Exception):
+    """Someone saved the same thing after this user opened it (optimistic locking).
+
+    The message is for the person whose save was refused; their input is not lost: the form
+    is shown again with it."""
+
+
+_FLOW = {
+    Phase.DECLARATION: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.CHECKED,
+                        PublicationState.PUBLISHED],
+    Phase.INTERIM_REPORT: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.CHECKED,
+                           PublicationState.PUBLISHED],
+    # The year-end report alone is approved by the director, who judges each target's grade.
+    Phase.ACHIEVEMENT_REPORT: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
+                               PublicationState.CHECKED, PublicationState.PUBLISHED],
+}
+_CLOSED_DIRECTIONS = {FutureDirection.SUSPEND, FutureDirection.COMPLETE}
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+def _audit(user, action: str, obj, **detail) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        user_name=_user_name(user),
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        detail=detail,
+    )
+
+
+def _conflict_message(kind: str, object_type: str, pk) -> str:
+    last = last_change(object_type=object_type, object_id=pk)
+    who = ""
+    if last is not None:
+        when = timezone.localtime(last.at).strftime("%Y年%m月%d日 %H:%M")
+        who = f"（{when}に{last.user_name or '別の利用者'}さんが保存）"
+    return (f"この{kind}は、あなたが開いた後に別の利用者が保存しました{who}。"
+            "あなたの入力は消えていません。最新の内容を確認し、必要なら入力し直してから保存してください。")
+
+
+def _lock_initiative(initiative: Initiative, version: int | None) -> None:
+    """Claim the next version of ``initiative`` or fail if it moved on since ``version``.
+
+    One conditional UPDATE: on PostgreSQL the second of two concurrent saves waits for the first
+    to commit and then matches no row; SQLite serialises writers anyway."""
+    if version is None:
+        raise ValueError("version is required: state the version the user read")
+    claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise EditConflict(_conflict_message("取組", "initiative", initiative.pk))
+    initiative.version = version + 1
+
+
+def _bump_declaration(declaration: Declaration, version: int | None = None) -> None:
+    qs = Declaration.objects.filter(pk=declaration.pk)
+    if version is not None:
+        qs = qs.filter(version=version)
+    if not qs.update(version=F("version") + 1, updated_at=timezone.now()):
+        raise EditConflict(_conflict_message("目標宣言", "declaration", declaration.pk))
+    declaration.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _reloaded(initiative: Initiative) -> Initiative:
+    """The initiative and its declaration as the database has them now: scope and state are
+    decided on the stored row, never on an object a caller may have kept since."""
+    return Initiative.objects.select_related("declaration__department__municipality",
+                                             "declaration__fiscal_year").get(pk=initiative.pk)
+
+
+def _reloaded_declaration(declaration: Declaration, *, lock: bool = False) -> Declaration:
+    qs = Declaration.objects.select_related("department__municipality", "fiscal_year")
+    return (qs.select_for_update(of=("self",)) if lock else qs).get(pk=declaration.pk)
+
+
+def _sync(caller: Declaration, stored: Declaration) -> Declaration:
+    for name in ("phase", "state", "version", "published_at", "updated_at"):
+        setattr(caller, name, getattr(stored, name))
+    return stored
+
+
+def _require_phase(declaration: Declaration, phase: str, what: str) -> None:
+    if declaration.phase != phase:
+        raise ValidationError(f"{what}は「{Phase(phase).label}」の段階でだけ入力できます"
+                              f"（現在は「{declaration.get_phase_display()}」）")
+
+
+def _require_editable(user, initiative: Initiative) -> None:
+    declaration = initiative.declaration
+    require(can_read(user, declaration), "この取組を閲覧する権限がありません")
+    if declaration.state == PublicationState.PUBLISHED:
+        raise PermissionDenied("公開済みの内容は変更できません。訂正は管理者が理由を添えて行います")
+    require(can_edit_initiative(user, initiative),
+            f"「{declaration.get_state_display()}」の目標宣言のこの取組を変更する権限がありません")
+
+
+def _lines(items) -> list[str]:
+    """Bullets as people typed them: blank lines dropped, the text itself kept as written."""
+    return [item.rstrip() for item in items if item and item.strip()]
+
+
+def _scale_for(declaration: Declaration) -> GradingScale | None:
+    scale = declaration.department.municipality.grading_scale
+    return scale or GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first()
+
+
+def _core_scale(scale: GradingScale) -> grading.Scale:
+    return grading.Scale(scale.code, scale.name, tuple(
+        grading.Grade(g.code, g.label, g.min_rate, g.evaluation) for g in scale.grades.order_by("order")))
+
+
+def propose_grade_for(*, scale: GradingScale | None, evaluation: str, rate: Decimal | None) -> str:
+    """The grade code sengen proposes (core.grading.propose_grade), '' when it proposes none."""
+    if scale is None:
+        return ""
+    grade = grading.propose_grade(_core_scale(scale), evaluation=evaluation, rate=rate)
+    return grade.code if grade else ""
+
+
+def grade_proposal(*, target: Target, scale: GradingScale | None = None) -> str:
+    """sengen's proposed grade for ``target``: the one stored when its results were saved, else
+    (an imported report) one computed from its outcome now. '' when there is nothing to judge."""
+    outcome = getattr(target, "outcome", None)
+    if outcome is None:
+        return ""
+    if outcome.proposed_grade_code:
+        return outcome.proposed_grade_code
+    scale = scale or _scale_for(target.initiative.declaration)
+    return propose_grade_for(scale=scale, evaluation=outcome.evaluation, rate=outcome.achievement_rate)
+
+
+# Fiscal years ---------------------------------------------------------------------------------
+
+def _check_deadlines(declaration_due, interim_report_due, achievement_report_due) -> None:
+    given = [d for d in (declaration_due, interim_report_due, achievement_report_due) if d is not None]
+    if given != sorted(given):
+        raise ValidationError("期限は 目標宣言 → 中間報告 → 達成状況報告 の順に設定してください")
+
+
+@transaction.atomic
+def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration_due: dt.date | None = None,
+                     interim_report_due: dt.date | None = None,
+                     achievement_report_due: dt.date | None = None) -> FiscalYear:
+    """行政経営課 opens a fiscal year and sets each phase's deadline."""
+    require(is_administrator(user), "年度を開始できるのは管理者だけです")
+    _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
+    if FiscalYear.objects.filter(municipality=municipality, year=year).exists():
+        raise ValidationError({"year": f"{fiscal_year_label(year)}はすでにあります"})
+    fiscal_year = FiscalYear.objects.create(
+        municipality=municipality, year=year, declaration_due=declaration_due,
+        interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
+    _audit(user, "fiscal_year.open", fiscal_year, declaration_due=declaration_due,
+           interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
+    return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due: dt.date | None,
+                              interim_report_due: dt.date | None,
+                              achievement_report_due: dt.date | None) -> FiscalYear:
+    require(is_administrator(user), "期限を設定できるのは管理者だけです")
+    _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
+    before = {f: getattr(fiscal_year, f) for f in ("declaration_due", "interim_report_due", "achievement_report_due")}
+    fiscal_year.declaration_due = declaration_due
+    fiscal_year.interim_report_due = interim_report_due
+    fiscal_year.achievement_report_due = achievement_report_due
+    fiscal_year.save(update_fields=list(before))
+    _audit(user, "fiscal_year.deadlines", fiscal_year, before=before,
+           after={f: getattr(fiscal_year, f) for f in before})
+    return fiscal_year
+
+
+# Declarations -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def declaration_create(*, user, department: Department, fiscal_year: FiscalYear, director_title: str = "",
+                       director_name: str = "") -> Declaration:
+    """A new, empty declaration (draft) of ``department`` for ``fiscal_year``."""
+    require(can_manage_department(user, department), "この部の目標宣言を作成する権限がありません")
+    if fiscal_year.municipality_id != department.municipality_id:
+        raise ValidationError("部と年度の自治体が異なります")
+    if Declaration.objects.filter(department=department, fiscal_year=fiscal_year).exists():
+        raise ValidationError(f"{fiscal_year.label}の{department.name}の目標宣言はすでにあります")
+    declaration = Declaration.objects.create(
+        department=department, fiscal_year=fiscal_year, fiscal_year_label=fiscal_year.label,
+        director_title=director_title or department.director_title or f"{department.name}長",
+        director_name=director_name, phase=Phase.DECLARATION, state=PublicationState.DRAFT)
+    _audit(user, "declaration.create", declaration)
+    return declaration
+
+
+def carry_over_candidates(*, declaration: Declaration) -> list[Initiative]:
+    """Initiatives worth carrying into next year: all but those whose future direction is
+    休止・廃止 or 完了."""
+    return [i for i in declaration.initiatives.order_by("position")
+            if i.future_direction_category not in _CLOSED_DIRECTIONS]
+
+
+@transaction.atomic
+def declaration_carry_over(*, user, source: Declaration, fiscal_year: FiscalYear,
+                           initiative_ids: list[int] | None = None) -> Declaration:
+    """Start ``fiscal_year``'s declaration from ``source`` (this year's report): the chosen
+    initiatives are copied with their sections and content, linked by ``carried_from``; their
+    future direction is shown beside them to write the new targets from. Targets are not copied:
+    a new year promises new figures."""
+    source = _reloaded_declaration(source)
+    require(can_manage(user, source), "この部の目標宣言を作成する権限がありません")
+    if fiscal_year.year <= source.fiscal_year.year:
+        raise ValidationError("引き継ぎ先は後の年度にしてください")
+    chosen = (carry_over_candidates(declaration=source) if initiative_ids is None
+              else list(source.initiatives.filter(pk__in=initiative_ids).order_by("position")))
+    if initiative_ids is not None and len(chosen) != len(set(initiative_ids)):
+        raise PermissionDenied("この目標宣言にない取組は引き継げません")
+    declaration = declaration_create(user=user, department=source.department, fiscal_year=fiscal_year,
+                                     director_title=source.director_title, director_name=source.director_name)
+    for position, old in enumerate(chosen):
+        new = Initiative.objects.create(declaration=declaration, position=position, number=position + 1,
+                                        title=old.title, content=list(old.content), carried_from=old)
+        for link in old.section_links.order_by("position"):
+            InitiativeSection.objects.create(initiative=new, section=link.section, position=link.position)
+    _audit(user, "declaration.carry_over", declaration, source=source.pk,
+           initiatives=[i.number for i in chosen])
+    return declaration
+
+
+# The initiative's plan (declaration phase): title, sections, content, targets ------------------
+
+@dataclass
+class TargetPlan:
+    text: str
+    id: int | None = None
+    kind: str = ""  # "" → proposed from the text (core.targets.analyse_target)
+    value: Decimal | None = None
+    unit: str = ""
+    direction: str = ""
+    baseline_value: Decimal | None = None
+    baseline_unit: str = ""
+    due_date: dt.date | None = None
+    due_precision: str = ""
+
+
+@dataclass
+class InitiativePlan:
+    number: int
+    title: str
+    section_ids: list[int] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)
+    targets: list[TargetPlan] = field(default_factory=list)
+
+
+def target_propose(*, text: str, fiscal_year: int | None) -> TargetPlan:
+    """What sengen reads from a target's text, for staff to confirm or correct."""
+    analysis = analyse_target(text, fiscal_year=fiscal_year)
+    metric, baseline, due = analysis.metric, analysis.baseline, analysis.due
+    return TargetPlan(
+        text=text, kind=analysis.kind,
+        value=Decimal(str(metric.value)) if metric else None, unit=metric.unit if metric else "",
+        direction=analysis.direction or "",
+        baseline_value=Decimal(str(baseline.value)) if baseline else None,
+        baseline_unit=baseline.unit if baseline else "",
+        due_date=due.date if due else None, due_precision=due.precision if due else "",
+    )
+
+
+def _target_fields(plan: TargetPlan, fiscal_year: int) -> dict[str, Any]:
+    text = plan.text.strip()
+    if not text:
+        raise ValidationError("達成目標の文が空です")
+    if not plan.kind:
+        plan = target_propose(text=text, fiscal_year=fiscal_year)
+    if plan.kind not in TargetKind.values:
+        raise ValidationError(f"目標の種類が不明です: {plan.kind}")
+    numeric = plan.kind == TargetKind.NUMERIC
+    if numeric and plan.value is None:
+        raise ValidationError(f"数値目標には目標値が必要です: {text}")
+    if plan.due_date is None and plan.kind == TargetKind.MILESTONE:
+        raise ValidationError(f"期日目標には期限が必要です: {text}")
+    return {
+        "text": text,
+        "kind": plan.kind,
+        "value": plan.value if numeric else None,
+        "unit": plan.unit.strip()[:50] if numeric else "",
+        "direction": (plan.direction or Direction.HIGHER) if numeric else None,
+        "baseline_value": plan.baseline_value if numeric else None,
+        "baseline_unit": plan.baseline_unit.strip()[:50] if numeric and plan.baseline_value is not None else "",
+        "due_date": plan.due_date,
+        "due_precision": (plan.due_precision or DuePrecision.DAY) if plan.due_date else "",
+    }
+
+
+def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_change_sections: bool) -> None:
+    declaration = initiative.declaration
+    title = plan.title.strip()
+    if not title:
+        raise ValidationError({"title": "取組名を入力してください"})
+    if declaration.initiatives.exclude(pk=initiative.pk).filter(number=plan.number).exists():
+        raise ValidationError({"number": f"番号 {plan.number} はこの目標宣言の別の取組が使っています"})
+    initiative.number = plan.number
+    initiative.title = title
+    initiative.content = _lines(plan.content)
+    initiative.save()
+
+    current = [link.section_id for link in initiative.section_links.order_by("position")]
+    if plan.section_ids != current:
+        require(may_change_sections, "担当課を変更できるのは部長と管理者です")
+        sections = {s.pk: s for s in Section.objects.filter(pk__in=plan.section_ids, department=declaration.department)}
+        if len(sections) != len(set(plan.section_ids)):
+            raise PermissionDenied("この部にない課は担当課にできません")
+        InitiativeSection.objects.filter(initiative=initiative).delete()
+        for position, pk in enumerate(dict.fromkeys(plan.section_ids)):
+            InitiativeSection.objects.create(initiative=initiative, section=sections[pk], position=position)
+
+    existing = {t.pk: t for t in initiative.targets.current()}
+    kept = set()
+    for position, target_plan in enumerate(plan.targets):
+        values = _target_fields(target_plan, declaration.fiscal_year.year)
+        if target_plan.id is not None:
+            target = existing.get(target_plan.id)
+            if target is None:
+                raise PermissionDenied("この取組にない達成目標は変更できません")
+            kept.add(target.pk)
+        else:
+            target = Target(initiative=initiative)
+        target.position = position
+        for name, value in values.items():
+            setattr(target, name, value)
+        target.save()
+    # A target dropped while the declaration is still a draft was never promised: it goes.
+    initiative.targets.filter(pk__in=set(existing) - kept).delete()
+
+
+@transaction.atomic
+def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -> Initiative:
+    declaration = _reloaded_declaration(declaration)
+    require(can_manage(user, declaration), "取組を追加できるのは部長と管理者です")
+    _require_phase(declaration, Phase.DECLARATION, "取組の追加")
+    if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
+        raise PermissionDenied(f"「{declaration.get_state_display()}」の目標宣言には取組を追加できません")
+    position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1
+    initiative = Initiative(declaration=declaration, position=position, number=plan.number, title="")
+    if declaration.initiatives.filter(number=plan.number).exists():
+        raise ValidationError({"number": f"番号 {plan.number} はこの目標宣言の別の取組が使っています"})
+    initiative.title = plan.title
+    initiative.save()
+    _plan_apply(user=user, initiative=initiative, plan=plan, may_change_sections=True)
+    _bump_declaration(declaration)
+    _audit(user, "initiative.create", initiative, after=initiative_document(initiative=initiative))
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, user, initiative: Initiative, version: int, plan: InitiativePlan) -> Initiative:
+    """Save the initiative's plan; refused (EditConflict) when someone saved it since ``version``."""
+    initiative = _reloaded(initiative)
+    _require_editable(user, initiative)
+    _require_phase(initiative.declaration, Phase.DECLARATION, "取組名・取組内容・達成目標")
+    before = initiative_document(initiative=initiative)
+    _lock_initiative(initiative, version)
+    _plan_apply(user=user, initiative=initiative, plan=plan,
+                may_change_sections=can_manage(user, initiative.declaration))
+    _bump_declaration(initiative.declaration)
+    _audit(user, "initiative.update", initiative, before=before, after=initiative_document(initiative=initiative))
+    return initiative
+
+
+# Interim report ----------------------------------------------------------------------------------
+
+@dataclass
+class ProgressInput:
+    target_id: int
+    as_of: dt.date
+    value: Decimal | None = None
+    unit: str = ""
+    comment: str = ""
+
+
+@transaction.atomic
+def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput]) -> list[Progress]:
+    """Add interim figures for the initiative's targets. Entries are added, never overwritten,
+    so there is nothing to lose to a concurrent save."""
+    initiative = _reloaded(initiative)
+    _require_editable(user, initiative)
+    _require_phase(initiative.declaration, Phase.INTERIM_REPORT, "進捗")
+    targets = {t.pk: t for t in initiative.targets.current()}
+    created = []
+    for entry in entries:
+        target = targets.get(entry.target_id)
+        if target is None:
+            raise PermissionDenied("この取組にない達成目標の進捗は入力できません")
+        if entry.value is None and not entry.comment.strip():
+            continue
+        fy = initiative.declaration.fiscal_year.year
+        if not dt.date(fy, 4, 1) <= entry.as_of <= dt.date(fy + 1, 3, 31):
+            raise ValidationError(f"時点は{fiscal_year_label(fy)}の日付にしてください: {entry.as_of}")
+        created.append(Progress.objects.create(
+            target=target, value=entry.value, unit=(entry.unit or target.unit).strip()[:50],
+            as_of=entry.as_of, comment=entry.comment.strip(), entered_by=user))
+    if created:
+        _bump_declaration(initiative.declaration)
+        _audit(user, "initiative.progress", initiative, entries=[
+            {"target": p.target_id, "value": p.value, "unit": p.unit, "as_of": p.as_of, "comment": p.comment}
+            for p in created])
+    return created
+
+
+# Year-end results ---------------------------------------------------------------------------------
+
+@dataclass
+class OutcomeInput:
+    target_id: int
+    actual_value: Decimal | None = None
+    actual_unit: str = ""
+    evaluation: str = ""  # "" → judged from the numbers, else from the 目標達成状況 text
+    unmet_reason: str = ""
+
+
+@dataclass
+class ResultsInput:
+    results: list[str]
+    future_direction: list[str]
+    future_direction_category: str
+    achievement_status: list[str]
+    outcomes: list[OutcomeInput]
+
+
+@transaction.atomic
+def initiative_results_save(*, user, initiative: Initiative, version: int, data: ResultsInput) -> Initiative:
+    """Year-end results of one initiative: 取組結果, 今後の方向性 (with its category),
+    目標達成状況, and per target the actual value, the evaluation and, for an unmet target, the
+    reason. sengen computes the achievement rate and proposes the grade on the city's scale;
+    a change to the figures withdraws the director's earlier judgement of that target."""
+    initiative = _reloaded(initiative)
+    _require_editable(user, initiative)
+    declaration = initiative.declaration
+    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, "取組結果")
+    if data.future_direction_category and data.future_direction_category not in FutureDirection.values:
+        raise ValidationError({"future_direction_category": "方向性の区分が不明です"})
+    before = initiative_document(initiative=initiative)
+    _lock_initiative(initiative, version)
+    initiative.results = _lines(data.results)
+    initiative.future_direction = _lines(data.future_direction)
+    initiative.future_direction_category = data.future_direction_category
+    initiative.achievement_status = _lines(data.achievement_status)
+    initiative.save()
+
+    targets = list(initiative.targets.current().order_by("position", "id"))
+    by_id = {t.pk: t for t in targets}
+    given = {o.target_id: o for o in data.outcomes}
+    if set(given) - set(by_id):
+        raise PermissionDenied("この取組にない達成目標の結果は入力できません")
+    proposals = assess([t.text for t in targets], initiative.achievement_status, initiative.results,
+                       fiscal_year=declaration.fiscal_year.year)
+    scale = _scale_for(declaration)
+    errors = {}
+    for target, proposal in zip(targets, proposals, strict=True):
+        entry = given.get(target.pk)
+        if entry is None:
+            continue
+        actual = entry.actual_value
+        if actual is not None and target.kind != TargetKind.NUMERIC:
+            errors[f"actual_value_{target.pk}"] = "実績値は数値目標にだけ入力できます"
+            continue
+        rate = (achievement_rate(target.value, actual, target.direction)
+                if actual is not None and target.value is not None else None)
+        evaluation = entry.evaluation
+        if not evaluation:
+            if rate is not None:
+                evaluation = (Evaluation.ACHIEVED if meets(target.value, actual, target.direction)
+                              else Evaluation.NOT_ACHIEVED)
+            else:
+                evaluation = proposal["evaluation"]
+        if evaluation not in Evaluation.values:
+            errors[f"evaluation_{target.pk}"] = "評価が不明です"
+            continue
+        reason = entry.unmet_reason.strip()
+        if evaluation == Evaluation.NOT_ACHIEVED and not reason:
+            errors[f"unmet_reason_{target.pk}"] = f"未達成の目標には理由が必要です: {target.text}"
+            continue
+        outcome = getattr(target, "outcome", None) or Outcome(target=target)
+        figures_changed = (outcome.pk is None or outcome.actual_value != actual
+                           or outcome.evaluation != evaluation)
+        outcome.actual_value = actual
+        outcome.actual_unit = (entry.actual_unit or target.unit).strip()[:50] if actual is not None else ""
+        outcome.achievement_rate = rate
+        outcome.evaluation = evaluation
+        outcome.unmet_reason = reason
+        outcome.proposed_grade_code = propose_grade_for(scale=scale, evaluation=evaluation, rate=rate)
+        if figures_changed:
+            outcome.judged_at = None
+            outcome.judged_by = None
+        outcome.save()
+    if errors:
+        raise ValidationError(errors)
+    _bump_declaration(declaration)
+    _audit(user, "initiative.results", initiative, before=before, after=initiative_document(initiative=initiative))
+    return initiative
+
+
+@dataclass
+class Judgement:
+    target_id: int
+    grade_code: str
+    override_reason: str = ""
+    unmet_reason: str = ""
+
+
+@transaction.atomic
+def declaration_judge(*, user, declaration: Declaration, version: int, judgements: list[Judgement]) -> None:
+    """The director confirms or overrides sengen's proposed grade for each target. An override
+    needs a reason; so does choosing a grade no number supports (評価不能), and an unmet target
+    (by its evaluation or by the grade chosen) needs the reason it was not met."""
+    declaration = _reloaded_declaration(declaration)
+    require(can_manage(user, declaration), "評価を確定できるのはその部の部長と管理者です")
+    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, "評価")
+    if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
+        raise PermissionDenied(f"「{declaration.get_state_display()}」の報告の評価は変更できません")
+    scale = _scale_for(declaration)
+    if scale is None:
+        raise ValidationError("評価尺度が設定されていません")
+    _bump_declaration(declaration, version)
+    grades = {g.code: g for g in scale.grades.all()}
+    targets = {t.pk: t for t in Target.objects.current().filter(initiative__declaration=declaration)
+               .select_related("outcome")}
+    errors = {}
+    now = timezone.now()
+    changes = []
+    for judgement in judgements:
+        target = targets.get(judgement.target_id)
+        if target is None:
+            raise PermissionDenied("この目標宣言にない達成目標は評価できません")
+        grade = grades.get(judgement.grade_code)
+        if grade is None:
+            errors[f"grade_{target.pk}"] = f"評価段階を選んでください: {target.text}"
+            continue
+        outcome = getattr(target, "outcome", None) or Outcome(target=target)
+        proposed = grade_proposal(target=target, scale=scale)
+        override = judgement.override_reason.strip()
+        needs_reason = (bool(proposed) and grade.code != proposed) or (
+            grade.min_rate is None and grade.evaluation == Evaluation.NOT_EVALUATED)
+        if needs_reason and not override:
+            errors[f"override_reason_{target.pk}"] = (
+                f"提案（{proposed or 'なし'}）と異なる評価「{grade.label}」には理由が必要です: {target.text}")
+            continue
+        unmet = Evaluation.NOT_ACHIEVED in (outcome.evaluation, grade.evaluation)
+        unmet_reason = judgement.unmet_reason.strip() or outcome.unmet_reason
+        if unmet and not unmet_reason:
+            errors[f"unmet_reason_{target.pk}"] = f"未達成の目標には理由が必要です: {target.text}"
+            continue
+        changes.append({"target": target.pk, "proposed": proposed, "grade": grade.code,
+                        "override_reason": override if needs_reason else ""})
+        outcome.proposed_grade_code = proposed
+        outcome.grade = grade
+        outcome.grade_code = grade.code
+        outcome.grade_override_reason = override if needs_reason else ""
+        outcome.unmet_reason = unmet_reason
+        outcome.judged_by = user
+        outcome.judged_at = now
+        outcome.save()
+    if errors:
+        raise ValidationError(errors)
+    _audit(user, "declaration.judge", declaration, judgements=changes)
+
+
+def _unjudged(declaration: Declaration) -> list[str]:
+    problems = []
+    for target in (Target.objects.current().filter(initiative__declaration=declaration)
+                   .select_related("outcome", "initiative").order_by("initiative__position", "position")):
+        outcome = getattr(target, "outcome", None)
+        label = f"{target.initiative.number}. {target.text}"
+        if outcome is None or outcome.judged_at is None:
+            problems.append(f"評価が確定していません: {label}")
+        elif (Evaluation.NOT_ACHIEVED in (outcome.evaluation, getattr(outcome.grade, "evaluation", None))
+              and not outcome.unmet_reason.strip()):
+            problems.append(f"未達成の理由がありません: {label}")
+    return problems
+
+
+def _snapshot(*, user, declaration: Declaration, reason: str = "", document: dict | None = None) -> Publication:
+    progress = []
+    if declaration.phase == Phase.INTERIM_REPORT and document is None:
+        for target in (Target.objects.current().filter(initiative__declaration=declaration)
+                       .select_related("initiative").order_by("initiative__position", "position")):
+            latest = target.progress.order_by("-as_of", "-id").first()
+            if latest is not None:
+                progress.append({"number": target.initiative.number, "target": target.position,
+                                 "text": target.text,
+                                 "value": None if latest.value is None else decimal_to_json(latest.value),
+                                 "unit": latest.unit, "as_of": latest.as_of.isoformat(),
+                                 "comment": latest.comment})
+    elif document is not None:
+        previous = declaration.publications.order_by("-published_at", "-id").first()
+        progress = list(previous.progress) if previous else []
+    return Publication.objects.create(
+        declaration=declaration, phase=(document or {}).get("document", declaration.phase),
+        version=declaration.version,
+        document=document if document is not None else report_document(declaration=declaration),
+        progress=progress, published_at=timezone.now(), published_by=user,
+        reason=reason)
+
+
+_TRANSITIONS = {
+    # action: the state it leads to; it starts from the state before that one in the phase's flow.
+    "submit": PublicationState.SUBMITTED,
+    "approve": PublicationState.APPROVED,
+    "check": PublicationState.CHECKED,
+    "publish": PublicationState.PUBLISHED,
+}
+TRANSITION_LABELS = {
+    "submit": "提出する", "approve": "部長として承認する", "check": "確認済みにする", "publish": "公開する",
+    "return": "作成中に戻す",
+}
+
+
+def transitions_allowed(*, user, declaration: Declaration) -> list[str]:
+    """The workflow actions ``user`` may take on ``declaration`` now (for the buttons shown)."""
+    out = []
+    for action in ("submit", "approve", "check", "publish", "return"):
+        try:
+            _transition_check(user=user, declaration=declaration, action=action)
+        except (PermissionDenied, ValidationError):
+            continue
+        out.append(action)
+    return out
+
+
+def _transition_check(*, user, declaration: Declaration, action: str) -> str:
+    flow = _FLOW[declaration.phase]
+    state = declaration.state
+    if action == "return":
+        require(state in (PublicationState.SUBMITTED, PublicationState.APPROVED, PublicationState.CHECKED),
+                "作成中に戻せるのは提出後・公開前の目標宣言だけです")
+        if state == PublicationState.CHECKED:
+            require(is_administrator(user), "確認済みの目標宣言を戻せるのは管理者だけです")
+        else:
+            require(can_manage(user, declaration), "作成中に戻せるのはその部の部長と管理者です")
+        return PublicationState.DRAFT
+    if action not in _TRANSITIONS:
+        raise ValueError(f"unknown action {action!r}")
+    target = _TRANSITIONS[action]
+    if target not in flow:
+        raise ValidationError(f"「{declaration.get_phase_display()}」には「{PublicationState(target).label}」の段階はありません")
+    if action in ("submit", "approve"):
+        require(can_manage(user, declaration), "提出・承認はその部の部長と管理者が行います")
+    else:
+        require(is_administrator(user), "確認と公開は管理者が行います")
+    allowed_from = {flow[flow.index(target) - 1]}
+    if action == "approve":
+        allowed_from.add(PublicationState.DRAFT)  # the director's approval is also the submission
+    if state not in allowed_from:
+        raise ValidationError(f"「{declaration.get_state_display()}」から「{PublicationState(target).label}」"
+                              "にはできません")
+    return target
+
+
+@transaction.atomic
+def declaration_transition(*, user, declaration: Declaration, action: str, reason: str = "") -> Declaration:
+    """Move a declaration along its phase's flow: submit → (approve) → check → publish, or return
+    it to draft. Publishing records what citizens see (a Publication)."""
+    caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
+    require(can_read(user, declaration), "この目標宣言を閲覧する権限がありません")
+    target = _transition_check(user=user, declaration=declaration, action=action)
+    if action == "approve":
+        problems = _unjudged(declaration)
+        if problems:
+            raise ValidationError(problems)
+    before = declaration.state
+    declaration.state = target
+    if target == PublicationState.PUBLISHED:
+        declaration.published_at = timezone.now()
+    declaration.save(update_fields=["state", "published_at", "updated_at"])
+    if target == PublicationState.PUBLISHED:
+        _snapshot(user=user, declaration=declaration)
+    _audit(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip())
+    return _sync(caller, declaration)
+
+
+def declaration_submit(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="submit")
+
+
+def declaration_approve(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="approve")
+
+
+def declaration_check(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="check")
+
+
+def declaration_publish(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="publish")
+
+
+def next_phase(declaration: Declaration) -> str | None:
+    order = PHASE_ORDER
+    i = order.index(declaration.phase)
+    return order[i + 1] if i + 1 < len(order) else None
+
+
+@transaction.atomic
+def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> Declaration:
+    """Begin the interim or year-end report of a published declaration. The live rows become a
+    draft again; the public keeps reading the last publication."""
+    caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
+    require(can_manage(user, declaration), "次の段階を始められるのはその部の部長と管理者です")
+    if declaration.state != PublicationState.PUBLISHED:
+        raise ValidationError("次の段階は、今の段階を公開してから始めます")
+    if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(declaration.phase):
+        raise ValidationError("後の段階を選んでください")
+    if not declaration.publications.exists():
+        # Published before publication records existed (an import): record it now, so the
+        # public page keeps what it showed.
+        _snapshot(user=user, declaration=declaration)
+    before = declaration.phase
+    declaration.phase = phase
+    declaration.state = PublicationState.DRAFT
+    declaration.save(update_fields=["phase", "state", "updated_at"])
+    _audit(user, "declaration.start_phase", declaration, before=before, after=phase)
+    return _sync(caller, declaration)
+
+
+# Corrections of published text ------------------------------------------------------------------
+
+@dataclass
+class Correction:
+    title: str
+    content: list[str]
+    target_texts: dict[int, str]  # target id → corrected text
+    results: list[str] | None = None  # None: not corrected (only a published year-end report has them)
+    future_direction: list[str] | None = None
+    achievement_status: list[str] | None = None
+
+
+def correctable_results(declaration: Declaration) -> bool:
+    """Results columns can be corrected only while the published text is the live text."""
+    return declaration.state == PublicationState.PUBLISHED and declaration.phase == Phase.ACHIEVEMENT_REPORT
+
+
+@transaction.atomic
+def initiative_correct(*, user, initiative: Initiative, version: int, reason: str,
+                       correction: Correction) -> Revision:
+    """Correct published text: a new version of the declaration, the initiative before and after
+    kept with who, when and why, and a new publication for the public page."""
+    initiative = _reloaded(initiative)
+    declaration = initiative.declaration
+    require(is_administrator(user), "公開済みの内容を訂正できるのは管理者だけです")
+    latest = declaration.publications.order_by("-published_at", "-id").first()
+    if latest is None and declaration.state != PublicationState.PUBLISHED:
+        raise ValidationError("公開されていない目標宣言は訂正ではなく通常の編集で変更します")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "訂正の理由を入力してください"})
+    title = correction.title.strip()
+    if not title:
+        raise ValidationError({"title": "取組名を入力してください"})
+    before = initiative_document(initiative=initiative)
+    _lock_initiative(initiative, version)
+    initiative.title = title
+    initiative.content = _lines(correction.content)
+    results_too = correctable_results(declaration)
+    if results_too:
+        for name in ("results", "future_direction", "achievement_status"):
+            value = getattr(correction, name)
+            if value is not None:
+                setattr(initiative, name, _lines(value))
+    initiative.save()
+    targets = {t.pk: t for t in initiative.targets.current()}
+    if set(correction.target_texts) - set(targets):
+        raise PermissionDenied("この取組にない達成目標は訂正できません")
+    for pk, text in correction.target_texts.items():
+        old = targets[pk]
+        text = text.strip()
+        if not text:
+            raise ValidationError({f"target_{pk}": "達成目標の文が空です"})
+        if text == old.text:
+            continue
+        # A revised target is a new row that points at the one it replaces, with the reason.
+        new = Target.objects.create(
+            initiative=initiative, position=old.position, text=text, kind=old.kind, value=old.value, unit=old.unit,
+            direction=old.direction, baseline_value=old.baseline_value, baseline_unit=old.baseline_unit,
+            due_date=old.due_date, due_precision=old.due_precision, revised_from=old, revision_reason=reason)
+        Outcome.objects.filter(target=old).update(target=new)
+        Progress.objects.filter(target=old).update(target=new)
+    after = initiative_document(initiative=initiative)
+    if after == before:
+        raise ValidationError("訂正する内容がありません")
+    _bump_declaration(declaration)
+    revision = Revision.objects.create(declaration=declaration, initiative=initiative, version=declaration.version,
+                                       reason=reason, before=before, after=after, user=user,
+                                       user_name=_user_name(user) or "-")
+    if declaration.state == PublicationState.PUBLISHED:
+        document = report_document(declaration=declaration)
+    else:
+        # Staff are writing the next phase in the live rows: correct the published document
+        # itself, changing only this initiative's plan columns.
+        document = copy.deepcopy(latest.document)
+        for item in document["initiatives"]:
+            if item["number"] == initiative.number:
+                item["title"] = after["title"]
+                item["content"] = after["content"]
+                for doc_target, live in zip(item["targets"], after["targets"], strict=False):
+                    doc_target["text"] = live["text"]
+    _snapshot(user=user, declaration=declaration, reason=reason, document=document)
+    _audit(user, "initiative.correct", initiative, reason=reason, before=before, after=after,
+           version=declaration.version)
+    return revision
