@@ -10,7 +10,7 @@ from sengen.declarations.services import report_import
 from sengen.portal import views
 from sengen.portal.selectors import search_public, search_terms
 
-from .conftest import next_year
+from .reports import next_year
 
 pytestmark = pytest.mark.django_db
 
