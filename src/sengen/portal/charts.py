@@ -56,7 +56,7 @@ def _style():
     import matplotlib
 
     family = japanese_font()
-    rc = {"font.size": 11, "svg.fonttype": "none"}
+    rc = {"font.size": 13, "svg.fonttype": "none"}
     if family:
         rc["font.family"] = [family, "sans-serif"]
     return matplotlib.rc_context(rc)
@@ -112,8 +112,8 @@ def _year_summary_chart(rows: list[dict], *, labels: dict[str, str], title: str,
     not achieved, not evaluated. ``rows``: ``[{"department", "counts": {evaluation: n}}]``;
     ``labels``: each evaluation's display name (already translated)."""
     departments = [r["department"] for r in rows]
-    height = 1.2 + 0.55 * len(rows)
-    figure = _figure(7.5, height)
+    height = 1.6 + 0.6 * len(rows)
+    figure = _figure(5.5, height)
     axes = figure.add_subplot()
     left = [0] * len(rows)
     positions = list(range(len(rows)))
@@ -133,7 +133,7 @@ def _year_summary_chart(rows: list[dict], *, labels: dict[str, str], title: str,
     axes.set_xlabel(axis_label)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.12), ncols=4,
-                frameon=False, fontsize=10)
+                frameon=False, fontsize=12)
     return _svg(figure, label=title, uid=uid)
 
 
@@ -146,7 +146,8 @@ def _target_series_chart(points: list[dict], *, unit: str, title: str, target_la
                          uid: str) -> str:
     """One numeric target over the years: the target (dashed, squares) and the actual value
     (solid, circles). ``points``: ``[{"year", "short", "target", "actual"}]`` oldest first."""
-    figure = _figure(6.5, 3.4)
+    # About phone-sized, so that its text stays readable when a 390 px screen shows it.
+    figure = _figure(5, 3.2)
     axes = figure.add_subplot()
     xs = list(range(len(points)))
     axes.plot(xs, [_plain(p["target"]) for p in points], linestyle="--", marker="s", color=COLOURS["target"],
@@ -161,8 +162,8 @@ def _target_series_chart(points: list[dict], *, unit: str, title: str, target_la
     # From zero: a chart that starts at 11,750 makes 98.5 % look like a miss by half.
     top = max([_plain(p["target"]) for p in points] + [a[1] for a in actual])
     axes.set_ylim(0, top * 1.15 if top > 0 else 1)
-    axes.set_title(f"（{unit}）", loc="left", fontsize=10)
+    axes.set_title(f"（{unit}）", loc="left", fontsize=12)
     axes.grid(axis="y", color="#cccccc", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="best", frameon=False, fontsize=10)
+    axes.legend(loc="best", frameon=False, fontsize=12)
     return _svg(figure, label=title, uid=uid)
