@@ -17,6 +17,9 @@ help:
 	@echo "make test   install, run the tests on PostgreSQL (database tests) and SQLite (all)"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks (bench/run.py)"
+	@echo "make assets     npm ci; copy the デジタル庁 design tokens into the portal's static files"
+	@echo "make messages   compile the English catalogue (.po → .mo) without gettext"
+	@echo "make browser    install Debian's Chromium and a Japanese font for tests/browser (as root)"
 
 install: $(STAMP) assets messages
 
