@@ -68,7 +68,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "sengen.declarations",
     "sengen.portal",
+    "sengen.staff",
 ]
+
+# Staff pages need a login; the public portal does not.
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "staff:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

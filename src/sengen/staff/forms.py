@@ -1,0 +1,301 @@
+"""Server-rendered forms for the staff pages; they hold no business rules (those are in the
+services), only the shape of what a person typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sengen.declarations.models import (
+    Department,
+    Direction,
+    DuePrecision,
+    Evaluation,
+    FiscalYear,
+    FutureDirection,
+    Municipality,
+    PublicationState,
+    Section,
+    TargetKind,
+)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class LinesField(forms.CharField):
+    """A list of bullets typed one per line (the leading ・ is not part of a bullet)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("箇条書き1項目を1行に。行頭の「・」は不要です。"))
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.rstrip().removeprefix("・") for line in text.splitlines() if line.strip()]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _decimal(label, **kwargs):
+    return forms.DecimalField(label=label, required=False, max_digits=24, decimal_places=6, **kwargs)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# Fiscal years ------------------------------------------------------------------------------------
+
+class DeadlinesForm(forms.Form):
+    declaration_due = forms.DateField(label=_("目標宣言の期限"), required=False, widget=DateInput())
+    interim_report_due = forms.DateField(label=_("中間報告の期限"), required=False, widget=DateInput())
+    achievement_report_due = forms.DateField(label=_("達成状況報告の期限"), required=False, widget=DateInput())
+
+
+class FiscalYearOpenForm(DeadlinesForm):
+    municipality = forms.ModelChoiceField(label=_("自治体"), queryset=Municipality.objects.all(), empty_label=None)
+    year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1989, max_value=2200,
+                              help_text=_("令和7年度なら 2025"))
+    field_order = ["municipality", "year"]
+
+
+# Declarations ------------------------------------------------------------------------------------
+
+class DeclarationCreateForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("部"), queryset=Department.objects.none(), empty_label=None)
+    fiscal_year = forms.ModelChoiceField(label=_("年度"), queryset=FiscalYear.objects.none(), empty_label=None)
+    director_title = forms.CharField(label=_("部長の職名"), max_length=200, required=False,
+                                     help_text=_("空欄なら部に登録された職名"))
+    director_name = forms.CharField(label=_("部長名"), max_length=200, required=False)
+
+    def __init__(self, *args, departments, fiscal_years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["fiscal_year"].queryset = fiscal_years
+
+
+class CarryOverForm(forms.Form):
+    fiscal_year = forms.ModelChoiceField(label=_("引き継ぎ先の年度"), queryset=FiscalYear.objects.none(),
+                                         empty_label=None)
+    initiatives = forms.MultipleChoiceField(label=_("引き継ぐ取組"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, fiscal_years, initiatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].queryset = fiscal_years
+        self.fields["initiatives"].choices = [
+            (str(i.pk), f"{i.number}. {i.title}"
+                        + (f"［{i.future_direction_category}］" if i.future_direction_category else ""))
+            for i in initiatives]
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("コメント（任意）"), required=False, max_length=2000)
+
+
+# Initiatives: the plan --------------------------------------------------------------------------
+
+class InitiativePlanForm(VersionForm):
+    number = forms.IntegerField(label=_("番号（N0.）"), min_value=0)
+    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+    sections = forms.ModelMultipleChoiceField(label=_("担当課"), queryset=Section.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    content = LinesField(label=_("取組内容"))
+
+    def __init__(self, *args, department, sections_locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].queryset = department.sections.all()
+        if sections_locked:
+            self.fields["sections"].disabled = True
+            self.fields["sections"].help_text = _("担当課を変更できるのは部長と管理者です")
+
+
+class TargetForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label=_("達成目標（原文）"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("書かれたとおりに。種類を「自動」にすると数値・単位・期限を文から読み取ります。"))
+    kind = forms.ChoiceField(label=_("種類"), required=False,
+                             choices=[("", _("自動（文から読み取る）")), *TargetKind.choices])
+    value = _decimal(_("目標値"))
+    unit = forms.CharField(label=_("単位"), required=False, max_length=50)
+    direction = forms.ChoiceField(label=_("方向"), required=False, choices=[("", "—"), *Direction.choices])
+    baseline_value = _decimal(_("現状値"))
+    baseline_unit = forms.CharField(label=_("現状値の単位"), required=False, max_length=50)
+    due_date = forms.DateField(label=_("期限"), required=False, widget=DateInput())
+    due_precision = forms.ChoiceField(label=_("期限の精度"), required=False,
+                                      choices=[("", "—"), *DuePrecision.choices])
+
+
+class BaseTargetFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            if not data.get("text", "").strip() and any(data.get(k) for k in ("value", "unit", "due_date")):
+                form.add_error("text", _("達成目標の文を入力してください"))
+
+
+TargetFormSet = forms.formset_factory(TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True)
+
+
+# Interim progress, year-end results, judging, corrections ---------------------------------------
+
+class _PerTargetForm(forms.Form):
+    """Fields named ``<field>_<target pk>``, which is how the services name their errors."""
+
+    per_target: tuple[str, ...] = ()
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(targets)
+        for target in self.targets:
+            for name, field in self.target_fields(target).items():
+                self.fields[f"{name}_{target.pk}"] = field
+
+    def target_fields(self, target) -> dict[str, forms.Field]:
+        raise NotImplementedError
+
+    def rows(self):
+        return [{"target": t, "fields": [self[f"{name}_{t.pk}"] for name in self.target_fields(t)]}
+                for t in self.targets]
+
+    def target_data(self, target) -> dict:
+        return {name: self.cleaned_data.get(f"{name}_{target.pk}") for name in self.target_fields(target)}
+
+
+class ProgressForm(_PerTargetForm):
+    def target_fields(self, target):
+        fields = {}
+        if target.kind == TargetKind.NUMERIC:
+            fields["value"] = _decimal(_("進捗値"))
+            fields["unit"] = forms.CharField(label=_("単位"), required=False, max_length=50, initial=target.unit)
+        fields["as_of"] = forms.DateField(label=_("時点"), widget=DateInput(), initial=dt.date.today)
+        fields["comment"] = forms.CharField(label=_("コメント"), required=False,
+                                            widget=forms.Textarea(attrs={"rows": 2}))
+        return fields
+
+
+class ResultsForm(VersionForm, _PerTargetForm):
+    results = LinesField(label=_("取組結果"))
+    future_direction = LinesField(label=_("今後の取組の方向性"))
+    future_direction_category = forms.ChoiceField(label=_("方向性の区分"), required=False,
+                                                  choices=[("", "—"), *FutureDirection.choices])
+    achievement_status = LinesField(label=_("目標達成状況"))
+
+    def target_fields(self, target):
+        fields = {}
+        if target.kind == TargetKind.NUMERIC:
+            fields["actual_value"] = _decimal(_("実績値"))
+            fields["actual_unit"] = forms.CharField(label=_("実績値の単位"), required=False, max_length=50)
+        fields["evaluation"] = forms.ChoiceField(
+            label=_("評価"), required=False, choices=[("", _("自動（実績値・達成状況の文から）")), *Evaluation.choices])
+        fields["unmet_reason"] = forms.CharField(label=_("未達成の理由"), required=False,
+                                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                                 help_text=_("未達成の目標には必須です"))
+        return fields
+
+
+class JudgeForm(VersionForm, _PerTargetForm):
+    def __init__(self, *args, grades, proposals, **kwargs):
+        self.grades = list(grades)
+        self.proposals = proposals
+        super().__init__(*args, **kwargs)
+
+    def target_fields(self, target):
+        return {
+            "grade": forms.ChoiceField(label=_("評価段階"), choices=[("", "—"), *[(g.code, g.label) for g in self.grades]],
+                                       initial=self.proposals.get(target.pk) or None),
+            "override_reason": forms.CharField(label=_("提案と異なる評価の理由"), required=False,
+                                               widget=forms.Textarea(attrs={"rows": 2}),
+                                               help_text=_("提案と異なる評価を選ぶときは必須です")),
+            "unmet_reason": forms.CharField(label=_("未達成の理由"), required=False,
+                                            widget=forms.Textarea(attrs={"rows": 2}),
+                                            help_text=_("未達成の目標には必須です")),
+        }
+
+
+class CorrectionForm(VersionForm, _PerTargetForm):
+    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = LinesField(label=_("取組内容"))
+    reason = forms.CharField(label=_("訂正の理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("公開ページに「訂正」として日時とともに表示されます"))
+
+    def __init__(self, *args, with_results: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_results:
+            self.fields["results"] = LinesField(label=_("取組結果"))
+            self.fields["future_direction"] = LinesField(label=_("今後の取組の方向性"))
+            self.fields["achievement_status"] = LinesField(label=_("目標達成状況"))
+        self.order_fields(["title", "content"])
+
+    def target_fields(self, target):
+        return {"target": forms.CharField(label=_("達成目標（原文）"), widget=forms.Textarea(attrs={"rows": 2}))}
+
+
+# Import ----------------------------------------------------------------------------------------
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("報告のファイル"),
+                           help_text=_("PDF、PDFから抜き出したテキスト（.txt）、または sengen.report/1 の JSON。10 MB まで。"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("ファイルが大きすぎます（10 MB まで）"))
+        return upload
+
+
+class ImportReviewForm(forms.Form):
+    """What was read, for staff to correct before it is stored. List columns are edited as one
+    bullet per line; targets as one per line, whose figures are read again from the text."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)  # the parsed document and the source text (JSON)
+    municipality = forms.CharField(label=_("自治体"), required=False, max_length=100)
+    fiscal_year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1926, max_value=2200)
+    fiscal_year_label = forms.CharField(label=_("年度の表記"), max_length=50)
+    document = forms.ChoiceField(label=_("種類"), choices=[
+        ("declaration", _("目標宣言")), ("interim_report", _("中間報告")), ("achievement_report", _("達成状況報告"))])
+    department = forms.CharField(label=_("部"), max_length=200)
+    director_title = forms.CharField(label=_("部長の職名"), required=False, max_length=200)
+    director_name = forms.CharField(label=_("部長名"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("保存する状態"), choices=[(PublicationState.DRAFT, _("作成中"))])
+
+    ITEM_FIELDS = ("number", "title", "sections", "content", "targets", "results", "future_direction",
+                   "achievement_status")
+
+    def __init__(self, *args, initiatives: int, allow_states: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allow_states:
+            self.fields["state"].choices = PublicationState.choices
+            self.fields["state"].help_text = _("既に公開された報告を取り込むときは「公開中」を選びます")
+        self.count = initiatives
+        for i in range(initiatives):
+            self.fields[f"i{i}_number"] = forms.IntegerField(label=_("番号"), min_value=0)
+            self.fields[f"i{i}_title"] = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"i{i}_sections"] = forms.CharField(label=_("担当課"), required=False,
+                                                            help_text=_("複数のときは「、」で区切ります"))
+            for name, label in (("content", _("取組内容")), ("targets", _("達成目標")), ("results", _("取組結果")),
+                                ("future_direction", _("今後の取組の方向性")),
+                                ("achievement_status", _("目標達成状況"))):
+                self.fields[f"i{i}_{name}"] = LinesField(label=label)
+
+    def items(self):
+        return [[self[f"i{i}_{name}"] for name in self.ITEM_FIELDS] for i in range(self.count)]

@@ -1,0 +1,311 @@
+"""The staff pages through Django's test client: what each shows, and that the services' refusals
+reach the person as a message with their input kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sengen.declarations import services
+from sengen.declarations.models import Declaration, Revision, Target
+from sengen.declarations.selectors import public_document
+from sengen.staff.forms import MAX_UPLOAD_BYTES
+from tests.conftest import SEED_PDF, SEED_TXT
+from tests.declarations.people import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The values a browser would send back for the inputs and textareas of a page (no JavaScript)."""
+    import html as htmllib
+
+    fields = {}
+    for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*>', page):
+        tag = m.group(0)
+        if 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        if 'type="submit"' in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        fields[m.group(1)] = htmllib.unescape(value.group(1)) if value else ""
+    for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S):
+        fields[m.group(1)] = htmllib.unescape(m.group(2))
+    for m in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        # As a browser does: the selected option, else the first.
+        chosen = (re.search(r'<option value="([^"]*)"[^>]*selected', m.group(2))
+                  or re.search(r'<option value="([^"]*)"', m.group(2)))
+        fields[m.group(1)] = htmllib.unescape(chosen.group(1)) if chosen else ""
+    return fields
+
+
+def test_a_staff_member_logs_in_with_a_password_and_lands_on_their_list(client, people, reports):
+    response = client.post(reverse("staff:login"), {"username": "kyodo", "password": PASSWORD}, follow=True)
+    page = html(response)
+    assert "目標宣言の一覧" in page and "市民生活部" in page
+    assert "総務部" not in page  # another department's work is not listed
+    assert '<html lang="ja">' in page
+
+
+def test_the_login_page_labels_its_inputs(client, db):
+    page = html(client.get(reverse("staff:login")))
+    assert re.search(r'<label for="id_username">', page) and re.search(r'<label for="id_password">', page)
+
+
+def test_the_declaration_page_shows_initiatives_and_the_actions_of_the_role(login, reports):
+    mine, _ = reports
+    url = reverse("staff:declaration", args=[mine.pk])
+    page = html(login("director").get(url))
+    assert "地域コミュニティの推進" in page and "平成２９年度末時点のくらし安心メール登録目標" in page
+    assert "部長として承認する" in page and "評価を確定する（部長）" in page
+    assert "公開する" not in page
+
+
+def test_an_editor_sees_the_results_link_only_for_their_sections_initiative(login, reports):
+    mine, _ = reports
+    page = html(login("editor").get(reverse("staff:declaration", args=[mine.pk])))
+    assert "取組1の結果を入力する" in page
+    assert "取組2の結果を入力する" not in page
+    two = mine.initiatives.get(number=2)
+    assert login("editor").get(reverse("staff:initiative_results", args=[two.pk])).status_code == 403
+
+
+# Optimistic locking through the forms ------------------------------------------------------------
+
+def test_two_people_saving_the_same_initiative_the_later_is_refused_and_keeps_their_text(client, people, reports):
+    from django.test import Client
+
+    mine, _ = reports
+    one = mine.initiatives.get(number=1)
+    url = reverse("staff:initiative_results", args=[one.pk])
+    editor, director = Client(), Client()
+    editor.force_login(people.editor)
+    director.force_login(people.director)
+    editor_form = form_fields(html(editor.get(url)))
+    director_form = form_fields(html(director.get(url)))
+    assert editor_form["version"] == director_form["version"]
+
+    editor_form["results"] = "説明会を５回開催しました。"
+    assert editor.post(url, editor_form).status_code == 302
+    director_form["results"] = "部長が書いた取組結果の文です。"
+    response = director.post(url, director_form)
+    page = html(response)
+    assert response.status_code == 200
+    assert "別の利用者が保存しました" in page and "kyodo" in page
+    assert "部長が書いた取組結果の文です。" in page  # their input is still in the form
+    one.refresh_from_db()
+    assert one.results == ["説明会を５回開催しました。"]
+
+
+# Year-end results and judging ----------------------------------------------------------------------
+
+def test_an_unmet_target_without_a_reason_is_refused_on_the_results_form(login, reports):
+    mine, _ = reports
+    two = mine.initiatives.get(number=2)
+    mail = two.targets.get(position=1)
+    client = login("director")
+    url = reverse("staff:initiative_results", args=[two.pk])
+    data = form_fields(html(client.get(url)))
+    data[f"actual_value_{mail.pk}"] = "11820"
+    data[f"unmet_reason_{mail.pk}"] = ""
+    page = html(client.post(url, data))
+    assert "未達成の目標には理由が必要です" in page
+    assert 'aria-invalid="true"' in page
+    data[f"unmet_reason_{mail.pk}"] = "登録の呼びかけが年度後半になったため"
+    assert client.post(url, data).status_code == 302
+    mail.refresh_from_db()
+    assert (mail.outcome.actual_value, mail.outcome.unmet_reason) == (Decimal(11820), "登録の呼びかけが年度後半になったため")
+
+
+def test_the_director_overrides_a_grade_only_with_a_reason_and_approves(login, reports):
+    mine, _ = reports
+    client = login("director")
+    url = reverse("staff:declaration_judge", args=[mine.pk])
+    page = html(client.get(url))
+    data = form_fields(page)
+    card = Target.objects.get(initiative__declaration=mine, initiative__number=5, position=1)
+    assert data[f"grade_{card.pk}"] == "概ね達成"  # the proposal is preselected
+    for target in Target.objects.filter(initiative__declaration=mine):
+        data[f"unmet_reason_{target.pk}"] = data.get(f"unmet_reason_{target.pk}") or "理由"
+        if not data[f"grade_{target.pk}"]:
+            data[f"grade_{target.pk}"] = "未達成"
+            data[f"override_reason_{target.pk}"] = "実績を示す数値がないため"
+    data[f"grade_{card.pk}"] = "達成"
+    data["approve"] = "1"
+    page = html(client.post(url, data))
+    assert "提案（概ね達成）と異なる評価「達成」には理由が必要です" in page
+    mine.refresh_from_db()
+    assert mine.state == "draft"
+    data[f"override_reason_{card.pk}"] = "年度末の申請分が翌月に交付されたため"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.state == "approved"
+    card.refresh_from_db()
+    assert (card.outcome.grade_code, card.outcome.grade_override_reason) == ("達成", "年度末の申請分が翌月に交付されたため")
+
+
+def test_administrator_checks_and_publishes_then_corrects_with_a_reason(login, people, reports):
+    mine, _ = reports
+    for target in Target.objects.filter(initiative__declaration=mine):
+        proposal = services.grade_proposal(target=target)
+        services.declaration_judge(user=people.director, declaration=mine, version=Declaration.objects.get(
+            pk=mine.pk).version, judgements=[services.Judgement(
+                target_id=target.pk, grade_code=proposal or "未達成", unmet_reason="理由",
+                override_reason="" if proposal else "数値がないため")])
+    services.declaration_transition(user=people.director, declaration=mine, action="approve")
+    client = login("admin")
+    for action in ("check", "publish"):
+        response = client.post(reverse("staff:declaration_action", args=[mine.pk, action]))
+        assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.state == "published"
+
+    one = mine.initiatives.get(number=1)
+    url = reverse("staff:initiative_correct", args=[one.pk])
+    data = form_fields(html(client.get(url)))
+    data["title"] = "地域コミュニティの推進（大田地区）"
+    data["reason"] = ""
+    assert "訂正の理由を入力してください" in html(client.post(url, data)) or "このフィールドは必須です" in html(
+        client.post(url, data))
+    data["reason"] = "地区名の記載漏れ"
+    response = client.post(url, data, follow=True)
+    page = html(response)
+    assert "地区名の記載漏れ" in page and "訂正前" in page
+    assert Revision.objects.get().before["title"] == "地域コミュニティの推進"
+    assert public_document(declaration=mine)["initiatives"][0]["title"] == "地域コミュニティの推進（大田地区）"
+
+
+def test_published_text_cannot_be_edited_through_the_forms(login, people, seed_doc):
+    published = services.report_import(doc=seed_doc)
+    one = published.initiatives.get(number=1)
+    for role in ("editor", "director"):
+        assert login(role).get(reverse("staff:initiative_results", args=[one.pk])).status_code == 403
+
+
+# The plan: targets proposed from their text ----------------------------------------------------------
+
+def test_the_plan_form_reads_figures_from_a_targets_text_without_javascript(login, people):
+    fy = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
+    declaration = services.declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+    client = login("director")
+    url = reverse("staff:initiative_new", args=[declaration.pk])
+    data = form_fields(html(client.get(url)))
+    data.update({"title": "防犯の推進", "targets-0-text": "令和７年度末時点のくらし安心メール登録目標：１３,０００人",
+                 "propose": "1"})
+    page = html(client.post(url, data))
+    proposed = form_fields(page)
+    assert proposed["targets-0-kind"] == "numeric"
+    assert Decimal(proposed["targets-0-value"]) == 13000 and proposed["targets-0-unit"] == "人"
+    assert proposed["targets-0-due_date"] == "2026-03-31"
+    assert not declaration.initiatives.exists()  # reading is not saving
+    proposed.pop("propose", None)
+    assert client.post(url, proposed).status_code == 302
+    target = declaration.initiatives.get().targets.get()
+    assert (target.value, target.unit, target.text) == (Decimal(13000), "人",
+                                                         "令和７年度末時点のくらし安心メール登録目標：１３,０００人")
+
+
+# Import in the browser -------------------------------------------------------------------------------
+
+def test_import_shows_what_was_read_beside_the_text_and_saves_a_draft(login, people):
+    client = login("director")
+    upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    assert "読み取った内容の確認" in page
+    assert "元の文" in page and "くらし安心メール" in page
+    data = form_fields(page)
+    assert data["department"] == "市民生活部" and data["i0_title"] == "地域コミュニティの推進"
+    assert '<option value="published"' not in page  # a director imports drafts only
+    data["i0_title"] = "地域コミュニティの推進（取込時に修正）"
+    response = client.post(reverse("staff:import_save"), data)
+    assert response.status_code == 302
+    declaration = Declaration.objects.get()
+    assert declaration.state == "draft" and declaration.source == "h29.txt"
+    assert declaration.initiatives.get(number=1).title == "地域コミュニティの推進（取込時に修正）"
+
+
+def test_a_director_cannot_import_as_published_by_editing_the_form(login, people):
+    client = login("director")
+    upload = SimpleUploadedFile("h29.json", (SEED_TXT.parent / "h29-shiminseikatsu-achievement.json").read_bytes())
+    data = form_fields(html(client.post(reverse("staff:import"), {"file": upload})))
+    data["state"] = "published"
+    page = html(client.post(reverse("staff:import_save"), data))
+    assert "選択してください" in page or "正しく選択" in page or "有効な選択" in page
+    assert not Declaration.objects.exists()
+
+
+def test_import_of_a_pdf_shows_each_pages_text(login, people):
+    client = login("admin")
+    upload = SimpleUploadedFile("h29.pdf", SEED_PDF.read_bytes(), content_type="application/pdf")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    assert "1ページ" in page or "ファイルの文" in page
+    assert "市民生活部" in page and 'value="published"' in page  # administrators choose the state
+
+
+def test_an_upload_that_is_not_a_report_or_too_large_is_refused_with_a_message(login, people):
+    client = login("admin")
+    notes = SimpleUploadedFile("notes.txt", "買い物リスト\n・牛乳\n".encode())
+    assert "報告として読めませんでした" in html(client.post(reverse("staff:import"), {"file": notes}))
+    big = SimpleUploadedFile("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1))
+    assert "ファイルが大きすぎます" in html(client.post(reverse("staff:import"), {"file": big}))
+
+
+def test_a_tampered_import_payload_is_refused(login, people):
+    response = login("admin").post(reverse("staff:import_save"), {"payload": "{not json"}, follow=True)
+    assert "取込の内容が壊れています" in html(response)
+    assert not Declaration.objects.exists()
+
+
+# Administrator pages ------------------------------------------------------------------------------
+
+def test_the_late_page_lists_departments_past_a_deadline(login, people, reports):
+    mine, _ = reports
+    services.fiscal_year_deadlines_set(user=people.admin, fiscal_year=mine.fiscal_year,
+                                       declaration_due=dt.date(2017, 4, 30), interim_report_due=None,
+                                       achievement_report_due=dt.date(2018, 5, 31))
+    page = html(login("admin").get(reverse("staff:late") + f"?year={mine.fiscal_year.pk}"))
+    assert "総務部" in page and "市民生活部" in page and "達成状況報告" in page
+
+
+def test_the_administrator_opens_a_year_with_its_deadlines(login, people):
+    client = login("admin")
+    response = client.post(reverse("staff:year_list"), {
+        "municipality": people.department.municipality.pk, "year": "2026", "declaration_due": "2026-04-30",
+        "interim_report_due": "2026-10-31", "achievement_report_due": "2027-05-31"}, follow=True)
+    assert "令和8年度を開始しました" in html(response)
+    response = client.post(reverse("staff:year_list"), {
+        "municipality": people.department.municipality.pk, "year": "2027", "declaration_due": "2027-10-30",
+        "interim_report_due": "2027-04-30"})
+    assert "期限は 目標宣言 → 中間報告 → 達成状況報告 の順に設定してください" in html(response)
+
+
+def test_the_audit_page_lists_writes(login, people, reports):
+    mine, _ = reports
+    services.declaration_transition(user=people.director, declaration=mine, action="submit")
+    page = html(login("admin").get(reverse("staff:audit")))
+    assert "declaration.submit" in page and "shimin-bucho" in page
+
+
+def test_next_years_declaration_starts_from_this_years_report(login, people, reports):
+    mine, _ = reports
+    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2018)
+    client = login("director")
+    url = reverse("staff:declaration_carry_over", args=[mine.pk])
+    data = form_fields(html(client.get(url)))
+    response = client.post(url, {"fiscal_year": data["fiscal_year"],
+                                 "initiatives": [str(i.pk) for i in mine.initiatives.filter(number__in=[1, 2])]})
+    assert response.status_code == 302
+    following = Declaration.objects.get(fiscal_year__year=2018)
+    assert [i.carried_from.number for i in following.initiatives.order_by("position")] == [1, 2]
+    page = html(client.get(reverse("staff:initiative_edit", args=[following.initiatives.first().pk])))
+    assert "前年度（平成29年度）の今後の取組の方向性" in page
