@@ -273,5 +273,45 @@ def test_formulas_are_read_as_excel_last_computed_them():
     assert differences(parse_bytes(out.getvalue(), source="formula.xlsx"), want) == []
 
 
-def test_the_seed_json_is_what_these_tests_compare_with():
-    assert json.loads(SEED.read_text(encoding="utf-8"))["department"] == "市民生活部"
+def _as_excel_saves_it(data: bytes) -> bytes:
+    """The workbook with its strings moved to a shared-strings table carrying furigana, as
+    Japanese Excel saves text typed through the IME: ``<rPh>`` runs hold the reading."""
+    import re
+    from xml.sax.saxutils import escape
+
+    z = zipfile.ZipFile(io.BytesIO(data))
+    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    strings: list[str] = []
+
+    def shared(m):
+        strings.append(m.group(2))
+        return f'<c r="{m.group(1)}" t="s"><v>{len(strings) - 1}</v></c>'
+
+    sheet = re.sub(r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', shared, sheet, flags=re.S)
+    items = "".join(f'<si><t xml:space="preserve">{t}</t><rPh sb="0" eb="1"><t>{escape("ヨミ")}</t></rPh>'
+                    '<phoneticPr fontId="1"/></si>' for t in strings)
+    sst = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
+           f'uniqueCount="{len(strings)}">{items}</sst>')
+    types = z.read("[Content_Types].xml").decode().replace(
+        "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = z.read("xl/_rels/workbook.xml.rels").decode().replace(
+        "</Relationships>", '<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for item in z.infolist():
+            content = {"xl/worksheets/sheet1.xml": sheet, "[Content_Types].xml": types,
+                       "xl/_rels/workbook.xml.rels": rels}.get(item.filename)
+            w.writestr(item.filename, content.encode() if content is not None else z.read(item))
+        w.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()
+
+
+def test_shared_strings_with_furigana_read_as_the_text_without_its_reading():
+    want = load_expected(SEED)
+    data = _as_excel_saves_it(_xlsx(HEADING + [HEADER] + _seed_rows(want), creator="伊勢原市"))
+    assert b"<rPh" in zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+    got = parse_bytes(data, source="excel.xlsx")
+    assert "ヨミ" not in json.dumps(got, ensure_ascii=False)
+    assert differences(got, want) == []
