@@ -1,3 +1,4 @@
+import argparse
 from pathlib import Path
 
 from sengen.declarations.importing import REPORT_SUFFIXES, FileImport, file_parse, file_store, folder_import
@@ -13,8 +14,6 @@ _STATUS_WORDS = {
 
 
 def _seconds(value: str) -> float:
-    import argparse
-
     try:
         seconds = float(value)
     except ValueError:
