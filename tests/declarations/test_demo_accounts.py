@@ -27,7 +27,7 @@ def test_demo_creates_an_account_per_role_with_the_documented_password(rf):
     out = run_demo()
     assert out.startswith("登録しました")
     roles = {}
-    for username, password, role, section, _ in DEMO_ACCOUNTS:
+    for username, password, *_ in DEMO_ACCOUNTS:
         user = authenticate(rf.get("/"), username=username, password=password)
         assert user is not None, username
         roles[username] = (staff_of(user).role, user.staff_profile.department, user.staff_profile.section)
