@@ -1,30 +1,39 @@
 """Public reads: what a citizen may see, and nothing else.
 
-Every function here starts from ``Declaration.objects.published()`` (or an initiative of a
-published declaration): a draft, a submitted or a checked report is never public, whatever URL is
-typed. Views get their data only from here.
+What a page shows of a report is its last publication (``declarations.selectors.public_document``):
+while staff draft the next phase (the year-end report after the April declaration), the live rows
+hold work in progress, and citizens keep reading what was published. Declarations come from
+``Declaration.objects.public()``; a report never published is on no page, whatever URL is typed.
+The live rows are read only for what is structure rather than text (which initiative carries which
+on) or while the declaration is published as it stands (revised targets and their reasons).
+Search reads live rows, so it covers declarations published as they stand. Views get their data
+only from here.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField
 
 from sengen.declarations.models import (
     Declaration,
     Evaluation,
     Initiative,
-    InitiativeSection,
     Target,
-    TargetKind,
 )
-from sengen.declarations.selectors import DeclarationNotFound, declaration_get, report_document
+from sengen.declarations.selectors import (
+    DeclarationNotFound,
+    declaration_get,
+    initiative_history,
+    public_document,
+    public_progress,
+)
 
 EVALUATIONS = [e.value for e in Evaluation]
 
@@ -32,7 +41,15 @@ EVALUATIONS = [e.value for e in Evaluation]
 # --------------------------------------------------------------------------- years and reports
 
 def declarations_public() -> QuerySet[Declaration]:
-    return Declaration.objects.published().select_related("department__municipality", "fiscal_year")
+    return Declaration.objects.public().select_related("department__municipality", "fiscal_year")
+
+
+def document_public(declaration: Declaration) -> dict[str, Any]:
+    """The report as citizens may read it; ``DeclarationNotFound`` when nothing of it is public."""
+    doc = public_document(declaration=declaration)
+    if doc is None:
+        raise DeclarationNotFound(f"{declaration} は公開されていません")
+    return doc
 
 
 def years_public() -> list[dict[str, Any]]:
@@ -46,22 +63,6 @@ def years_public() -> list[dict[str, Any]]:
              "reports": r["reports"]} for r in rows]
 
 
-def _evaluation_counts(targets: QuerySet[Target], group_by: str) -> dict[Any, dict[str, int]]:
-    """``{group: {"achieved": n, …, "total": n}}`` over current targets; a target without an
-    outcome counts as not evaluated, as in the report format."""
-    rows = (targets.values(group_by)
-            .annotate(total=Count("id"),
-                      **{e: Count("id", filter=Q(outcome__evaluation=e)) for e in EVALUATIONS}))
-    counts = {}
-    for row in rows:
-        judged = sum(row[e] for e in EVALUATIONS if e != Evaluation.NOT_EVALUATED)
-        entry = {e: row[e] for e in EVALUATIONS}
-        entry[Evaluation.NOT_EVALUATED] = row["total"] - judged
-        entry["total"] = row["total"]
-        counts[row[group_by]] = entry
-    return counts
-
-
 def year_public(*, fiscal_year: int) -> dict[str, Any]:
     """One fiscal year's published reports, by department, with how many targets each achieved.
 
@@ -70,20 +71,20 @@ def year_public(*, fiscal_year: int) -> dict[str, Any]:
                         .order_by("department__municipality__name", "department__name"))
     if not declarations:
         raise DeclarationNotFound(f"{fiscal_year}年度に公開されている目標宣言・報告はありません")
-    counts = _evaluation_counts(
-        Target.objects.current().filter(initiative__declaration__in=declarations), "initiative__declaration")
-    initiatives = dict(Initiative.objects.filter(declaration__in=declarations)
-                       .values("declaration").annotate(n=Count("id")).values_list("declaration", "n"))
-    empty = {e: 0 for e in EVALUATIONS} | {"total": 0}
     rows = []
     for declaration in declarations:
-        row_counts = counts.get(declaration.pk, empty)
+        doc = document_public(declaration)
+        row_counts = {e: 0 for e in EVALUATIONS} | {"total": 0}
+        for initiative in doc["initiatives"]:
+            for target in initiative["targets"]:
+                row_counts[target.get("evaluation") or Evaluation.NOT_EVALUATED] += 1
+                row_counts["total"] += 1
         rows.append({
             "declaration": declaration,
             "department": declaration.department.name,
             "municipality": declaration.department.municipality.name,
-            "phase": declaration.phase,
-            "initiatives": initiatives.get(declaration.pk, 0),
+            "phase": doc["document"],
+            "initiatives": len(doc["initiatives"]),
             "counts": row_counts,
         })
     totals = {key: sum(r["counts"][key] for r in rows) for key in [*EVALUATIONS, "total"]}
@@ -102,15 +103,13 @@ def year_public(*, fiscal_year: int) -> dict[str, Any]:
 def report_public(*, fiscal_year: int, department: str, municipality: str | None = None) -> Declaration:
     """The published report of a department and year; ``DeclarationNotFound`` otherwise."""
     return declaration_get(fiscal_year=fiscal_year, department=department, municipality=municipality or None,
-                           queryset=Declaration.objects.published())
+                           queryset=Declaration.objects.public())
 
 
 def report_public_document(*, declaration: Declaration) -> dict[str, Any]:
     """The report as ``sengen.report/1`` (what the downloads contain), with each target's status
     prepared for display (``target["status"]``, see ``target_status``)."""
-    if declaration.state != "published":  # belt and braces: callers pass report_public()'s result
-        raise DeclarationNotFound("not published")
-    doc = report_document(declaration=declaration)
+    doc = copy.deepcopy(document_public(declaration))
     for initiative in doc["initiatives"]:
         for target in initiative["targets"]:
             target["status"] = target_status(target)
@@ -164,81 +163,93 @@ def target_status(target: dict) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- an initiative
 
-def initiative_public(*, declaration: Declaration, number: int) -> Initiative:
-    """An initiative of a published declaration with its sections, targets (revised ones too) and
-    outcomes; ``Initiative.DoesNotExist`` when there is no such number."""
-    if declaration.state != "published":
-        raise Initiative.DoesNotExist("not published")
-    return (Initiative.objects
-            .filter(declaration=declaration, number=number)
-            .select_related("declaration__department__municipality", "declaration__fiscal_year",
-                            "carried_from__declaration__fiscal_year")
-            .prefetch_related(
-                Prefetch("section_links", queryset=InitiativeSection.objects.select_related("section")
-                         .order_by("position")),
-                Prefetch("targets", queryset=Target.objects.select_related("outcome__grade", "revised_from")
-                         .order_by("position", "id")),
-            )
-            .get())
+def initiative_public(*, declaration: Declaration, number: int) -> dict[str, Any]:
+    """Initiative ``number`` as published: ``{"doc": …, "live": Initiative | None, "targets":
+    {"current": [...], "revised": [...]}}``. ``doc`` is its element of the public document, each
+    target with its ``status``. ``Initiative.DoesNotExist`` when the publication has no such number."""
+    doc = document_public(declaration)
+    item = next((copy.deepcopy(i) for i in doc["initiatives"] if i["number"] == number), None)
+    if item is None:
+        raise Initiative.DoesNotExist(f"No.{number}")
+    live = (Initiative.objects.filter(declaration=declaration, number=number)
+            .select_related("declaration__fiscal_year", "declaration__department").first())
+    published_as_is = declaration.state == "published"
+    extras = {}
+    revised = []
+    if live is not None and published_as_is:
+        # Live rows equal the publication only while the declaration is published as it stands.
+        targets = list(live.targets.select_related("outcome", "revised_from").order_by("position", "id"))
+        replaced = {t.revised_from_id: t for t in targets if t.revised_from_id}
+        for target in targets:
+            if target.pk in replaced:
+                later = replaced[target.pk]
+                revised.append({"before": target.text, "after": later.text, "reason": later.revision_reason})
+        current = [t for t in targets if t.pk not in replaced]
+        for target in current:
+            outcome = getattr(target, "outcome", None)
+            extras[target.text] = {"unmet_reason": outcome.unmet_reason if outcome else "",
+                                   "grade_override_reason": outcome.grade_override_reason if outcome else "",
+                                   "revised": target.revised_from_id is not None}
+    rows = []
+    for target in item["targets"]:
+        rows.append({"text": target["text"], "status": target_status(target),
+                     **extras.get(target["text"], {"unmet_reason": "", "grade_override_reason": "", "revised": False})})
+    return {"doc": item, "live": live, "targets": {"current": rows, "revised": revised},
+            "future_direction_category": live.future_direction_category if live and published_as_is else ""}
 
 
-def target_rows(initiative: Initiative) -> dict[str, list[dict[str, Any]]]:
-    """The initiative's current targets with their status, and the targets that revisions replaced
-    (with the reason), oldest first."""
-    targets = list(initiative.targets.all())
-    replaced_ids = {t.revised_from_id for t in targets if t.revised_from_id}
-    current, revised = [], []
-    for target in targets:
-        outcome = getattr(target, "outcome", None)
-        doc_target = {
-            "metric": {"value": target.value, "unit": target.unit} if target.value is not None else None,
-            "actual": ({"value": outcome.actual_value, "unit": outcome.actual_unit}
-                       if outcome and outcome.actual_value is not None else None),
-            "achievement_rate": outcome.achievement_rate if outcome else None,
-            "evaluation": outcome.evaluation if outcome else Evaluation.NOT_EVALUATED,
-            "grade": ((outcome.grade.label if outcome.grade else outcome.grade_code) if outcome else None),
-        }
-        row = {"target": target, "status": target_status(doc_target),
-               "unmet_reason": outcome.unmet_reason if outcome else "",
-               "grade_override_reason": outcome.grade_override_reason if outcome else ""}
-        (revised if target.pk in replaced_ids else current).append(row)
-    return {"current": current, "revised": revised}
-
-
-def initiative_other_years(*, initiative: Initiative) -> list[Initiative]:
-    """The same initiative in other years' published reports, oldest first: the ``carried_from``
-    chain both ways, and initiatives of the same department and city with the same title."""
+def initiative_other_years(*, initiative: Initiative | None) -> list[dict[str, Any]]:
+    """The same initiative in other years' public reports, oldest first: the ``carried_from`` chain
+    both ways, and initiatives of the same department and city with the same title. Each entry:
+    ``{"year", "department", "number", "title", "relation", "doc"}`` where ``title`` and ``doc`` come
+    from that year's public document and ``relation`` is ``"previous"``, ``"next"`` or ``""``."""
+    if initiative is None:
+        return []
     department = initiative.declaration.department
-    found: dict[int, Initiative] = {}
-    base = (Initiative.objects.filter(declaration__state="published")
+    public = Declaration.objects.public()
+    found: dict[int, tuple[Initiative, str]] = {}
+    base = (Initiative.objects.filter(declaration__in=public)
             .select_related("declaration__fiscal_year", "declaration__department"))
 
     # Backwards along carried_from, forwards along carried_to; bounded so a bad cycle cannot loop.
     step, seen = initiative.carried_from_id, {initiative.pk}
+    relation = "previous"
     for _ in range(50):
         if step is None or step in seen:
             break
         seen.add(step)
         previous = base.filter(pk=step).first()
-        if previous is None:  # not published (or gone): the chain is not public past here
+        if previous is None:  # not public (or gone): the chain is not public past here
             break
-        found[previous.pk] = previous
+        found[previous.pk] = (previous, relation)
+        relation = ""
         step = previous.carried_from_id
-    frontier = [initiative.pk]
+    frontier, relation = [initiative.pk], "next"
     for _ in range(50):
         if not frontier:
             break
         following = [i for i in base.filter(carried_from__in=frontier) if i.pk not in seen]
         seen.update(i.pk for i in following)
-        found.update((i.pk, i) for i in following)
-        frontier = [i.pk for i in following]
+        found.update((i.pk, (i, relation)) for i in following)
+        frontier, relation = [i.pk for i in following], ""
 
     for same in base.filter(declaration__department__municipality=department.municipality_id,
                             declaration__department__name=department.name,
                             title=initiative.title).exclude(pk=initiative.pk):
-        found.setdefault(same.pk, same)
-    others = [i for i in found.values() if i.declaration_id != initiative.declaration_id]
-    return sorted(others, key=lambda i: (i.declaration.fiscal_year.year, i.position))
+        found.setdefault(same.pk, (same, ""))
+    others = []
+    docs: dict[int, dict] = {}
+    for other, relation in found.values():
+        if other.declaration_id == initiative.declaration_id:
+            continue
+        if other.declaration_id not in docs:
+            docs[other.declaration_id] = public_document(declaration=other.declaration) or {"initiatives": []}
+        item = next((i for i in docs[other.declaration_id]["initiatives"] if i["number"] == other.number), None)
+        if item is None:  # added after that year's publication: not public yet
+            continue
+        others.append({"year": other.declaration.fiscal_year.year, "department": other.declaration.department.name,
+                       "number": other.number, "title": item["title"], "relation": relation, "doc": item})
+    return sorted(others, key=lambda o: (o["year"], o["number"]))
 
 
 _DIGITS = re.compile(r"[0-9０-９,，.．]+")
@@ -250,77 +261,64 @@ def _series_key(text: str) -> str:
     return _DIGITS.sub("", unicodedata.normalize("NFKC", text))
 
 
-def target_series(*, initiative: Initiative, others: list[Initiative]) -> list[dict[str, Any]]:
-    """For each current numeric target of ``initiative``, its value over the years of the same
-    initiative: ``[{"text", "unit", "points": [{"year", "label", "target", "actual", "rate",
-    "evaluation", "current"}]}]``, oldest year first. Another year's target is the same target when
-    its text without numbers is the same, else when it has the same unit at the same position."""
-    all_years = sorted([initiative, *others], key=lambda i: i.declaration.fiscal_year.year)
-    numeric = {
-        i.pk: list(Target.objects.current().filter(initiative=i, kind=TargetKind.NUMERIC, value__isnull=False)
-                   .select_related("outcome").order_by("position", "id"))
-        for i in all_years
-    }
+def target_series(*, year: int, item: dict, others: list[dict]) -> list[dict[str, Any]]:
+    """For each numeric target of ``item`` (an initiative of the public document of ``year``), its
+    value over the years of the same initiative: ``[{"text", "unit", "points": [{"year", "target",
+    "actual", "target_text", "actual_text", "rate", "evaluation", "current"}]}]``, oldest year first.
+    Another year's target is the same target when its text without numbers is the same, else when
+    it has the same unit at the same position among the numeric targets."""
+    years = sorted([(year, item), *[(o["year"], o["doc"]) for o in others]], key=lambda pair: pair[0])
+
+    def numeric(doc_item):
+        return [t for t in doc_item["targets"] if t.get("metric")]
+
     series = []
-    for index, target in enumerate(numeric[initiative.pk]):
-        key = _series_key(target.text)
+    for index, target in enumerate(numeric(item)):
+        key, unit = _series_key(target["text"]), target["metric"]["unit"]
         points = []
-        for year_initiative in all_years:
-            candidates = numeric[year_initiative.pk]
-            match = next((t for t in candidates if _series_key(t.text) == key), None)
-            if match is None:
-                same_place = candidates[index] if index < len(candidates) else None
-                match = same_place if same_place is not None and same_place.unit == target.unit else None
+        for point_year, doc_item in years:
+            candidates = numeric(doc_item)
+            match = next((t for t in candidates if _series_key(t["text"]) == key), None)
+            if match is None and index < len(candidates) and candidates[index]["metric"]["unit"] == unit:
+                match = candidates[index]
             if match is None:
                 continue
-            outcome = getattr(match, "outcome", None)
+            metric, actual = _quantity(match["metric"]), _quantity(match.get("actual"))
             points.append({
-                "year": year_initiative.declaration.fiscal_year.year,
-                "label": year_initiative.declaration.fiscal_year.label,
-                "target": match.value,
-                "actual": outcome.actual_value if outcome else None,
-                "target_text": f"{format_number(match.value)}{match.unit}",
-                "actual_text": (f"{format_number(outcome.actual_value)}{outcome.actual_unit}"
-                                if outcome and outcome.actual_value is not None else ""),
-                "rate": format_rate(outcome.achievement_rate if outcome else None),
-                "evaluation": outcome.evaluation if outcome else Evaluation.NOT_EVALUATED,
-                "current": year_initiative.pk == initiative.pk,
+                "year": point_year,
+                "target": metric.value,
+                "actual": actual.value if actual else None,
+                "target_text": str(metric),
+                "actual_text": str(actual) if actual else "",
+                "rate": format_rate(match.get("achievement_rate")),
+                "evaluation": match.get("evaluation") or Evaluation.NOT_EVALUATED,
+                "current": point_year == year and doc_item is item,
             })
-        series.append({"text": target.text, "unit": target.unit, "points": points})
+        series.append({"text": target["text"], "unit": unit, "points": points})
     return series
 
 
 # --------------------------------------------------------------------------- progress, corrections
-# The staff workflow is adding interim progress (``Progress``) and recorded corrections to
-# published text. Until their models land, these return nothing and the initiative page shows
-# no such section. PLACE TO WIRE UP: once the models exist, read them here — published
-# declarations only, and only entries the workflow marks as public — and return rows of
-# ``{"date": date, "text": str, …}``.
 
-def _optional_model(name: str):
-    try:
-        return apps.get_model("declarations", name)
-    except LookupError:
-        return None
-
-
-@dataclass
-class HistoryEntry:
-    date: Any
-    text: str
-    detail: list[str] = field(default_factory=list)
+def initiative_progress(*, declaration: Declaration, number: int) -> list[dict[str, Any]]:
+    """The interim figures published with the report for initiative ``number``: ``[{"text",
+    "value", "unit", "as_of", "comment"}]`` (the latest publication's; empty when it has none)."""
+    rows = []
+    for entry in public_progress(declaration=declaration):
+        if entry.get("number") != number:
+            continue
+        value = entry.get("value")
+        rows.append({**entry, "value_text": f"{format_number(value)}{entry.get('unit', '')}" if value is not None
+                     else ""})
+    return rows
 
 
-def initiative_progress(*, initiative: Initiative) -> list[HistoryEntry]:
-    if _optional_model("Progress") is None or initiative.declaration.state != "published":
+def initiative_corrections(*, initiative: Initiative | None) -> list[Any]:
+    """Recorded corrections of the initiative's published text, oldest first (``created_at``,
+    ``reason``, ``version``). Only published text is ever corrected, so all of them are public."""
+    if initiative is None:
         return []
-    return []  # see the note above: field names and publication rules come with the model
-
-
-def initiative_corrections(*, initiative: Initiative) -> list[HistoryEntry]:
-    if _optional_model("Correction") is None or initiative.declaration.state != "published":
-        return []
-    return []  # see the note above
+    return initiative_history(initiative)
 
 
 # --------------------------------------------------------------------------- search

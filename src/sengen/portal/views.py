@@ -107,7 +107,10 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     if fmt not in dict(labels.DOWNLOADS):
         raise Http404(f"unknown format {fmt}")
     declaration = _report_or_404(request, fiscal_year, department)
-    doc = selectors.report_document(declaration=declaration)
+    try:
+        doc = selectors.document_public(declaration)
+    except DeclarationNotFound as exc:
+        raise Http404(str(exc)) from None
     media_type, extension = FORMATS[fmt]
     response = HttpResponse(render_document(doc, fmt), content_type=media_type)
     response["Content-Disposition"] = content_disposition(
@@ -120,11 +123,11 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
 def initiative(request, fiscal_year: int, department: str, number: int):
     declaration = _report_or_404(request, fiscal_year, department)
     try:
-        item = selectors.initiative_public(declaration=declaration, number=number)
-    except Initiative.DoesNotExist:
+        found = selectors.initiative_public(declaration=declaration, number=number)
+    except (Initiative.DoesNotExist, DeclarationNotFound):
         raise Http404(f"No.{number} はありません") from None
-    others = selectors.initiative_other_years(initiative=item)
-    series = selectors.target_series(initiative=item, others=others)
+    others = selectors.initiative_other_years(initiative=found["live"])
+    series = selectors.target_series(year=fiscal_year, item=found["doc"], others=others)
     for index, one in enumerate(series):
         one["chart"] = None
         if len(one["points"]) >= 2:
@@ -135,16 +138,19 @@ def initiative(request, fiscal_year: int, department: str, number: int):
                 title=_("「%(target)s」の目標値と実績値の推移") % {"target": one["text"]},
                 target_label=_("目標値"), actual_label=_("実績値"),
             )
+    doc = selectors.document_public(declaration)
     return render(request, "portal/initiative.html", {
         "declaration": declaration,
-        "initiative": item,
-        "sections": [link.section.name for link in item.section_links.all()],
-        "targets": selectors.target_rows(item),
-        "has_results": declaration.phase != "declaration",
+        "doc": doc,
+        "initiative": found["doc"],
+        "live": found["live"],
+        "targets": found["targets"],
+        "future_direction_category": found["future_direction_category"],
+        "has_results": doc["document"] != "declaration",
         "others": others,
         "series": series,
-        "progress": selectors.initiative_progress(initiative=item),
-        "corrections": selectors.initiative_corrections(initiative=item),
+        "progress": selectors.initiative_progress(declaration=declaration, number=number),
+        "corrections": selectors.initiative_corrections(initiative=found["live"]),
         "municipality_query": _municipality_query(request),
     })
 
