@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Side
 
 from sengen.renderers import render
 from sengen.renderers.rows import HEADER
@@ -75,6 +76,33 @@ def test_official_sheet_columns_are_as_wide_as_the_pdfs(seed):
     shares = [w / sum(widths) for w in widths]
     for share, (_, _, percent) in zip(shares, REPORT_COLUMNS, strict=True):
         assert share == pytest.approx(percent / 100, abs=0.01)
+
+
+def test_official_sheet_rows_are_as_high_as_their_text_needs(seed):
+    """Excel does not fit rows to their text when it opens a file: heights are set, the row
+    with the most text is the highest, and none is above Excel's limit of 409 pt."""
+    ws = _report(seed)
+    heights = {r: ws.row_dimensions[r].height for r in range(4, 9)}
+    assert all(h and 30 <= h <= 409 for h in heights.values()), heights
+    assert max(heights, key=heights.get) == 4 + 3  # No. 4 has the most text in one cell
+
+
+def test_an_initiative_too_long_for_one_row_goes_on_in_the_rows_below_and_reads_back(seed):
+    from sengen.core.report import normalise
+    from sengen.parsers import parse_bytes
+
+    seed["initiatives"][2]["results"] = [f"{i}回目：" + seed["initiatives"][2]["results"][0] for i in range(30)]
+    data = render(seed, "xlsx")
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    merged = next(m for m in ws.merged_cells.ranges if m.min_row == 6 and m.min_col == 1)
+    rows_of_no3 = range(6, merged.max_row + 1)
+    assert len(rows_of_no3) > 1 and ws.cell(6, 1).value == 3  # No. 3 goes on below, its No. merged down
+    assert ws.cell(merged.max_row + 1, 1).value == 4
+    for r in rows_of_no3[1:]:
+        assert ws.cell(r, 5).value.startswith(("・", "［"))  # the results go on, whole bullets per row
+        assert not (ws.cell(r - 1, 5).border.bottom or Side()).style and not (ws.cell(r, 5).border.top or Side()).style
+    assert all(ws.row_dimensions[r].height <= 409 for r in rows_of_no3)
+    assert parse_bytes(data, source="long.xlsx") == normalise(seed)
 
 
 def test_a_declarations_official_sheet_has_four_columns(seed):

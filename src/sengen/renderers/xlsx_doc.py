@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from sengen.core.text import display_width
+
 from . import _doc
 from .csv_doc import FORMULA_TRIGGERS
 from .html_doc import DECLARATION_COLUMNS, FUTURE_DIRECTION_LABEL, REPORT_COLUMNS
@@ -29,6 +31,10 @@ BULLET = "・"
 # PDF's do (html_doc's percentages, measured from the seed PDF), and the print is fitted
 # to the page's width anyway.
 REPORT_WIDTH = 160
+# Row heights, estimated (Excel does not fit rows to their text when it opens a file).
+LINE_PT = 13.5  # one line of 10 pt Japanese type in Excel
+ROW_PAD_PT = 4.0
+MAX_ROW_PT = 409.0  # Excel's limit for one row
 # A Universal Design font that ships with Windows 10 and later; Excel substitutes where absent.
 FONT = "BIZ UDPゴシック"
 
@@ -69,29 +75,91 @@ def _set(cell, key: str, value) -> None:
         cell.quotePrefix = True
 
 
-def _bullets(lines: list[str]) -> str:
-    return "\n".join(f"{BULLET}{line}" for line in lines)
+def _bullet_lines(lines: list[str]) -> list[str]:
+    return [f"{BULLET}{line}" for line in lines]
 
 
-def _report_cells(initiative: dict, keys: tuple[str, ...]) -> dict:
+def _report_cells(initiative: dict, keys: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each cell's lines: one per bullet (Excel wraps them), ［今後の取組の方向性］ on its own."""
     sections = "、".join(s for s in _doc.texts(initiative.get("sections")) if s)
     title = _doc.clean(initiative.get("title"))
-    number = initiative.get("number")
     cells = {
-        "no": _doc.number(number) if _doc.number(number) is not None else _doc.clean(number),
         # A blank line before （担当課名）, as the printed table sets it apart.
-        "title": title + (f"\n\n（{sections}）" if sections else ""),
-        "content": _bullets(_doc.texts(initiative.get("content"))),
-        "targets": _bullets([_doc.clean(t.get("text")) for t in _doc.targets(initiative)]),
+        "title": [title] + (["", f"（{sections}）"] if sections else []),
+        "content": _bullet_lines(_doc.texts(initiative.get("content"))),
+        "targets": _bullet_lines([_doc.clean(t.get("text")) for t in _doc.targets(initiative)]),
     }
     if "results" in keys:
         future = _doc.texts(initiative.get("future_direction"))
-        cells["results"] = "\n".join(p for p in (
-            _bullets(_doc.texts(initiative.get("results"))),
-            FUTURE_DIRECTION_LABEL + "\n" + _bullets(future) if future else "",
-        ) if p)
-        cells["status"] = _bullets(_doc.texts(initiative.get("achievement_status")))
+        cells["results"] = _bullet_lines(_doc.texts(initiative.get("results"))) + (
+            [FUTURE_DIRECTION_LABEL, *_bullet_lines(future)] if future else [])
+        cells["status"] = _bullet_lines(_doc.texts(initiative.get("achievement_status")))
     return cells
+
+
+def wrapped_lines(line: str, width: float) -> int:
+    """How many lines ``line`` takes in a wrapped cell ``width`` Excel units wide: a unit is
+    about one half-width character of the body font, a kanji two."""
+    per_line = max(int(width) - 1, 4)
+    return max(1, -(-display_width(line) // per_line))
+
+
+def _chunks(lines: list[str], width: float, limit: int) -> list[list[str]]:
+    """The cell's lines in groups that each fit a row of at most ``limit`` lines; a bullet
+    is never cut, so a reader joins the groups back without a seam."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        need = wrapped_lines(line, width)
+        if groups[-1] and used + need > limit:
+            groups.append([])
+            used = 0
+        groups[-1].append(line)
+        used += need
+    return groups
+
+
+def _report_rows(ws, initiative: dict, keys: tuple[str, ...], widths: dict[str, float], first: int) -> int:
+    """Write one initiative from row ``first``; returns the next free row.
+
+    Excel neither grows a row to fit its text when it opens a file nor prints a row over two
+    pages, and a row is at most 409 pt high. So heights are estimated here, and an
+    initiative too long for one row goes on in the rows below it with an empty No. (as a
+    printed row continues on the next page), drawn as one row: No. and title merged down,
+    no rules between the parts."""
+    cells = _report_cells(initiative, keys)
+    limit = int((MAX_ROW_PT - ROW_PAD_PT) / LINE_PT)
+    chunks = {key: _chunks(cells[key], widths[key], limit) for key in keys if key not in ("no", "title")}
+    height = max(len(c) for c in chunks.values()) if chunks else 1
+    number = initiative.get("number")
+    thin = Side(style="thin", color="000000")
+    font = Font(name=FONT, size=10)
+    for i in range(height):
+        r = first + i
+        lines_used = 1
+        for col, key in enumerate(keys, start=1):
+            cell = ws.cell(row=r, column=col)
+            if key == "no":
+                value = (_doc.number(number) if _doc.number(number) is not None else _doc.clean(number)) if i == 0 else None
+            elif key == "title":
+                value = "\n".join(cells["title"]) if i == 0 else None
+                if i == 0:
+                    lines_used = max(lines_used, sum(wrapped_lines(x, widths[key]) for x in cells["title"]))
+            else:
+                group = chunks[key][i] if i < len(chunks[key]) else []
+                value = "\n".join(group) or None
+                lines_used = max(lines_used, sum(wrapped_lines(x, widths[key]) for x in group))
+            _set(cell, key, value)
+            cell.font = font
+            cell.border = Border(left=thin, right=thin, top=thin if i == 0 else None,
+                                 bottom=thin if i == height - 1 else None)
+            cell.alignment = (Alignment(horizontal="center", vertical="top") if key == "no"
+                              else Alignment(wrap_text=True, vertical="top"))
+        ws.row_dimensions[r].height = min(MAX_ROW_PT, lines_used * LINE_PT + ROW_PAD_PT)
+    if height > 1:
+        for col in (1, 2):
+            ws.merge_cells(start_row=first, start_column=col, end_row=first + height - 1, end_column=col)
+    return first + height
 
 
 def _report_sheet(ws, doc: dict) -> None:
@@ -102,7 +170,6 @@ def _report_sheet(ws, doc: dict) -> None:
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     body_font = Font(name=FONT, size=10)
-    top_left = Alignment(wrap_text=True, vertical="top")
 
     _set(ws["A1"], "title", _doc.title(doc))
     ws["A1"].font = Font(name=FONT, size=14)
@@ -123,16 +190,13 @@ def _report_sheet(ws, doc: dict) -> None:
         cell.border = box
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = max(round(width * REPORT_WIDTH / 100, 1), 5)
+    ws.row_dimensions[HEADER_ROW].height = 2 * LINE_PT + ROW_PAD_PT
 
+    widths = {key: max(round(width * REPORT_WIDTH / 100, 1), 5) for key, _, width in columns}
     initiatives = _doc.initiatives(doc)
-    for r, initiative in enumerate(initiatives, start=HEADER_ROW + 1):
-        cells = _report_cells(initiative, keys)
-        for col, key in enumerate(keys, start=1):
-            cell = ws.cell(row=r, column=col)
-            _set(cell, key, cells[key] or None)
-            cell.font = body_font
-            cell.border = box
-            cell.alignment = Alignment(horizontal="center", vertical="top") if key == "no" else top_left
+    r = HEADER_ROW + 1
+    for initiative in initiatives:
+        r = _report_rows(ws, initiative, keys, widths, r)
     if not initiatives:
         r = HEADER_ROW + 1
         ws.cell(row=r, column=1, value="取組の記載はありません。").font = body_font
@@ -167,10 +231,14 @@ def _data_sheet(ws, doc: dict) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     data = rows(doc)
     for r, row in enumerate(data, start=2):
+        lines = 1
         for col, ((key, _), value) in enumerate(zip(COLUMNS, row, strict=True), start=1):
             cell = ws.cell(row=r, column=col)
             _set(cell, key, value)
             cell.alignment = wrap_top
+            if isinstance(value, str):
+                lines = max(lines, sum(wrapped_lines(x, WIDTHS.get(key, 12)) for x in value.split("\n")))
+        ws.row_dimensions[r].height = min(MAX_ROW_PT, lines * LINE_PT + ROW_PAD_PT)
     for col, (key, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(key, 12)
 
