@@ -141,6 +141,14 @@ def test_the_annual_cycle_from_opening_the_year_to_the_next_years_declaration(pe
     assert list(carried.sections.all()) == [people.section]
     assert (following.phase, following.state) == ("declaration", "draft")
 
+    # Every write above is in the audit log, with who made it.
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert actions >= {
+        "fiscal_year.open", "declaration.create", "initiative.create", "initiative.update", "declaration.submit",
+        "declaration.check", "declaration.publish", "declaration.start_phase", "initiative.progress",
+        "initiative.results", "declaration.judge", "declaration.approve", "declaration.carry_over"}
+    assert not AuditEntry.objects.filter(user__isnull=True).exists()
+
 
 def test_every_write_is_in_the_audit_log_with_who(people, reports):
     mine, _ = reports
@@ -480,3 +488,44 @@ def test_a_published_import_is_what_the_public_reads(people, seed_doc):
     declaration = s.report_import(doc=seed_doc)
     assert public_document(declaration=declaration) == report_document(declaration=declaration)
     assert Publication.objects.filter(declaration=declaration).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_racing_on_postgresql_one_wins_and_the_other_is_refused(seed_doc):
+    """Two threads save the same initiative from the same version at the same moment: the row
+    lock makes the second wait for the first and then find the version gone."""
+    import threading
+
+    from django.db import connection, connections
+
+    from .people import draft_reports, make_people
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by locking the whole file; the race needs PostgreSQL")
+    people = make_people()
+    mine, _ = draft_reports(seed_doc)
+    one = initiative(mine, 1)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def save(name, user, text):
+        try:
+            data = results_input(one)
+            data.results = [text]
+            barrier.wait()
+            s.initiative_results_save(user=user, initiative=one, version=one.version, data=data)
+            outcomes[name] = "saved"
+        except s.EditConflict:
+            outcomes[name] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=("editor", people.editor, "編集者の文")),
+               threading.Thread(target=save, args=("director", people.director, "部長の文"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["refused", "saved"]
+    winner = next(name for name, result in outcomes.items() if result == "saved")
+    assert fresh(one).results == [{"editor": "編集者の文", "director": "部長の文"}[winner]]

@@ -416,7 +416,8 @@ def _lines(items) -> list[str]:
     return [item.rstrip() for item in items if item and item.strip()]
 
 
-def _scale_for(declaration: Declaration) -> GradingScale | None:
+def scale_for(declaration: Declaration) -> GradingScale | None:
+    """The grading scale a declaration is judged on: its city's, else the configured preset."""
     scale = declaration.department.municipality.grading_scale
     return scale or GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first()
 
@@ -442,7 +443,7 @@ def grade_proposal(*, target: Target, scale: GradingScale | None = None) -> str:
         return ""
     if outcome.proposed_grade_code:
         return outcome.proposed_grade_code
-    scale = scale or _scale_for(target.initiative.declaration)
+    scale = scale or scale_for(target.initiative.declaration)
     return propose_grade_for(scale=scale, evaluation=outcome.evaluation, rate=outcome.achievement_rate)
 
 
@@ -767,7 +768,7 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
         raise PermissionDenied("この取組にない達成目標の結果は入力できません")
     proposals = assess([t.text for t in targets], initiative.achievement_status, initiative.results,
                        fiscal_year=declaration.fiscal_year.year)
-    scale = _scale_for(declaration)
+    scale = scale_for(declaration)
     errors = {}
     for target, proposal in zip(targets, proposals, strict=True):
         entry = given.get(target.pk)
@@ -831,7 +832,7 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, "評価")
     if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
         raise PermissionDenied(f"「{declaration.get_state_display()}」の報告の評価は変更できません")
-    scale = _scale_for(declaration)
+    scale = scale_for(declaration)
     if scale is None:
         raise ValidationError("評価尺度が設定されていません")
     _bump_declaration(declaration, version)

@@ -201,7 +201,7 @@ def declaration_detail(request, pk: int):
     declaration = _declaration(request, pk)
     user = request.user
     initiatives = initiatives_with_targets(declaration=declaration)
-    scale = services._scale_for(declaration)
+    scale = services.scale_for(declaration)
     rows = []
     for initiative in initiatives:
         initiative.declaration = declaration  # already loaded: spare a query per row
@@ -303,7 +303,7 @@ def declaration_judge(request, pk: int):
     declaration = _declaration(request, pk)
     if not can_manage(request.user, declaration):
         raise PermissionDenied(_("評価を確定できるのはその部の部長と管理者です"))
-    scale = services._scale_for(declaration)
+    scale = services.scale_for(declaration)
     targets = []
     for initiative in initiatives_with_targets(declaration=declaration):
         for target in initiative.targets.all():
