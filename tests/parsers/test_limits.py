@@ -142,6 +142,22 @@ def test_a_truncated_workbook_is_refused():
         parse_bytes(_workbook()[:3000], source="cut.xlsx")
 
 
+# --- PDFs of too many pages ------------------------------------------------------------------
+
+def test_a_pdf_of_thousands_of_pages_is_refused_from_its_page_count_at_once():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(5000):
+        writer.add_blank_page(width=842, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    started = time.monotonic()
+    with pytest.raises(ParseError, match="the PDF has 5,000 pages; a report has at most 300"):
+        parse_bytes(out.getvalue(), source="many.pdf")
+    assert time.monotonic() - started < 2  # pdfplumber would first build 5,000 pages
+
+
 # --- a budget for one parse ------------------------------------------------------------------
 
 def _slow(path):

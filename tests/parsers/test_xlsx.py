@@ -273,6 +273,24 @@ def test_formulas_are_read_as_excel_last_computed_them():
     assert differences(parse_bytes(out.getvalue(), source="formula.xlsx"), want) == []
 
 
+def test_every_value_says_which_cell_it_was_read_from():
+    from sengen.parsers import parse_with_provenance
+
+    want = load_expected(SEED)
+    rows = _seed_rows(want)
+    rows.insert(2, [None, None, None, None, "・追記です。", None])  # No. 2's direction goes on in row 6
+    doc, where = parse_with_provenance(_xlsx(HEADING + [HEADER] + rows, title="報告 2017"), source="city.xlsx")
+    assert where["$.initiatives[0].title"] == {"file": "city.xlsx", "cell": "'報告 2017'!B4"}
+    assert where["$.initiatives[1].targets[1]"] == {"file": "city.xlsx", "cell": "'報告 2017'!D5"}
+    assert where["$.initiatives[1].future_direction[0]"]["cell"] == "'報告 2017'!E5"
+    assert doc["initiatives"][1]["future_direction"][1] == "追記です。"
+    assert where["$.initiatives[1].future_direction[1]"]["cell"] == "'報告 2017'!E6"
+    for i, ini in enumerate(doc["initiatives"]):
+        for name in ("content", "targets", "results", "future_direction", "achievement_status"):
+            for j in range(len(ini[name])):
+                assert f"$.initiatives[{i}].{name}[{j}]" in where
+
+
 def _as_excel_saves_it(data: bytes) -> bytes:
     """The workbook with its strings moved to a shared-strings table carrying furigana, as
     Japanese Excel saves text typed through the IME: ``<rPh>`` runs hold the reading."""

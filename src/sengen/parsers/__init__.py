@@ -12,7 +12,8 @@ from pathlib import Path
 from sengen.core.report import ReportError, loads
 
 from .errors import ParseError
-from .pdf import parse_pdf
+from .limits import check_pdf_pages
+from .pdf import MAX_PAGES, parse_pdf
 from .table import ReportTable, provenance, to_report
 from .text import parse_text
 from .xlsx import parse_xlsx, refuse_ole
@@ -39,6 +40,7 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
         raise ParseError(f"the file is {len(data):,} bytes; a report is at most {MAX_BYTES:,}", source=source)
     head = data[:8].lstrip()
     if head.startswith(b"%PDF"):
+        check_pdf_pages(data, source=source, max_pages=MAX_PAGES)
         return parse_pdf(data, source=source)
     if head.startswith(b"PK\x03\x04"):
         return parse_xlsx(data, source=source)

@@ -23,6 +23,7 @@ Everything refused here is a ``ParseError``: one line, the file, what was wrong.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import zipfile
@@ -67,6 +68,25 @@ def check_zip(archive: zipfile.ZipFile, *, source: str) -> None:
     if total > ZIP_MAX_TOTAL:
         raise ParseError(f"the workbook inflates to {total:,} bytes; a report's to at most {ZIP_MAX_TOTAL:,}"
                          " (a zip bomb?)", source=source)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def check_pdf_pages(data: bytes, *, source: str, max_pages: int) -> None:
+    """Refuse a PDF of too many pages from its page tree's /Count, before pdfplumber builds
+    a Page for each (20,000 blank pages take some 15 s to build). A file whose catalogue
+    cannot be read is left to the reader, which says what is wrong with it."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
+    except Exception:  # encrypted, broken, odd: the reader's messages say which
+        return
+    if isinstance(count, int) and count > max_pages:
+        raise ParseError(f"the PDF has {count:,} pages; a report has at most {max_pages}", source=source)
 
 
 # --- a budget for one parse -------------------------------------------------------------------

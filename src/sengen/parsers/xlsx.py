@@ -37,7 +37,7 @@ from sengen.core.text import compact, join_lines
 
 from .errors import ParseError
 from .limits import check_zip
-from .table import BULLET_MARKS, ReportTable, Row, bullet_text, read_heading, split_sections
+from .table import BULLET_MARKS, Origin, ReportTable, Row, bullet_text, read_heading, split_sections
 from .text import _MARKER_RE, header_labels
 
 MAX_ROWS = 5000  # a report of 60 initiatives, one bullet per row, is a few hundred
@@ -273,7 +273,18 @@ def _find_header(sheet: _Sheet) -> _Header | None:
 class _RawRow:
     number: int
     row: int
-    cells: dict[str, list[str]] = field(default_factory=dict)
+    # role → its lines, each with the cell it was read from (目標宣言!E7)
+    cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def lines(self, role: str) -> list[str]:
+        return [line for line, _ in self.cells.get(role, [])]
+
+
+def _ref(sheet: str, col: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    name = sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+    return f"{name}!{get_column_letter(col)}{row}"
 
 
 def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
@@ -284,12 +295,13 @@ def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
         cells = sheet.rows[r]
         if _header_at(sheet, r) is not None:  # the header again, repeated for printing
             continue
-        by_role: dict[str, list[str]] = {}
+        by_role: dict[str, list[tuple[str, str]]] = {}
         for col in sorted(cells):
             role = header.roles.get(col)
             if role:
-                by_role.setdefault(role, []).extend(_lines(cells[col]))
-        number_text = nfkc(compact(" ".join(by_role.pop("number", []))))
+                ref = _ref(sheet.title, col, r)
+                by_role.setdefault(role, []).extend((line, ref) for line in _lines(cells[col]))
+        number_text = nfkc(compact(" ".join(line for line, _ in by_role.pop("number", []))))
         if not number_text:
             if not any(by_role.values()):
                 continue
@@ -310,28 +322,35 @@ def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
     return rows
 
 
-def _bullets(lines: list[str]) -> list[str]:
-    groups: list[list[str]] = []
+def _bullets(lines: list[tuple[str, str]]) -> tuple[list[str], list[Origin]]:
+    """A cell's bullets, each with the cell its first line is in."""
+    groups: list[list[tuple[str, str]]] = []
     for line in lines:
-        if line.startswith(BULLET_MARKS) or not groups:
+        if line[0].startswith(BULLET_MARKS) or not groups:
             groups.append([line])
         else:
             groups[-1].append(line)
-    return [text for text in (bullet_text(g) for g in groups) if text]
+    texts, origins = [], []
+    for group in groups:
+        text = bullet_text([line for line, _ in group])
+        if text:
+            texts.append(text)
+            origins.append(Origin(cell=group[0][1]))
+    return texts, origins
 
 
-def _split_results(lines: list[str]) -> tuple[list[str], list[str]]:
-    for i, line in enumerate(lines):
+def _split_results(lines: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    for i, (line, ref) in enumerate(lines):
         m = _MARKER_RE.match(nfkc(line))
         if m:
             rest = line[len(line) - len(m.group("rest")):] if m.group("rest") else ""
-            return lines[:i], ([rest] if rest else []) + lines[i + 1:]
+            return lines[:i], ([(rest, ref)] if rest else []) + lines[i + 1:]
     return lines, []
 
 
 def _title_and_sections(raw: _RawRow) -> tuple[str, list[str]]:
-    title, sections = split_sections(join_lines(raw.cells.get("title", [])))
-    own = join_lines(raw.cells.get("sections", []))
+    title, sections = split_sections(join_lines(raw.lines("title")))
+    own = join_lines(raw.lines("sections"))
     if own:
         inner = own.strip()
         if inner[:1] in "（(" and inner[-1:] in "）)":
@@ -399,7 +418,7 @@ def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
         raise ParseError("expected numbered initiatives below the header row; found none", source=source,
                          location=f"sheet {sheet.title!r}, row {header.last_row + 1}")
     title_lines = _title_lines(sheet, header)
-    body = "\n".join(line for raw in raw_rows for lines in raw.cells.values() for line in lines)
+    body = "\n".join(line for raw in raw_rows for lines in raw.cells.values() for line, _ in lines)
     labels = {label for label in header.labels if label in ("取組内容", "達成目標", "取組結果", "目標達成状況", "達成状況")}
     try:
         heading = read_heading(title_lines, labels, body, source=source, author=author)
@@ -415,11 +434,13 @@ def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
                              location=f"sheet {sheet.title!r}, row {raw.row}")
         results, future = _split_results(raw.cells.get("results", []))
         future += raw.cells.get("future_direction", [])
-        out.append(Row(
-            number=raw.number, title=title, sections=sections,
-            content=_bullets(raw.cells.get("content", [])),
-            targets=_bullets(raw.cells.get("targets", [])),
-            results=_bullets(results), future_direction=_bullets(future),
-            achievement_status=_bullets(raw.cells.get("achievement_status", [])),
-        ))
+        row = Row(number=raw.number, title=title, sections=sections)
+        row.origins["title"] = [Origin(cell=raw.cells["title"][0][1])]
+        for name, lines in (("content", raw.cells.get("content", [])), ("targets", raw.cells.get("targets", [])),
+                            ("results", results), ("future_direction", future),
+                            ("achievement_status", raw.cells.get("achievement_status", []))):
+            texts, origins = _bullets(lines)
+            setattr(row, name, texts)
+            row.origins[name] = origins
+        out.append(row)
     return ReportTable(heading, out)
