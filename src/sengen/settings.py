@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "sengen.declarations",
     "sengen.portal",
+    "sengen.security",
     "sengen.staff",
 ]
 
@@ -78,6 +79,8 @@ LOGOUT_REDIRECT_URL = "staff:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sengen.security.middleware.SecurityHeadersMiddleware",
+    "sengen.security.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,7 +111,9 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Length protects more than character-class rules (NIST SP 800-63B); 12 is sengen's floor.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("SENGEN_PASSWORD_MIN_LENGTH") or 12)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -124,8 +129,79 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Security ------------------------------------------------------------------------------------
+# Safe defaults without any setting; what only the server's operator knows comes from the
+# environment (docs/operations.md lists it all). `sengen check --deploy` is clean with
+# SENGEN_SECRET_KEY, SENGEN_ALLOWED_HOSTS and SENGEN_SSL_REDIRECT set.
+
+# Failed logins lock a username from an address (sengen.security.throttle); any login view
+# that calls authenticate() is covered.
+AUTHENTICATION_BACKENDS = ["sengen.security.backends.ThrottledModelBackend"]
+SENGEN_LOGIN_FAILURE_LIMIT = int(os.environ.get("SENGEN_LOGIN_FAILURE_LIMIT") or 5)
+SENGEN_LOGIN_FAILURE_WINDOW = 60 * int(os.environ.get("SENGEN_LOGIN_FAILURE_WINDOW_MINUTES") or 15)
+SENGEN_LOGIN_LOCKOUT = 60 * int(os.environ.get("SENGEN_LOGIN_LOCKOUT_MINUTES") or 15)
+SENGEN_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("SENGEN_LOGIN_IP_FAILURE_LIMIT") or 50)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; unset, REMOTE_ADDR is the client and no forwarded header counts.
+SENGEN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SENGEN_TRUSTED_PROXIES", "").split(",") if p.strip()]
+if SENGEN_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The admin's path: SENGEN_ADMIN_PATH, else derived from SECRET_KEY (`sengen adminurl`).
+SENGEN_ADMIN_PATH = os.environ.get("SENGEN_ADMIN_PATH", "").strip()
+
+# Cookies: never readable by scripts (the session), never sent over plain HTTP off DEBUG, not
+# sent with cross-site POSTs; a staff session ends with the browser or after a working day.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("SENGEN_SESSION_MINUTES") or 8 * 60)
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SENGEN_CSRF_TRUSTED_ORIGINS", "").split(",")
+                        if o.strip()]
+
+# HTTPS. Off by default only because tests and `make run` speak plain HTTP; a server sets
+# SENGEN_SSL_REDIRECT=1. HSTS is sent on HTTPS responses only, so it is safe to default on;
+# preloading commits the city's whole domain and stays the domain owner's decision.
+SECURE_SSL_REDIRECT = _env_flag("SENGEN_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SENGEN_HSTS_SECONDS") or 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SENGEN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("SENGEN_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload: see above
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy and Permissions-Policy (sengen.security.middleware explains the
+# inline-style allowance). The hash is matplotlib's one <style> block in each SVG chart;
+# tests/security/test_headers.py fails if a matplotlib upgrade changes it.
+SENGEN_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "style-src-elem": ["'self'", "'sha256-2Iqu4MW0P4n79bqVmTDfLWhO8TS7MxwRJn7HVNDr7EQ='"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SENGEN_PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+                             "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), "
+                             "browsing-topics=()")
+
+# Request bodies: the largest upload is a report's PDF or workbook (a few MB).
+SENGEN_MAX_REQUEST_BYTES = 1024 * 1024 * int(os.environ.get("SENGEN_MAX_UPLOAD_MB") or 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields, files not counted
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 SENGEN_MUNICIPALITY = os.environ.get("SENGEN_MUNICIPALITY", "").strip() or None
 SENGEN_GRADING_SCALE = os.environ.get("SENGEN_GRADING_SCALE", "").strip() or DEFAULT_SCALE

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sengen.security.adminpath import admin_path
+
 urlpatterns = [
     # Reference data (cities, departments, accounts, grading scales); needs a login.
-    path("admin/", admin.site.urls),
+    path(admin_path(), admin.site.urls),  # not admin/: see sengen.security.adminpath
     # The annual cycle for city staff; needs a login.
     path("staff/", include("sengen.staff.urls")),
     path("", include("sengen.portal.urls")),
