@@ -309,3 +309,22 @@ def test_next_years_declaration_starts_from_this_years_report(login, people, rep
     assert [i.carried_from.number for i in following.initiatives.order_by("position")] == [1, 2]
     page = html(client.get(reverse("staff:initiative_edit", args=[following.initiatives.first().pk])))
     assert "前年度（平成29年度）の今後の取組の方向性" in page
+
+
+def test_a_section_editor_edits_their_initiatives_plan_but_not_its_sections(login, people):
+    fy = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
+    declaration = services.declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+    item = services.initiative_create(user=people.director, declaration=declaration, plan=services.InitiativePlan(
+        number=1, title="地域コミュニティの推進", section_ids=[people.section.pk],
+        targets=[services.TargetPlan(text="住民の合意形成")]))
+    client = login("editor")
+    url = reverse("staff:initiative_edit", args=[item.pk])
+    page = html(client.get(url))
+    assert re.search(r'<input[^>]*name="sections"[^>]*disabled', page)
+    data = form_fields(page)
+    data["content"] = "説明会を開催します。"
+    data.pop("sections", None)  # a browser sends nothing for a disabled input
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.content == ["説明会を開催します。"]
+    assert [link.section for link in item.section_links.all()] == [people.section]
