@@ -112,5 +112,11 @@ postgres-server:
 bench: install
 	@if [ -f bench/run.py ]; then $(PY) bench/run.py; else echo "no benchmarks yet (bench/run.py)"; fi
 
+# The public site under load through gunicorn on 127.0.0.1 (docs/benchmarks-load.md);
+# BENCH_LOAD_ARGS="--clients 50 --duration 60 --db postgres" for other runs.
+.PHONY: bench-load
+bench-load: install
+	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check src tests

@@ -1,0 +1,434 @@
+"""Load on the public site: many citizens at once, through gunicorn, on this machine only.
+
+    make bench-load                          # or: .venv/bin/python bench/load.py [options]
+    .venv/bin/python bench/load.py --clients 50 --duration 60 --db postgres
+
+Makes a throw-away data directory and database (SQLite, or PostgreSQL on a throw-away server
+started by tests/pgrun.py with ``--db postgres``), loads reports generated from the seed
+report (``--cities`` × 15 departments × ``--years``) through ``services.report_import``,
+starts gunicorn with deploy/gunicorn.conf.py on 127.0.0.1 on a free port, and drives the
+public pages with ``--clients`` concurrent clients (threads, one keep-alive connection each)
+for ``--duration`` seconds: the index, year pages, report pages, initiative pages (with their
+charts), search and the CSV/JSON downloads, in the proportions of ``MIX``. The PDF download
+is measured apart, a few at a time: it costs a hundred times a page.
+
+Prints throughput, errors, p50/p95/p99 latency (overall and per kind of page) and the
+server's resident memory (master and workers, from /proc) over the run, so that a leak shows
+as a rising line. Nothing is asserted: a benchmark, not a test. Everything stays on 127.0.0.1
+and stops at ``--duration`` (and ``--max-requests``), whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+SEED = ROOT / "tests" / "fixtures" / "seed" / "h29-shiminseikatsu-achievement.json"
+
+DEPARTMENTS = ["総務部", "企画部", "財務部", "市民生活部", "保健福祉部", "子ども部", "環境部", "経済環境部",
+               "都市部", "建設部", "上下水道部", "消防本部", "教育部", "議会事務局", "会計課"]
+CITIES = ["伊勢原市", "秦野市", "厚木市", "平塚市", "藤沢市", "小田原市", "大和市", "海老名市"]
+SEARCH_WORDS = ["公民", "防災", "くらし安心メール", "市民", "12,000", "審議会", "ホームページ", "改修",
+                "存在しない言葉", "マイナンバー 交付"]
+
+# Share of requests per kind of page: what citizens read most, reports and their rows.
+MIX = {"index": 10, "year": 10, "report": 30, "initiative": 25, "search": 15, "csv": 5, "json": 5}
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50, at most 500)")
+    p.add_argument("--duration", type=float, default=60, help="seconds of load (default 60, at most 900)")
+    p.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests")
+    p.add_argument("--cities", type=int, default=2, help=f"cities of generated reports (at most {len(CITIES)})")
+    p.add_argument("--years", type=int, default=4, help="fiscal years per department (default 4)")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
+    p.add_argument("--worker-class", default=None, help="gunicorn worker class (sync, gthread)")
+    p.add_argument("--threads", type=int, default=None, help="threads per worker (gthread)")
+    p.add_argument("--pdf", type=int, default=5, help="PDF downloads to time apart (default 5; 0 skips)")
+    p.add_argument("--db", choices=["sqlite", "postgres", "env"], default="sqlite",
+                   help="sqlite (default), postgres (a throw-away server), env (DATABASE_URL as set)")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
+    args = p.parse_args(argv)
+    args.clients = max(1, min(args.clients, 500))
+    args.duration = max(1.0, min(args.duration, 900.0))
+    args.cities = max(1, min(args.cities, len(CITIES)))
+    return args
+
+
+# --------------------------------------------------------------------------- data
+
+def generated_reports(cities: int, years: int) -> list[dict]:
+    from sengen.core.eras import fiscal_year_label
+
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    docs = []
+    for city in CITIES[:cities]:
+        for department in DEPARTMENTS:
+            for year in range(2017, 2017 + years):
+                doc = copy.deepcopy(seed)
+                doc["municipality"] = city
+                doc["department"] = department
+                doc["director"]["title"] = f"{department}長"
+                doc["fiscal_year"], doc["fiscal_year_label"] = year, fiscal_year_label(year)
+                for initiative in doc["initiatives"]:
+                    initiative["title"] = f"{initiative['title']}（{department}）"
+                docs.append(doc)
+    return docs
+
+
+def load_data(args) -> list[dict]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from sengen.declarations.services import report_import
+
+    call_command("migrate", verbosity=0)
+    docs = generated_reports(args.cities, args.years)
+    started = time.perf_counter()
+    for doc in docs:
+        report_import(doc=doc)
+    elapsed = time.perf_counter() - started
+    print(f"data: {len(docs)} reports ({len(docs) * 5} initiatives) imported in {elapsed:.1f} s "
+          f"({len(docs) / elapsed:.1f} reports/s)")
+    from django.db import connections
+
+    connections.close_all()
+    return docs
+
+
+def urls_for(docs: list[dict]) -> dict[str, list[str]]:
+    years = sorted({d["fiscal_year"] for d in docs})
+    several = len({d["municipality"] for d in docs}) > 1
+    urls: dict[str, list[str]] = defaultdict(list)
+    urls["index"].append("/")
+    urls["year"] += [f"/years/{y}/" for y in years]
+    for doc in docs:
+        base = f"/reports/{doc['fiscal_year']}/{quote(doc['department'])}/"
+        query = f"?municipality={quote(doc['municipality'])}" if several else ""
+        urls["report"].append(base + query)
+        urls["initiative"] += [f"{base}{i['number']}/{query}" for i in doc["initiatives"]]
+        urls["csv"].append(f"{base}download/csv/{query}")
+        urls["json"].append(f"{base}download/json/{query}")
+        urls["pdf"].append(f"{base}download/pdf/{query}")
+    urls["search"] += [f"/search/?q={quote(w)}" for w in SEARCH_WORDS]
+    return urls
+
+
+# --------------------------------------------------------------------------- server
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(args, port: int, env: dict) -> subprocess.Popen:
+    command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}"]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.worker_class:
+        command += ["--worker-class", args.worker_class]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=open(env["SENGEN_DATA_DIR"] + "/gunicorn.log", "wb"),
+                              start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}); see its log")
+        try:
+            status, _ = request_once(port, "/")
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # graceful: finish the requests in flight
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def request_once(port: int, path: str) -> tuple[int, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, len(response.read())
+    finally:
+        conn.close()
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its children (gunicorn's workers), from /proc."""
+    pids = [root]
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == root:
+            pids.append(int(entry))
+    return pids
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (utime + stime, in clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read().rsplit(b")", 1)[1].split()
+            total += int(stat[11]) + int(stat[12])
+        except OSError:
+            continue
+    return total / ticks
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (preloaded code) counted once across workers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, root: int, every: float = 1.0):
+        super().__init__(daemon=True)
+        self.root, self.every = root, every
+        self.samples: list[tuple[float, int, int, int, int]] = []  # t, rss, pss, workers, max worker rss
+        self.stop = threading.Event()
+        self.t0 = time.monotonic()
+
+    def run(self):
+        while not self.stop.is_set():
+            pids = process_tree(self.root)
+            rss = [rss_kib(p) for p in pids]
+            self.samples.append((time.monotonic() - self.t0, sum(rss), sum(pss_kib(p) for p in pids),
+                                 len(pids) - 1, max(rss[1:] or [0])))
+            self.stop.wait(self.every)
+
+
+# --------------------------------------------------------------------------- clients
+
+def drive(port: int, urls: dict[str, list[str]], args) -> tuple[list, int, float]:
+    kinds = [k for k in MIX if urls.get(k)]
+    weights = [MIX[k] for k in kinds]
+    results: list[tuple[str, int, float]] = []
+    lock = threading.Lock()
+    count = [0]
+    deadline = time.monotonic() + args.duration
+
+    def client(index: int):
+        rng = random.Random(args.seed * 1000 + index)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine = []
+        while time.monotonic() < deadline:
+            with lock:
+                if count[0] >= args.max_requests:
+                    break
+                count[0] += 1
+            kind = rng.choices(kinds, weights)[0]
+            path = rng.choice(urls[kind])
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            mine.append((kind, status, time.perf_counter() - started))
+        conn.close()
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(args.clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=args.duration + 180)
+    return results, count[0], time.monotonic() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def report(results, elapsed: float, sampler: MemorySampler) -> None:
+    ok = [r for r in results if 200 <= r[1] < 400]
+    errors = len(results) - len(ok)
+    print(f"\nrequests: {len(results)} in {elapsed:.1f} s = {len(results) / elapsed:.1f} req/s; "
+          f"errors: {errors} ({100 * errors / max(1, len(results)):.2f} %)")
+    statuses = defaultdict(int)
+    for r in results:
+        statuses[r[1]] += 1
+    print("status codes: " + ", ".join(f"{s or 'conn-error'}: {n}" for s, n in sorted(statuses.items())))
+    print(f"\n{'kind':<11}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    by_kind = defaultdict(list)
+    for kind, _, latency in ok:
+        by_kind[kind].append(latency * 1000)
+    for kind in [*MIX, "all"]:
+        values = [r[2] * 1000 for r in ok] if kind == "all" else by_kind.get(kind, [])
+        if not values:
+            continue
+        print(f"{kind:<11}{len(values):>7}{len(values) / elapsed:>8.1f}{percentile(values, 50):>9.0f}"
+              f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}{max(values):>9.0f}")
+    samples = sampler.samples
+    if samples:
+        print("\nserver memory (gunicorn master + workers), sampled every second:")
+        print(f"{'t s':>6}{'workers':>9}{'RSS MiB':>9}{'PSS MiB':>9}{'max worker RSS':>16}")
+        step = max(1, len(samples) // 12)
+        for i in sorted(set(range(0, len(samples), step)) | {len(samples) - 1}):
+            t, rss, pss, workers, biggest = samples[i]
+            print(f"{t:>6.0f}{workers:>9}{rss / 1024:>9.0f}{pss / 1024:>9.0f}{biggest / 1024:>16.0f}")
+        third = max(1, len(samples) // 3)
+        early = sum(s[2] for s in samples[:third]) / third
+        late = sum(s[2] for s in samples[-third:]) / third
+        print(f"PSS first third {early / 1024:.0f} MiB, last third {late / 1024:.0f} MiB "
+              f"({100 * (late - early) / early:+.1f} %)")
+
+
+def service_times(port: int, urls: dict[str, list[str]], per_kind: int = 10) -> None:
+    """One request at a time: what each kind of page costs with no queue in front of it."""
+    print(f"\nservice time, one client, {per_kind} requests per kind (ms):")
+    print(f"{'kind':<11}{'p50':>8}{'max':>8}{'KiB':>8}")
+    for kind in MIX:
+        latencies, size = [], 0
+        for path in (urls[kind] * per_kind)[:per_kind]:
+            started = time.perf_counter()
+            _, size = request_once(port, path)
+            latencies.append((time.perf_counter() - started) * 1000)
+        print(f"{kind:<11}{percentile(latencies, 50):>8.0f}{max(latencies):>8.0f}{size // 1024:>8}")
+
+
+def time_pdfs(port: int, urls: list[str], n: int) -> None:
+    if n <= 0 or not urls:
+        return
+    latencies, sizes = [], []
+    for path in urls[:n]:
+        started = time.perf_counter()
+        status, size = request_once(port, path)
+        latencies.append((time.perf_counter() - started) * 1000)
+        sizes.append(size if status == 200 else -status)
+    print(f"\nPDF download, one at a time: {n} requests, p50 {percentile(latencies, 50):.0f} ms, "
+          f"max {max(latencies):.0f} ms, {sum(s for s in sizes if s > 0) // max(1, len(sizes)) // 1024} KiB each")
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.db == "postgres" and not os.environ.get("DATABASE_URL"):
+        # Re-run under a throw-away PostgreSQL server (tests/pgrun.py), reading DATABASE_URL.
+        rest = [a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("--db", "postgres")]
+        rest = [a for a in rest if not a.startswith("--db=")]
+        return subprocess.call([sys.executable, str(ROOT / "tests" / "pgrun.py"), "--", sys.executable,
+                                __file__, "--db", "env", *rest])
+    workdir = tempfile.mkdtemp(prefix="sengen-load-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENGEN_")}
+    env.update({"SENGEN_DATA_DIR": workdir, "SENGEN_SECRET_KEY": secrets.token_urlsafe(50),
+                "SENGEN_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "sengen.settings"})
+    if args.db == "sqlite":
+        env.pop("DATABASE_URL", None)
+    os.environ.clear()
+    os.environ.update(env)
+    server = None
+    try:
+        database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+        print(f"sengen load benchmark: {os.cpu_count()} CPUs, {database}, {args.clients} clients, "
+              f"{args.duration:.0f} s")
+        docs = load_data(args)
+        urls = urls_for(docs)
+        port = free_port()
+        server = start_gunicorn(args, port, env)
+        workers = len(process_tree(server.pid)) - 1
+        print(f"gunicorn on 127.0.0.1:{port}: {workers} workers "
+              f"({args.worker_class or 'config default'}{f', {args.threads} threads' if args.threads else ''})")
+        # Warm-up: the first chart, PDF and template of each worker are slower (fonts, caches).
+        for kind in MIX:
+            for path in urls[kind][:workers]:
+                request_once(port, path)
+        service_times(port, urls)
+        time_pdfs(port, urls["pdf"], args.pdf)
+        sampler = MemorySampler(server.pid)
+        sampler.start()
+        cpu_before = cpu_seconds(process_tree(server.pid))
+        results, _, elapsed = drive(port, urls, args)
+        cpu_used = cpu_seconds(process_tree(server.pid)) - cpu_before
+        sampler.stop.set()
+        sampler.join()
+        report(results, elapsed, sampler)
+        print(f"server CPU: {cpu_used:.1f} s over {elapsed:.1f} s of load = "
+              f"{1000 * cpu_used / max(1, len(results)):.1f} ms CPU per request "
+              f"(machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        return 0
+    finally:
+        if server is not None:
+            stop_gunicorn(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
