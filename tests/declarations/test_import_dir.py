@@ -317,3 +317,36 @@ def test_a_single_xlsx_file_imports_like_any_other(tmp_path, seed_doc):
     assert status == 0
     assert out.startswith("登録しました: 平成29年度 市民生活部 達成状況報告（取組 5 件、達成目標 9 件")
     assert out.count("\n") == 1
+
+
+def test_the_sengen_command_exits_0_when_all_imported_and_2_when_any_failed(tmp_path):
+    """As a person runs it: its own process and SQLite file, status and streams as a shell sees them."""
+    import os
+    import subprocess
+    import sys
+
+    sengen = Path(sys.executable).with_name("sengen")
+    command = [str(sengen)] if sengen.exists() else [sys.executable, "-m", "sengen.cli"]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["SENGEN_DATA_DIR"] = str(tmp_path / "data")
+
+    def sengen_run(*args):
+        return subprocess.run([*command, *args], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=300)
+
+    assert sengen_run("migrate", "-v", "0").returncode == 0
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(KYOIKU, good / "kyoiku.json")
+    shutil.copy(SEED.with_suffix(".pdf"), good / "seed.pdf")
+    result = sengen_run("import", str(good))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 3  # two files, the summary
+
+    (good / "broken.pdf").write_bytes(b"%PDF-1.7\n% cut short")
+    result = sengen_run("import", str(good))
+    assert result.returncode == 2
+    assert "broken.pdf: 読み込めません: " in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "sengen import: エラー: 1 件のファイルを読み込めませんでした（上の行を参照）"
+    assert "kyoiku.json: 変更はありません" in result.stdout
