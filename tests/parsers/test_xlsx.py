@@ -161,6 +161,23 @@ def test_a_row_continued_below_with_an_empty_no_joins_the_bullet_it_breaks():
     assert differences(parse_bytes(data, source="split.xlsx"), want) == []
 
 
+def test_a_title_and_director_printed_in_the_page_header_are_the_heading():
+    """Some cities type the title into Excel's page header (ページ設定 → ヘッダー), not the sheet."""
+    want = load_expected(SEED)
+    wb = Workbook()
+    ws = wb.active
+    for row in [HEADER] + _seed_rows(want):
+        ws.append(row)
+    ws.oddHeader.center.text = "平成29年度 市民生活部長の目標宣言 達成状況報告"
+    ws.oddHeader.center.size = 14
+    ws.oddHeader.center.font = "ＭＳ ゴシック,太字"
+    ws.oddHeader.right.text = "市民生活部長 竹内 克則"
+    wb.properties.creator = "伊勢原市"
+    out = io.BytesIO()
+    wb.save(out)
+    assert differences(parse_bytes(out.getvalue(), source="header.xlsx"), want) == []
+
+
 def test_two_header_rows_separate_section_and_direction_columns_notes_and_a_repeated_header():
     want = load_expected(SEED)
     header1 = ["番号", "取組名", "担当課名", "取組内容", "達成目標", "取組結果", "今後の取組の方向性", "目標達成状況", "備考"]

@@ -13,7 +13,8 @@ lines of their own (Alt+Enter). What varies from city to city is handled here:
 * a header on two rows (取組名 above （担当課名）); the header repeated further down;
 * 今後の取組の方向性 inside the results cell after ［今後の取組の方向性］, or in a column of its
   own; 担当課名 inside the title cell or in a column of its own;
-* notes below the table (``※ …``), blank spacer rows, columns the table does not know.
+* notes below the table (``※ …``), blank spacer rows, columns the table does not know;
+* the title and director typed into the printed page header instead of the sheet.
 
 Cells become the same ``ReportTable`` the PDF and text readers build, so targets are read
 and judged the same way (``table.to_report``).
@@ -103,29 +104,45 @@ def _open_workbook(data: bytes, source: str):
         raise ParseError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from None
 
 
-def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range; read-only sheets do not
-    keep them, so they are read from the sheet's XML (through defusedxml, like the cells)."""
+def _sheet_extras(ws) -> tuple[list[tuple[int, int, int, int]], list[str]]:
+    """What read-only sheets do not keep, read from the sheet's XML (through defusedxml,
+    like the cells): every merged range as (min_col, min_row, max_col, max_row), and the
+    text of the printed page header, where some cities put the title and the director."""
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
-    out = []
+    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    header_tags = {f"{{{SHEET_MAIN_NS}}}{name}" for name in ("firstHeader", "oddHeader")}
+    merges: list[tuple[int, int, int, int]] = []
+    headers: list[str] = []
     try:
         source = ws._get_source()
     except Exception:  # not a read-only sheet of the kind we know: merges then stay unknown
-        return out
+        return merges, headers
     with source:
         for _, element in iterparse(source):
-            if element.tag == tag and element.get("ref"):
+            if element.tag == merge_tag and element.get("ref") and len(merges) <= MAX_ROWS * 4:
                 try:
-                    out.append(range_boundaries(element.get("ref")))
+                    merges.append(range_boundaries(element.get("ref")))
                 except (ValueError, TypeError):
                     pass
-                if len(out) > MAX_ROWS * 4:
-                    break
+            elif element.tag in header_tags and element.text and not headers:
+                headers = _page_header_lines(element.text[:2000])
             element.clear()
+    return merges, headers
+
+
+_HEADER_CODE_RE = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTFAZGBIUESXKH+-]|(?=&))', re.IGNORECASE)
+
+
+def _page_header_lines(text: str) -> list[str]:
+    """``&C&14平成29年度 …&R市民生活部長 竹内 克則`` → its sections' texts, codes removed."""
+    parts = re.split(r"&[LCR]", text)
+    out = []
+    for part in parts:
+        plain = _HEADER_CODE_RE.sub("", part).replace("&&", "&")
+        out += _lines(plain)
     return out
 
 
@@ -155,6 +172,7 @@ class _Sheet:
     title: str
     rows: dict[int, dict[int, str]]  # row → column → text (non-empty cells only)
     merges: list[tuple[int, int, int, int]]
+    page_header: list[str] = field(default_factory=list)
 
 
 def _read_sheet(ws, source: str) -> _Sheet:
@@ -168,7 +186,8 @@ def _read_sheet(ws, source: str) -> _Sheet:
                 raise ParseError(f"the sheet has more than {MAX_ROWS:,} rows; a report has far fewer",
                                  source=source, location=f"sheet {ws.title!r}")
             rows[r] = cells
-    return _Sheet(ws.title, rows, _merged_ranges(ws))
+    merges, page_header = _sheet_extras(ws)
+    return _Sheet(ws.title, rows, merges, page_header)
 
 
 # --- the header ------------------------------------------------------------------------------
@@ -361,7 +380,8 @@ def _title_and_sections(raw: _RawRow) -> tuple[str, list[str]]:
 
 def _title_lines(sheet: _Sheet, header: _Header) -> list[str]:
     """Rows above the header: a row of single-line cells is one line (a director split over
-    two cells reads 市民生活部長 竹内 克則); cells of several lines give each line."""
+    two cells reads 市民生活部長 竹内 克則); cells of several lines give each line. A title
+    printed in the page header comes after them, where the sheet itself has none."""
     out = []
     for r in sorted(sheet.rows):
         if r >= header.row:
@@ -374,7 +394,7 @@ def _title_lines(sheet: _Sheet, header: _Header) -> list[str]:
         else:
             for t in texts:
                 out += _lines(t)
-    return out
+    return out + sheet.page_header
 
 
 def _report_sheets(wb, source: str) -> list[tuple[_Sheet, _Header]]:
