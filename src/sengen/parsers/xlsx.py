@@ -329,7 +329,10 @@ def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
                 for role, lines in by_role.items():
                     rows[-1].cells.setdefault(role, []).extend(lines)
                 continue
-            raise ParseError("expected the initiative's number in the No. column of the first row below the header",
+            # A No. computed by a formula that Excel never calculated (the file was written by a
+            # program) has no value to read.
+            raise ParseError("expected the initiative's number in the No. column of the first row below the header "
+                             "(a formula counts only once Excel has calculated it: open and save the file in Excel)",
                              source=source, location=f"sheet {sheet.title!r}, row {r}")
         m = _NUMBER_RE.fullmatch(number_text)
         if not m:
