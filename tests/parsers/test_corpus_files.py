@@ -24,23 +24,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PDF = FIXTURES / "pdf"
 XLSX = FIXTURES / "xlsx"
 
-KNOWN_GAPS: dict[str, str] = {
-    "pdf/r02-kodomo-achievement": (
-        "the header row is printed on the first page only: pdf.py looks for a header row on every page and "
-        "skips the rows of a page without one, so initiatives 3 and 4 (all of page 2) are silently dropped"
-    ),
-    "pdf/r03-kenkofukushi-achievement": (
-        "initiative 3 is split by the page end and its cells have no closing rule at the bottom of page 1: "
-        "pdfplumber's table ends at the last closed row, so the first part of row 3 (172 characters below the "
-        "table) is dropped, and its continuation on page 2 (empty No. cell) is joined to initiative 2 — "
-        "5 initiatives read as 4, No. 2 gets No. 3's sections, content, targets and results"
-    ),
-    "pdf/r02-fukushi-declaration": (
-        "hanging punctuation (ぶら下げ) with narrow cell padding: a 。 at the end of a 取組内容 line lies past "
-        "the column's rule, and _cell_lines assigns characters by their centre, so the 。 ends No. 2's second "
-        "target ('…１,２００万円。') instead of its content bullet ('…全庁で進めます。')"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _module(path: Path):

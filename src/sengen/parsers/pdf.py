@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sengen.core.eras import nfkc
@@ -18,7 +19,7 @@ from sengen.core.text import compact, join_lines
 
 from .errors import ParseError
 from .table import BULLET_MARKS, Origin, ReportTable, Row, bullet_text, read_heading, split_sections
-from .text import _MARKER_RE, CELL_LABEL, header_labels
+from .text import _MARKER_RE, _PAGE_NUMBER_RE, CELL_LABEL, header_labels
 
 MAX_PAGES = 300
 
@@ -42,27 +43,60 @@ class _RawRow:
     cells: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _cell_lines(page, bbox) -> list[str]:
-    if bbox is None:
-        return []
-    x0, top, x1, bottom = bbox
+# Punctuation that may not start a line (kinsoku): one that seems to open a cell's line
+# was hung past the rule by the cell to its left.
+_NO_LINE_START = frozenset("。、，．,.）)」』】〕］")
 
-    def inside(obj) -> bool:
-        # By the character's centre: punctuation that hangs past the rule (、 。 at a line's
-        # end, by the kinsoku rules) still belongs to its cell.
-        if obj.get("object_type") != "char":
-            return False
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return x0 <= cx < x1 and top <= cy < bottom
 
+def _row_lines(page, bboxes: list, *, bottom: float | None = None) -> list[list[str]]:
+    """The text lines of each cell of one table row, characters assigned by their centre.
+
+    By the centre, punctuation hanging past a rule at a line's end stays in its cell; one
+    hung so far that its centre is past the rule would open the next cell's line, which
+    line breaking forbids, so it goes back to the cell on its left."""
+    edges = [b for b in bboxes if b is not None]
+    if not edges:
+        return [[] for _ in bboxes]
+    top = min(b[1] for b in edges)
+    low = bottom if bottom is not None else max(b[3] for b in edges)
+    chars = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 < low]
+    owner: dict[int, int] = {}
+    for c in chars:
+        cx = (c["x0"] + c["x1"]) / 2
+        for k, b in enumerate(bboxes):
+            if b is not None and b[0] <= cx < b[2]:
+                owner[id(c)] = k
+                break
+    by_line: dict[tuple[int, int], list] = {}
+    for c in chars:
+        k = owner.get(id(c))
+        if k is not None:
+            by_line.setdefault((k, round(c["top"])), []).append(c)
+    for (k, _), line_chars in by_line.items():
+        ordered = sorted(line_chars, key=lambda c: c["x0"])
+        first = ordered[0]
+        # ．and ， before a digit are a decimal point or a thousands separator that a careless
+        # wrap left at a line's start, not hung punctuation.
+        before_digit = len(ordered) > 1 and unicodedata.normalize("NFKC", ordered[1]["text"]).isdigit()
+        if k > 0 and first["text"] in _NO_LINE_START and not before_digit and bboxes[k - 1] is not None:
+            owner[id(first)] = k - 1
     out = []
-    for ln in page.filter(inside).extract_text_lines(strip=True):
-        if ln["text"].strip():
-            line = _CellLine(ln["text"])
-            line.page = page.page_number
-            out.append(line)
+    for k in range(len(bboxes)):
+        mine = {id(c) for c in chars if owner.get(id(c)) == k}
+        lines = []
+        if mine:
+            view = page.filter(lambda obj, mine=mine: obj.get("object_type") == "char" and id(obj) in mine)
+            for ln in view.extract_text_lines(strip=True):
+                if ln["text"].strip():
+                    line = _CellLine(ln["text"])
+                    line.page = page.page_number
+                    lines.append(line)
+        out.append(lines)
     return out
+
+
+def _cell_lines(page, bbox) -> list[str]:
+    return _row_lines(page, [bbox])[0]
 
 
 def _header_roles(texts: list[str]) -> list[str | None] | None:
@@ -118,6 +152,44 @@ def _split_results(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines, []
 
 
+def _edges(cells) -> list[float]:
+    return sorted({round(b[0]) for b in cells if b is not None} | {round(b[2]) for b in cells if b is not None})
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3 for x, y in zip(a, b, strict=True))
+
+
+def _unclosed_tail(page, table):
+    """Text under the table's last rule that is the start of a row the page break cut before
+    its closing rule was drawn: the last row's columns, down to the last line above the foot.
+
+    Only text that begins right below the rule and sits in the table's columns counts; a
+    page number or a note further down does not."""
+    last = table.rows[-1].cells if table.rows else None
+    if not last or any(b is None for b in last):
+        return None
+    top = table.bbox[3]
+    x0, x1 = table.bbox[0], table.bbox[2]
+    below = [c for c in page.chars if c["top"] >= top - 0.5 and x0 <= (c["x0"] + c["x1"]) / 2 <= x1]
+    if not below:
+        return None
+    line_height = max(c["bottom"] - c["top"] for c in below)
+    lines = sorted({round(c["top"]) for c in below})
+    if lines[0] - top > 2.5 * line_height:
+        return None
+    bottom = lines[0]
+    for y in lines[1:]:
+        if y - bottom > 2.5 * line_height:
+            break  # a gap: what follows (a page number, a note) is not the row
+        bottom = y
+    cells = [(b[0], top, b[2], bottom + line_height + 1) for b in last]
+    tail_lines = _row_lines(page, cells)
+    if all(_PAGE_NUMBER_RE.match(" ".join(lines).strip()) or not lines for lines in tail_lines):
+        return None
+    return cells, bottom + line_height + 1
+
+
 def parse_pdf(data: bytes, *, source: str = "<pdf>") -> ReportTable:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -145,6 +217,7 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
     labels: set[str] = set()
     rows: list[_RawRow] = []
     any_text = False
+    last: tuple[list, list[float]] | None = None  # the roles and column edges of the table so far
     for page in pages:
         if page.chars:
             any_text = True
@@ -158,25 +231,33 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
             above = page.within_bbox((0, 0, page.width, max(table.bbox[1] - 0.5, 1)))
             title_lines += [ln["text"] for ln in above.extract_text_lines(strip=True)]
         roles = None
-        for row in table.rows:
-            texts = [" ".join(_cell_lines(page, cell)) for cell in row.cells]
+        table_rows = [(row.cells, None) for row in table.rows]
+        tail = _unclosed_tail(page, table)
+        if tail is not None:
+            table_rows.append(tail)
+        for cells_bbox, bottom in table_rows:
+            cell_lines = _row_lines(page, cells_bbox, bottom=bottom)
+            texts = [" ".join(lines) for lines in cell_lines]
+            header_here = _header_roles(texts)
+            if header_here is not None:
+                roles = header_here
+                labels |= {label for role in roles if role for label in _LABEL_OF_ROLE[role]}
+                last = (roles, _edges(cells_bbox))
+                continue
             if roles is None:
-                roles = _header_roles(texts)
-                if roles is not None:
-                    labels |= {label for role in roles if role for label in _LABEL_OF_ROLE[role]}
-                elif not rows:
-                    # Ruled boxes above the header (a framed title) are the heading, not rows.
-                    for cell in row.cells:
-                        title_lines += _cell_lines(page, cell)
-                continue
-            header_again = _header_roles(texts)
-            if header_again is not None:
-                roles = header_again
-                continue
-            cells = {}
-            for role, cell in zip(roles, row.cells, strict=False):
+                if last is not None and _same_columns(last[1], _edges(cells_bbox)):
+                    # The header was printed on the first page only: same columns, same roles.
+                    roles = last[0]
+                else:
+                    if not rows:
+                        # Ruled boxes above the header (a framed title) are the heading, not rows.
+                        for lines in cell_lines:
+                            title_lines += lines
+                    continue
+            cells: dict[str, list[str]] = {}
+            for role, lines in zip(roles, cell_lines, strict=False):
                 if role is not None:
-                    cells.setdefault(role, []).extend(_cell_lines(page, cell))
+                    cells.setdefault(role, []).extend(lines)
             number_text = nfkc(compact(" ".join(cells.pop("number", []))))
             if not number_text and rows:
                 # A row the page break split: its cells continue the row above.
