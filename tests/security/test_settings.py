@@ -51,3 +51,13 @@ def test_secure_cookies_and_hsts_unless_debugging(tmp_path, env, expected):
     result = run_django(["shell", "-c", SHOW], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_check_deploy_fails_while_the_demo_accounts_exist(tmp_path):
+    """`sengen demo` makes an administrator whose password README.md publishes."""
+    for command in (["migrate", "-v", "0"], ["demo"]):
+        result = run_django(command, PRODUCTION, tmp_path)
+        assert result.returncode == 0, result.stderr
+    result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode != 0
+    assert "sengen.E001" in result.stdout + result.stderr and "demo-admin" in result.stdout + result.stderr

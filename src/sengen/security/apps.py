@@ -5,3 +5,6 @@ class SecurityConfig(AppConfig):
     name = "sengen.security"
     label = "security"
     verbose_name = "セキュリティ"
+
+    def ready(self):
+        from . import checks  # noqa: F401 — registers the deploy checks
