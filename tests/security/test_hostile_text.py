@@ -141,3 +141,21 @@ def test_the_pdf_shows_the_text_and_carries_no_script_or_link(stored):
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "<script>" in text and "alert" in text
+
+
+def test_the_charts_drawn_from_report_text_are_inert(client, hostile_doc):
+    """Charts are inline SVG (inserted unescaped into the page): their titles and labels come
+    from report text, which matplotlib must have escaped."""
+    from tests.portal.reports import next_year
+
+    hostile_doc["initiatives"][1]["targets"][1]["text"] = f"登録目標{SCRIPT}{ATTRIBUTE_BREAKER}：１２,０００人"
+    report_import(doc=hostile_doc)
+    later = next_year(hostile_doc, actual=13210)
+    later["initiatives"][1]["targets"][1]["text"] = f"登録目標{SCRIPT}{ATTRIBUTE_BREAKER}：１３,０００人"
+    report_import(doc=later)
+    url = reverse("portal:initiative", args=[2018, hostile_doc["department"], 2])
+    html = client.get(url).content.decode()
+    page = assert_inert(html)
+    assert any(tag == "svg" for tag, _ in page.tags), "no chart was drawn"
+    assert "<script>alert" not in html
+    assert not [tag for tag, _ in page.tags if tag in ("img", "script")]
