@@ -328,3 +328,28 @@ def test_a_section_editor_edits_their_initiatives_plan_but_not_its_sections(logi
     item.refresh_from_db()
     assert item.content == ["説明会を開催します。"]
     assert [link.section for link in item.section_links.all()] == [people.section]
+
+
+def test_the_review_shows_where_each_value_was_read_and_the_declaration_keeps_it(login, people):
+    client = login("admin")
+    upload = SimpleUploadedFile("h29.pdf", SEED_PDF.read_bytes(), content_type="application/pdf")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    # Each field names the page and column of the city's PDF it came from.
+    assert "読み取り元: 1ページ・取組結果" in page
+    assert "読み取り元: 2ページ・達成目標" in page
+    data = form_fields(page)
+    data["i0_title"] = "地域コミュニティの推進（取込時に修正）"
+    assert client.post(reverse("staff:import_save"), data).status_code == 302
+    where = Declaration.objects.get().provenance
+    assert where["$.initiatives[0].results[0]"] == {"file": "h29.pdf", "page": 1, "cell": "取組結果"}
+    assert where["$.initiatives[4].targets[1]"]["page"] == 2
+    # A value staff corrected was not read from the file: no provenance claims it was.
+    assert "$.initiatives[0].title" not in where
+    assert where["$.initiatives[1].title"] == {"file": "h29.pdf", "page": 1, "cell": "取組名"}
+
+
+def test_a_text_file_review_names_line_ranges(login, people):
+    client = login("director")
+    upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    assert re.search(r"読み取り元: 取組内容・\d+〜\d+行目", page)

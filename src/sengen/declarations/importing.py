@@ -29,7 +29,7 @@ from django.db import DatabaseError, transaction
 
 from sengen.core.report import ReportError, normalise
 from sengen.parsers import ParseError
-from sengen.parsers.limits import PARSE_SECONDS, parse_path_limited
+from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limited
 
 from .models import Declaration, PublicationState
 from .services import report_import
@@ -51,6 +51,7 @@ class FileImport:
     error: str = ""  # the ParseError line, or why the file was not stored
     other: Path | None = None  # the file it is the same as, superseded by or in conflict with
     review: list[str] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)  # JSON path → where it was read
 
     @property
     def ok(self) -> bool:
@@ -135,7 +136,8 @@ def file_store(*, item: FileImport, state: str) -> None:
     """Store one parsed file in a transaction of its own; a refusal leaves nothing of it."""
     try:
         with transaction.atomic():
-            item.declaration = report_import(doc=item.doc, source=str(item.path), state=state)
+            item.declaration = report_import(doc=item.doc, source=str(item.path), state=state,
+                                             provenance=item.provenance)
     except ReportError as exc:
         item.status, item.error = "failed", f"{item.path}: {exc}"
     except DatabaseError as exc:
@@ -146,10 +148,14 @@ def file_store(*, item: FileImport, state: str) -> None:
 
 
 def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
-               parse: Callable[..., dict] = parse_path_limited) -> FileImport:
+               parse: Callable[..., dict | tuple] = parse_path_with_provenance_limited) -> FileImport:
+    """``parse`` gives the report, or the report and its provenance."""
     item = FileImport(path)
     try:
-        item.doc = normalise(parse(path, seconds=seconds))
+        read = parse(path, seconds=seconds)
+        if isinstance(read, tuple):
+            read, item.provenance = read
+        item.doc = normalise(read)
     except ParseError as exc:
         item.error = str(exc)
     except ReportError as exc:  # a document that breaks the format
@@ -161,7 +167,7 @@ def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
 
 
 def folder_import(*, folder: Path, state: str = PublicationState.PUBLISHED, seconds: float = PARSE_SECONDS,
-                  parse: Callable[..., dict] = parse_path_limited) -> list[FileImport]:
+                  parse: Callable[..., dict | tuple] = parse_path_with_provenance_limited) -> list[FileImport]:
     """Parse every report file in ``folder``, then store what should be stored (one
     transaction per file). Returns one ``FileImport`` per file, in the files' order."""
     imports = [file_parse(path, seconds=seconds, parse=parse) for path in report_files(folder)]

@@ -187,6 +187,10 @@ class Declaration(models.Model):
     version = models.PositiveIntegerField("版", default=1)
     # Where the content came from (a file name for an import), for tracing a published text.
     source = models.CharField("取込元", max_length=500, blank=True)
+    # Where each imported value was read: JSON path of the report → {file, page, cell, lines}
+    # (sengen.parsers.parse_with_provenance). Kept so that anyone checking a published value
+    # can find it in the city's own file.
+    provenance = models.JSONField("読み取り元", default=dict, blank=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)

@@ -172,7 +172,8 @@ def _sections_set(*, initiative: Initiative, department: Department, names: list
 
 @transaction.atomic
 def report_import(*, doc: dict[str, Any], source: str | None = None,
-                  state: str = PublicationState.PUBLISHED, user=None) -> Declaration:
+                  state: str = PublicationState.PUBLISHED, user=None,
+                  provenance: dict[str, dict] | None = None) -> Declaration:
     """Store a ``sengen.report/1`` document as the declaration of its department and year.
 
     Importing the same department and year again updates that declaration — its initiatives,
@@ -190,6 +191,10 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     ``user`` is the staff member importing through the browser (the command line passes none):
     an administrator may import in any state; a director only their own department's report, as
     a draft, and not over one already past draft. The import is then in the audit log.
+
+    ``provenance`` (JSON path → where the value was read, from ``parse_with_provenance``) is
+    kept with the declaration; an import without it keeps what an earlier one recorded only
+    if the report is unchanged.
     """
     doc = normalise(doc)
     if state not in PublicationState.values:
@@ -218,6 +223,9 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     if (declaration is not None and declaration.state == state
             and report_document(declaration=declaration) == doc):
         # Same report again (`sengen demo` twice): nothing to change, so no new version either.
+        if provenance and declaration.provenance != provenance:
+            declaration.provenance = provenance  # the same values, read from another file
+            declaration.save(update_fields=["provenance"])
         declaration.import_action = "unchanged"
         return declaration
     if user is not None and declaration is not None and not is_administrator(user) \
@@ -230,6 +238,7 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
         "phase": doc["document"],
         "state": state,
         "source": (source or "")[:500],
+        "provenance": provenance or {},
     }
     published_at = timezone.now() if state == PublicationState.PUBLISHED else None
     if declaration is None:

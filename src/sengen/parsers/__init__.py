@@ -18,7 +18,8 @@ from .table import ReportTable, provenance, to_report
 from .text import parse_text
 from .xlsx import parse_xlsx, refuse_ole
 
-__all__ = ["ParseError", "parse_path", "parse_bytes", "parse_with_provenance", "MAX_BYTES"]
+__all__ = ["ParseError", "parse_path", "parse_bytes", "parse_with_provenance", "parse_path_with_provenance",
+           "MAX_BYTES"]
 
 # A report is a few pages of text; anything far larger is not one, and reading it whole
 # would only cost memory.
@@ -70,8 +71,7 @@ def parse_with_provenance(data: bytes, *, source: str = "<input>") -> tuple[dict
     return to_report(read), provenance(read, source)
 
 
-def parse_path(path: str | Path) -> dict:
-    path = Path(path)
+def _read_file(path: Path) -> bytes:
     source = str(path)
     try:
         if path.is_dir():
@@ -79,11 +79,20 @@ def parse_path(path: str | Path) -> dict:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise ParseError(f"the file is {size:,} bytes; a report is at most {MAX_BYTES:,}", source=source)
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ParseError("no such file", source=source) from None
     except PermissionError:
         raise ParseError("permission denied", source=source) from None
     except OSError as exc:
         raise ParseError(f"cannot be read ({exc.strerror})", source=source) from None
-    return parse_bytes(data, source=source)
+
+
+def parse_path(path: str | Path) -> dict:
+    path = Path(path)
+    return parse_bytes(_read_file(path), source=str(path))
+
+
+def parse_path_with_provenance(path: str | Path) -> tuple[dict, dict[str, dict]]:
+    path = Path(path)
+    return parse_with_provenance(_read_file(path), source=str(path))

@@ -175,3 +175,12 @@ def parse_path_limited(path: str | Path, *, seconds: float = PARSE_SECONDS, memo
     from . import parse_path
 
     return call_with_budget(parse_path, str(path), source=str(path), seconds=seconds, memory=memory)
+
+
+def parse_path_with_provenance_limited(path: str | Path, *, seconds: float = PARSE_SECONDS,
+                                       memory: int = PARSE_MEMORY) -> tuple[dict, dict[str, dict]]:
+    """``parse_path_with_provenance`` within the same budget."""
+    from . import parse_path_with_provenance
+
+    return call_with_budget(parse_path_with_provenance, str(path), source=str(path), seconds=seconds,
+                            memory=memory)

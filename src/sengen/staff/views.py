@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -45,7 +46,7 @@ from sengen.declarations.selectors import (
     late_departments,
     staff_of,
 )
-from sengen.parsers import ParseError, parse_bytes
+from sengen.parsers import ParseError, parse_with_provenance
 
 from . import forms
 
@@ -630,6 +631,56 @@ def _reviewed_document(form, parsed: dict) -> dict:
     return doc
 
 
+def origin_label(origin: dict) -> str:
+    """Where a value was read, as staff look it up in the file: 2ページ・取組結果 / 12〜15行目."""
+    parts = []
+    if origin.get("page"):
+        parts.append(_("%(n)sページ") % {"n": origin["page"]})
+    if origin.get("cell"):
+        parts.append(str(origin["cell"]))
+    if origin.get("first_line"):
+        first, last = origin["first_line"], origin.get("last_line") or origin["first_line"]
+        parts.append(_("%(a)s行目") % {"a": first} if first == last else _("%(a)s〜%(b)s行目") % {"a": first, "b": last})
+    return "・".join(parts)
+
+
+def _show_provenance(form, where: dict) -> None:
+    """Each field of the review says where in the file its text was read."""
+    for path, origin in where.items():
+        m = re.fullmatch(r"\$\.initiatives\[(\d+)\]\.(\w+)(?:\[(\d+)\])?", path)
+        if not m:
+            continue
+        name = f"i{m.group(1)}_{m.group(2)}"
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        label = origin_label(origin)
+        if not label:
+            continue
+        seen = getattr(field, "_origins", [])
+        if label not in seen:
+            seen.append(label)
+            field._origins = seen
+            field.help_text = _("読み取り元: %(where)s") % {"where": "、".join(seen)}
+
+
+def _value_at(doc: dict, path: str):
+    m = re.fullmatch(r"\$\.initiatives\[(\d+)\]\.(\w+)(?:\[(\d+)\])?", path)
+    if not m:
+        return None
+    try:
+        value = doc["initiatives"][int(m.group(1))][m.group(2)]
+        return value[int(m.group(3))] if m.group(3) is not None else value
+    except (IndexError, KeyError, TypeError):
+        return None
+
+
+def _still_read(where: dict, parsed: dict, saved: dict) -> dict:
+    """Provenance only for values saved as they were read: a corrected text was not read there."""
+    return {path: origin for path, origin in where.items()
+            if path == "$" or (_value_at(saved, path) is not None and _value_at(saved, path) == _value_at(parsed, path))}
+
+
 def _may_import(user) -> bool:
     staff = staff_of(user)
     return staff.is_administrator or staff.role == Role.DIRECTOR
@@ -644,15 +695,17 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            doc = parse_bytes(data, source=upload.name)
+            doc, where = parse_with_provenance(data, source=upload.name)
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc})
         else:
-            payload = {"doc": doc, "source": upload.name, "pages": _source_pages(data, upload.name)}
+            payload = {"doc": doc, "source": upload.name, "pages": _source_pages(data, upload.name),
+                       "provenance": where}
             review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": json.dumps(payload,
                                                                                                    ensure_ascii=False)},
                                             initiatives=len(doc["initiatives"]),
                                             allow_states=is_administrator(request.user))
+            _show_provenance(review, where)
             return render(request, "staff/import_review.html", {"form": review, "payload": payload})
     return render(request, "staff/import_upload.html", {"form": form})
 
@@ -667,17 +720,20 @@ def import_save(request):
         parsed = normalise(payload["doc"])
         source = str(payload.get("source", ""))[:500]
         pages = [str(p) for p in payload.get("pages", [])]
+        where = {str(k): {str(a): b for a, b in v.items() if isinstance(b, str | int)}
+                 for k, v in (payload.get("provenance") or {}).items() if isinstance(v, dict)}
     except (ValueError, KeyError, TypeError, ReportError):
         messages.error(request, _("取込の内容が壊れています。もう一度ファイルを選んでください"))
         return redirect("staff:import")
-    payload = {"doc": parsed, "source": source, "pages": pages}
+    payload = {"doc": parsed, "source": source, "pages": pages, "provenance": where}
     form = forms.ImportReviewForm(request.POST, initiatives=len(parsed["initiatives"]),
                                   allow_states=is_administrator(request.user))
+    _show_provenance(form, where)
     if form.is_valid():
         try:
             doc = _reviewed_document(form, parsed)
             declaration = services.report_import(doc=doc, source=source, state=form.cleaned_data["state"],
-                                                 user=request.user)
+                                                 user=request.user, provenance=_still_read(where, parsed, doc))
         except ReportError as exc:
             form.add_error(None, _("保存できませんでした: %(error)s") % {"error": exc})
         except PermissionDenied as exc:
