@@ -19,7 +19,10 @@ PRODUCTION = {
 
 
 def run_django(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SENGEN_", "DATABASE_URL"))}
+    # The browser tests' conftest allows Django's async-unsafe calls in this process (Playwright
+    # runs an event loop); a production check must not inherit that.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SENGEN_", "DATABASE_URL")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean.update({"DJANGO_SETTINGS_MODULE": "sengen.settings", "SENGEN_DATA_DIR": str(tmp_path)}, **env)
     return subprocess.run([sys.executable, "-m", "django", *args], env=clean, capture_output=True, text=True,
                           timeout=120)
