@@ -114,9 +114,14 @@ bench: install
 
 # The public site under load through gunicorn on 127.0.0.1 (docs/benchmarks-load.md);
 # BENCH_LOAD_ARGS="--clients 50 --duration 60 --db postgres" for other runs.
-.PHONY: bench-load
+.PHONY: bench-load bench-national
 bench-load: install
 	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
+
+# 1,741 cities × 15 departments × 10 years in a throw-away PostgreSQL (about 15 minutes on
+# 2 cores); BENCH_NATIONAL_ARGS="--scale 0.1" for a smaller run.
+bench-national: install postgres-server
+	$(PY) bench/national.py $(BENCH_NATIONAL_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests
