@@ -37,3 +37,9 @@ def test_every_preset_grade_stands_for_a_known_evaluation():
         assert all(g.evaluation in EVALUATIONS for g in scale.grades)
         with pytest.raises(KeyError):
             scale.grade("no such grade")
+
+
+def test_without_numbers_met_is_as_planned_not_beyond():
+    assert propose_grade(PRESETS["plan"], evaluation="achieved", rate=None).code == "計画通り"
+    assert propose_grade(PRESETS["abcd"], evaluation="achieved", rate=None).code == "B"
+    assert propose_grade(PRESETS["abcd"], evaluation="not_achieved", rate=None).code == "D"

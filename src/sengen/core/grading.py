@@ -78,7 +78,9 @@ def propose_grade(scale: Scale, *, evaluation: str, rate: Decimal | float | None
         return None
     if evaluation == "not_evaluated":
         return None
-    for grade in scale.grades:
-        if grade.evaluation == evaluation:
-            return grade
-    return None
+    # Without numbers, words like 目標どおり say the plan was met, not exceeded: of the
+    # grades standing for the evaluation, the one with the lowest bar (計画通り, not 計画以上).
+    fitting = [g for g in scale.grades if g.evaluation == evaluation]
+    if not fitting:
+        return None
+    return min(fitting, key=lambda g: (g.min_rate is None, g.min_rate or 0))
