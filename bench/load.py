@@ -67,7 +67,14 @@ def parse_args(argv=None):
     p.add_argument("--db", choices=["sqlite", "postgres", "env"], default="sqlite",
                    help="sqlite (default), postgres (a throw-away server), env (DATABASE_URL as set)")
     p.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
+    p.add_argument("--mix", default="", help="change shares of the mix, e.g. year=0,search=30 "
+                   f"(default {','.join(f'{k}={v}' for k, v in MIX.items())})")
     args = p.parse_args(argv)
+    for item in filter(None, args.mix.split(",")):
+        kind, _, weight = item.partition("=")
+        if kind not in MIX or not weight.isdigit():
+            p.error(f"--mix: {item!r}: expected KIND=WEIGHT with KIND one of {', '.join(MIX)}")
+        MIX[kind] = int(weight)
     args.clients = max(1, min(args.clients, 500))
     args.duration = max(1.0, min(args.duration, 900.0))
     args.cities = max(1, min(args.cities, len(CITIES)))
@@ -263,7 +270,7 @@ class MemorySampler(threading.Thread):
 # --------------------------------------------------------------------------- clients
 
 def drive(port: int, urls: dict[str, list[str]], args) -> tuple[list, int, float]:
-    kinds = [k for k in MIX if urls.get(k)]
+    kinds = [k for k in MIX if urls.get(k) and MIX[k] > 0]
     weights = [MIX[k] for k in kinds]
     results: list[tuple[str, int, float]] = []
     lock = threading.Lock()
@@ -404,6 +411,7 @@ def main(argv=None) -> int:
         port = free_port()
         server = start_gunicorn(args, port, env)
         workers = len(process_tree(server.pid)) - 1
+        print("mix: " + ", ".join(f"{k} {v}" for k, v in MIX.items()))
         print(f"gunicorn on 127.0.0.1:{port}: {workers} workers "
               f"({args.worker_class or 'config default'}{f', {args.threads} threads' if args.threads else ''})")
         # Warm-up: the first chart, PDF and template of each worker are slower (fonts, caches).
