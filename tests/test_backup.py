@@ -284,3 +284,65 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_data_as_it_was(r
     result = run(CRASH, url, tmp_path, str(doc_path))
     assert result.returncode == 9, result.stderr
     assert snapshot_of(url, tmp_path) == before
+
+
+# A writer that keeps importing whole reports (one transaction each) into a SQLite file.
+WRITER = """
+import copy, json, os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "sengen.settings"
+django.setup()
+from sengen.declarations.services import report_import
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+for year in range(2030, 2030 + int(sys.argv[2])):
+    one = copy.deepcopy(doc)
+    one["fiscal_year"], one["fiscal_year_label"] = year, f"{year}年度"
+    report_import(doc=one)
+    print(year, flush=True)
+"""
+
+BACKUP_CHECK = """
+import json, os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+per_report = db.execute(
+    "SELECT d.id, count(i.id) FROM declarations_declaration d "
+    "LEFT JOIN declarations_initiative i ON i.declaration_id = d.id GROUP BY d.id").fetchall()
+print(json.dumps([n for _, n in per_report]))
+"""
+
+
+def test_a_sqlite_backup_taken_while_reports_are_written_holds_only_whole_reports(reports, seed_doc, tmp_path):
+    """The online backup while another process imports: every copy is a consistent database,
+    with each report whole (its five initiatives) or absent, never half-written."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the online backup API is SQLite's; pg_dump's snapshot is PostgreSQL's own guarantee")
+    live = tmp_path / "live.sqlite3"
+    call_command("backup", str(live))
+    url = database_url(str(live))
+    doc_path = tmp_path / "seed.json"
+    doc_path.write_text(json.dumps(seed_doc, ensure_ascii=False), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENGEN_")}
+    env.update(DATABASE_URL=url, SENGEN_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(CHECKOUT))
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(doc_path), "500"], env=env, cwd=CHECKOUT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "2030"  # the writer is under way
+        copies = []
+        for n in range(3):
+            copy_path = tmp_path / f"copy{n}.sqlite3"
+            result = run(["backup", str(copy_path)], url, tmp_path)
+            assert result.returncode == 0, result.stderr
+            copies.append(copy_path)
+        assert writer.poll() is None, "the writer finished before the backups: nothing was tested"
+    finally:
+        writer.kill()  # mid-import, too: the copies are already taken
+        writer.wait(timeout=60)
+    sizes = []
+    for copy_path in copies:
+        checked = subprocess.run([sys.executable, "-c", BACKUP_CHECK, str(copy_path)], capture_output=True,
+                                 text=True, timeout=60)
+        assert checked.returncode == 0, checked.stderr
+        per_report = json.loads(checked.stdout)
+        assert set(per_report) == {5}, per_report  # no report half-imported in any copy
+        sizes.append(len(per_report))
+    assert sizes[0] > 4 and sizes == sorted(set(sizes))  # each copy taken while the writer went on
