@@ -64,7 +64,7 @@ def test_loads_names_the_file_on_bad_json():
     assert str(err.value).startswith("x.json: $: not JSON")
 
 
-_text = st.text(min_size=1, max_size=30).filter(lambda s: s.strip())
+_text = st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=30).filter(lambda s: s.strip())
 
 
 @given(st.lists(st.fixed_dictionaries({
@@ -82,3 +82,11 @@ def test_any_valid_report_round_trips_through_json(initiatives):
     text = dumps(doc)
     assert dumps(loads(text)) == text
     assert loads(text)["fiscal_year_label"] == "令和2年度"
+
+
+def test_a_nul_character_is_refused_where_it_stands(seed):
+    doc = copy.deepcopy(seed)
+    doc["initiatives"][2]["content"][0] += "\x00"
+    with pytest.raises(ReportError) as err:
+        normalise(doc)
+    assert err.value.path == "$.initiatives[2].content[0]"

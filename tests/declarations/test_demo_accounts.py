@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def run_demo() -> str:
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--accounts", stdout=out)
     return out.getvalue()
 
 
@@ -55,3 +55,12 @@ def test_the_readme_documents_every_demo_password():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for username, password, *_ in DEMO_ACCOUNTS:
         assert f"`{username}`" in readme and f"`{password}`" in readme
+
+
+@pytest.mark.django_db
+def test_demo_outside_development_mode_makes_no_account(settings):
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "見本アカウントは作成しません" in out.getvalue()
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()

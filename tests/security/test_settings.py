@@ -58,9 +58,15 @@ def test_secure_cookies_and_hsts_unless_debugging(tmp_path, env, expected):
 
 def test_check_deploy_fails_while_the_demo_accounts_exist(tmp_path):
     """`sengen demo` makes an administrator whose password README.md publishes."""
-    for command in (["migrate", "-v", "0"], ["demo"]):
-        result = run_django(command, PRODUCTION, tmp_path)
-        assert result.returncode == 0, result.stderr
+    result = run_django(["migrate", "-v", "0"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    # Outside development mode demo makes no accounts unless told to.
+    result = run_django(["demo"], PRODUCTION, tmp_path)
+    assert result.returncode == 0 and "見本アカウントは作成しません" in result.stdout, result.stderr
+    result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_django(["demo", "--accounts"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
     result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
     assert result.returncode != 0
     assert "sengen.E001" in result.stdout + result.stderr and "demo-admin" in result.stdout + result.stderr

@@ -49,6 +49,8 @@ def _expect(cond: bool, message: str, path: str) -> None:
 
 def _string(value: Any, path: str, *, allow_empty: bool = True) -> str:
     _expect(isinstance(value, str), f"expected a string, found {_kind(value)}", path)
+    # No text format sengen writes (nor PostgreSQL) can hold a NUL; it is never part of a report.
+    _expect("\x00" not in value, "expected text, found a NUL character", path)
     if not allow_empty:
         _expect(value.strip() != "", "expected a non-empty string", path)
     return value

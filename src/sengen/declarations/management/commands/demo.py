@@ -1,6 +1,7 @@
 import json
 from importlib import resources
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -27,12 +28,20 @@ class Command(SengenCommand):
     help = ("見本データ（伊勢原市 平成29年度 市民生活部の達成状況報告）と、役割ごとの見本アカウントを作ります。"
             "何度実行しても重複しません。")
 
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", action="store_true",
+                            help="開発モード（SENGEN_DEBUG）でなくても見本アカウントを作成します")
+
     def handle(self, *args, **options):
         self.require_migrated_database()
         text = resources.files("sengen").joinpath("demo", DEMO_REPORT).read_text(encoding="utf-8")
         doc = json.loads(text)
         declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}")
         self.stdout.write(summary(declaration, doc))
+        if not (settings.DEBUG or options["accounts"]):
+            # README publishes these passwords: a production server must not get them by accident.
+            self.stdout.write("見本アカウントは作成しません（開発モードではありません。作成するには --accounts）")
+            return
         for line in demo_accounts(declaration):
             self.stdout.write(line)
 
