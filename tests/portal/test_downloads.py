@@ -85,3 +85,12 @@ def test_a_name_with_a_slash_still_has_its_pages_and_a_safe_file_name(client, se
 
     assert download_filename({"fiscal_year_label": "平成29年度", "department": 'a/b\\c:"d"', "document":
                               "declaration", "municipality": None}, "csv") == "平成29年度_a_b_c__d__目標宣言.csv"
+
+
+def test_a_bidi_override_cannot_disguise_a_download_name():
+    from sengen.portal.views import download_filename
+
+    name = download_filename({"fiscal_year_label": "令和2年度", "department": "総務部\u202etxt.exe\u200d",
+                              "document": "declaration", "municipality": None}, "pdf")
+    assert name == "令和2年度_総務部txt.exe_目標宣言.pdf"
+    assert all(ord(ch) not in (0x202E, 0x200D) for ch in name)

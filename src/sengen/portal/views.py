@@ -4,6 +4,7 @@ Everything works without JavaScript: links and GET forms only (search, paging, l
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
@@ -94,6 +95,9 @@ def download_filename(doc: dict, extension: str) -> str:
     if doc.get("municipality"):
         parts.insert(0, doc["municipality"])
     name = "_".join(p for p in parts if p)
+    # Format characters (Cf: bidi overrides such as U+202E, zero-width joiners) could make a
+    # name display as something else ("…txt.exe" shown as "…exe.txt"); they are dropped.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
     return "".join("_" if ch in '\\/:*?"<>|\r\n\t' else ch for ch in name) + f".{extension}"
 
 
