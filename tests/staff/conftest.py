@@ -1,27 +1,11 @@
 import pytest
 
-from tests.declarations.people import draft_reports, make_people
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Seven accounts per test: the production hasher's deliberate slowness would dominate.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The same people and reports as the service tests: one definition of each.
+from tests.declarations.conftest import fast_password_hashing, people, reports  # noqa: F401
 
 
 @pytest.fixture
-def people(db):
-    return make_people()
-
-
-@pytest.fixture
-def reports(people, seed_doc):
-    """(市民生活部's draft year-end report, 総務部's)."""
-    return draft_reports(seed_doc)
-
-
-@pytest.fixture
-def login(client, people):
+def login(client, people):  # noqa: F811 (people is the imported fixture)
     """``login("director")`` → the test client signed in as that person."""
 
     def _login(role: str):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sengen.core.numbers import NumberMention, decimal_to_json
 from sengen.core.targets import TargetAnalysis, achievement_rate, analyse_target, meets, quantities
@@ -199,8 +198,3 @@ def assess(targets: list[str], status: list[str], results: list[str] = (), *,
             "grade": None,
         })
     return out
-
-
-def rate_of(target: dict) -> Decimal | None:
-    rate = target.get("achievement_rate")
-    return None if rate is None else Decimal(str(rate))

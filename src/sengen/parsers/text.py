@@ -47,7 +47,6 @@ _SENTENCE_END = ("。", ".", "」", "）", ")", "！", "？")
 # Roles of the cells in reading order, and which ones share a column (and so a width).
 CELL_LABEL = {"content": "取組内容", "targets": "達成目標", "results": "取組結果",
               "future_direction": "今後の取組の方向性", "achievement_status": "目標達成状況"}
-_CELL_LABEL = CELL_LABEL
 _COLUMN_OF = {"title": "title", "content": "content", "targets": "targets", "results": "results",
               "future_direction": "results", "achievement_status": "status"}
 
@@ -545,7 +544,7 @@ def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
         for role in roles:
             bullets = _merge_soft(cut.get(role, []))
             setattr(row, role, [b.text for b in bullets])
-            row.origins[role] = [Origin(cell=_CELL_LABEL[role], first_line=b.lines[0].number,
+            row.origins[role] = [Origin(cell=CELL_LABEL[role], first_line=b.lines[0].number,
                                         last_line=b.lines[-1].number) for b in bullets]
         rows.append(row)
     return rows
