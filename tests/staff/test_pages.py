@@ -4,10 +4,13 @@ reach the person as a message with their input kept."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import time
 from decimal import Decimal
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -262,7 +265,47 @@ def test_an_upload_that_is_not_a_report_or_too_large_is_refused_with_a_message(l
 
 def test_a_tampered_import_payload_is_refused(login, people):
     response = login("admin").post(reverse("staff:import_save"), {"payload": "{not json"}, follow=True)
-    assert "取込の内容が壊れています" in html(response)
+    assert "取込の内容が壊れているか書き換えられています" in html(response)
+    assert not Declaration.objects.exists()
+
+
+def _reviewed(client) -> dict:
+    upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
+    return form_fields(html(client.post(reverse("staff:import"), {"file": upload})))
+
+
+def test_the_review_refuses_a_document_written_into_the_page_instead_of_the_one_read(login, people):
+    """The hidden reading is signed: neither an edited reading, nor one signed for another purpose,
+    nor a plain JSON document in its place is stored."""
+    client = login("admin")
+    data = _reviewed(client)
+    signed = data["payload"]
+    reading = signing.loads(signed, salt="sengen.staff.import-review")
+    reading["doc"]["department"] = "総務部"
+    reading["provenance"] = {}
+    for forged in (signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB"),
+                   signing.dumps(reading, salt="another-purpose", compress=True),
+                   signing.dumps(reading, key="not-the-secret-key", salt="sengen.staff.import-review"),
+                   json.dumps(reading, ensure_ascii=False)):
+        page = html(client.post(reverse("staff:import_save"), data | {"payload": forged}, follow=True))
+        assert "取込の内容が壊れているか書き換えられています。保存していません" in page
+    assert not Declaration.objects.exists()
+    # The staff's own corrections are separate fields and still apply.
+    data["department"] = "市民生活部"
+    data["i0_title"] = "地域コミュニティの推進（確認画面で修正）"
+    assert client.post(reverse("staff:import_save"), data).status_code == 302
+    assert Declaration.objects.get().initiatives.get(number=1).title == "地域コミュニティの推進（確認画面で修正）"
+
+
+def test_a_review_left_open_past_its_time_is_read_again_not_saved(login, people, monkeypatch):
+    from sengen.staff.views import IMPORT_MAX_AGE
+
+    client = login("admin")
+    data = _reviewed(client)
+    later = time.time() + IMPORT_MAX_AGE + 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    page = html(client.post(reverse("staff:import_save"), data, follow=True))
+    assert "読み取った内容の確認は8時間で期限が切れます。もう一度ファイルを選んでください" in page
     assert not Declaration.objects.exists()
 
 

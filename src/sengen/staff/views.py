@@ -5,12 +5,12 @@ EditConflict → the form again with the person's input kept)."""
 from __future__ import annotations
 
 import io
-import json
 import re
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -681,6 +681,18 @@ def _still_read(where: dict, parsed: dict, saved: dict) -> dict:
             if path == "$" or (_value_at(saved, path) is not None and _value_at(saved, path) == _value_at(parsed, path))}
 
 
+# What was read travels to the review page and back in a hidden field. It is signed, so the
+# save stores what the parser read (plus the staff's corrections, which are separate fields) and
+# never a document or provenance someone wrote into the page; and it expires, so a review left
+# open for days is read again from the file rather than saved from an old reading.
+IMPORT_SALT = "sengen.staff.import-review"
+IMPORT_MAX_AGE = 8 * 60 * 60  # seconds: a working day
+
+
+def _sign_payload(payload: dict) -> str:
+    return signing.dumps(payload, salt=IMPORT_SALT, compress=True)
+
+
 def _may_import(user) -> bool:
     staff = staff_of(user)
     return staff.is_administrator or staff.role == Role.DIRECTOR
@@ -701,8 +713,7 @@ def import_upload(request):
         else:
             payload = {"doc": doc, "source": upload.name, "pages": _source_pages(data, upload.name),
                        "provenance": where}
-            review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": json.dumps(payload,
-                                                                                                   ensure_ascii=False)},
+            review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": _sign_payload(payload)},
                                             initiatives=len(doc["initiatives"]),
                                             allow_states=is_administrator(request.user))
             _show_provenance(review, where)
@@ -716,7 +727,15 @@ def import_save(request):
     if not _may_import(request.user):
         raise PermissionDenied(_("報告を取り込めるのは管理者と部長です"))
     try:
-        payload = json.loads(request.POST.get("payload", ""))
+        payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+    except signing.SignatureExpired:
+        messages.error(request, _("読み取った内容の確認は%(hours)s時間で期限が切れます。もう一度ファイルを選んでください")
+                       % {"hours": IMPORT_MAX_AGE // 3600})
+        return redirect("staff:import")
+    except signing.BadSignature:
+        messages.error(request, _("取込の内容が壊れているか書き換えられています。保存していません。もう一度ファイルを選んでください"))
+        return redirect("staff:import")
+    try:
         parsed = normalise(payload["doc"])
         source = str(payload.get("source", ""))[:500]
         pages = [str(p) for p in payload.get("pages", [])]
