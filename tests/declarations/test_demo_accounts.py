@@ -1,6 +1,7 @@
 """`sengen demo` makes one account per role; nothing else does."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -64,3 +65,58 @@ def test_demo_outside_development_mode_makes_no_account(settings):
     call_command("demo", stdout=out)
     assert "見本アカウントは作成しません" in out.getvalue()
     assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+
+
+# The year-end cycle the demo accounts run (what `make run` shows) ------------------------
+
+def test_demo_director_judges_every_target_and_the_administrator_publishes():
+    from sengen.declarations.models import AuditEntry, Declaration, Target
+    from sengen.declarations.selectors import public_document
+
+    out = run_demo()
+    assert "評価を確定して公開しました: 達成目標 9 件" in out
+    declaration = Declaration.objects.get()
+    assert (declaration.phase, declaration.state) == ("achievement_report", "published")
+    assert declaration.department.municipality.grading_scale.code == "plan"
+    for target in Target.objects.current().filter(initiative__declaration=declaration).select_related(
+            "outcome__grade", "outcome__judged_by", "initiative"):
+        outcome = target.outcome
+        assert outcome.judged_by.username == "demo-director", target.text
+        if outcome.proposed_grade_code:
+            # A proposal was there to confirm: confirmed as it was, no override reason needed.
+            assert (outcome.grade_code, outcome.grade_override_reason) == (outcome.proposed_grade_code, "")
+        else:
+            # The report judged nothing and the numbers say nothing: 評価不能, with the reason.
+            assert outcome.grade_code == "評価不能" and outcome.grade_override_reason, target.text
+        if "not_achieved" in (outcome.evaluation, outcome.grade.evaluation):
+            # The reason is the report's own 目標達成状況 text, quoted as written.
+            assert "".join(target.initiative.achievement_status) in outcome.unmet_reason, target.text
+    actions = {(e.action, e.user.username) for e in AuditEntry.objects.select_related("user") if e.user}
+    assert {("declaration.judge", "demo-director"), ("declaration.approve", "demo-director"),
+            ("declaration.check", "demo-admin"), ("declaration.publish", "demo-admin")} <= actions
+    published = public_document(declaration=declaration)
+    grades = [t["grade"] for i in published["initiatives"] for t in i["targets"]]
+    assert grades == ["評価不能", "評価不能", "計画未満", "評価不能", "評価不能",
+                      "計画通り", "計画未満", "計画通り", "計画未満"]
+
+
+def test_demo_again_leaves_the_judged_report_as_it_is():
+    from sengen.declarations.models import Declaration, Publication
+
+    run_demo()
+    declaration = Declaration.objects.get()
+    before = (declaration.version, Publication.objects.count())
+    out = run_demo()
+    assert out.startswith("変更はありません") and "公開しました" not in out
+    declaration.refresh_from_db()
+    assert (declaration.version, Publication.objects.count()) == before
+
+
+def test_the_portal_shows_the_demo_report_with_its_grades(client):
+    run_demo()
+    page = client.get("/reports/2017/市民生活部/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    tally = page.split('id="grades-heading"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<span lang="ja">([^<]+)</span> <strong>(\d+)</strong>', tally) == [
+        ("計画通り", "2"), ("計画未満", "3"), ("評価不能", "4")]
+    # Each of the 9 targets shows its grade twice: in the table and in the phone layout's card.
+    assert page.count('class="status status--grade"') == 2 * 9

@@ -70,7 +70,7 @@ def test_the_report_shows_each_targets_figures_and_evaluation(client, published)
 def test_the_report_shows_the_citys_grade_when_one_is_set(client, seed_doc):
     seed_doc["initiatives"][1]["targets"][1]["grade"] = "B"
     report_import(doc=seed_doc)
-    assert "評価：B" in text_of(get(client, "report", 2017, DEPT))
+    assert '評価段階：</span><span lang="ja">B</span>' in text_of(get(client, "report", 2017, DEPT))
 
 
 def test_the_report_tallies_its_targets(client, published):

@@ -421,3 +421,21 @@ def search_snippets(initiative: Initiative, terms: list[str], *, width: int = 40
             })
             break
     return snippets
+
+
+def grade_tally(*, declaration: Declaration, doc: dict[str, Any]) -> list[tuple[str, int]]:
+    """How many of the published targets got each grade of the city's scale, in the scale's
+    order (計画以上 before 計画通り…); a grade the scale does not know (a report imported from
+    another city's scale) follows in order of appearance. Empty when nothing was graded."""
+    counts: dict[str, int] = {}
+    for initiative in doc["initiatives"]:
+        for target in initiative["targets"]:
+            grade = target["status"]["grade"]
+            if grade:
+                counts[grade] = counts.get(grade, 0) + 1
+    if not counts:
+        return []
+    scale = declaration.department.municipality.grading_scale
+    order = list(scale.grades.order_by("order").values_list("code", flat=True)) if scale else []
+    known = [(code, counts[code]) for code in order if code in counts]
+    return known + [(code, n) for code, n in counts.items() if code not in order]

@@ -79,6 +79,7 @@ def report(request, fiscal_year: int, department: str):
         # A declaration (start of year) has only the first four columns of the table.
         "has_results": doc["document"] != "declaration",
         "counts": counts,
+        "grades": selectors.grade_tally(declaration=declaration, doc=doc),
         "downloads": labels.DOWNLOADS,
         "municipality_query": _municipality_query(request),
     })

@@ -5,12 +5,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from sengen.declarations.models import Role, StaffProfile
+from sengen.declarations import services
+from sengen.declarations.models import (
+    Declaration,
+    Evaluation,
+    GradingScale,
+    Municipality,
+    PublicationState,
+    Role,
+    StaffProfile,
+    Target,
+)
 from sengen.declarations.services import report_import
 
 from ._base import SengenCommand, summary
 
 DEMO_REPORT = "h29-shiminseikatsu-achievement.json"
+
+# The demo city judges on the 計画以上 / 計画通り / 計画未満 / 評価不能 preset: the seed report
+# leaves four of its nine targets unjudged, and only this preset has a grade for "cannot be
+# judged" (評価不能), which a director may choose with a reason.
+DEMO_SCALE = "plan"
 
 # One account per role, on the demo report's department and section. The passwords are
 # published in README.md: these accounts exist only where someone ran `sengen demo`, never
@@ -23,9 +38,14 @@ DEMO_ACCOUNTS = [
     ("demo-viewer", "sengen-demo-viewer", Role.VIEWER, None, "閲覧者 見本"),
 ]
 
+# What the demo director writes where the report gives no judgement to confirm.
+UNJUDGED_REASON = "達成状況報告書にこの目標の達成・未達成の記載がないため（見本データ）"
+UNMET_REASON_PREFIX = "報告書の目標達成状況欄より："
+
 
 class Command(SengenCommand):
     help = ("見本データ（伊勢原市 平成29年度 市民生活部の達成状況報告）と、役割ごとの見本アカウントを作ります。"
+            "開発モードでは、見本アカウントの部長が評価を確定し、管理者が公開するまでの流れを実際に行います。"
             "何度実行しても重複しません。")
 
     def add_arguments(self, parser):
@@ -36,14 +56,40 @@ class Command(SengenCommand):
         self.require_migrated_database()
         text = resources.files("sengen").joinpath("demo", DEMO_REPORT).read_text(encoding="utf-8")
         doc = json.loads(text)
-        declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}")
-        self.stdout.write(summary(declaration, doc))
-        if not (settings.DEBUG or options["accounts"]):
-            # README publishes these passwords: a production server must not get them by accident.
-            self.stdout.write("見本アカウントは作成しません（開発モードではありません。作成するには --accounts）")
-            return
-        for line in demo_accounts(declaration):
-            self.stdout.write(line)
+        accounts = settings.DEBUG or options["accounts"]
+        with transaction.atomic():
+            _demo_municipality(doc["municipality"])
+            declaration = _stored(doc)
+            if declaration is None:
+                # With the demo accounts, the report goes through the year-end cycle as staff
+                # would run it (draft → judged → approved → checked → published); without them it
+                # is stored as the city published it.
+                state = PublicationState.DRAFT if accounts else PublicationState.PUBLISHED
+                declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}", state=state)
+            else:
+                declaration.import_action = "unchanged"  # never overwrite what someone did with it
+            self.stdout.write(summary(declaration, doc))
+            if not accounts:
+                # README publishes these passwords: a production server must not get them by accident.
+                self.stdout.write("見本アカウントは作成しません（開発モードではありません。作成するには --accounts）")
+                return
+            for line in demo_accounts(declaration):
+                self.stdout.write(line)
+            for line in demo_year_end(declaration):
+                self.stdout.write(line)
+
+
+def _demo_municipality(name: str | None) -> None:
+    """Create the demo city on its grading scale; a city that exists keeps the scale it has."""
+    if name is None or Municipality.objects.filter(name=name).exists():
+        return
+    Municipality.objects.create(name=name, grading_scale=GradingScale.objects.filter(code=DEMO_SCALE).first())
+
+
+def _stored(doc) -> Declaration | None:
+    return (Declaration.objects.filter(fiscal_year__municipality__name=doc["municipality"] or "",
+                                       fiscal_year__year=doc["fiscal_year"], department__name=doc["department"])
+            .select_related("department").first())
 
 
 @transaction.atomic
@@ -68,3 +114,47 @@ def demo_accounts(declaration) -> list[str]:
                                     department=department if role == Role.DIRECTOR else None)
         lines.append(f"見本アカウントを作成しました: {username}（{role.label}）")
     return lines
+
+
+def demo_year_end(declaration) -> list[str]:
+    """The demo director judges the year-end report and approves it; the demo administrator
+    checks and publishes it — through the same services, checks and audit log as the staff pages.
+
+    The director confirms sengen's proposal wherever there is one. Where the report judged
+    nothing (no proposal), the director records 評価不能 with the reason; an unmet target gets
+    the report's own 目標達成状況 text as its reason, quoted, not rewritten.
+    """
+    declaration.refresh_from_db()
+    if declaration.state != PublicationState.DRAFT:
+        return []  # already through the cycle (or stored as published without the accounts)
+    User = get_user_model()
+    director = User.objects.get(username="demo-director")
+    admin = User.objects.get(username="demo-admin")
+    scale = services.scale_for(declaration)
+    unjudged = scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).first()
+    judgements = []
+    targets = (Target.objects.current().filter(initiative__declaration=declaration)
+               .select_related("initiative", "outcome").order_by("initiative__position", "position"))
+    for target in targets:
+        proposed = services.grade_proposal(target=target, scale=scale)
+        if proposed:
+            judgement = services.Judgement(target_id=target.pk, grade_code=proposed)
+        elif unjudged is not None:
+            judgement = services.Judgement(target_id=target.pk, grade_code=unjudged.code,
+                                           override_reason=UNJUDGED_REASON)
+        else:
+            return [f"見本の報告の評価は確定しません（評価尺度「{scale.name}」に評価不能の段階がありません）"]
+        grade = scale.grades.get(code=judgement.grade_code)
+        outcome = getattr(target, "outcome", None)
+        if Evaluation.NOT_ACHIEVED in (grade.evaluation, getattr(outcome, "evaluation", None)):
+            status = "".join(target.initiative.achievement_status)
+            judgement.unmet_reason = UNMET_REASON_PREFIX + status if status else UNJUDGED_REASON
+        judgements.append(judgement)
+    with transaction.atomic():
+        services.declaration_judge(user=director, declaration=declaration, version=declaration.version,
+                                   judgements=judgements)
+        services.declaration_approve(user=director, declaration=declaration)
+        services.declaration_check(user=admin, declaration=declaration)
+        services.declaration_publish(user=admin, declaration=declaration)
+    return [f"見本の報告の評価を確定して公開しました: 達成目標 {len(judgements)} 件"
+            f"（部長 demo-director が確定・承認、管理者 demo-admin が確認・公開）"]
