@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -223,3 +224,61 @@ def test_a_real_file_over_its_budget_is_stopped(tmp_path):
         writer.write(out)
     with pytest.raises(ParseError, match="took longer than 0.2 s"):
         parse_path_limited(path, seconds=0.2)
+
+
+# --- the same budget from a threaded web server -----------------------------------------------
+
+def test_from_a_thread_a_slow_reader_is_stopped_at_the_budget():
+    """The staff import runs in a server's thread: its child comes from the fork server, and is
+    stopped as the CLI's is."""
+    from tests.parsers.budget_helpers import spin_forever
+
+    outcome = {}
+
+    def upload():
+        started = time.monotonic()
+        try:
+            call_with_budget(spin_forever, b"", "slow.pdf", source="slow.pdf", seconds=1, threaded=True)
+        except ParseError as exc:
+            outcome["error"] = str(exc)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    thread.join(30)
+    assert outcome["error"].startswith("slow.pdf: ") and "took longer than 1 s" in outcome["error"]
+    assert outcome["seconds"] < 10
+
+
+def test_from_a_thread_a_memory_hog_is_stopped():
+    from tests.parsers.budget_helpers import allocate_too_much
+
+    with pytest.raises(ParseError, match="needs more than 256 MiB of memory"):
+        call_with_budget(allocate_too_much, b"", "big.xlsx", source="big.xlsx", memory=256 * 1024 ** 2,
+                         threaded=True)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".pdf", ".xlsx"])
+def test_an_upload_read_in_the_fork_server_reads_as_in_process(suffix):
+    from sengen.parsers import parse_with_provenance, source_pages
+    from sengen.parsers.limits import read_upload_limited
+
+    if suffix == ".xlsx":
+        from sengen.renderers import render
+
+        data = render(parse_path(SEED.with_suffix(".json")), "xlsx")
+    else:
+        data = SEED.with_suffix(suffix).read_bytes()
+    doc, where, pages = read_upload_limited(data, source=f"h29{suffix}")
+    assert (doc, where) == parse_with_provenance(data, source=f"h29{suffix}")
+    assert pages == source_pages(data)
+
+
+def test_an_upload_that_is_not_a_report_is_refused_as_in_process():
+    from sengen.parsers.limits import read_upload_limited
+
+    with pytest.raises(ParseError) as err:
+        read_upload_limited("買い物リスト\n・牛乳\n".encode(), source="notes.txt")
+    with pytest.raises(ParseError) as direct:
+        parse_bytes("買い物リスト\n・牛乳\n".encode(), source="notes.txt")
+    assert str(err.value) == str(direct.value)

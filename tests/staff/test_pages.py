@@ -263,6 +263,29 @@ def test_an_upload_that_is_not_a_report_or_too_large_is_refused_with_a_message(l
     assert "ファイルが大きすぎます" in html(client.post(reverse("staff:import"), {"file": big}))
 
 
+@pytest.mark.parametrize("reader, limit", [("spin_forever", "took longer than 1 s"),
+                                           ("allocate_too_much", "needs more than 256 MiB of memory")])
+def test_an_upload_that_overruns_the_budget_is_stopped_and_said_so_on_the_page(login, people, monkeypatch,
+                                                                                reader, limit):
+    """The browser import gets the time and memory budget of `sengen import`: the reader runs in a
+    child (here one that never ends, or one that wants gigabytes), stopped at the limit; the page
+    says which file and which limit, not a 500."""
+    from sengen.parsers import limits
+    from tests.parsers import budget_helpers
+
+    monkeypatch.setattr(limits, "_read_upload", getattr(budget_helpers, reader))
+    monkeypatch.setattr(limits, "PARSE_SECONDS", 1.0)
+    monkeypatch.setattr(limits, "PARSE_MEMORY", 256 * 1024 ** 2)
+    upload = SimpleUploadedFile("h29.pdf", SEED_PDF.read_bytes(), content_type="application/pdf")
+    started = time.monotonic()
+    response = login("admin").post(reverse("staff:import"), {"file": upload})
+    assert time.monotonic() - started < 10
+    assert response.status_code == 200
+    page = html(response)
+    assert "報告として読めませんでした" in page and "h29.pdf" in page and limit in page
+    assert not Declaration.objects.exists()
+
+
 def test_a_tampered_import_payload_is_refused(login, people):
     response = login("admin").post(reverse("staff:import_save"), {"payload": "{not json"}, follow=True)
     assert "取込の内容が壊れているか書き換えられています" in html(response)

@@ -19,7 +19,7 @@ from .text import parse_text
 from .xlsx import parse_xlsx, refuse_ole
 
 __all__ = ["ParseError", "parse_path", "parse_bytes", "parse_with_provenance", "parse_path_with_provenance",
-           "MAX_BYTES"]
+           "source_pages", "MAX_BYTES"]
 
 # A report is a few pages of text; anything far larger is not one, and reading it whole
 # would only cost memory.
@@ -69,6 +69,23 @@ def parse_with_provenance(data: bytes, *, source: str = "<input>") -> tuple[dict
     if isinstance(read, dict):
         return read, {"$": {"file": source}}
     return to_report(read), provenance(read, source)
+
+
+def source_pages(data: bytes) -> list[str]:
+    """The text people compare a reading with: each PDF page's text, or the file as text."""
+    if data[:8].lstrip().startswith(b"%PDF"):
+        import io
+
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [page.extract_text() or "" for page in pdf.pages]
+    for encoding in ("utf-8-sig", "cp932", "euc_jp"):
+        try:
+            return [data.decode(encoding)]
+        except UnicodeDecodeError:
+            continue
+    return [""]
 
 
 def _read_file(path: Path) -> bytes:

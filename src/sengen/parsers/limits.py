@@ -15,6 +15,11 @@ that trusts them:
   ``parse_path_limited`` runs the whole parse in a child process with a wall-clock budget
   and a memory cap, and kills it when either runs out: robust whatever the reader is
   doing, at the cost of one ``fork`` per file (milliseconds on Linux).
+* **Threads**: a web server (runserver, gunicorn's threads) must not ``fork`` itself: the
+  child would inherit locks other threads held at that instant. ``read_upload_limited``
+  (the staff's browser import) starts its child through a fork server instead: a small
+  process, started on first use and reused, that has imported the readers once and forks
+  the child from itself. Same budget, same refusals.
 * **Memory**: the child's address space is capped (``RLIMIT_AS``), so a flate bomb inside a
   PDF stream ends the child with ``MemoryError``, not the machine.
 
@@ -24,8 +29,11 @@ Everything refused here is a ``ParseError``: one line, the file, what was wrong.
 from __future__ import annotations
 
 import io
+import math
 import multiprocessing
 import os
+import signal
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +106,30 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+_server_lock = threading.Lock()
+_server_context = None
+
+
+def _threadsafe_context():
+    """A context whose children are not forked from this (threaded) process: the fork server,
+    started on the first call and reused (it imports the readers once, so a child starts in
+    milliseconds), else spawn."""
+    global _server_context
+    with _server_lock:
+        if _server_context is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                # Only heard before the server starts. The readers' libraries, which they
+                # import lazily, load once here rather than in every child (openpyxl alone
+                # takes some 0.2 s); no Django, so the server has no database connection.
+                context.set_forkserver_preload(["sengen.parsers", "pdfplumber", "openpyxl",
+                                                "pdfminer.pdfdocument"])
+            else:
+                context = multiprocessing.get_context("spawn")
+            _server_context = context
+        return _server_context
+
+
 def _mapped_bytes() -> int | None:
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[0])
@@ -122,9 +154,24 @@ def _cap_memory(extra: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(conn, func: Callable, args: tuple, memory: int) -> None:
+def _cap_cpu(seconds: float) -> None:
+    # A backstop to the parent's wall clock: should the parent die or stall, a runaway child
+    # still stops (SIGXCPU) a little after its budget.
+    try:
+        import resource
+    except ImportError:
+        return
+    soft = math.ceil(seconds) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _child(conn, func: Callable, args: tuple, memory: int, seconds: float) -> None:
     try:
         _cap_memory(memory)
+        _cap_cpu(seconds)
         result = func(*args)
     except ParseError as exc:
         conn.send(("error", exc.message, exc.source, exc.location))
@@ -139,12 +186,14 @@ def _child(conn, func: Callable, args: tuple, memory: int) -> None:
 
 
 def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_SECONDS,
-                     memory: int = PARSE_MEMORY):
+                     memory: int = PARSE_MEMORY, threaded: bool = False):
     """``func(*args)`` in a child process that gets ``seconds`` of wall time and ``memory``
-    bytes more than the parent maps; its ``ParseError`` is raised here as it was raised there."""
-    ctx = _context()
+    bytes more than the parent maps; its ``ParseError`` is raised here as it was raised there.
+    ``threaded``: the caller may run threads (a web server), so the child is not forked from
+    it but from the fork server; ``func`` and ``args`` must then pickle (a module's function)."""
+    ctx = _threadsafe_context() if threaded else _context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, func, args, memory), daemon=True)
+    child = ctx.Process(target=_child, args=(send, func, args, memory, seconds), daemon=True)
     child.start()
     send.close()
     try:
@@ -155,6 +204,9 @@ def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_
             message = receive.recv()
         except EOFError:
             child.join(5)
+            if child.exitcode == -getattr(signal, "SIGXCPU", 0):
+                raise ParseError(f"reading it took longer than {seconds:g} s, the limit for one file; "
+                                 "a report reads in a few seconds", source=source) from None
             raise ParseError(f"the reader stopped without an answer (exit status {child.exitcode}); "
                              "the file may be damaged", source=source) from None
     finally:
@@ -184,3 +236,19 @@ def parse_path_with_provenance_limited(path: str | Path, *, seconds: float = PAR
 
     return call_with_budget(parse_path_with_provenance, str(path), source=str(path), seconds=seconds,
                             memory=memory)
+
+
+def _read_upload(data: bytes, source: str) -> tuple[dict, dict[str, dict], list[str]]:
+    from . import parse_with_provenance, source_pages
+
+    doc, where = parse_with_provenance(data, source=source)
+    return doc, where, source_pages(data)
+
+
+def read_upload_limited(data: bytes, *, source: str, seconds: float | None = None,
+                        memory: int | None = None) -> tuple[dict, dict[str, dict], list[str]]:
+    """An uploaded file read for review from a web server's thread: the report, its provenance
+    and the file's text page by page, within the budget ``sengen import`` gives a file."""
+    return call_with_budget(_read_upload, data, source, source=source, threaded=True,
+                            seconds=PARSE_SECONDS if seconds is None else seconds,
+                            memory=PARSE_MEMORY if memory is None else memory)

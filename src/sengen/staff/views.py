@@ -4,7 +4,6 @@ EditConflict → the form again with the person's input kept)."""
 
 from __future__ import annotations
 
-import io
 import re
 from functools import wraps
 
@@ -46,7 +45,8 @@ from sengen.declarations.selectors import (
     late_departments,
     staff_of,
 )
-from sengen.parsers import ParseError, parse_with_provenance
+from sengen.parsers import ParseError
+from sengen.parsers.limits import read_upload_limited
 
 from . import forms
 
@@ -564,21 +564,6 @@ def initiative_history_view(request, pk: int):
 
 # Import -------------------------------------------------------------------------------------------
 
-def _source_pages(data: bytes, doc_source: str) -> list[str]:
-    """The text staff compare the reading with: each PDF page's text, or the file as text."""
-    if data[:8].lstrip().startswith(b"%PDF"):
-        import pdfplumber
-
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [page.extract_text() or "" for page in pdf.pages]
-    for encoding in ("utf-8-sig", "cp932", "euc_jp"):
-        try:
-            return [data.decode(encoding)]
-        except UnicodeDecodeError:
-            continue
-    return [""]
-
-
 def _review_initial(doc: dict) -> dict:
     initial = {
         "municipality": doc["municipality"] or "", "fiscal_year": doc["fiscal_year"],
@@ -707,11 +692,12 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            doc, where = parse_with_provenance(data, source=upload.name)
+            # Not in this worker: in a child with the time and memory budget of `sengen import`.
+            doc, where, pages = read_upload_limited(data, source=upload.name)
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc})
         else:
-            payload = {"doc": doc, "source": upload.name, "pages": _source_pages(data, upload.name),
+            payload = {"doc": doc, "source": upload.name, "pages": pages,
                        "provenance": where}
             review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": _sign_payload(payload)},
                                             initiatives=len(doc["initiatives"]),
