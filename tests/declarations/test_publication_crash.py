@@ -1,0 +1,132 @@
+"""A publication that dies half-way leaves the data — and what citizens read — as it was.
+
+Publishing writes several things: the declaration's state, the Publication snapshot the public
+pages read, what the portal indexes from it, the audit entry. A failure after some of them
+(an exception, or the process killed with no chance to roll back) must leave none of them.
+On SQLite and on PostgreSQL (`make test` runs the database tests on both)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from sengen.declarations import services as s
+from sengen.declarations.models import Declaration, Publication, Revision
+from sengen.declarations.selectors import public_document
+from tests.test_backup import database_url, run, snapshot, snapshot_of
+
+from .test_workflow import fresh, initiative, judge_all
+
+
+def load_grading_presets():
+    from django.apps import apps
+
+    importlib.import_module("sengen.declarations.migrations.0002_grading_presets").load_presets(apps, None)
+
+
+@pytest.fixture
+def transactional_db_with_presets(transactional_db):
+    """A committed database (a second process reads it) with the grading presets their migration
+    loads: an earlier transactional test may have emptied every table. (pytest-django runs the
+    transactional tests after the others, so emptying tables here harms none of those.)"""
+    load_grading_presets()
+
+
+def checked(people, declaration) -> Declaration:
+    """The year-end report judged, approved and checked: one step from being published."""
+    judge_all(people.director, declaration)
+    s.declaration_transition(user=people.director, declaration=declaration, action="approve")
+    s.declaration_transition(user=people.admin, declaration=declaration, action="check")
+    return fresh(declaration)
+
+
+def public_view() -> dict:
+    """What the public pages read for every declaration (None: not published)."""
+    return {d.pk: public_document(declaration=d) for d in Declaration.objects.order_by("pk")}
+
+
+def dying_after_the_snapshot(monkeypatch, error: Exception) -> list:
+    """Make ``services._snapshot`` write its Publication (and whatever goes with it), then fail."""
+    real, written = s._snapshot, []
+
+    def dying(**kwargs):
+        written.append(real(**kwargs))
+        raise error
+
+    monkeypatch.setattr(s, "_snapshot", dying)
+    return written
+
+
+def test_a_publication_that_fails_after_writing_its_snapshot_leaves_everything_as_it_was(
+        people, reports, monkeypatch):
+    mine = checked(people, reports[0])
+    before, seen = snapshot(), public_view()
+    written = dying_after_the_snapshot(monkeypatch, OSError("the disk is full"))
+    with pytest.raises(OSError):
+        s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+    assert len(written) == 1  # the snapshot was written before it failed…
+    assert snapshot() == before  # …and neither it, the state change nor an audit entry stayed
+    assert public_view() == seen and seen[mine.pk] is None
+    assert (fresh(mine).state, fresh(mine).published_at) == ("checked", None)
+    # Nothing is stuck either: publishing again, without the failure, works.
+    monkeypatch.undo()
+    s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+    assert public_document(declaration=mine) is not None
+
+
+def test_a_correction_that_fails_half_way_keeps_the_published_text(people, reports, monkeypatch):
+    mine = checked(people, reports[0])
+    s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+    before, seen = snapshot(), public_view()
+    four = initiative(mine, 4)
+    site = four.targets.get(position=1)
+    written = dying_after_the_snapshot(monkeypatch, RuntimeError("connection lost"))
+    with pytest.raises(RuntimeError):
+        s.initiative_correct(user=people.admin, initiative=four, version=four.version, reason="誤字の訂正",
+                             correction=s.Correction(title="男女共同参画の推進（訂正）", content=four.content,
+                                                     target_texts={site.pk: "男女共同参画ホームページの公開"}))
+    assert len(written) == 1
+    assert snapshot() == before
+    assert public_view() == seen
+    assert not Revision.objects.exists()
+    assert fresh(four).title == "男女共同参画の推進"
+
+
+# The process killed in the middle of publishing: no exception handler, no rollback call. The
+# Publication has been written when it dies.
+KILLED = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "sengen.settings"
+django.setup()
+from django.contrib.auth import get_user_model
+from sengen.declarations import services
+from sengen.declarations.models import Declaration
+real = services._snapshot
+def dying(**kwargs):
+    real(**kwargs)
+    os._exit(9)
+services._snapshot = dying
+services.declaration_transition(user=get_user_model().objects.get(username=sys.argv[1]),
+                                declaration=Declaration.objects.get(pk=int(sys.argv[2])), action="publish")
+"""
+
+
+def test_a_process_killed_in_the_middle_of_publishing_leaves_the_data_as_it_was(
+        transactional_db_with_presets, people, reports, tmp_path):
+    mine = checked(people, reports[0])
+    if connection.vendor == "sqlite":
+        # The tests' SQLite database lives in memory; the killed process needs a file.
+        target = tmp_path / "crash.sqlite3"
+        call_command("backup", str(target))
+        url = database_url(str(target))
+    else:
+        url = database_url()
+    before = snapshot_of(url, tmp_path)
+    assert before["counts"]["declarations.Publication"] == Publication.objects.count()
+
+    result = run(KILLED, url, tmp_path, people.admin.username, str(mine.pk))
+    assert result.returncode == 9, result.stderr
+    assert snapshot_of(url, tmp_path) == before
