@@ -4,14 +4,22 @@ scales, staff accounts and their roles).
 The programme's content is edited on the staff pages (/staff/), through the services that
 check scope, lock against concurrent edits and keep the audit log and correction history.
 Edits made here would bypass all that, so content is shown read-only; the audit log and the
-correction history cannot be changed at all.
+correction history cannot be changed at all. Reference data edited here goes into the same audit
+log, with its before and after, and is locked against concurrent edits (``AuditedAdmin``).
 """
+
+import hashlib
+import json
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import _get_foreign_key
+from django.utils.translation import gettext
 
+from . import audit
 from .models import (
     AuditEntry,
     Declaration,
@@ -46,24 +54,105 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+STATE_FIELD = "sengen_state"
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Reference data: every add, change and delete is in the audit log with the values before
+    and after (the object and its inline rows), and a save is refused when someone changed the
+    object since the page was opened — the input stays in the form, as on the staff pages.
+
+    Django's own LogEntry keeps only a sentence; roles and grading scales decide who may do what
+    and how targets are judged, so their history needs the values."""
+
+    change_form_template = "admin/sengen_change_form.html"
+    # Never copied into the log: a password hash is a secret, the last login is not an edit.
+    audit_exclude = frozenset({"password", "last_login"})
+
+    def audit_state(self, obj) -> dict:
+        """The object's stored values and those of its inline rows, as plain JSON."""
+        def values(instance):
+            return {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields
+                    if f.attname not in self.audit_exclude}
+
+        state = {"fields": values(obj)}
+        for inline in self.inlines:
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows = inline.model._default_manager.filter(**{fk.name: obj}).order_by("pk")
+            state[inline.model._meta.label] = [values(row) for row in rows]
+        return json.loads(json.dumps(state, cls=DjangoJSONEncoder))
+
+    def stored_state(self, obj) -> dict:
+        return self.audit_state(type(obj)._default_manager.get(pk=obj.pk))
+
+    @staticmethod
+    def fingerprint(state: dict) -> str:
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        model_admin = self
+
+        class LockedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                if self.instance.pk is not None:
+                    # changeform_view runs in a transaction: the row stays locked until saved.
+                    stored = type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
+                    before = model_admin.audit_state(stored)
+                    request.sengen_audit_before = before
+                    if self.data.get(STATE_FIELD) != model_admin.fingerprint(before):
+                        raise forms.ValidationError(gettext(
+                            "ほかの人がこのページを開いた後に変更して保存しました。入力した内容は残してあります。"
+                            "最新の内容を確かめてから、もう一度保存してください。"), code="edit_conflict")
+                return data
+
+        return LockedForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # What is stored now, so that after a refused save the next save is made knowingly.
+            context[STATE_FIELD] = self.fingerprint(self.stored_state(obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def log_addition(self, request, obj, message):
+        audit.record(request.user, "admin.add", obj, after=self.stored_state(obj))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        # Also called by the user admin's password form, which has no "before" to show.
+        before = getattr(request, "sengen_audit_before", None)
+        after = self.stored_state(obj)
+        if before != after:
+            audit.record(request.user, "admin.change", obj, before=before, after=after)
+        elif before is None:
+            audit.record(request.user, "admin.change", obj, message=str(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.record(request.user, "admin.delete", obj, before=self.audit_state(obj))
+        return super().log_deletions(request, queryset)
+
+
 class GradeInline(admin.TabularInline):
     model = Grade
     extra = 0
 
 
 @admin.register(GradingScale)
-class GradingScaleAdmin(admin.ModelAdmin):
+class GradingScaleAdmin(AuditedAdmin):
     list_display = ["code", "name"]
     inlines = [GradeInline]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedAdmin):
     list_display = ["__str__", "grading_scale"]
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(AuditedAdmin):
     list_display = ["label", "municipality", "declaration_due", "interim_report_due", "achievement_report_due"]
     list_filter = ["municipality"]
 
@@ -74,7 +163,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "director_title", "municipality"]
     list_filter = ["municipality"]
     inlines = [SectionInline]
@@ -175,7 +264,7 @@ class StaffProfileForm(forms.ModelForm):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AuditedAdmin):
     form = StaffProfileForm
     fields = ["user", "role", "department", "section"]
     list_display = ["user", "role", "department", "section"]
@@ -201,7 +290,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(AuditedAdmin, UserAdmin):
     """Django's user admin with the sengen role on the same page."""
 
     inlines = [*UserAdmin.inlines, StaffProfileInline]
