@@ -516,3 +516,85 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+
+# The public index (declarations.publicindex writes it) --------------------------------------------
+
+class GramsField(models.TextField):
+    """The character unigrams and bigrams of a text as a PostgreSQL ``tsvector`` (each n-gram one
+    lexeme, written by ``publicindex`` as tsvector input, never through a text-search parser),
+    GIN-indexed: the only index that finds two-character Japanese words (pg_trgm needs three
+    characters, and reads no non-ASCII letters in a C-locale database). Plain text elsewhere,
+    left empty: SQLite holds one city's data and scans."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
+@GramsField.register_lookup
+class NgramsMatch(models.Lookup):
+    """``grams__ngrams=publicindex.tsquery_literal(words)``: the n-grams hold every lexeme of the
+    query. The query is a parameter cast to ``tsquery`` as it is (not ``to_tsquery``, whose
+    parser would drop non-ASCII letters in a C-locale database). PostgreSQL only."""
+
+    lookup_name = "ngrams"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+
+
+class PublicEntry(models.Model):
+    """One initiative of the latest publication of a published declaration, as citizens read it:
+    what the public search looks through. Rewritten with every publication (and correction), in
+    the same transaction, so search never finds a draft of the next phase."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="+")
+    # None for a declaration published before publication records existed (indexed from its
+    # live rows, which are then what citizens read).
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    municipality = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=200)
+    fiscal_year = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=30)  # the document's, as Phase's values
+    number = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    # Every column of the row, the department, city and year, NFKC-normalised and lower-cased,
+    # one field a line: the substring a query's words are confirmed against.
+    text = models.TextField()
+    grams = GramsField(blank=True)
+
+    class Meta:
+        verbose_name = "公開索引（取組）"
+        verbose_name_plural = "公開索引（取組）"
+        # Results are listed newest year first; this index lets a common word's first page
+        # be read in order without sorting every hit.
+        indexes = [models.Index(fields=["-fiscal_year", "municipality", "department", "position"],
+                                name="publicentry_listing")]
+
+
+class PublicSummary(models.Model):
+    """How many targets the latest publication of a declaration counts in each evaluation: the
+    year page and the index sum these rows instead of reading every document."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, related_name="+")
+    # None for a declaration published before publication records existed (indexed from its
+    # live rows, which are then what citizens read).
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    municipality = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=200)
+    fiscal_year = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=30)  # the document's, as Phase's values
+    initiatives = models.PositiveIntegerField(default=0)
+    achieved = models.PositiveIntegerField(default=0)
+    partially_achieved = models.PositiveIntegerField(default=0)
+    not_achieved = models.PositiveIntegerField(default=0)
+    not_evaluated = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "公開集計"
+        verbose_name_plural = "公開集計"
+        indexes = [models.Index(fields=["fiscal_year", "municipality", "department"], name="publicsummary_year")]

@@ -21,6 +21,7 @@ from sengen.core.numbers import decimal_to_json
 from sengen.core.report import ReportError, normalise
 from sengen.core.targets import TargetAnalysis, achievement_rate, analyse_target, meets
 
+from . import publicindex
 from .models import (
     AuditEntry,
     Declaration,
@@ -289,9 +290,9 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
                            path=f"{path}.targets[{t_position}]")
     if state == PublicationState.PUBLISHED:
         # What the public page shows from now on (see selectors.public_document).
-        Publication.objects.create(declaration=declaration, phase=declaration.phase, version=declaration.version,
-                                   document=doc, published_at=declaration.published_at or timezone.now(),
-                                   published_by=user)
+        publicindex.indexed(Publication.objects.create(
+            declaration=declaration, phase=declaration.phase, version=declaration.version,
+            document=doc, published_at=declaration.published_at or timezone.now(), published_by=user))
     if user is not None:
         _audit(user, f"declaration.import.{declaration.import_action}", declaration, source=declaration.source,
                state=state)
@@ -917,12 +918,12 @@ def _snapshot(*, user, declaration: Declaration, reason: str = "", document: dic
     elif document is not None:
         previous = declaration.publications.order_by("-published_at", "-id").first()
         progress = list(previous.progress) if previous else []
-    return Publication.objects.create(
+    return publicindex.indexed(Publication.objects.create(
         declaration=declaration, phase=(document or {}).get("document", declaration.phase),
         version=declaration.version,
         document=document if document is not None else report_document(declaration=declaration),
         progress=progress, published_at=timezone.now(), published_by=user,
-        reason=reason)
+        reason=reason))
 
 
 _TRANSITIONS = {

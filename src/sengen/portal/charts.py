@@ -11,6 +11,7 @@ Its file is found without importing that module (importing it changes matplotlib
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import re
@@ -99,6 +100,26 @@ def _plain(value) -> float:
 
 def _thousands(value, _pos=None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+# Drawing a chart takes matplotlib 0.25–1.2 s of CPU (docs/benchmarks-load.md) and its input
+# changes only with a publication: keep the SVG, keyed by everything it is drawn from.
+CACHE_SECONDS = 24 * 3600
+
+
+def cached(draw, data, **options) -> str:
+    """``draw(data, **options)``, from Django's cache when the same chart was drawn before. The
+    key is a hash of the data and options (counts, labels, title, language's words), so a new
+    publication that changes a number draws a new chart and one that changes none does not."""
+    from django.core.cache import cache
+
+    material = repr((draw.__name__, data, sorted(options.items()))).encode("utf-8")
+    key = f"sengen:chart:{hashlib.sha256(material).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw(data, **options)
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
 
 
 def year_summary_chart(rows: list[dict], **options) -> str:

@@ -6,8 +6,9 @@ hold work in progress, and citizens keep reading what was published. Declaration
 ``Declaration.objects.public()``; a report never published is on no page, whatever URL is typed.
 The live rows are read only for what is structure rather than text (which initiative carries which
 on) or while the declaration is published as it stands (revised targets and their reasons).
-Search reads live rows, so it covers declarations published as they stand. Views get their data
-only from here.
+Search and the year page read the public index (``declarations.publicindex``), which every
+publication rewrites: the same published text, laid out to be searched and summed across a
+country's cities. Views get their data only from here.
 """
 
 from __future__ import annotations
@@ -19,13 +20,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.functional import cached_property
 
+from sengen.declarations import publicindex
 from sengen.declarations.models import (
     Declaration,
     Evaluation,
     Initiative,
-    Target,
+    Municipality,
+    PublicEntry,
+    PublicSummary,
 )
 from sengen.declarations.selectors import (
     DeclarationNotFound,
@@ -55,49 +62,64 @@ def document_public(declaration: Declaration) -> dict[str, Any]:
 def years_public() -> list[dict[str, Any]]:
     """Fiscal years with at least one published report, newest first:
     ``[{"year": 2017, "label": "平成29年度", "reports": 3}, …]``."""
-    rows = (declarations_public().values("fiscal_year__year")
-            .annotate(reports=Count("id")).order_by("-fiscal_year__year"))
     from sengen.core.eras import fiscal_year_label
 
-    return [{"year": r["fiscal_year__year"], "label": fiscal_year_label(r["fiscal_year__year"]),
-             "reports": r["reports"]} for r in rows]
+    rows = (PublicSummary.objects.values("fiscal_year").annotate(reports=Count("id"))
+            .order_by("-fiscal_year"))
+    return [{"year": r["fiscal_year"], "label": fiscal_year_label(r["fiscal_year"]), "reports": r["reports"]}
+            for r in rows]
 
 
-def year_public(*, fiscal_year: int) -> dict[str, Any]:
-    """One fiscal year's published reports, by department, with how many targets each achieved.
+_COUNTS = [*EVALUATIONS, "total"]
 
-    Raises ``DeclarationNotFound`` when the year has no published report."""
-    declarations = list(declarations_public().filter(fiscal_year__year=fiscal_year)
-                        .order_by("department__municipality__name", "department__name"))
-    if not declarations:
-        raise DeclarationNotFound(f"{fiscal_year}年度に公開されている目標宣言・報告はありません")
+
+def _counts(row: dict[str, Any] | PublicSummary) -> dict[str, int]:
+    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key)
+    return {key: get(key) or 0 for key in _COUNTS}
+
+
+def year_public(*, fiscal_year: int, municipality: str | None = None) -> dict[str, Any]:
+    """One fiscal year's published reports with how many targets each counts in each evaluation,
+    summed from the counts stored with each publication (``PublicSummary``), not from the
+    documents.
+
+    One city's year (the usual site, or ``municipality`` given) lists its departments
+    (``rows``); a year of several cities lists the cities instead (``cities``: ``[{"municipality",
+    "reports", "initiatives", "counts"}]``), each leading to its own departments, since a
+    country's year is 26,000 departments. ``totals`` are the whole year's (or the city's).
+    Raises ``DeclarationNotFound`` when the year (or the city in it) has no published report."""
+    from sengen.core.eras import fiscal_year_label
+
+    summaries = PublicSummary.objects.filter(fiscal_year=fiscal_year)
+    if municipality is not None:
+        summaries = summaries.filter(municipality=municipality)
+    sums = {key: Sum(key) for key in [*_COUNTS, "initiatives"]}
+    cities = list(summaries.values("municipality")
+                  .annotate(reports=Count("id"), results=Count("id", filter=~Q(phase="declaration")), **sums)
+                  .order_by("municipality"))
+    if not cities:
+        where = f"{municipality}の" if municipality else ""
+        raise DeclarationNotFound(f"{where}{fiscal_year}年度に公開されている目標宣言・報告はありません")
+    by_city = len(cities) > 1
     rows = []
-    for declaration in declarations:
-        doc = document_public(declaration)
-        row_counts = {e: 0 for e in EVALUATIONS} | {"total": 0}
-        for initiative in doc["initiatives"]:
-            for target in initiative["targets"]:
-                row_counts[target.get("evaluation") or Evaluation.NOT_EVALUATED] += 1
-                row_counts["total"] += 1
-        rows.append({
-            "declaration": declaration,
-            "department": declaration.department.name,
-            "municipality": declaration.department.municipality.name,
-            "phase": doc["document"],
-            "initiatives": len(doc["initiatives"]),
-            "counts": row_counts,
-        })
-    totals = {key: sum(r["counts"][key] for r in rows) for key in [*EVALUATIONS, "total"]}
-    totals["initiatives"] = sum(r["initiatives"] for r in rows)
+    if not by_city:
+        for summary in summaries.order_by("municipality", "department"):
+            rows.append({"department": summary.department, "municipality": summary.municipality,
+                         "phase": summary.phase, "initiatives": summary.initiatives, "counts": _counts(summary)})
+    totals = {key: sum(c[key] or 0 for c in cities) for key in [*_COUNTS, "initiatives"]}
     return {
         "year": fiscal_year,
-        "label": declarations[0].fiscal_year.label,
+        "label": fiscal_year_label(fiscal_year),
+        "municipality": municipality,
         "rows": rows,
+        "cities": [{"municipality": c["municipality"], "reports": c["reports"], "initiatives": c["initiatives"],
+                    "counts": _counts(c)} for c in cities] if by_city else [],
         "totals": totals,
         # Reports of several cities in one year need the city in their links.
-        "several_cities": len({r["municipality"] for r in rows}) > 1,
-        "has_results": any(r["phase"] != "declaration" for r in rows),
+        "several_cities": by_city or municipality is not None,
+        "has_results": any(c["results"] for c in cities),
     }
+
 
 
 def report_public(*, fiscal_year: int, department: str, municipality: str | None = None) -> Declaration:
@@ -325,33 +347,9 @@ def initiative_corrections(*, initiative: Initiative | None) -> list[Any]:
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 5
-
-
-class JoinedStrings(Func):
-    """A JSON list of strings (``content``, ``results``, …) as one plain text, so ``icontains``
-    sees the words people wrote: SQLite stores JSON with ``\\uXXXX`` escapes, so a plain
-    ``content__icontains="公民"`` would never match there."""
-
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="(SELECT group_concat(value, ' ') FROM json_each(%(expressions)s))", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="(SELECT string_agg(e, ' ') FROM jsonb_array_elements_text(%(expressions)s) AS e)",
-                           **extra)
-
-    def as_sql(self, compiler, connection, template=None, **extra):
-        # Other databases: the JSON text, which is close enough where it is stored unescaped.
-        return super().as_sql(compiler, connection, template=template or "CAST(%(expressions)s AS TEXT)", **extra)
-
-
-SEARCH_FIELDS = ("title", "content_text", "targets__text", "results_text", "future_text", "status_text",
-                 "section_links__section__name")
-
-_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# A word in a tenth of a country's initiatives has 100,000 hits: counting them all, or letting
+# anyone page to the last, costs a scan each time; nobody reads past the first pages.
+SEARCH_COUNT_CAP = 1000
 
 
 def search_terms(query: str) -> list[str]:
@@ -365,54 +363,112 @@ def search_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def _variants(term: str) -> set[str]:
-    """Reports write numbers in full width (１２,０００人); a reader types 12,000 — find both."""
-    normal = unicodedata.normalize("NFKC", term)
-    return {term, normal, normal.translate(_FULLWIDTH)}
+def _words(terms: list[str]) -> list[str]:
+    """The words as the index holds text: NFKC, lower case (ＡＢＣ, abc and ABC are one word)."""
+    words = []
+    for term in terms:
+        for word in publicindex.normalise(term).split():  # NFKC may turn a character into spaces
+            if word not in words:
+                words.append(word)
+    return words
 
 
-def search_public(*, query: str) -> QuerySet[Initiative]:
-    """Initiatives of published reports, any year, that contain every word of ``query`` in their
-    title, sections, content, targets, results, future direction or achievement status; newest
-    year first. Each word is a substring match (Japanese has no spaces between words, so 公民
-    must find 公民館); the values go to the database as parameters, never as SQL."""
+def search_public(*, query: str) -> QuerySet[PublicEntry]:
+    """Initiatives as published (``PublicEntry``: the latest publication of each declaration,
+    never a draft of the next phase), any year, whose title, sections, content, targets,
+    results, future direction, achievement status, department, city or year contain every word
+    of ``query``; newest year first. Each word is a substring (Japanese has no spaces between
+    words, so 公民 must find 公民館), compared after NFKC and lower-casing on both sides.
+
+    On PostgreSQL the words' character bigrams (a one-character word: the character) are looked
+    up in the GIN-indexed n-grams first, and the substrings confirmed on those candidates; on
+    SQLite (one city's data) the text is scanned. The values go to the database as parameters:
+    the n-grams as quoted tsquery lexemes, the substrings through LIKE with its wildcards
+    escaped."""
+    words = _words(search_terms(query))
+    if not words:
+        return PublicEntry.objects.none()
+    qs = PublicEntry.objects.all()
+    if connection.vendor == "postgresql":
+        qs = qs.filter(grams__ngrams=publicindex.tsquery_literal(words))
+    for word in words:
+        qs = qs.filter(text__contains=word)
+    return qs.select_related("publication").order_by("-fiscal_year", "municipality", "department", "position")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``SEARCH_COUNT_CAP`` hits (``capped`` says there were more), so a very
+    common word costs no more than a rare one."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[:SEARCH_COUNT_CAP + 1].count()
+        self.capped = found > SEARCH_COUNT_CAP
+        return min(found, SEARCH_COUNT_CAP)
+
+
+def search_page(*, query: str, page: str | int | None, per_page: int) -> dict[str, Any]:
+    """One page of ``search_public``: ``{"terms", "page", "count", "capped", "page_range",
+    "several_cities", "results": [{"initiative": PublicEntry, "snippets": [...]}]}``; ``page``
+    is None when the query has no word."""
     terms = search_terms(query)
     if not terms:
-        return Initiative.objects.none()
-    searchable = (Initiative.objects.filter(declaration__state="published")
-                  .annotate(content_text=JoinedStrings(F("content")), results_text=JoinedStrings(F("results")),
-                            future_text=JoinedStrings(F("future_direction")),
-                            status_text=JoinedStrings(F("achievement_status"))))
-    qs = Initiative.objects.filter(declaration__state="published")
-    for term in terms:
-        condition = Q()
-        for variant in _variants(term):
-            for name in SEARCH_FIELDS:
-                condition |= Q(**{f"{name}__icontains": variant})
-        # A subquery per word keeps the joins (targets, sections) from multiplying rows.
-        qs = qs.filter(pk__in=searchable.filter(condition).values("pk"))
-    return (qs.select_related("declaration__fiscal_year", "declaration__department__municipality")
-            .prefetch_related(Prefetch("targets", queryset=Target.objects.current().order_by("position", "id")))
-            .order_by("-declaration__fiscal_year__year", "declaration__department__name", "position"))
+        return {"terms": [], "page": None, "count": 0, "capped": False, "page_range": [], "results": [],
+                "several_cities": False}
+    paginator = CappedPaginator(search_public(query=query), per_page)
+    found = paginator.get_page(page)
+    entries = list(found.object_list)
+    return {
+        "terms": terms, "page": found, "count": paginator.count, "capped": paginator.capped,
+        "page_range": list(paginator.get_elided_page_range(found.number, on_each_side=2, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS,
+        "results": [{"initiative": e, "snippets": search_snippets(e, terms)} for e in entries],
+        # A department's name is the same in many cities: links and hits then name the city.
+        "several_cities": Municipality.objects.exclude(name="").count() > 1,
+    }
 
 
-def search_snippets(initiative: Initiative, terms: list[str], *, width: int = 40) -> list[dict[str, str]]:
-    """Where the words occur, for showing a hit: ``[{"field": "results", "before", "match",
-    "after"}]``, at most one snippet per field. Plain strings: the template escapes them."""
-    fields = [("title", [initiative.title]), ("content", initiative.content),
-              ("targets", [t.text for t in initiative.targets.all()]),
-              ("results", initiative.results), ("future_direction", initiative.future_direction),
-              ("achievement_status", initiative.achievement_status)]
-    needles = sorted({v for t in terms for v in _variants(t)}, key=len, reverse=True)
+def _published_item(entry: PublicEntry) -> dict[str, Any]:
+    if entry.publication_id is not None:
+        document = entry.publication.document
+    else:  # published before publication records existed: its live rows are what is public
+        document = public_document(declaration=entry.declaration) or {"initiatives": []}
+    return next((i for i in document["initiatives"] if i["number"] == entry.number), {})
+
+
+def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised as the index is, and for each of its characters the index of the
+    character of ``text`` it came from (NFKC can make one character several: ㍻ → 平成)."""
+    out, offsets = [], []
+    for index, ch in enumerate(text):
+        normal = publicindex.normalise(ch)
+        out.append(normal)
+        offsets.extend([index] * len(normal))
+    return "".join(out), offsets
+
+
+def search_snippets(entry: PublicEntry, terms: list[str], *, width: int = 40) -> list[dict[str, str]]:
+    """Where the words occur in the published text, for showing a hit: ``[{"field": "results",
+    "before", "match", "after"}]``, at most one snippet per field. The text is shown as the
+    city wrote it (full-width digits and all) though matched normalised. Plain strings: the
+    template escapes them."""
+    item = _published_item(entry)
+    fields = [("title", [item.get("title", entry.title)]), ("content", item.get("content", [])),
+              ("targets", [t.get("text", "") for t in item.get("targets", [])]),
+              ("results", item.get("results", [])), ("future_direction", item.get("future_direction", [])),
+              ("achievement_status", item.get("achievement_status", []))]
+    needles = sorted(_words(terms), key=len, reverse=True)
     snippets = []
     for name, texts in fields:
         for text in texts:
-            lowered = text.lower()
-            hits = [(lowered.find(n.lower()), n) for n in needles if n and n.lower() in lowered]
+            normal, offsets = _normalised_with_offsets(text)
+            hits = [(normal.find(n), n) for n in needles if n in normal]
             if not hits:
                 continue
-            start, needle = min(hits)
-            end = start + len(needle)
+            at, needle = min(hits)
+            start, end = offsets[at], offsets[at + len(needle) - 1] + 1
             snippets.append({
                 "field": name,
                 "before": ("…" if start > width else "") + text[max(0, start - width):start],

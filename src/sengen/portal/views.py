@@ -24,6 +24,9 @@ from sengen.renderers import render as render_document
 from . import charts, labels, selectors
 
 SEARCH_PAGE_SIZE = 20
+YEAR_CITIES_PAGE_SIZE = 100
+YEAR_CHART_MAX_BARS = 60
+INDEX_CITIES = 30
 
 
 def _report_or_404(request, fiscal_year: int, department: str):
@@ -44,24 +47,32 @@ def index(request):
     latest = None
     if years:
         latest = selectors.year_public(fiscal_year=years[0]["year"])
-    return render(request, "portal/index.html", {"years": years, "latest": latest})
+    return render(request, "portal/index.html", {"years": years, "latest": latest,
+                                                 "latest_cities": f":{INDEX_CITIES}"})
 
 
 @require_GET
 def year(request, fiscal_year: int):
+    municipality = request.GET.get("municipality") or None
     try:
-        summary = selectors.year_public(fiscal_year=fiscal_year)
+        summary = selectors.year_public(fiscal_year=fiscal_year, municipality=municipality)
     except DeclarationNotFound as exc:
         raise Http404(str(exc)) from None
     chart = None
-    if summary["has_results"] and summary["totals"]["total"]:
-        chart = charts.year_summary_chart(
-            summary["rows"], labels=_summary_labels(),
+    # One bar per department of one city; a country's year lists cities, with no chart.
+    if summary["rows"] and summary["has_results"] and summary["totals"]["total"] \
+            and len(summary["rows"]) <= YEAR_CHART_MAX_BARS:
+        chart = charts.cached(
+            charts.year_summary_chart, [{"department": r["department"], "counts": r["counts"]} for r in summary["rows"]],
+            labels=_summary_labels(),
             title=_("%(year)s 部ごとの達成目標の評価（件数）") % {"year": labels.year_label(fiscal_year)},
             axis_label=_("達成目標の件数"),
         )
+    cities = None
+    if summary["cities"]:
+        cities = Paginator(summary["cities"], YEAR_CITIES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/year.html", {
-        "summary": summary, "chart": chart, "evaluations": list(labels.EVALUATIONS.items()),
+        "summary": summary, "chart": chart, "evaluations": list(labels.EVALUATIONS.items()), "cities": cities,
     })
 
 
@@ -138,8 +149,8 @@ def initiative(request, fiscal_year: int, department: str, number: int):
         if len(one["points"]) >= 2:
             for point in one["points"]:
                 point["short"] = labels.year_label(point["year"])
-            one["chart"] = charts.target_series_chart(
-                one["points"], unit=one["unit"], uid=f"series{index}",
+            one["chart"] = charts.cached(
+                charts.target_series_chart, one["points"], unit=one["unit"], uid=f"series{index}",
                 title=_("「%(target)s」の目標値と実績値の推移") % {"target": one["text"]},
                 target_label=_("目標値"), actual_label=_("実績値"),
             )
@@ -163,16 +174,8 @@ def initiative(request, fiscal_year: int, department: str, number: int):
 @require_GET
 def search(request):
     query = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
-    terms = selectors.search_terms(query)
-    page = None
-    results = []
-    if terms:
-        paginator = Paginator(selectors.search_public(query=query), SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        results = [{"initiative": i, "snippets": selectors.search_snippets(i, terms)} for i in page.object_list]
-    return render(request, "portal/search.html", {
-        "query": query, "terms": terms, "page": page, "results": results,
-    })
+    found = selectors.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
+    return render(request, "portal/search.html", {"query": query, **found, "cap": f"{selectors.SEARCH_COUNT_CAP:,}"})
 
 
 @require_GET

@@ -1,0 +1,224 @@
+"""The public index: what was published, laid out for the public pages' search and sums.
+
+The portal shows the latest publication of each declaration (``selectors.public_document``),
+never the live rows, which may be a draft of the next phase. Searching or summing those JSON
+documents across a country's cities would read every one of them on every request, so each time
+a publication is written (import of a published report, publishing, a correction) its
+declaration's rows here are replaced, in the same transaction:
+
+- ``PublicEntry``, one per initiative: its published text, normalised (NFKC, lower case) for
+  substring matching, and on PostgreSQL the text's character unigrams and bigrams as a
+  ``tsvector`` with a GIN index, so that a two-character word (公民, 防災) is found by index;
+- ``PublicSummary``, one per declaration: how many targets it counts in each evaluation.
+
+``index_publication`` is what the services call; ``rebuild`` writes the whole index again
+(migration 0005, ``sengen reindex``). The functions that turn a document into rows are pure.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connections, transaction
+
+EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
+# The columns of a row of the table, in the order the public page shows them.
+FIELDS = ("title", "sections", "content", "targets", "results", "future_direction", "achievement_status")
+
+
+# --------------------------------------------------------------------------- text
+
+def normalise(text: str) -> str:
+    """What both the index and a query are compared as: NFKC (full-width ＡＢＣ and １２,０００ as
+    abc and 12,000, half-width ｶﾅ as カナ) and lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def grams(text: str) -> set[str]:
+    """The unigrams and bigrams of normalised ``text`` that hold no white space (a query's words
+    never do). A word of two characters or more is found by its bigrams, a single character by
+    its unigram."""
+    found = set()
+    previous = ""
+    for ch in text:
+        if ch.isspace():
+            previous = ""
+            continue
+        found.add(ch)
+        if previous:
+            found.add(previous + ch)
+        previous = ch
+    return found
+
+
+def _quote(lexeme: str) -> str:
+    # tsvector / tsquery input: a quoted lexeme with its quotes and backslashes doubled is taken
+    # as it is, whatever characters it holds, and no text-search parser touches it.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(lexemes: Iterable[str]) -> str:
+    return " ".join(_quote(g) for g in sorted(lexemes))
+
+
+def query_grams(word: str) -> list[str]:
+    """The lexemes every text containing normalised ``word`` has: its bigrams, or the character
+    itself for a one-character word."""
+    if len(word) == 1:
+        return [word]
+    return sorted({word[i:i + 2] for i in range(len(word) - 1)})
+
+
+def tsquery_literal(words: Iterable[str]) -> str:
+    """``'公民' & '民館'``: the AND of the words' n-grams, as tsquery input (a value passed as a
+    query parameter, never spliced into SQL)."""
+    lexemes = sorted({g for word in words for g in query_grams(word)})
+    return " & ".join(_quote(g) for g in lexemes)
+
+
+# --------------------------------------------------------------------------- document → rows
+
+def _texts(item: dict[str, Any], name: str) -> list[str]:
+    if name == "title":
+        return [item.get("title") or ""]
+    if name == "targets":
+        return [t.get("text") or "" for t in item.get("targets") or []]
+    return [str(v) for v in item.get(name) or []]
+
+
+def entry_rows(document: dict[str, Any], *, municipality: str, department: str, fiscal_year: int,
+               year_label: str) -> list[dict[str, Any]]:
+    """One dict per initiative of ``document`` (``sengen.report/1``): the ``PublicEntry`` fields
+    but the foreign keys. The searchable text also holds the city, department and year, so that
+    ``防災 消防本部`` narrows to one department."""
+    rows = []
+    context = normalise(" ".join(p for p in (municipality, department, year_label, str(fiscal_year)) if p))
+    for position, item in enumerate(document.get("initiatives") or []):
+        lines = [normalise(text) for name in FIELDS for text in _texts(item, name)]
+        text = "\n".join([*lines, context])
+        rows.append({
+            "municipality": municipality, "department": department, "fiscal_year": fiscal_year,
+            "phase": document.get("document") or "", "number": item["number"], "position": position,
+            "title": item.get("title") or "", "text": text, "lexemes": grams(text),
+        })
+    return rows
+
+
+def summary_counts(document: dict[str, Any]) -> dict[str, int]:
+    """Targets per evaluation, their total and the number of initiatives, as the year page shows
+    them (a target without an evaluation counts as not evaluated)."""
+    counts = dict.fromkeys(EVALUATIONS, 0)
+    initiatives = document.get("initiatives") or []
+    for item in initiatives:
+        for target in item.get("targets") or []:
+            evaluation = target.get("evaluation") or "not_evaluated"
+            counts[evaluation if evaluation in counts else "not_evaluated"] += 1
+    return {**counts, "total": sum(counts.values()), "initiatives": len(initiatives)}
+
+
+# --------------------------------------------------------------------------- writing
+
+def _models():
+    from . import models
+
+    return models
+
+
+def _write(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
+           using: str) -> None:
+    department = declaration.department
+    municipality = department.municipality.name
+    year = declaration.fiscal_year.year
+    rows = entry_rows(document, municipality=municipality, department=department.name, fiscal_year=year,
+                      year_label=document.get("fiscal_year_label") or "")
+    postgres = connections[using].vendor == "postgresql"
+    entry_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
+    entries = []
+    for row in rows:
+        lexemes = row.pop("lexemes")
+        entries.append(entry_model(declaration_id=declaration.pk, publication=publication,
+                                   grams=tsvector_literal(lexemes) if postgres else "", **row))
+    entry_model.objects.using(using).bulk_create(entries, batch_size=500)
+    counts = summary_counts(document)
+    summary_model.objects.using(using).update_or_create(
+        declaration_id=declaration.pk,
+        defaults={"publication": publication, "municipality": municipality, "department": department.name,
+                  "fiscal_year": year, "phase": document.get("document") or "", **counts})
+
+
+def index_publication(publication) -> None:
+    """Make ``publication`` what the public index holds for its declaration (the services call
+    this right after writing a publication, inside their transaction)."""
+    m = _models()
+    declaration = (m.Declaration.objects.select_related("department__municipality", "fiscal_year")
+                   .get(pk=publication.declaration_id))
+    with transaction.atomic():
+        _write(declaration=declaration, publication=publication, document=publication.document,
+               entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
+
+
+def indexed(publication):
+    """``index_publication`` for a publication just written; returns it (so a service can wrap
+    its ``Publication.objects.create``)."""
+    index_publication(publication)
+    return publication
+
+
+def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) -> dict[str, int]:
+    """Write the whole index again from the latest publication of every declaration; returns
+    how many declarations and initiatives it holds.
+
+    ``apps`` is a migration's app registry (the historical models); without it, the current
+    ones. ``live_fallback`` also indexes declarations published before publication records
+    existed, from their live rows (what citizens read of them): it needs the current models, so
+    the migration leaves it to ``sengen reindex``."""
+    if apps is not None:
+        get = lambda name: apps.get_model("declarations", name)  # noqa: E731
+        publication_model, declaration_model = get("Publication"), get("Declaration")
+        entry_model, summary_model = get("PublicEntry"), get("PublicSummary")
+    else:
+        m = _models()
+        publication_model, declaration_model = m.Publication, m.Declaration
+        entry_model, summary_model = m.PublicEntry, m.PublicSummary
+    declarations_done = 0
+    with transaction.atomic(using=using):
+        entry_model.objects.using(using).all().delete()
+        summary_model.objects.using(using).all().delete()
+        # Latest first within each declaration: the first row seen of a declaration is its latest.
+        latest_ids, seen = [], None
+        for declaration_id, pk in (publication_model.objects.using(using)
+                                   .order_by("declaration_id", "-published_at", "-id")
+                                   .values_list("declaration_id", "id").iterator(chunk_size=10000)):
+            if declaration_id != seen:
+                latest_ids.append(pk)
+                seen = declaration_id
+        for start in range(0, len(latest_ids), 500):
+            chunk = (publication_model.objects.using(using).filter(pk__in=latest_ids[start:start + 500])
+                     .select_related("declaration__department__municipality", "declaration__fiscal_year"))
+            for publication in chunk:
+                _write(declaration=publication.declaration, publication=publication,
+                       document=publication.document, entry_model=entry_model, summary_model=summary_model,
+                       using=using)
+                declarations_done += 1
+        if live_fallback and apps is None:
+            from .selectors import report_document
+
+            for declaration in (declaration_model.objects.using(using).filter(state="published")
+                                .exclude(pk__in=publication_model.objects.using(using).values("declaration_id"))
+                                .select_related("department__municipality", "fiscal_year")):
+                _write(declaration=declaration, publication=None,
+                       document=report_document(declaration=declaration), entry_model=entry_model,
+                       summary_model=summary_model, using=using)
+                declarations_done += 1
+    return {"declarations": declarations_done, "initiatives": entry_model.objects.using(using).count()}
+
+
+def unindexed_published(*, apps=None, using: str = "default") -> int:
+    """Published declarations without a publication record: ``rebuild`` indexes them only with
+    the current models (``sengen reindex``)."""
+    model = (apps.get_model("declarations", "Declaration") if apps is not None else _models().Declaration)
+    publication = (apps.get_model("declarations", "Publication") if apps is not None else _models().Publication)
+    return (model.objects.using(using).filter(state="published")
+            .exclude(pk__in=publication.objects.using(using).values("declaration_id")).count())

@@ -1,0 +1,123 @@
+"""The public index follows every publication: import, publishing, the next phase, corrections."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from django.core.management import call_command
+
+from sengen.declarations import publicindex
+from sengen.declarations import services as s
+from sengen.declarations.models import (
+    Declaration,
+    Initiative,
+    Publication,
+    PublicEntry,
+    PublicSummary,
+)
+from sengen.declarations.selectors import public_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(django_user_model):
+    # A superuser without a staff profile is an administrator.
+    return django_user_model.objects.create_superuser("gyosei", password="sengen-test-password")
+
+
+def entries(declaration) -> list[tuple[int, str]]:
+    return list(PublicEntry.objects.filter(declaration=declaration).order_by("position")
+                .values_list("number", "title"))
+
+
+def test_importing_a_published_report_indexes_each_initiative_of_its_publication(seed_doc):
+    declaration = s.report_import(doc=seed_doc)
+    publication = declaration.publications.get()
+    assert entries(declaration) == [(i["number"], i["title"]) for i in seed_doc["initiatives"]]
+    assert set(PublicEntry.objects.values_list("publication", flat=True)) == {publication.pk}
+    summary = PublicSummary.objects.get(declaration=declaration)
+    # the seed: 9 targets, 2 achieved, 3 not achieved, 4 not evaluated
+    assert (summary.total, summary.achieved, summary.partially_achieved, summary.not_achieved,
+            summary.not_evaluated, summary.initiatives) == (9, 2, 0, 3, 4, 5)
+
+
+def test_a_draft_import_is_not_indexed(seed_doc):
+    s.report_import(doc=seed_doc, state="draft")
+    assert not PublicEntry.objects.exists() and not PublicSummary.objects.exists()
+
+
+def test_the_next_phase_drafted_in_the_live_rows_leaves_the_index_as_published(seed_doc):
+    declaration = s.report_import(doc=seed_doc)
+    before = list(PublicEntry.objects.values_list("id", "text"))
+    # What declaration_start_phase does: the live rows become a draft that staff edit.
+    Declaration.objects.filter(pk=declaration.pk).update(state="draft")
+    Initiative.objects.filter(declaration=declaration, number=1).update(title="下書きの新しい題名")
+    assert list(PublicEntry.objects.values_list("id", "text")) == before
+
+
+def test_a_correction_replaces_the_declarations_rows(seed_doc, admin):
+    declaration = s.report_import(doc=seed_doc)
+    four = Initiative.objects.get(declaration=declaration, number=4)
+    s.initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
+                         correction=s.Correction(title="男女共同参画社会の推進", content=four.content,
+                                                 target_texts={}))
+    latest = declaration.publications.order_by("-published_at", "-id").first()
+    assert dict(entries(declaration))[4] == "男女共同参画社会の推進"
+    assert PublicEntry.objects.filter(declaration=declaration).count() == 5  # replaced, not added
+    assert set(PublicEntry.objects.values_list("publication", flat=True)) == {latest.pk}
+    assert PublicSummary.objects.get(declaration=declaration).publication_id == latest.pk
+
+
+def test_reimporting_with_fewer_initiatives_drops_their_rows(seed_doc):
+    declaration = s.report_import(doc=seed_doc)
+    shorter = copy.deepcopy(seed_doc)
+    shorter["initiatives"] = shorter["initiatives"][:2]
+    s.report_import(doc=shorter)
+    assert [n for n, _ in entries(declaration)] == [1, 2]
+    assert PublicSummary.objects.get(declaration=declaration).initiatives == 2
+
+
+def test_rebuild_and_the_reindex_command_write_what_publishing_wrote(seed_doc):
+    s.report_import(doc=seed_doc)
+    other = copy.deepcopy(seed_doc)
+    other["department"] = "総務部"
+    s.report_import(doc=other)
+    written = sorted(PublicEntry.objects.values_list("declaration", "number", "text", "grams"))
+    counts = sorted(PublicSummary.objects.values_list("declaration", "total", "achieved", "not_evaluated"))
+    PublicEntry.objects.all().delete()
+    PublicSummary.objects.all().delete()
+    call_command("reindex", verbosity=0)
+    assert sorted(PublicEntry.objects.values_list("declaration", "number", "text", "grams")) == written
+    assert sorted(PublicSummary.objects.values_list("declaration", "total", "achieved", "not_evaluated")) == counts
+    # the migration's path: the historical models, publications only
+    from django.apps import apps
+
+    PublicEntry.objects.all().delete()
+    publicindex.rebuild(apps=apps)
+    assert sorted(PublicEntry.objects.values_list("declaration", "number", "text", "grams")) == written
+
+
+def test_reindex_covers_a_declaration_published_before_publication_records(seed_doc):
+    declaration = s.report_import(doc=seed_doc)
+    Publication.objects.filter(declaration=declaration).delete()  # the index rows go with it
+    assert not PublicEntry.objects.exists()
+    assert publicindex.unindexed_published() == 1
+    call_command("reindex", verbosity=0)
+    assert entries(declaration) == [(i["number"], i["title"])
+                                    for i in public_document(declaration=declaration)["initiatives"]]
+
+
+def test_ngrams_and_query_lexemes():
+    text = publicindex.normalise("公民館　ＡＢＣ１２")
+    assert text == "公民館 abc12"
+    assert publicindex.grams(text) >= {"公", "公民", "民館", "ab", "c1", "12"}
+    assert not any(" " in g for g in publicindex.grams(text))
+    assert publicindex.query_grams("公民") == ["公民"]
+    assert publicindex.query_grams("公民館") == ["公民", "民館"]
+    assert publicindex.query_grams("館") == ["館"]
+    # quotes and backslashes are doubled inside quoted lexemes: input, never syntax
+    assert publicindex.tsquery_literal(["a'"]) == "'a'''"
+    assert publicindex.tsquery_literal(["公民館", "館"]) == "'公民' & '民館' & '館'"
+    assert publicindex.tsvector_literal({"\\'"}) == "'\\\\'''"
