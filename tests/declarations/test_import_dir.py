@@ -228,17 +228,17 @@ def _encrypted_xlsx() -> bytes:
 
 
 UNUSABLE = {
-    "scan.pdf": (_scan_pdf, "no text layer (a scan?)"),
-    "locked.pdf": (_encrypted_pdf, "encrypted"),
-    "cut-short.pdf": (lambda: SEED.with_suffix(".pdf").read_bytes()[:3000], "not a readable PDF"),
-    "letter.pdf": (_text_pdf, "expected a ruled table with a header row"),
-    "hundreds-of-pages.pdf": (lambda: _long_pdf(301), "the PDF has 301 pages; a report has at most 300"),
-    "bomb.xlsx": (_xlsx_bomb, "inflates"),
-    "locked.xlsx": (_encrypted_xlsx, "the workbook is encrypted"),
+    "scan.pdf": (_scan_pdf, "PDF に文字の情報がありません（スキャンした画像？）"),
+    "locked.pdf": (_encrypted_pdf, "PDF が暗号化されています"),
+    "cut-short.pdf": (lambda: SEED.with_suffix(".pdf").read_bytes()[:3000], "PDF として読めません"),
+    "letter.pdf": (_text_pdf, "罫線で囲んだ表とその見出し行"),
+    "hundreds-of-pages.pdf": (lambda: _long_pdf(301), "PDF が301ページあります。報告は300ページまでです"),
+    "bomb.xlsx": (_xlsx_bomb, "（zip 爆弾？）"),
+    "locked.xlsx": (_encrypted_xlsx, "ブックが暗号化（パスワードで保護）されています"),
     "cut-short.xlsx": (lambda: render(json.loads(SOMU.read_text(encoding="utf-8")), "xlsx")[:2500],
-                       "not a readable XLSX workbook"),
-    "shopping.txt": (lambda: "買い物リスト\n・牛乳\n".encode(), "expected a title with a fiscal year"),
-    "broken.json": (lambda: b'{"schema": "sengen.report/1", "fiscal_year": ', "not JSON"),
+                       "XLSX のブックとして読めません"),
+    "shopping.txt": (lambda: "買い物リスト\n・牛乳\n".encode(), "1行目: 先頭に年度の入った表題"),
+    "broken.json": (lambda: b'{"schema": "sengen.report/1", "fiscal_year": ', "1行目、46文字目: JSON の文法に合いません"),
 }
 
 
@@ -257,7 +257,7 @@ def test_every_unusable_file_gets_a_clear_line_and_nothing_of_it_is_stored(folde
     assert lines_of(out)["good.json"].startswith("登録しました: 平成30年度 教育部")
     failures = lines_of(err)
     expected = {name: message for name, (_, message) in UNUSABLE.items()}
-    expected["huge.pdf"] = f"the file is {MAX_BYTES + 1:,} bytes; a report is at most {MAX_BYTES:,}"
+    expected["huge.pdf"] = f"ファイルが{MAX_BYTES + 1:,}バイトあります。報告のファイルは{MAX_BYTES:,}バイトまでです"
     assert set(failures) == set(expected)
     for name, message in expected.items():
         assert failures[name].startswith("読み込めません: "), failures[name]
@@ -282,7 +282,7 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_others_are_imported(folde
     shutil.copy(KYOIKU, folder / "good.json")
     status, out, err = run(folder, "--time-limit", "0.3")
     assert status == 2
-    assert "took longer than 0.3 s, the limit for one file" in lines_of(err)["slow.pdf"]
+    assert "読み取りが1ファイルの制限時間 0.3 秒を超えたので止めました" in lines_of(err)["slow.pdf"]
     assert lines_of(out)["good.json"].startswith("登録しました")
     assert Declaration.objects.count() == 1
 

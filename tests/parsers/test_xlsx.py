@@ -214,7 +214,7 @@ def test_sengens_data_sheet_alone_is_not_taken_for_the_report():
     del wb[wb.sheetnames[0]]
     out = io.BytesIO()
     wb.save(out)
-    with pytest.raises(ParseError, match="expected a sheet with the report's table.*'データ'"):
+    with pytest.raises(ParseError, match="報告の表.*のあるシートがありません（シート: 「データ」）"):
         parse_bytes(out.getvalue(), source="data-only.xlsx")
 
 
@@ -241,17 +241,19 @@ def test_reports_on_two_sheets_are_refused_by_name():
     wb.copy_worksheet(wb.active).title = "総務部"
     out = io.BytesIO()
     wb.save(out)
-    with pytest.raises(ParseError, match="2 sheets .*'市民生活部', '総務部'.*one report per file"):
+    with pytest.raises(ParseError, match="2枚のシート（「市民生活部」、「総務部」）に報告の表があります。1ファイルに1つの報告"):
         parse_bytes(out.getvalue(), source="book.xlsx")
 
 
 @pytest.mark.parametrize("rows, message, location", [
-    ([["家計簿"], ["日付", "金額"], ["4/1", 300]], "expected a sheet with the report's table", None),
-    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4]], "expected numbered initiatives", "row 3"),
+    ([["家計簿"], ["日付", "金額"], ["4/1", 300]], "報告の表（見出し行 No. / 取組名 / 取組内容 / 達成目標 …）のあるシート"
+     "がありません（シート: 「Sheet1」）", None),
+    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4]], "見出し行の下に番号の付いた取組が一つもありません", "の3行目"),
     ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4], ["一", "題名", "・内容", "・目標"]],
-     "expected the initiative's number in the No. column, found '一'", "row 3"),
-    ([["市民生活部長の目標宣言"], HEADER[:4], [1, "題名", "・内容", "・目標"]], "fiscal year", "rows 1-1"),
-    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4], [1, None, "・内容", "・目標"]], "title", "row 3"),
+     "No. の欄に取組の番号がありません（「一」と書かれています）", "の3行目"),
+    ([["市民生活部長の目標宣言"], HEADER[:4], [1, "題名", "・内容", "・目標"]], "年度の入った表題", "の1行目"),
+    ([["平成29年度 市民生活部長の目標宣言"], HEADER[:4], [1, None, "・内容", "・目標"]], "取組名の欄が空です",
+     "の3行目、No. 1"),
 ])
 def test_a_workbook_that_is_no_report_says_where_and_what(rows, message, location):
     with pytest.raises(ParseError) as err:
@@ -261,7 +263,7 @@ def test_a_workbook_that_is_no_report_says_where_and_what(rows, message, locatio
     assert message in text
     assert "\n" not in text
     if location:
-        assert f"sheet 'Sheet1', {location}" in text
+        assert text.startswith(f"book.xlsx: シート「Sheet1」{location}: ")
 
 
 def test_a_word_document_is_not_a_workbook():
@@ -269,7 +271,7 @@ def test_a_word_document_is_not_a_workbook():
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<document/>")
-    with pytest.raises(ParseError, match="a Word document, not an XLSX workbook"):
+    with pytest.raises(ParseError, match="Word の文書です。XLSX のブックではありません"):
         parse_bytes(out.getvalue(), source="letter.docx")
 
 

@@ -263,8 +263,8 @@ def test_an_upload_that_is_not_a_report_or_too_large_is_refused_with_a_message(l
     assert "ファイルが大きすぎます" in html(client.post(reverse("staff:import"), {"file": big}))
 
 
-@pytest.mark.parametrize("reader, limit", [("spin_forever", "took longer than 1 s"),
-                                           ("allocate_too_much", "needs more than 256 MiB of memory")])
+@pytest.mark.parametrize("reader, limit", [("spin_forever", "制限時間 1 秒を超えたので止めました"),
+                                           ("allocate_too_much", "上限 256 MiB を超えるメモリーが要るので止めました")])
 def test_an_upload_that_overruns_the_budget_is_stopped_and_said_so_on_the_page(login, people, monkeypatch,
                                                                                 reader, limit):
     """The browser import gets the time and memory budget of `sengen import`: the reader runs in a

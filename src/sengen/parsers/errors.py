@@ -1,20 +1,158 @@
-"""The one error every parser raises: which file, where in it, what was expected."""
+"""The one error every parser raises: which file, where in it, what was expected.
+
+Its message is Japanese, like the command lines and pages around it. What the message is made
+of stays on the exception, so an interface in another language can say the same thing without
+reading Japanese text back: ``code`` (which refusal, a key of ``MESSAGES``), ``params`` (its
+figures and names) and the place (``page``, ``line``, ``column``, ``sheet``, ``row`` …
+``last_row``, ``number`` — the initiative's No. —, ``path`` in a JSON report, ``part`` of the
+heading). ``str()`` is one line: ``file: place: message``.
+"""
 
 from __future__ import annotations
 
+# What each refusal says. Figures are formatted here, not at the raise site, so the params
+# stay numbers.
+MESSAGES: dict[str, str] = {
+    # the file itself
+    "no_such_file": "ファイルがありません",
+    "folder": "ファイルではなくフォルダーです",
+    "permission": "読み取りが許可されていません",
+    "os_error": "ファイルを開けません（{reason}）",
+    "too_large": "ファイルが{size:,}バイトあります。報告のファイルは{limit:,}バイトまでです",
+    "encoding": "テキストが UTF-8 でも Shift_JIS でもありません",
+    "binary": "報告の文（テキスト）ではなくバイナリのファイルです",
+    "json": "JSON の文法に合いません（{problem}）",
+    "json_depth": "JSON の入れ子が深すぎます",
+    "report_format": "sengen.report/1 の形式に合いません（{detail}）",
+    # text extracted from a PDF
+    "empty": "ファイルが空です。報告の文が入っているはずです",
+    "no_title": "先頭に年度の入った表題（例: 平成29年度 … 目標宣言）がありません。報告ではないようです",
+    "no_initiatives": "番号の付いた取組（「1 取組名」の行に（担当課名）が続くもの）が一つもありません",
+    # the heading of any table
+    "no_title_above_table": "表の上に年度の入った表題（例: 平成29年度 … 目標宣言）がありません",
+    "fiscal_year": "表題の年度「{label}」を読めません（{detail}）",
+    "no_director": "表題かその下の行に部長の職名（例: 市民生活部長）がありません",
+    # the table's rows (PDF and XLSX)
+    "no_number": "No. の欄に取組の番号がありません（「{found}」と書かれています）",
+    "no_title_cell": "取組名の欄が空です",
+    # PDF
+    "pdf_encrypted": "PDF が暗号化されています。パスワードなしで保存し直してください",
+    "pdf_unreadable": "PDF として読めません（{error}）",
+    "pdf_pages": "PDF が{count:,}ページあります。報告は{limit}ページまでです",
+    "pdf_no_text": "PDF に文字の情報がありません（スキャンした画像？）。先に OCR で文字を認識させる必要があります",
+    "pdf_no_table": "罫線で囲んだ表とその見出し行（No. / 取組名 / 取組内容 / 達成目標 …）が見つかりません",
+    # XLSX
+    "xlsx_encrypted": "ブックが暗号化（パスワードで保護）されています。パスワードなしで保存し直してください",
+    "xls": "Excel 97-2003 のブック（.xls）か古い形式の Office ファイルです。.xlsx で保存し直してください",
+    "xlsx_broken": "XLSX のブックとして読めません（zip が壊れているか、途中で切れています）",
+    "xlsx_unreadable": "XLSX のブックとして読めません（{error}）",
+    "word_not_xlsx": "Word の文書です。XLSX のブックではありません",
+    "powerpoint_not_xlsx": "PowerPoint のプレゼンテーションです。XLSX のブックではありません",
+    "zip_not_xlsx": "zip ファイルです。XLSX のブックではありません",
+    "xlsx_unsafe": "ブックの XML がエンティティを宣言しています。ブックには不要なもので、安全のため読みません",
+    "xlsx_rows": "シートに{limit:,}行を超えるデータがあります。報告の表はずっと短いはずです",
+    "xlsx_no_first_number": ("見出し行のすぐ下の行の No. の欄が空です（数式の番号は Excel が計算してはじめて値になります。"
+                             "Excel で開いて保存し直してください）"),
+    "xlsx_no_table": ("報告の表（見出し行 No. / 取組名 / 取組内容 / 達成目標 …）のあるシートがありません"
+                      "（シート: {sheets}）"),
+    "xlsx_several_tables": ("{count}枚のシート（{sheets}）に報告の表があります。1ファイルに1つの報告を読みます。"
+                            "シートごとに別のブックとして保存してください"),
+    "xlsx_no_initiatives": "見出し行の下に番号の付いた取組が一つもありません",
+    # a workbook is a zip: what its directory claims
+    "zip_entries": "ブックの部品が{count:,}個あります。報告のブックは{limit:,}個までです（zip 爆弾？）",
+    "zip_ratio": ("{name} は展開すると{ratio:,.0f}倍（{size:,}バイト）になります。"
+                  "ブックの部品は{limit}倍までです（zip 爆弾？）"),
+    "zip_total": "ブックを展開すると{total:,}バイトになります。報告のブックは{limit:,}バイトまでです（zip 爆弾？）",
+    # the budget one file gets (limits.py)
+    "time_limit": "読み取りが1ファイルの制限時間 {seconds:g} 秒を超えたので止めました。報告なら数秒で読めます",
+    "memory_limit": "読み取りに1ファイルの上限 {mib:,} MiB を超えるメモリーが要るので止めました",
+    "no_answer": "読み取りの処理が結果を返さずに終了しました（終了コード {exitcode}）。ファイルが壊れているかもしれません",
+    "reader_failed": "このファイルで読み取りの処理が失敗しました（{error}）",
+}
+
+# What Python's json module says went wrong (``detail``), as the message says it (``problem``).
+JSON_PROBLEMS = {
+    "Expecting value": "値がありません",
+    "Expecting property name enclosed in double quotes": "項目名が二重引用符（\"）で囲まれていません",
+    "Expecting ',' delimiter": "区切りの「,」がありません",
+    "Expecting ':' delimiter": "区切りの「:」がありません",
+    "Unterminated string starting at": "文字列の「\"」が閉じていません",
+    "Extra data": "JSON の後に余分な文字があります",
+    "Invalid control character at": "文字列に制御文字があります",
+    "Invalid \\escape": "文字列の「\\」の使い方が誤っています",
+}
+
+# Where, in the order a person looks it up.
+PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")
+PARTS = {"title": "表題", "heading": "表の上の見出し"}
+
+
+def location_text(where: dict) -> str:
+    """``2ページ、No. 3`` / ``シート「市民生活部」の1〜3行目`` / ``12行目、5文字目``."""
+    parts = []
+    if where.get("page") is not None:
+        parts.append(f"{where['page']}ページ")
+    rows = ""
+    if where.get("row") is not None:
+        last = where.get("last_row")
+        rows = f"{where['row']}行目" if last is None or last == where["row"] else f"{where['row']}〜{last}行目"
+    if where.get("sheet") is not None:
+        parts.append(f"シート「{where['sheet']}」" + (f"の{rows}" if rows else ""))
+    elif rows:
+        parts.append(rows)
+    if where.get("line") is not None:
+        parts.append(f"{where['line']}行目")
+    if where.get("column") is not None:
+        parts.append(f"{where['column']}文字目")
+    if where.get("number") is not None:
+        parts.append(f"No. {where['number']}")
+    if where.get("path") is not None:
+        parts.append(str(where["path"]))
+    if where.get("part") is not None:
+        parts.append(PARTS.get(where["part"], str(where["part"])))
+    return "、".join(parts)
+
 
 class ParseError(Exception):
-    def __init__(self, message: str, *, source: str | None = None, location: str | None = None):
-        self.message = message
+    """``ParseError("no_number", source="h29.pdf", page=2, found="一")``: the refusal ``code``
+    (a key of ``MESSAGES``), the file, the place (keywords of ``PLACES``), and the params its
+    message names."""
+
+    def __init__(self, code: str, *, source: str | None = None, **details):
+        self.code = code
         self.source = source
-        self.location = location
-        super().__init__(message)
+        self.where = {k: details.pop(k) for k in PLACES if details.get(k) is not None}
+        for k in PLACES:
+            details.pop(k, None)
+        self.params = details
+        template = MESSAGES[code]
+        self.message = template.format(**details)
+        super().__init__(str(self))
+
+    def __getattr__(self, name: str):
+        # page, line, sheet … read as attributes; None where the error does not say.
+        if name in PLACES:
+            return self.__dict__.get("where", {}).get(name)
+        raise AttributeError(name)
+
+    @property
+    def location(self) -> str:
+        return location_text(self.where)
 
     def __str__(self) -> str:
-        parts = [p for p in (self.source, self.location) if p]
         # One line, whatever the message: callers print it as is.
         text = " ".join(self.message.split())
-        return ": ".join([*parts, text])
+        return ": ".join([p for p in (self.source, self.location) if p] + [text])
 
-    def at(self, source: str) -> ParseError:
-        return ParseError(self.message, source=source, location=self.location)
+    def __reduce__(self):
+        # Crosses from the child that parsed to the parent (limits.py) as what it is made of.
+        return _rebuild, (self.code, self.source, self.where, self.params)
+
+    def at(self, source: str | None = None, **where) -> ParseError:
+        """The same refusal for another file name, or placed elsewhere (``where`` replaces the place)."""
+        return ParseError(self.code, source=source if source is not None else self.source,
+                          **(where or self.where), **self.params)
+
+
+def _rebuild(code: str, source: str | None, where: dict, params: dict) -> ParseError:
+    return ParseError(code, source=source, **where, **params)

@@ -63,19 +63,17 @@ def check_zip(archive: zipfile.ZipFile, *, source: str) -> None:
     """Refuse a zip whose directory promises more than a report workbook can hold."""
     entries = archive.infolist()
     if len(entries) > ZIP_MAX_ENTRIES:
-        raise ParseError(f"the workbook has {len(entries):,} parts; a report's has at most {ZIP_MAX_ENTRIES:,}"
-                         " (a zip bomb?)", source=source)
+        raise ParseError("zip_entries", source=source, count=len(entries), limit=ZIP_MAX_ENTRIES)
     total = 0
     for info in entries:
         total += info.file_size
         if info.file_size > ZIP_RATIO_FLOOR:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > ZIP_MAX_RATIO:
-                raise ParseError(f"{info.filename} inflates {ratio:,.0f} times (to {info.file_size:,} bytes); "
-                                 f"a workbook's parts at most {ZIP_MAX_RATIO} times (a zip bomb?)", source=source)
+                raise ParseError("zip_ratio", source=source, name=info.filename, ratio=ratio, size=info.file_size,
+                                 limit=ZIP_MAX_RATIO)
     if total > ZIP_MAX_TOTAL:
-        raise ParseError(f"the workbook inflates to {total:,} bytes; a report's to at most {ZIP_MAX_TOTAL:,}"
-                         " (a zip bomb?)", source=source)
+        raise ParseError("zip_total", source=source, total=total, limit=ZIP_MAX_TOTAL)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -94,7 +92,7 @@ def check_pdf_pages(data: bytes, *, source: str, max_pages: int) -> None:
     except Exception:  # encrypted, broken, odd: the reader's messages say which
         return
     if isinstance(count, int) and count > max_pages:
-        raise ParseError(f"the PDF has {count:,} pages; a report has at most {max_pages}", source=source)
+        raise ParseError("pdf_pages", source=source, count=count, limit=max_pages)
 
 
 # --- a budget for one parse -------------------------------------------------------------------
@@ -174,11 +172,11 @@ def _child(conn, func: Callable, args: tuple, memory: int, seconds: float) -> No
         _cap_cpu(seconds)
         result = func(*args)
     except ParseError as exc:
-        conn.send(("error", exc.message, exc.source, exc.location))
+        conn.send(("error", exc))
     except MemoryError:
-        conn.send(("error", f"reading it needs more than {memory // 2**20:,} MiB of memory", None, None))
+        conn.send(("error", ParseError("memory_limit", mib=memory // 2**20)))
     except BaseException as exc:  # a reader's bug must still end in one line, not a hang
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"[:300], None, None))
+        conn.send(("error", ParseError("reader_failed", error=f"{type(exc).__name__}: {exc}"[:300])))
     else:
         conn.send(("ok", result))
     finally:
@@ -198,17 +196,14 @@ def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_
     send.close()
     try:
         if not receive.poll(seconds):
-            raise ParseError(f"reading it took longer than {seconds:g} s, the limit for one file; "
-                             "a report reads in a few seconds", source=source)
+            raise ParseError("time_limit", source=source, seconds=seconds)
         try:
             message = receive.recv()
         except EOFError:
             child.join(5)
             if child.exitcode == -getattr(signal, "SIGXCPU", 0):
-                raise ParseError(f"reading it took longer than {seconds:g} s, the limit for one file; "
-                                 "a report reads in a few seconds", source=source) from None
-            raise ParseError(f"the reader stopped without an answer (exit status {child.exitcode}); "
-                             "the file may be damaged", source=source) from None
+                raise ParseError("time_limit", source=source, seconds=seconds) from None
+            raise ParseError("no_answer", source=source, exitcode=child.exitcode) from None
     finally:
         receive.close()
         if child.is_alive():
@@ -216,10 +211,8 @@ def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_
         child.join(5)
     if message[0] == "ok":
         return message[1]
-    _, text, where, location = message
-    if message[0] == "crash":
-        raise ParseError(f"the reader failed on this file ({text})", source=source)
-    raise ParseError(text, source=where or source, location=location)
+    error = message[1]
+    raise error if error.source else error.at(source)
 
 
 def parse_path_limited(path: str | Path, *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY) -> dict:

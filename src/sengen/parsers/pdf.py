@@ -199,15 +199,15 @@ def parse_pdf(data: bytes, *, source: str = "<pdf>") -> ReportTable:
     except Exception as exc:  # pdfminer raises many kinds for a broken file; pdfplumber wraps them
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            raise ParseError("the PDF is encrypted; save it without a password first", source=source) from None
-        raise ParseError(f"not a readable PDF ({type(cause).__name__})", source=source) from None
+            raise ParseError("pdf_encrypted", source=source) from None
+        raise ParseError("pdf_unreadable", source=source, error=type(cause).__name__) from None
     with pdf:
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise ParseError(f"not a readable PDF ({type(exc).__name__})", source=source) from None
+            raise ParseError("pdf_unreadable", source=source, error=type(exc).__name__) from None
         if len(pages) > MAX_PAGES:
-            raise ParseError(f"the PDF has {len(pages)} pages; a report has at most {MAX_PAGES}", source=source)
+            raise ParseError("pdf_pages", source=source, count=len(pages), limit=MAX_PAGES)
         author = pdf.metadata.get("Author") if isinstance(pdf.metadata, dict) else None
         return _read_pages(pages, source, author if isinstance(author, str) else None)
 
@@ -267,22 +267,19 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
             if not re.fullmatch(r"\d{1,3}", number_text):
                 if not any(cells.values()):
                     continue
-                raise ParseError(f"expected the initiative's number in the No. column, found {number_text!r}",
-                                 source=source, location=f"page {page.page_number}")
+                raise ParseError("no_number", source=source, page=page.page_number, found=number_text[:40])
             rows.append(_RawRow(int(number_text), page.page_number, cells))
     if not any_text:
-        raise ParseError("the PDF has no text layer (a scan?): it would need OCR first", source=source)
+        raise ParseError("pdf_no_text", source=source)
     if not rows:
-        raise ParseError("expected a ruled table with a header row (No. / 取組名 / 取組内容 / 達成目標 …); found none",
-                         source=source, location="page 1")
+        raise ParseError("pdf_no_table", source=source)
     body = "\n".join(line for r in rows for lines in r.cells.values() for line in lines)
     heading = read_heading(title_lines, labels, body, source=source, author=author)
     out = []
     for raw in rows:
         title, sections = split_sections(join_lines(raw.cells.get("title", [])))
         if not title:
-            raise ParseError("expected the initiative's title in the 取組名 column", source=source,
-                             location=f"page {raw.page}, No. {raw.number}")
+            raise ParseError("no_title_cell", source=source, page=raw.page, number=raw.number)
         results, future = _split_results(raw.cells.get("results", []))
         row = Row(number=raw.number, title=title, sections=sections)
         row.origins["title"] = [Origin(page=raw.page, cell="取組名")]

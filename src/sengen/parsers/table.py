@@ -114,15 +114,14 @@ def read_heading(title_lines: list[str], header_labels: set[str], body_text: str
     """The facts above the table: fiscal year, kind of report, department and director."""
     title = next((line for line in title_lines if FY_LABEL_RE.search(nfkc(line))), None)
     if title is None:
-        raise ParseError("expected a title with a fiscal year (such as 平成29年度 … 目標宣言) above the table",
-                         source=source, location="line 1")
+        raise ParseError("no_title_above_table", source=source)
     norm_title = nfkc(title)
     label_m = FY_LABEL_RE.search(norm_title)
     label = re.sub(r"\s+", "", label_m.group(0))
     try:
         year = parse_fiscal_year(label)
     except ValueError as exc:
-        raise ParseError(str(exc), source=source, location="title") from None
+        raise ParseError("fiscal_year", source=source, part="title", label=label, detail=str(exc)) from None
     director_title = director_name = ""
     for line in title_lines:
         m = _DIRECTOR_RE.match(squeeze_digit_spaces(line.strip()))
@@ -134,8 +133,7 @@ def read_heading(title_lines: list[str], header_labels: set[str], body_text: str
         if m:
             director_title = m.group("title")
     if not director_title:
-        raise ParseError("expected the director's title (such as 市民生活部長) in the title or the line below it",
-                         source=source, location="heading")
+        raise ParseError("no_director", source=source, part="heading")
     department = director_title[:-1] if director_title.endswith("長") else director_title
     municipality = (_municipality_in_title(norm_title[:label_m.start()]) or _municipality_of_author(author)
                     or infer_municipality(body_text))

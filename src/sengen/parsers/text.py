@@ -127,14 +127,12 @@ def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
         lines.append(_Line(i, stripped, display_width(squeeze_digit_spaces(stripped)), pending_break))
         pending_break = False
     if not lines:
-        raise ParseError("the file is empty: expected a report's text", source=source)
+        raise ParseError("empty", source=source)
     if not any(FY_LABEL_RE.search(nfkc(ln.text)) for ln in lines[:15]):
-        raise ParseError("expected a title with a fiscal year (such as 平成29年度 … 目標宣言) at the top; "
-                         "this does not look like a report", source=source, location=f"line {lines[0].number}")
+        raise ParseError("no_title", source=source, line=lines[0].number)
     blocks = _blocks(lines)
     if not blocks:
-        raise ParseError("expected numbered initiatives (a line such as '1 取組名' followed by （担当課名）); found none",
-                         source=source, location=f"line {lines[0].number}")
+        raise ParseError("no_initiatives", source=source, line=lines[0].number)
     top = [ln.text for ln in lines[:first_header if first_header is not None else 0]] or \
           [ln.text for ln in lines if ln.number < blocks[0].line]
     body = "\n".join(ln.text for ln in lines)

@@ -60,10 +60,8 @@ def refuse_ole(data: bytes, *, source: str) -> None:
     if not data.startswith(_OLE_MAGIC):
         return
     if _ENCRYPTION_INFO in data:
-        raise ParseError("the workbook is encrypted (password protected); save it without a password first",
-                         source=source)
-    raise ParseError("an Excel 97-2003 workbook (.xls) or another old Office file; save it as .xlsx first",
-                     source=source)
+        raise ParseError("xlsx_encrypted", source=source)
+    raise ParseError("xls", source=source)
 
 
 # --- the workbook ---------------------------------------------------------------------------
@@ -78,7 +76,6 @@ def _unsafe_xml(exc: BaseException | None) -> bool:
     return False
 
 
-_UNSAFE = "the workbook's XML declares entities, which a workbook never needs; refused as unsafe"
 
 
 def _open_workbook(data: bytes, source: str):
@@ -87,21 +84,21 @@ def _open_workbook(data: bytes, source: str):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise ParseError("not a readable XLSX workbook (the zip is broken or cut short)", source=source) from None
+        raise ParseError("xlsx_broken", source=source) from None
     with archive:
         check_zip(archive, source=source)
         names = set(archive.namelist())
     if not any(n.endswith("workbook.xml") for n in names):
-        what = ("a Word document" if any(n.startswith("word/") for n in names)
-                else "a PowerPoint presentation" if any(n.startswith("ppt/") for n in names)
-                else "a zip file")
-        raise ParseError(f"{what}, not an XLSX workbook", source=source)
+        what = ("word" if any(n.startswith("word/") for n in names)
+                else "powerpoint" if any(n.startswith("ppt/") for n in names)
+                else "zip")
+        raise ParseError(f"{what}_not_xlsx", source=source)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged part
         if _unsafe_xml(exc):
-            raise ParseError(_UNSAFE, source=source) from None
-        raise ParseError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from None
+            raise ParseError("xlsx_unsafe", source=source) from None
+        raise ParseError("xlsx_unreadable", source=source, error=type(exc).__name__) from None
 
 
 def _sheet_extras(ws) -> tuple[list[tuple[int, int, int, int]], list[str]]:
@@ -183,8 +180,7 @@ def _read_sheet(ws, source: str) -> _Sheet:
         cells = {c: t for c, t in ((c, _text(v)) for c, v in enumerate(values, start=1)) if t.strip()}
         if cells:
             if r > MAX_ROWS:
-                raise ParseError(f"the sheet has more than {MAX_ROWS:,} rows; a report has far fewer",
-                                 source=source, location=f"sheet {ws.title!r}")
+                raise ParseError("xlsx_rows", source=source, sheet=ws.title, limit=MAX_ROWS)
             rows[r] = cells
     merges, page_header = _sheet_extras(ws)
     return _Sheet(ws.title, rows, merges, page_header)
@@ -331,15 +327,12 @@ def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
                 continue
             # A No. computed by a formula that Excel never calculated (the file was written by a
             # program) has no value to read.
-            raise ParseError("expected the initiative's number in the No. column of the first row below the header "
-                             "(a formula counts only once Excel has calculated it: open and save the file in Excel)",
-                             source=source, location=f"sheet {sheet.title!r}, row {r}")
+            raise ParseError("xlsx_no_first_number", source=source, sheet=sheet.title, row=r)
         m = _NUMBER_RE.fullmatch(number_text)
         if not m:
             if not any(by_role.values()):
                 continue  # a note below or between the rows (※ …), written across the table
-            raise ParseError(f"expected the initiative's number in the No. column, found {number_text[:40]!r}",
-                             source=source, location=f"sheet {sheet.title!r}, row {r}")
+            raise ParseError("no_number", source=source, sheet=sheet.title, row=r, found=number_text[:40])
         rows.append(_RawRow(int(m.group(1)), r, by_role))
     return rows
 
@@ -422,39 +415,35 @@ def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
             raise
         except Exception as exc:
             if _unsafe_xml(exc):
-                raise ParseError(_UNSAFE, source=source) from None
-            raise ParseError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from None
+                raise ParseError("xlsx_unsafe", source=source) from None
+            raise ParseError("xlsx_unreadable", source=source, error=type(exc).__name__) from None
         author = wb.properties.creator if wb.properties and isinstance(wb.properties.creator, str) else None
         sheet_names = [ws.title for ws in wb.worksheets]
     finally:
         wb.close()
     if not found:
-        raise ParseError("expected a sheet with the report's table (a header row No. / 取組名 / 取組内容 / 達成目標 …);"
-                         f" found none on {', '.join(repr(n) for n in sheet_names[:10])}", source=source)
+        raise ParseError("xlsx_no_table", source=source, sheets="、".join(f"「{n}」" for n in sheet_names[:10]))
     if len(found) > 1:
-        names = ", ".join(repr(s.title) for s, _ in found[:10])
-        raise ParseError(f"the workbook holds a report table on {len(found)} sheets ({names}); sengen reads one "
-                         "report per file: save each sheet as a workbook of its own", source=source)
+        names = "、".join(f"「{s.title}」" for s, _ in found[:10])
+        raise ParseError("xlsx_several_tables", source=source, count=len(found), sheets=names)
     sheet, header = found[0]
     raw_rows = _raw_rows(sheet, header, source)
     if not raw_rows:
-        raise ParseError("expected numbered initiatives below the header row; found none", source=source,
-                         location=f"sheet {sheet.title!r}, row {header.last_row + 1}")
+        raise ParseError("xlsx_no_initiatives", source=source, sheet=sheet.title, row=header.last_row + 1)
     title_lines = _title_lines(sheet, header)
     body = "\n".join(line for raw in raw_rows for lines in raw.cells.values() for line, _ in lines)
     labels = {label for label in header.labels if label in ("取組内容", "達成目標", "取組結果", "目標達成状況", "達成状況")}
     try:
         heading = read_heading(title_lines, labels, body, source=source, author=author)
     except ParseError as exc:
-        raise ParseError(exc.message, source=source,
-                         location=f"sheet {sheet.title!r}, rows 1-{header.row - 1}" if header.row > 1
-                         else f"sheet {sheet.title!r}") from None
+        # The heading is read from the rows above the header: say which.
+        raise exc.at(source, sheet=sheet.title, **({"row": 1, "last_row": header.row - 1} if header.row > 1
+                                                  else {})) from None
     out = []
     for raw in raw_rows:
         title, sections = _title_and_sections(raw)
         if not title:
-            raise ParseError("expected the initiative's title in the 取組名 column", source=source,
-                             location=f"sheet {sheet.title!r}, row {raw.row}")
+            raise ParseError("no_title_cell", source=source, sheet=sheet.title, row=raw.row, number=raw.number)
         results, future = _split_results(raw.cells.get("results", []))
         future += raw.cells.get("future_direction", [])
         row = Row(number=raw.number, title=title, sections=sections)
