@@ -15,15 +15,16 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from sengen.core.eras import Due, fiscal_year_label
 
 
 class Evaluation(models.TextChoices):
-    ACHIEVED = "achieved", "達成"
-    PARTIALLY_ACHIEVED = "partially_achieved", "一部達成"
-    NOT_ACHIEVED = "not_achieved", "未達成"
-    NOT_EVALUATED = "not_evaluated", "評価なし"
+    ACHIEVED = "achieved", _("達成")
+    PARTIALLY_ACHIEVED = "partially_achieved", _("一部達成")
+    NOT_ACHIEVED = "not_achieved", _("未達成")
+    NOT_EVALUATED = "not_evaluated", _("評価なし")
 
 
 class GradingScale(models.Model):
@@ -145,17 +146,17 @@ class Section(models.Model):
 
 class Phase(models.TextChoices):
     # Values are sengen.report/1's ``document`` values.
-    DECLARATION = "declaration", "目標宣言"
-    INTERIM_REPORT = "interim_report", "中間報告"
-    ACHIEVEMENT_REPORT = "achievement_report", "達成状況報告"
+    DECLARATION = "declaration", _("目標宣言")
+    INTERIM_REPORT = "interim_report", _("中間報告")
+    ACHIEVEMENT_REPORT = "achievement_report", _("達成状況報告")
 
 
 class PublicationState(models.TextChoices):
-    DRAFT = "draft", "作成中"
-    SUBMITTED = "submitted", "提出済み"
-    APPROVED = "approved", "部長承認済み"
-    CHECKED = "checked", "確認済み"
-    PUBLISHED = "published", "公開中"
+    DRAFT = "draft", _("作成中")
+    SUBMITTED = "submitted", _("提出済み")
+    APPROVED = "approved", _("部長承認済み")
+    CHECKED = "checked", _("確認済み")
+    PUBLISHED = "published", _("公開中")
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -213,13 +214,13 @@ class Declaration(models.Model):
 
 
 class FutureDirection(models.TextChoices):
-    EXPAND = "拡充", "拡充"
-    CONTINUE = "継続", "継続"
-    IMPROVE = "改善", "改善"
-    MERGE = "統合", "統合"
-    REDUCE = "縮小", "縮小"
-    SUSPEND = "休止・廃止", "休止・廃止"
-    COMPLETE = "完了", "完了"
+    EXPAND = "拡充", _("拡充")
+    CONTINUE = "継続", _("継続")
+    IMPROVE = "改善", _("改善")
+    MERGE = "統合", _("統合")
+    REDUCE = "縮小", _("縮小")
+    SUSPEND = "休止・廃止", _("休止・廃止")
+    COMPLETE = "完了", _("完了")
 
 
 class Initiative(models.Model):
@@ -276,20 +277,20 @@ class InitiativeSection(models.Model):
 
 
 class TargetKind(models.TextChoices):
-    NUMERIC = "numeric", "数値目標"
-    MILESTONE = "milestone", "期日目標"
-    QUALITATIVE = "qualitative", "定性目標"
+    NUMERIC = "numeric", _("数値目標")
+    MILESTONE = "milestone", _("期日目標")
+    QUALITATIVE = "qualitative", _("定性目標")
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "以上（多いほど良い）"
-    LOWER = "lower", "以下（少ないほど良い）"
+    HIGHER = "higher", _("以上（多いほど良い）")
+    LOWER = "lower", _("以下（少ないほど良い）")
 
 
 class DuePrecision(models.TextChoices):
-    DAY = "day", "日"
-    MONTH = "month", "月"
-    FISCAL_YEAR_END = "fiscal_year_end", "年度末"
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+    FISCAL_YEAR_END = "fiscal_year_end", _("年度末")
 
 
 # Room for 兆-yen budgets and for rates and values with several decimals, on both databases.
@@ -461,10 +462,10 @@ class Revision(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "管理者（行政経営課）"
-    DIRECTOR = "director", "部長"
-    SECTION_EDITOR = "section_editor", "課の担当者"
-    VIEWER = "viewer", "閲覧者"
+    ADMINISTRATOR = "administrator", _("管理者（行政経営課）")
+    DIRECTOR = "director", _("部長")
+    SECTION_EDITOR = "section_editor", _("課の担当者")
+    VIEWER = "viewer", _("閲覧者")
 
 
 class StaffProfile(models.Model):

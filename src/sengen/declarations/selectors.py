@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from sengen.core.numbers import decimal_to_json
 from sengen.core.report import SCHEMA, normalise
@@ -284,23 +285,23 @@ def is_administrator(user) -> bool:
     return staff_of(user).is_administrator
 
 
-def require(allowed: bool, message: str = "この操作を行う権限がありません") -> None:
+def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or gettext("この操作を行う権限がありません"))
 
 
 def declaration_for_staff(*, user, pk: int) -> Declaration:
     """The declaration ``pk`` if ``user`` may read it; ``Declaration.DoesNotExist`` for no such
     row, ``PermissionDenied`` for another department's."""
     declaration = Declaration.objects.select_related("department__municipality", "fiscal_year").get(pk=pk)
-    require(can_read(user, declaration), "この目標宣言を閲覧する権限がありません")
+    require(can_read(user, declaration), gettext("この目標宣言を閲覧する権限がありません"))
     return declaration
 
 
 def initiative_for_staff(*, user, pk: int) -> Initiative:
     initiative = Initiative.objects.select_related(
         "declaration__department__municipality", "declaration__fiscal_year").get(pk=pk)
-    require(can_read(user, initiative.declaration), "この取組を閲覧する権限がありません")
+    require(can_read(user, initiative.declaration), gettext("この取組を閲覧する権限がありません"))
     return initiative
 
 
@@ -315,7 +316,7 @@ def initiatives_with_targets(*, declaration: Declaration) -> list[Initiative]:
 
 
 def audit_entries(*, user, limit: int = 200) -> QuerySet[AuditEntry]:
-    require(is_administrator(user), "操作記録を閲覧できるのは管理者だけです")
+    require(is_administrator(user), gettext("操作記録を閲覧できるのは管理者だけです"))
     return AuditEntry.objects.all()[:limit]
 
 
@@ -365,13 +366,15 @@ class Late:
     @property
     def state_label(self) -> str:
         if self.declaration is None:
-            return "未作成"
-        return f"{self.declaration.get_phase_display()}・{self.declaration.get_state_display()}"
+            return gettext("未作成")
+        return gettext("%(phase)s・%(state)s") % {"phase": self.declaration.get_phase_display(),
+                                                  "state": self.declaration.get_state_display()}
 
 
 def late_departments(*, user, fiscal_year: FiscalYear, today: dt.date) -> list[Late]:
     """Departments of the year's city that have not reached a phase whose deadline has passed."""
-    require(staff_of(user).role in (Role.ADMINISTRATOR, Role.VIEWER), "提出状況を閲覧できるのは管理者と閲覧者です")
+    require(staff_of(user).role in (Role.ADMINISTRATOR, Role.VIEWER),
+            gettext("提出状況を閲覧できるのは管理者と閲覧者です"))
     declarations = {d.department_id: d for d in fiscal_year.declarations.all()}
     late = []
     for department in Department.objects.filter(municipality=fiscal_year.municipality_id).order_by("name"):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from sengen.core import grading
 from sengen.core.assess import assess
@@ -231,7 +232,8 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
         return declaration
     if user is not None and declaration is not None and not is_administrator(user) \
             and declaration.state != PublicationState.DRAFT:
-        raise PermissionDenied(f"「{declaration.get_state_display()}」の目標宣言を取込で置き換えられるのは管理者だけです")
+        raise PermissionDenied(gettext("「%(state)s」の目標宣言を取込で置き換えられるのは管理者だけです")
+                               % {"state": declaration.get_state_display()})
     fields = {
         "fiscal_year_label": doc["fiscal_year_label"],
         "director_title": title,
@@ -303,14 +305,15 @@ def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
     if is_administrator(user):
         return
     staff = staff_of(user)
-    require(staff.role == Role.DIRECTOR, "報告を取り込めるのは管理者と部長です")
+    require(staff.role == Role.DIRECTOR, gettext("報告を取り込めるのは管理者と部長です"))
     department = Department.objects.filter(pk=staff.department_id).select_related("municipality").first()
     municipality_name = doc["municipality"] if doc["municipality"] is not None else (
         settings.SENGEN_MUNICIPALITY or "")
     require(department is not None and department.name == doc["department"]
             and department.municipality.name == municipality_name,
-            "部長が取り込めるのは自分の部の報告だけです")
-    require(state == PublicationState.DRAFT, "部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）")
+            gettext("部長が取り込めるのは自分の部の報告だけです"))
+    require(state == PublicationState.DRAFT,
+            gettext("部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,10 +363,15 @@ def _conflict_message(kind: str, object_type: str, pk) -> str:
     last = last_change(object_type=object_type, object_id=pk)
     who = ""
     if last is not None:
-        when = timezone.localtime(last.at).strftime("%Y年%m月%d日 %H:%M")
-        who = f"（{when}に{last.user_name or '別の利用者'}さんが保存）"
-    return (f"この{kind}は、あなたが開いた後に別の利用者が保存しました{who}。"
-            "あなたの入力は消えていません。最新の内容を確認し、必要なら入力し直してから保存してください。")
+        # The date's format is in the catalogue too: 2026年11月24日 10:30 / 2026-11-24 10:30.
+        when = timezone.localtime(last.at).strftime(gettext("%Y年%m月%d日 %H:%M"))
+        who = gettext("（%(when)sに%(name)sさんが保存）") % {"when": when,
+                                                         "name": last.user_name or gettext("別の利用者")}
+    # One whole sentence per kind, so that each language can word it its own way.
+    text = (gettext("この取組は、あなたが開いた後に別の利用者が保存しました%(who)s。") if object_type == "initiative"
+            else gettext("この目標宣言は、あなたが開いた後に別の利用者が保存しました%(who)s。"))
+    return (text % {"who": who}
+            + gettext("あなたの入力は消えていません。最新の内容を確認し、必要なら入力し直してから保存してください。"))
 
 
 def _lock_initiative(initiative: Initiative, version: int | None) -> None:
@@ -408,17 +416,19 @@ def _sync(caller: Declaration, stored: Declaration) -> Declaration:
 
 def _require_phase(declaration: Declaration, phase: str, what: str) -> None:
     if declaration.phase != phase:
-        raise ValidationError(f"{what}は「{Phase(phase).label}」の段階でだけ入力できます"
-                              f"（現在は「{declaration.get_phase_display()}」）")
+        raise ValidationError(gettext("%(what)sは「%(phase)s」の段階でだけ入力できます（現在は「%(current)s」）")
+                              % {"what": what, "phase": Phase(phase).label,
+                                 "current": declaration.get_phase_display()})
 
 
 def _require_editable(user, initiative: Initiative) -> None:
     declaration = initiative.declaration
-    require(can_read(user, declaration), "この取組を閲覧する権限がありません")
+    require(can_read(user, declaration), gettext("この取組を閲覧する権限がありません"))
     if declaration.state == PublicationState.PUBLISHED:
-        raise PermissionDenied("公開済みの内容は変更できません。訂正は管理者が理由を添えて行います")
+        raise PermissionDenied(gettext("公開済みの内容は変更できません。訂正は管理者が理由を添えて行います"))
     require(can_edit_initiative(user, initiative),
-            f"「{declaration.get_state_display()}」の目標宣言のこの取組を変更する権限がありません")
+            gettext("「%(state)s」の目標宣言のこの取組を変更する権限がありません")
+            % {"state": declaration.get_state_display()})
 
 
 def _lines(items) -> list[str]:
@@ -462,7 +472,7 @@ def grade_proposal(*, target: Target, scale: GradingScale | None = None) -> str:
 def _check_deadlines(declaration_due, interim_report_due, achievement_report_due) -> None:
     given = [d for d in (declaration_due, interim_report_due, achievement_report_due) if d is not None]
     if given != sorted(given):
-        raise ValidationError("期限は 目標宣言 → 中間報告 → 達成状況報告 の順に設定してください")
+        raise ValidationError(gettext("期限は 目標宣言 → 中間報告 → 達成状況報告 の順に設定してください"))
 
 
 @transaction.atomic
@@ -470,10 +480,10 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
                      interim_report_due: dt.date | None = None,
                      achievement_report_due: dt.date | None = None) -> FiscalYear:
     """行政経営課 opens a fiscal year and sets each phase's deadline."""
-    require(is_administrator(user), "年度を開始できるのは管理者だけです")
+    require(is_administrator(user), gettext("年度を開始できるのは管理者だけです"))
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
     if FiscalYear.objects.filter(municipality=municipality, year=year).exists():
-        raise ValidationError({"year": f"{fiscal_year_label(year)}はすでにあります"})
+        raise ValidationError({"year": gettext("%(year)sはすでにあります") % {"year": fiscal_year_label(year)}})
     fiscal_year = FiscalYear.objects.create(
         municipality=municipality, year=year, declaration_due=declaration_due,
         interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
@@ -486,7 +496,7 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
 def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due: dt.date | None,
                               interim_report_due: dt.date | None,
                               achievement_report_due: dt.date | None) -> FiscalYear:
-    require(is_administrator(user), "期限を設定できるのは管理者だけです")
+    require(is_administrator(user), gettext("期限を設定できるのは管理者だけです"))
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
     before = {f: getattr(fiscal_year, f) for f in ("declaration_due", "interim_report_due", "achievement_report_due")}
     fiscal_year.declaration_due = declaration_due
@@ -504,11 +514,12 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
 def declaration_create(*, user, department: Department, fiscal_year: FiscalYear, director_title: str = "",
                        director_name: str = "") -> Declaration:
     """A new, empty declaration (draft) of ``department`` for ``fiscal_year``."""
-    require(can_manage_department(user, department), "この部の目標宣言を作成する権限がありません")
+    require(can_manage_department(user, department), gettext("この部の目標宣言を作成する権限がありません"))
     if fiscal_year.municipality_id != department.municipality_id:
-        raise ValidationError("部と年度の自治体が異なります")
+        raise ValidationError(gettext("部と年度の自治体が異なります"))
     if Declaration.objects.filter(department=department, fiscal_year=fiscal_year).exists():
-        raise ValidationError(f"{fiscal_year.label}の{department.name}の目標宣言はすでにあります")
+        raise ValidationError(gettext("%(year)sの%(department)sの目標宣言はすでにあります")
+                              % {"year": fiscal_year.label, "department": department.name})
     declaration = Declaration.objects.create(
         department=department, fiscal_year=fiscal_year, fiscal_year_label=fiscal_year.label,
         director_title=director_title or department.director_title or f"{department.name}長",
@@ -532,13 +543,13 @@ def declaration_carry_over(*, user, source: Declaration, fiscal_year: FiscalYear
     future direction is shown beside them to write the new targets from. Targets are not copied:
     a new year promises new figures."""
     source = _reloaded_declaration(source)
-    require(can_manage(user, source), "この部の目標宣言を作成する権限がありません")
+    require(can_manage(user, source), gettext("この部の目標宣言を作成する権限がありません"))
     if fiscal_year.year <= source.fiscal_year.year:
-        raise ValidationError("引き継ぎ先は後の年度にしてください")
+        raise ValidationError(gettext("引き継ぎ先は後の年度にしてください"))
     chosen = (carry_over_candidates(declaration=source) if initiative_ids is None
               else list(source.initiatives.filter(pk__in=initiative_ids).order_by("position")))
     if initiative_ids is not None and len(chosen) != len(set(initiative_ids)):
-        raise PermissionDenied("この目標宣言にない取組は引き継げません")
+        raise PermissionDenied(gettext("この目標宣言にない取組は引き継げません"))
     declaration = declaration_create(user=user, department=source.department, fiscal_year=fiscal_year,
                                      director_title=source.director_title, director_name=source.director_name)
     for position, old in enumerate(chosen):
@@ -593,16 +604,16 @@ def target_propose(*, text: str, fiscal_year: int | None) -> TargetPlan:
 def _target_fields(plan: TargetPlan, fiscal_year: int) -> dict[str, Any]:
     text = plan.text.strip()
     if not text:
-        raise ValidationError("達成目標の文が空です")
+        raise ValidationError(gettext("達成目標の文が空です"))
     if not plan.kind:
         plan = target_propose(text=text, fiscal_year=fiscal_year)
     if plan.kind not in TargetKind.values:
-        raise ValidationError(f"目標の種類が不明です: {plan.kind}")
+        raise ValidationError(gettext("目標の種類が不明です: %(kind)s") % {"kind": plan.kind})
     numeric = plan.kind == TargetKind.NUMERIC
     if numeric and plan.value is None:
-        raise ValidationError(f"数値目標には目標値が必要です: {text}")
+        raise ValidationError(gettext("数値目標には目標値が必要です: %(text)s") % {"text": text})
     if plan.due_date is None and plan.kind == TargetKind.MILESTONE:
-        raise ValidationError(f"期日目標には期限が必要です: {text}")
+        raise ValidationError(gettext("期日目標には期限が必要です: %(text)s") % {"text": text})
     return {
         "text": text,
         "kind": plan.kind,
@@ -620,9 +631,10 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
     declaration = initiative.declaration
     title = plan.title.strip()
     if not title:
-        raise ValidationError({"title": "取組名を入力してください"})
+        raise ValidationError({"title": gettext("取組名を入力してください")})
     if declaration.initiatives.exclude(pk=initiative.pk).filter(number=plan.number).exists():
-        raise ValidationError({"number": f"番号 {plan.number} はこの目標宣言の別の取組が使っています"})
+        raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
+                                         % {"number": plan.number}})
     initiative.number = plan.number
     initiative.title = title
     initiative.content = _lines(plan.content)
@@ -630,10 +642,10 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
 
     current = [link.section_id for link in initiative.section_links.order_by("position")]
     if plan.section_ids != current:
-        require(may_change_sections, "担当課を変更できるのは部長と管理者です")
+        require(may_change_sections, gettext("担当課を変更できるのは部長と管理者です"))
         sections = {s.pk: s for s in Section.objects.filter(pk__in=plan.section_ids, department=declaration.department)}
         if len(sections) != len(set(plan.section_ids)):
-            raise PermissionDenied("この部にない課は担当課にできません")
+            raise PermissionDenied(gettext("この部にない課は担当課にできません"))
         InitiativeSection.objects.filter(initiative=initiative).delete()
         for position, pk in enumerate(dict.fromkeys(plan.section_ids)):
             InitiativeSection.objects.create(initiative=initiative, section=sections[pk], position=position)
@@ -645,7 +657,7 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
         if target_plan.id is not None:
             target = existing.get(target_plan.id)
             if target is None:
-                raise PermissionDenied("この取組にない達成目標は変更できません")
+                raise PermissionDenied(gettext("この取組にない達成目標は変更できません"))
             kept.add(target.pk)
         else:
             target = Target(initiative=initiative)
@@ -660,14 +672,16 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
 @transaction.atomic
 def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -> Initiative:
     declaration = _reloaded_declaration(declaration)
-    require(can_manage(user, declaration), "取組を追加できるのは部長と管理者です")
-    _require_phase(declaration, Phase.DECLARATION, "取組の追加")
+    require(can_manage(user, declaration), gettext("取組を追加できるのは部長と管理者です"))
+    _require_phase(declaration, Phase.DECLARATION, gettext("取組の追加"))
     if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
-        raise PermissionDenied(f"「{declaration.get_state_display()}」の目標宣言には取組を追加できません")
+        raise PermissionDenied(gettext("「%(state)s」の目標宣言には取組を追加できません")
+                               % {"state": declaration.get_state_display()})
     position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1
     initiative = Initiative(declaration=declaration, position=position, number=plan.number, title="")
     if declaration.initiatives.filter(number=plan.number).exists():
-        raise ValidationError({"number": f"番号 {plan.number} はこの目標宣言の別の取組が使っています"})
+        raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
+                                         % {"number": plan.number}})
     initiative.title = plan.title
     initiative.save()
     _plan_apply(user=user, initiative=initiative, plan=plan, may_change_sections=True)
@@ -681,7 +695,7 @@ def initiative_update(*, user, initiative: Initiative, version: int, plan: Initi
     """Save the initiative's plan; refused (EditConflict) when someone saved it since ``version``."""
     initiative = _reloaded(initiative)
     _require_editable(user, initiative)
-    _require_phase(initiative.declaration, Phase.DECLARATION, "取組名・取組内容・達成目標")
+    _require_phase(initiative.declaration, Phase.DECLARATION, gettext("取組名・取組内容・達成目標"))
     before = initiative_document(initiative=initiative)
     _lock_initiative(initiative, version)
     _plan_apply(user=user, initiative=initiative, plan=plan,
@@ -708,18 +722,19 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
     so there is nothing to lose to a concurrent save."""
     initiative = _reloaded(initiative)
     _require_editable(user, initiative)
-    _require_phase(initiative.declaration, Phase.INTERIM_REPORT, "進捗")
+    _require_phase(initiative.declaration, Phase.INTERIM_REPORT, gettext("進捗"))
     targets = {t.pk: t for t in initiative.targets.current()}
     created = []
     for entry in entries:
         target = targets.get(entry.target_id)
         if target is None:
-            raise PermissionDenied("この取組にない達成目標の進捗は入力できません")
+            raise PermissionDenied(gettext("この取組にない達成目標の進捗は入力できません"))
         if entry.value is None and not entry.comment.strip():
             continue
         fy = initiative.declaration.fiscal_year.year
         if not dt.date(fy, 4, 1) <= entry.as_of <= dt.date(fy + 1, 3, 31):
-            raise ValidationError(f"時点は{fiscal_year_label(fy)}の日付にしてください: {entry.as_of}")
+            raise ValidationError(gettext("時点は%(year)sの日付にしてください: %(date)s")
+                                  % {"year": fiscal_year_label(fy), "date": entry.as_of})
         created.append(Progress.objects.create(
             target=target, value=entry.value, unit=(entry.unit or target.unit).strip()[:50],
             as_of=entry.as_of, comment=entry.comment.strip(), entered_by=user))
@@ -760,9 +775,9 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
     initiative = _reloaded(initiative)
     _require_editable(user, initiative)
     declaration = initiative.declaration
-    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, "取組結果")
+    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("取組結果"))
     if data.future_direction_category and data.future_direction_category not in FutureDirection.values:
-        raise ValidationError({"future_direction_category": "方向性の区分が不明です"})
+        raise ValidationError({"future_direction_category": gettext("方向性の区分が不明です")})
     before = initiative_document(initiative=initiative)
     _lock_initiative(initiative, version)
     initiative.results = _lines(data.results)
@@ -775,7 +790,7 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
     by_id = {t.pk: t for t in targets}
     given = {o.target_id: o for o in data.outcomes}
     if set(given) - set(by_id):
-        raise PermissionDenied("この取組にない達成目標の結果は入力できません")
+        raise PermissionDenied(gettext("この取組にない達成目標の結果は入力できません"))
     proposals = assess([t.text for t in targets], initiative.achievement_status, initiative.results,
                        fiscal_year=declaration.fiscal_year.year)
     scale = scale_for(declaration)
@@ -786,7 +801,7 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
             continue
         actual = entry.actual_value
         if actual is not None and target.kind != TargetKind.NUMERIC:
-            errors[f"actual_value_{target.pk}"] = "実績値は数値目標にだけ入力できます"
+            errors[f"actual_value_{target.pk}"] = gettext("実績値は数値目標にだけ入力できます")
             continue
         rate = (achievement_rate(target.value, actual, target.direction)
                 if actual is not None and target.value is not None else None)
@@ -798,11 +813,11 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
             else:
                 evaluation = proposal["evaluation"]
         if evaluation not in Evaluation.values:
-            errors[f"evaluation_{target.pk}"] = "評価が不明です"
+            errors[f"evaluation_{target.pk}"] = gettext("評価が不明です")
             continue
         reason = entry.unmet_reason.strip()
         if evaluation == Evaluation.NOT_ACHIEVED and not reason:
-            errors[f"unmet_reason_{target.pk}"] = f"未達成の目標には理由が必要です: {target.text}"
+            errors[f"unmet_reason_{target.pk}"] = gettext("未達成の目標には理由が必要です: %(text)s") % {"text": target.text}
             continue
         outcome = getattr(target, "outcome", None) or Outcome(target=target)
         figures_changed = (outcome.pk is None or outcome.actual_value != actual
@@ -838,13 +853,14 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     needs a reason; so does choosing a grade no number supports (評価不能), and an unmet target
     (by its evaluation or by the grade chosen) needs the reason it was not met."""
     declaration = _reloaded_declaration(declaration)
-    require(can_manage(user, declaration), "評価を確定できるのはその部の部長と管理者です")
-    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, "評価")
+    require(can_manage(user, declaration), gettext("評価を確定できるのはその部の部長と管理者です"))
+    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("評価"))
     if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
-        raise PermissionDenied(f"「{declaration.get_state_display()}」の報告の評価は変更できません")
+        raise PermissionDenied(gettext("「%(state)s」の報告の評価は変更できません")
+                               % {"state": declaration.get_state_display()})
     scale = scale_for(declaration)
     if scale is None:
-        raise ValidationError("評価尺度が設定されていません")
+        raise ValidationError(gettext("評価尺度が設定されていません"))
     _bump_declaration(declaration, version)
     grades = {g.code: g for g in scale.grades.all()}
     targets = {t.pk: t for t in Target.objects.current().filter(initiative__declaration=declaration)
@@ -855,10 +871,10 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     for judgement in judgements:
         target = targets.get(judgement.target_id)
         if target is None:
-            raise PermissionDenied("この目標宣言にない達成目標は評価できません")
+            raise PermissionDenied(gettext("この目標宣言にない達成目標は評価できません"))
         grade = grades.get(judgement.grade_code)
         if grade is None:
-            errors[f"grade_{target.pk}"] = f"評価段階を選んでください: {target.text}"
+            errors[f"grade_{target.pk}"] = gettext("評価段階を選んでください: %(text)s") % {"text": target.text}
             continue
         outcome = getattr(target, "outcome", None) or Outcome(target=target)
         proposed = grade_proposal(target=target, scale=scale)
@@ -867,12 +883,13 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
             grade.min_rate is None and grade.evaluation == Evaluation.NOT_EVALUATED)
         if needs_reason and not override:
             errors[f"override_reason_{target.pk}"] = (
-                f"提案（{proposed or 'なし'}）と異なる評価「{grade.label}」には理由が必要です: {target.text}")
+                gettext("提案（%(proposed)s）と異なる評価「%(grade)s」には理由が必要です: %(text)s")
+                % {"proposed": proposed or gettext("なし"), "grade": grade.label, "text": target.text})
             continue
         unmet = Evaluation.NOT_ACHIEVED in (outcome.evaluation, grade.evaluation)
         unmet_reason = judgement.unmet_reason.strip() or outcome.unmet_reason
         if unmet and not unmet_reason:
-            errors[f"unmet_reason_{target.pk}"] = f"未達成の目標には理由が必要です: {target.text}"
+            errors[f"unmet_reason_{target.pk}"] = gettext("未達成の目標には理由が必要です: %(text)s") % {"text": target.text}
             continue
         changes.append({"target": target.pk, "proposed": proposed, "grade": grade.code,
                         "override_reason": override if needs_reason else ""})
@@ -896,10 +913,10 @@ def _unjudged(declaration: Declaration) -> list[str]:
         outcome = getattr(target, "outcome", None)
         label = f"{target.initiative.number}. {target.text}"
         if outcome is None or outcome.judged_at is None:
-            problems.append(f"評価が確定していません: {label}")
+            problems.append(gettext("評価が確定していません: %(target)s") % {"target": label})
         elif (Evaluation.NOT_ACHIEVED in (outcome.evaluation, getattr(outcome.grade, "evaluation", None))
               and not outcome.unmet_reason.strip()):
-            problems.append(f"未達成の理由がありません: {label}")
+            problems.append(gettext("未達成の理由がありません: %(target)s") % {"target": label})
     return problems
 
 
@@ -934,8 +951,8 @@ _TRANSITIONS = {
     "publish": PublicationState.PUBLISHED,
 }
 TRANSITION_LABELS = {
-    "submit": "提出する", "approve": "部長として承認する", "check": "確認済みにする", "publish": "公開する",
-    "return": "作成中に戻す",
+    "submit": gettext_lazy("提出する"), "approve": gettext_lazy("部長として承認する"),
+    "check": gettext_lazy("確認済みにする"), "publish": gettext_lazy("公開する"), "return": gettext_lazy("作成中に戻す"),
 }
 
 
@@ -956,27 +973,28 @@ def _transition_check(*, user, declaration: Declaration, action: str) -> str:
     state = declaration.state
     if action == "return":
         require(state in (PublicationState.SUBMITTED, PublicationState.APPROVED, PublicationState.CHECKED),
-                "作成中に戻せるのは提出後・公開前の目標宣言だけです")
+                gettext("作成中に戻せるのは提出後・公開前の目標宣言だけです"))
         if state == PublicationState.CHECKED:
-            require(is_administrator(user), "確認済みの目標宣言を戻せるのは管理者だけです")
+            require(is_administrator(user), gettext("確認済みの目標宣言を戻せるのは管理者だけです"))
         else:
-            require(can_manage(user, declaration), "作成中に戻せるのはその部の部長と管理者です")
+            require(can_manage(user, declaration), gettext("作成中に戻せるのはその部の部長と管理者です"))
         return PublicationState.DRAFT
     if action not in _TRANSITIONS:
         raise ValueError(f"unknown action {action!r}")
     target = _TRANSITIONS[action]
     if target not in flow:
-        raise ValidationError(f"「{declaration.get_phase_display()}」には「{PublicationState(target).label}」の段階はありません")
+        raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
+                              % {"phase": declaration.get_phase_display(), "state": PublicationState(target).label})
     if action in ("submit", "approve"):
-        require(can_manage(user, declaration), "提出・承認はその部の部長と管理者が行います")
+        require(can_manage(user, declaration), gettext("提出・承認はその部の部長と管理者が行います"))
     else:
-        require(is_administrator(user), "確認と公開は管理者が行います")
+        require(is_administrator(user), gettext("確認と公開は管理者が行います"))
     allowed_from = {flow[flow.index(target) - 1]}
     if action == "approve":
         allowed_from.add(PublicationState.DRAFT)  # the director's approval is also the submission
     if state not in allowed_from:
-        raise ValidationError(f"「{declaration.get_state_display()}」から「{PublicationState(target).label}」"
-                              "にはできません")
+        raise ValidationError(gettext("「%(current)s」から「%(state)s」にはできません")
+                              % {"current": declaration.get_state_display(), "state": PublicationState(target).label})
     return target
 
 
@@ -985,7 +1003,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     """Move a declaration along its phase's flow: submit → (approve) → check → publish, or return
     it to draft. Publishing records what citizens see (a Publication)."""
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
-    require(can_read(user, declaration), "この目標宣言を閲覧する権限がありません")
+    require(can_read(user, declaration), gettext("この目標宣言を閲覧する権限がありません"))
     target = _transition_check(user=user, declaration=declaration, action=action)
     if action == "approve":
         problems = _unjudged(declaration)
@@ -1029,11 +1047,11 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     """Begin the interim or year-end report of a published declaration. The live rows become a
     draft again; the public keeps reading the last publication."""
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
-    require(can_manage(user, declaration), "次の段階を始められるのはその部の部長と管理者です")
+    require(can_manage(user, declaration), gettext("次の段階を始められるのはその部の部長と管理者です"))
     if declaration.state != PublicationState.PUBLISHED:
-        raise ValidationError("次の段階は、今の段階を公開してから始めます")
+        raise ValidationError(gettext("次の段階は、今の段階を公開してから始めます"))
     if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(declaration.phase):
-        raise ValidationError("後の段階を選んでください")
+        raise ValidationError(gettext("後の段階を選んでください"))
     if not declaration.publications.exists():
         # Published before publication records existed (an import): record it now, so the
         # public page keeps what it showed.
@@ -1070,16 +1088,16 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     kept with who, when and why, and a new publication for the public page."""
     initiative = _reloaded(initiative)
     declaration = initiative.declaration
-    require(is_administrator(user), "公開済みの内容を訂正できるのは管理者だけです")
+    require(is_administrator(user), gettext("公開済みの内容を訂正できるのは管理者だけです"))
     latest = declaration.publications.order_by("-published_at", "-id").first()
     if latest is None and declaration.state != PublicationState.PUBLISHED:
-        raise ValidationError("公開されていない目標宣言は訂正ではなく通常の編集で変更します")
+        raise ValidationError(gettext("公開されていない目標宣言は訂正ではなく通常の編集で変更します"))
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "訂正の理由を入力してください"})
+        raise ValidationError({"reason": gettext("訂正の理由を入力してください")})
     title = correction.title.strip()
     if not title:
-        raise ValidationError({"title": "取組名を入力してください"})
+        raise ValidationError({"title": gettext("取組名を入力してください")})
     before = initiative_document(initiative=initiative)
     _lock_initiative(initiative, version)
     initiative.title = title
@@ -1093,12 +1111,12 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     initiative.save()
     targets = {t.pk: t for t in initiative.targets.current()}
     if set(correction.target_texts) - set(targets):
-        raise PermissionDenied("この取組にない達成目標は訂正できません")
+        raise PermissionDenied(gettext("この取組にない達成目標は訂正できません"))
     for pk, text in correction.target_texts.items():
         old = targets[pk]
         text = text.strip()
         if not text:
-            raise ValidationError({f"target_{pk}": "達成目標の文が空です"})
+            raise ValidationError({f"target_{pk}": gettext("達成目標の文が空です")})
         if text == old.text:
             continue
         # A revised target is a new row that points at the one it replaces, with the reason.
@@ -1110,7 +1128,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
         Progress.objects.filter(target=old).update(target=new)
     after = initiative_document(initiative=initiative)
     if after == before:
-        raise ValidationError("訂正する内容がありません")
+        raise ValidationError(gettext("訂正する内容がありません"))
     _bump_declaration(declaration)
     revision = Revision.objects.create(declaration=declaration, initiative=initiative, version=declaration.version,
                                        reason=reason, before=before, after=after, user=user,
