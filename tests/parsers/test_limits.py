@@ -283,3 +283,19 @@ def test_an_upload_that_is_not_a_report_is_refused_as_in_process():
     with pytest.raises(ParseError) as direct:
         parse_bytes("買い物リスト\n・牛乳\n".encode(), source="notes.txt")
     assert str(err.value) == str(direct.value)
+
+
+def test_uploads_from_several_threads_at_once_each_get_their_reading_from_one_fork_server():
+    """Threads of a web server read at the same time; the fork server is started once and reused."""
+    import multiprocessing.forkserver
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sengen.parsers.limits import read_upload_limited
+
+    data = SEED.with_suffix(".txt").read_bytes()
+    read_upload_limited(data, source="first.txt")
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    with ThreadPoolExecutor(4) as pool:
+        readings = list(pool.map(lambda i: read_upload_limited(data, source="h29.txt")[0], range(8)))
+    assert all(doc == parse_bytes(data, source="h29.txt") for doc in readings)
+    assert multiprocessing.forkserver._forkserver._forkserver_pid == server
