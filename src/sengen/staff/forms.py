@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sengen.declarations.models import (
@@ -100,7 +101,8 @@ class CarryOverForm(forms.Form):
         self.fields["fiscal_year"].queryset = fiscal_years
         self.fields["initiatives"].choices = [
             (str(i.pk), f"{i.number}. {i.title}"
-                        + (f"［{i.future_direction_category}］" if i.future_direction_category else ""))
+                        + (gettext("［%(category)s］") % {"category": i.get_future_direction_category_display()}
+                           if i.future_direction_category else ""))
             for i in initiatives]
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from sengen.core.assess import assess
@@ -626,7 +627,7 @@ def origin_label(origin: dict) -> str:
     if origin.get("first_line"):
         first, last = origin["first_line"], origin.get("last_line") or origin["first_line"]
         parts.append(_("%(a)s行目") % {"a": first} if first == last else _("%(a)s〜%(b)s行目") % {"a": first, "b": last})
-    return "・".join(parts)
+    return pgettext("between the parts of where a value was read", "・").join(parts)
 
 
 def _show_provenance(form, where: dict) -> None:
@@ -646,7 +647,7 @@ def _show_provenance(form, where: dict) -> None:
         if label not in seen:
             seen.append(label)
             field._origins = seen
-            field.help_text = _("読み取り元: %(where)s") % {"where": "、".join(seen)}
+            field.help_text = _("読み取り元: %(where)s") % {"where": pgettext("between the places a value was read", "、").join(seen)}
 
 
 def _value_at(doc: dict, path: str):
