@@ -216,6 +216,18 @@ def test_the_english_declaration_page_keeps_the_citys_words_marked_japanese(peop
     assert 'href="/language/ja/?next=/staff/declarations/' in page and 'lang="ja" hreflang="ja">日本語</a>' in page
 
 
+def test_fiscal_years_read_as_fy_in_english_with_the_era_name_beside_them(people, cycle):
+    _, nxt, _ = cycle
+    client = as_role(people, "admin")
+    page = english_page(client, reverse("staff:year_list"))
+    assert '<th scope="row">FY2018 <span lang="ja">（平成30年度）</span></th>' in page
+    assert "Set deadlines for FY2018" in page
+    assert "Deadlines for FY2018, 伊勢原市" in english_page(client, reverse("staff:year_edit", args=[nxt.fiscal_year.pk]))
+    page = english_page(client, reverse("staff:year_list"), {
+        "municipality": nxt.fiscal_year.municipality_id, "year": "2020"})
+    assert "FY2020 opened." in page
+
+
 def test_the_plan_form_and_its_errors_in_english(people, cycle):
     _, nxt, _ = cycle
     fy2019 = services.fiscal_year_open(user=people.admin, municipality=nxt.fiscal_year.municipality, year=2019)

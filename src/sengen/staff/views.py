@@ -48,6 +48,7 @@ from sengen.declarations.selectors import (
 )
 from sengen.parsers import ParseError
 from sengen.parsers.limits import read_upload_limited
+from sengen.portal.labels import year_label
 
 from . import forms
 
@@ -128,7 +129,7 @@ def year_list(request):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("%(label)sを開始しました") % {"label": year.label})
+                messages.success(request, _("%(label)sを開始しました") % {"label": year_label(year.year)})
                 return redirect("staff:year_list")
     years = FiscalYear.objects.select_related("municipality").order_by("municipality__name", "-year")
     return render(request, "staff/year_list.html", {"years": years, "form": form})
