@@ -22,9 +22,8 @@ from sengen.core.numbers import decimal_to_json
 from sengen.core.report import ReportError, normalise
 from sengen.core.targets import TargetAnalysis, achievement_rate, analyse_target, meets
 
-from . import publicindex
+from . import audit, publicindex
 from .models import (
-    AuditEntry,
     Declaration,
     Department,
     Direction,
@@ -341,25 +340,11 @@ _FLOW = {
 _CLOSED_DIRECTIONS = {FutureDirection.SUSPEND, FutureDirection.COMPLETE}
 
 
-def _user_name(user) -> str:
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.get_username())[:150]
+_user_name = audit.user_name
+_audit = audit.record
 
 
-def _audit(user, action: str, obj, **detail) -> AuditEntry:
-    return AuditEntry.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        user_name=_user_name(user),
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        detail=detail,
-    )
-
-
-def _conflict_message(kind: str, object_type: str, pk) -> str:
+def _conflict_message(object_type: str, pk) -> str:
     last = last_change(object_type=object_type, object_id=pk)
     who = ""
     if last is not None:
@@ -383,7 +368,7 @@ def _lock_initiative(initiative: Initiative, version: int | None) -> None:
         raise ValueError("version is required: state the version the user read")
     claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(version=F("version") + 1)
     if not claimed:
-        raise EditConflict(_conflict_message("取組", "initiative", initiative.pk))
+        raise EditConflict(_conflict_message("initiative", initiative.pk))
     initiative.version = version + 1
 
 
@@ -392,7 +377,7 @@ def _bump_declaration(declaration: Declaration, version: int | None = None) -> N
     if version is not None:
         qs = qs.filter(version=version)
     if not qs.update(version=F("version") + 1, updated_at=timezone.now()):
-        raise EditConflict(_conflict_message("目標宣言", "declaration", declaration.pk))
+        raise EditConflict(_conflict_message("declaration", declaration.pk))
     declaration.refresh_from_db(fields=["version", "updated_at"])
 
 
