@@ -61,7 +61,7 @@ def test_errors_say_where(seed, mutate, path):
 def test_loads_names_the_file_on_bad_json():
     with pytest.raises(ReportError) as err:
         loads("{not json", source="x.json")
-    assert str(err.value).startswith("x.json: $: not JSON")
+    assert str(err.value).startswith("x.json: $: JSON の文法に合いません: 1行目")
 
 
 _text = st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=30).filter(lambda s: s.strip())

@@ -92,7 +92,7 @@ def test_import_of_a_value_the_database_cannot_hold_is_a_usage_error(tmp_path, s
     seed_doc["initiatives"][1]["targets"][0]["metric"]["value"] = 0.1234567
     path = tmp_path / "precise.json"
     path.write_text(json.dumps(seed_doc, ensure_ascii=False), encoding="utf-8")
-    assert "decimal places" in str(usage_error("import", str(path)))
+    assert "小数点以下は6桁まで" in str(usage_error("import", str(path)))
     assert Declaration.objects.count() == 0
 
 

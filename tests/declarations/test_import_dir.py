@@ -125,8 +125,8 @@ def test_two_different_reports_of_one_department_and_year_are_a_conflict_and_nei
     shutil.copy(KYOIKU, folder / "c.json")
     status, out, err = run(folder)
     assert status == 2
-    assert "a.json: 読み込めません: the same department and fiscal year as b.json with different content" in err
-    assert "b.json: 読み込めません: the same department and fiscal year as a.json with different content" in err
+    assert "a.json: 読み込めません: b.json と同じ部・年度で内容が違います" in err
+    assert "b.json: 読み込めません: a.json と同じ部・年度で内容が違います" in err
     assert lines_of(out)["c.json"].startswith("登録しました: 平成30年度 教育部")
     assert list(Department.objects.values_list("name", flat=True)) == ["教育部"]
 
@@ -294,7 +294,7 @@ def test_a_file_the_database_refuses_is_rolled_back_alone(folder, seed_doc):
     shutil.copy(KYOIKU, folder / "b-good.json")
     status, out, err = run(folder)
     assert status == 2
-    assert "decimal places" in lines_of(err)["a-precise.json"]
+    assert "小数点以下は6桁まで" in lines_of(err)["a-precise.json"]
     assert lines_of(out)["b-good.json"].startswith("登録しました")
     assert list(Department.objects.values_list("name", flat=True)) == ["教育部"]
     assert Initiative.objects.filter(declaration__department__name="市民生活部").count() == 0

@@ -198,8 +198,8 @@ def test_the_director_title_of_an_older_year_does_not_overwrite_the_current_one(
 
 
 @pytest.mark.parametrize("path, value, message", [
-    (("metric", "value"), 0.1234567, "decimal places"),
-    (("metric", "value"), 10 ** 19, "too large"),
+    (("metric", "value"), 0.1234567, "小数点以下は6桁まで"),
+    (("metric", "value"), 10 ** 19, "桁数が多すぎて"),
 ])
 def test_a_value_the_database_would_change_is_refused_and_nothing_stored(seed_doc, path, value, message):
     seed_doc["initiatives"][1]["targets"][0][path[0]][path[1]] = value

@@ -27,6 +27,19 @@ _TARGET_DEFAULTS: dict[str, Any] = {
 _LIST_FIELDS = ("content", "results", "future_direction", "achievement_status")
 
 
+# What Python's json module says went wrong (its English ``msg``), as a Japanese message says it.
+JSON_PROBLEMS = {
+    "Expecting value": "値がありません",
+    "Expecting property name enclosed in double quotes": "項目名が二重引用符（\"）で囲まれていません",
+    "Expecting ',' delimiter": "区切りの「,」がありません",
+    "Expecting ':' delimiter": "区切りの「:」がありません",
+    "Unterminated string starting at": "文字列の「\"」が閉じていません",
+    "Extra data": "JSON の後に余分な文字があります",
+    "Invalid control character at": "文字列に制御文字があります",
+    "Invalid \\escape": "文字列の「\\」の使い方が誤っています",
+}
+
+
 class ReportError(ValueError):
     """The document does not follow ``sengen.report/1``.
 
@@ -48,33 +61,33 @@ def _expect(cond: bool, message: str, path: str) -> None:
 
 
 def _string(value: Any, path: str, *, allow_empty: bool = True) -> str:
-    _expect(isinstance(value, str), f"expected a string, found {_kind(value)}", path)
+    _expect(isinstance(value, str), f"文字列が必要です（{_kind(value)}でした）", path)
     # No text format sengen writes (nor PostgreSQL) can hold a NUL; it is never part of a report.
-    _expect("\x00" not in value, "expected text, found a NUL character", path)
+    _expect("\x00" not in value, "NUL 文字は使えません", path)
     if not allow_empty:
-        _expect(value.strip() != "", "expected a non-empty string", path)
+        _expect(value.strip() != "", "空でない文字列が必要です", path)
     return value
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+    return {bool: "真偽値", int: "数値", float: "数値", str: "文字列",
+            list: "配列", dict: "オブジェクト"}.get(type(value), type(value).__name__)
 
 
 def _number(value: Any, path: str) -> int | float:
     _expect(isinstance(value, int | float) and not isinstance(value, bool),
-            f"expected a number, found {_kind(value)}", path)
-    _expect(value == value and value not in (float("inf"), float("-inf")), "expected a finite number", path)
+            f"数値が必要です（{_kind(value)}でした）", path)
+    _expect(value == value and value not in (float("inf"), float("-inf")), "有限の数値が必要です", path)
     return value
 
 
 def _quantity(value: Any, path: str) -> dict | None:
     if value is None:
         return None
-    _expect(isinstance(value, dict), f"expected an object with value and unit, found {_kind(value)}", path)
-    _expect("value" in value, "missing field 'value'", path)
+    _expect(isinstance(value, dict), f"value と unit を持つオブジェクトが必要です（{_kind(value)}でした）", path)
+    _expect("value" in value, "項目 'value' がありません", path)
     return {"value": _number(value["value"], f"{path}.value"),
             "unit": _string(value.get("unit", ""), f"{path}.unit")}
 
@@ -88,20 +101,20 @@ def _due(value: Any, path: str) -> str | None:
     try:
         parse_iso_due(text)
     except ValueError:
-        raise ReportError(f"expected an ISO date (YYYY-MM-DD) or month (YYYY-MM), found {text!r}", path) from None
+        raise ReportError(f"ISO 形式の日付（YYYY-MM-DD）か年月（YYYY-MM）が必要です（{text!r}でした）", path) from None
     return text
 
 
 def _string_list(value: Any, path: str) -> list[str]:
     if value is None:
         return []
-    _expect(isinstance(value, list), f"expected an array of strings, found {_kind(value)}", path)
+    _expect(isinstance(value, list), f"文字列の配列が必要です（{_kind(value)}でした）", path)
     return [_string(item, f"{path}[{i}]") for i, item in enumerate(value)]
 
 
 def _target(value: Any, path: str) -> dict:
-    _expect(isinstance(value, dict), f"expected a target object, found {_kind(value)}", path)
-    _expect("text" in value, "missing field 'text'", path)
+    _expect(isinstance(value, dict), f"達成目標のオブジェクトが必要です（{_kind(value)}でした）", path)
+    _expect("text" in value, "項目 'text' がありません", path)
     target = {"text": _string(value["text"], f"{path}.text", allow_empty=False)}
     for key, default in _TARGET_DEFAULTS.items():
         raw = value.get(key, default)
@@ -114,7 +127,7 @@ def _target(value: Any, path: str) -> dict:
             target[key] = None if raw is None else _number(raw, where)
         elif key == "evaluation":
             raw = default if raw is None else raw
-            _expect(raw in EVALUATIONS, f"expected one of {', '.join(EVALUATIONS)}, found {raw!r}", where)
+            _expect(raw in EVALUATIONS, f"次のいずれかが必要です: {', '.join(EVALUATIONS)}（{raw!r}でした）", where)
             target[key] = raw
         else:  # grade
             target[key] = None if raw is None else _string(raw, where)
@@ -122,12 +135,12 @@ def _target(value: Any, path: str) -> dict:
 
 
 def _initiative(value: Any, path: str) -> dict:
-    _expect(isinstance(value, dict), f"expected an initiative object, found {_kind(value)}", path)
+    _expect(isinstance(value, dict), f"取組のオブジェクトが必要です（{_kind(value)}でした）", path)
     for key in ("number", "title"):
-        _expect(key in value, f"missing field '{key}'", path)
+        _expect(key in value, f"項目 '{key}' がありません", path)
     number = value["number"]
     _expect(isinstance(number, int) and not isinstance(number, bool) and number >= 0,
-            f"expected a whole number, found {number!r}", f"{path}.number")
+            f"0以上の整数が必要です（{number!r}でした）", f"{path}.number")
     initiative: dict[str, Any] = {
         "number": number,
         "title": _string(value["title"], f"{path}.title", allow_empty=False),
@@ -135,7 +148,7 @@ def _initiative(value: Any, path: str) -> dict:
     }
     initiative["content"] = _string_list(value.get("content"), f"{path}.content")
     targets = value.get("targets") or []
-    _expect(isinstance(targets, list), f"expected an array of targets, found {_kind(targets)}", f"{path}.targets")
+    _expect(isinstance(targets, list), f"達成目標の配列が必要です（{_kind(targets)}でした）", f"{path}.targets")
     initiative["targets"] = [_target(t, f"{path}.targets[{i}]") for i, t in enumerate(targets)]
     for key in _LIST_FIELDS[1:]:
         initiative[key] = _string_list(value.get(key), f"{path}.{key}")
@@ -150,22 +163,22 @@ def normalise(doc: Any) -> dict:
     """
     from sengen.core.eras import fiscal_year_label
 
-    _expect(isinstance(doc, dict), f"expected a JSON object, found {_kind(doc)}", "$")
-    _expect(doc.get("schema") == SCHEMA, f"expected schema {SCHEMA!r}, found {doc.get('schema')!r}", "$.schema")
+    _expect(isinstance(doc, dict), f"JSON のオブジェクトが必要です（{_kind(doc)}でした）", "$")
+    _expect(doc.get("schema") == SCHEMA, f"schema は {SCHEMA!r} です（{doc.get('schema')!r}でした）", "$.schema")
     for key in ("fiscal_year", "document", "department", "initiatives"):
-        _expect(key in doc, f"missing field '{key}'", "$")
+        _expect(key in doc, f"項目 '{key}' がありません", "$")
     year = doc["fiscal_year"]
     _expect(isinstance(year, int) and not isinstance(year, bool) and 1926 <= year <= 2200,
-            f"expected a Western start year such as 2017, found {year!r}", "$.fiscal_year")
+            f"年度の西暦の開始年（例: 2017）が必要です（{year!r}でした）", "$.fiscal_year")
     _expect(doc["document"] in DOCUMENT_KINDS,
-            f"expected one of {', '.join(DOCUMENT_KINDS)}, found {doc['document']!r}", "$.document")
+            f"次のいずれかが必要です: {', '.join(DOCUMENT_KINDS)}（{doc['document']!r}でした）", "$.document")
     municipality = doc.get("municipality")
     director = doc.get("director") or {}
-    _expect(isinstance(director, dict), f"expected an object with title and name, found {_kind(director)}",
+    _expect(isinstance(director, dict), f"title と name を持つオブジェクトが必要です（{_kind(director)}でした）",
             "$.director")
     label = doc.get("fiscal_year_label")
     initiatives = doc["initiatives"]
-    _expect(isinstance(initiatives, list), f"expected an array, found {_kind(initiatives)}", "$.initiatives")
+    _expect(isinstance(initiatives, list), f"取組の配列が必要です（{_kind(initiatives)}でした）", "$.initiatives")
     out = {
         "schema": SCHEMA,
         "municipality": None if municipality is None else _string(municipality, "$.municipality"),
@@ -181,7 +194,7 @@ def normalise(doc: Any) -> dict:
     }
     numbers = [i["number"] for i in out["initiatives"]]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
-    _expect(not dupes, f"initiative numbers must be unique, {dupes[0] if dupes else ''} repeats", "$.initiatives")
+    _expect(not dupes, f"取組の番号 {dupes[0] if dupes else ''} が重複しています", "$.initiatives")
     return out
 
 
@@ -196,11 +209,13 @@ def loads(text: str | bytes, source: str | None = None) -> dict:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ReportError(f"not UTF-8 text (byte {exc.start})", "$", source) from None
+            raise ReportError(f"UTF-8 のテキストではありません（{exc.start + 1}バイト目）", "$", source) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "$", source) from None
+        problem = JSON_PROBLEMS.get(exc.msg, exc.msg)
+        raise ReportError(f"JSON の文法に合いません: {exc.lineno}行目、{exc.colno}文字目（{problem}）", "$",
+                          source) from None
     try:
         return normalise(raw)
     except ReportError as exc:

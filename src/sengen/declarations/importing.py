@@ -125,8 +125,8 @@ def _settle(imports: list[FileImport]) -> list[FileImport]:
             for item in current:
                 rival = next(d for d in distinct if d.doc != item.doc)
                 item.status, item.other = "failed", rival.path
-                item.error = (f"{item.path}: the same department and fiscal year as {rival.path.name} "
-                              "with different content: keep the one to import and move the other away")
+                item.error = (f"{item.path}: {rival.path.name} と同じ部・年度で内容が違います。"
+                              "取り込む方を残し、もう一方をフォルダーから移してください")
             continue
         to_store.append(distinct[0])
     return sorted(to_store, key=lambda i: str(i.path))
@@ -142,7 +142,7 @@ def file_store(*, item: FileImport, state: str) -> None:
         item.status, item.error = "failed", f"{item.path}: {exc}"
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        item.status, item.error = "failed", f"{item.path}: could not be stored: {first}"
+        item.status, item.error = "failed", f"{item.path}: 保存できませんでした（{first}）"
     else:
         item.status = item.declaration.import_action
 

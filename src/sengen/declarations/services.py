@@ -83,7 +83,7 @@ def municipality_for_report(name: str | None) -> Municipality:
 
 def _check_length(value: str, limit: int, path: str) -> str:
     if len(value) > limit:
-        raise ReportError(f"at most {limit} characters can be stored, found {len(value)}", path)
+        raise ReportError(f"{limit}文字までしか保存できません（{len(value)}文字あります）", path)
     return value
 
 
@@ -95,9 +95,9 @@ def _decimal(number: int | float | None, path: str, *, kind: str = "value") -> D
     value = Decimal(str(number))  # str(): 0.985 stays 0.985, not its binary approximation
     sign, digits, exponent = value.as_tuple()
     if exponent < -_MAX_DECIMALS:
-        raise ReportError(f"at most {_MAX_DECIMALS} decimal places can be stored, found {number}", path)
+        raise ReportError(f"小数点以下は{_MAX_DECIMALS}桁までしか保存できません（{number}）", path)
     if len(digits) + exponent > _MAX_INTEGER_DIGITS[kind]:
-        raise ReportError(f"number too large to store: {number}", path)
+        raise ReportError(f"桁数が多すぎて保存できない数値です（{number}）", path)
     return value
 
 

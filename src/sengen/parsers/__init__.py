@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sengen.core.report import ReportError, normalise
+from sengen.core.report import JSON_PROBLEMS, ReportError, normalise
 
-from .errors import JSON_PROBLEMS, ParseError
+from .errors import ParseError
 from .limits import check_pdf_pages
 from .pdf import MAX_PAGES, parse_pdf
 from .table import ReportTable, provenance, to_report
@@ -59,7 +59,6 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
         try:
             return normalise(raw)
         except ReportError as exc:
-            # What sengen.report/1 requires is said by core.report, in English for now.
             raise ParseError("report_format", source=source, path=exc.path, detail=exc.message) from None
     if "\x00" in text:
         raise ParseError("binary", source=source)

@@ -70,17 +70,6 @@ MESSAGES: dict[str, str] = {
     "reader_failed": "このファイルで読み取りの処理が失敗しました（{error}）",
 }
 
-# What Python's json module says went wrong (``detail``), as the message says it (``problem``).
-JSON_PROBLEMS = {
-    "Expecting value": "値がありません",
-    "Expecting property name enclosed in double quotes": "項目名が二重引用符（\"）で囲まれていません",
-    "Expecting ',' delimiter": "区切りの「,」がありません",
-    "Expecting ':' delimiter": "区切りの「:」がありません",
-    "Unterminated string starting at": "文字列の「\"」が閉じていません",
-    "Extra data": "JSON の後に余分な文字があります",
-    "Invalid control character at": "文字列に制御文字があります",
-    "Invalid \\escape": "文字列の「\\」の使い方が誤っています",
-}
 
 # Where, in the order a person looks it up.
 PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")
