@@ -264,7 +264,8 @@ def test_forms_with_errors_and_refusals_are_in_english(people, cycle):
         "municipality": nxt.fiscal_year.municipality_id, "year": "2018"})
     assert "平成30年度 already exists." in page
     page = english_page(admin, reverse("staff:year_edit", args=[nxt.fiscal_year.pk]), {
-        "declaration_due": "2018-12-01", "interim_report_due": "2018-10-01", "achievement_report_due": ""})
+        "declaration_due": "2018-12-01", "interim_report_due": "2018-10-01", "achievement_report_due": "",
+        "opened": services.deadlines_stamp(nxt.fiscal_year)})
     assert "Set the deadlines in order: goal declaration, then interim report, then achievement report." in page
 
     # a correction without a reason, and one that changes nothing

@@ -355,6 +355,28 @@ def test_the_administrator_opens_a_year_with_its_deadlines(login, people):
     assert "期限は 目標宣言 → 中間報告 → 達成状況報告 の順に設定してください" in html(response)
 
 
+def test_deadlines_saved_over_someone_elses_change_are_refused_with_the_input_kept(login, people):
+    year = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2026,
+                                     declaration_due=dt.date(2026, 4, 30))
+    client = login("admin")
+    url = reverse("staff:year_edit", args=[year.pk])
+    data = form_fields(html(client.get(url)))
+    # Another administrator moves the deadline after this page was opened.
+    services.fiscal_year_deadlines_set(user=people.admin, fiscal_year=year, declaration_due=dt.date(2026, 5, 15),
+                                       interim_report_due=None, achievement_report_due=None)
+    data.update(declaration_due="2026-04-25", interim_report_due="2026-10-31", achievement_report_due="")
+    page = html(client.post(url, data))
+    assert "この年度の期限は、あなたが開いた後に別の利用者が保存しました" in page
+    assert 'value="2026-04-25"' in page and 'value="2026-10-31"' in page  # the input stays
+    assert "いま保存されている期限" in page and "2026年5月15日" in page
+    year.refresh_from_db()
+    assert year.declaration_due == dt.date(2026, 5, 15)  # the other change is not overwritten
+    # Saving again from that page is a choice made knowing the other change: it goes through.
+    assert client.post(url, form_fields(page)).status_code == 302
+    year.refresh_from_db()
+    assert (year.declaration_due, year.interim_report_due) == (dt.date(2026, 4, 25), dt.date(2026, 10, 31))
+
+
 def test_the_audit_page_lists_writes(login, people, reports):
     mine, _ = reports
     services.declaration_transition(user=people.director, declaration=mine, action="submit")

@@ -353,8 +353,11 @@ def _conflict_message(object_type: str, pk) -> str:
         who = gettext("（%(when)sに%(name)sさんが保存）") % {"when": when,
                                                          "name": last.user_name or gettext("別の利用者")}
     # One whole sentence per kind, so that each language can word it its own way.
-    text = (gettext("この取組は、あなたが開いた後に別の利用者が保存しました%(who)s。") if object_type == "initiative"
-            else gettext("この目標宣言は、あなたが開いた後に別の利用者が保存しました%(who)s。"))
+    text = {
+        "initiative": gettext("この取組は、あなたが開いた後に別の利用者が保存しました%(who)s。"),
+        "declaration": gettext("この目標宣言は、あなたが開いた後に別の利用者が保存しました%(who)s。"),
+        "fiscalyear": gettext("この年度の期限は、あなたが開いた後に別の利用者が保存しました%(who)s。"),
+    }[object_type]
     return (text % {"who": who}
             + gettext("あなたの入力は消えていません。最新の内容を確認し、必要なら入力し直してから保存してください。"))
 
@@ -477,13 +480,27 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
     return fiscal_year
 
 
+DEADLINE_FIELDS = ("declaration_due", "interim_report_due", "achievement_report_due")
+
+
+def deadlines_stamp(fiscal_year: FiscalYear) -> str:
+    """The year's deadlines as stored, in one string: a form opened on them carries it back, so
+    a save over deadlines someone changed since is refused (the year has no version number)."""
+    return "|".join(str(getattr(fiscal_year, f) or "") for f in DEADLINE_FIELDS)
+
+
 @transaction.atomic
 def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due: dt.date | None,
                               interim_report_due: dt.date | None,
-                              achievement_report_due: dt.date | None) -> FiscalYear:
+                              achievement_report_due: dt.date | None, opened: str | None = None) -> FiscalYear:
+    """Set a year's deadlines. ``opened``: the ``deadlines_stamp`` the form was opened on;
+    EditConflict when they changed since (None: the caller read them in this transaction)."""
     require(is_administrator(user), gettext("期限を設定できるのは管理者だけです"))
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
-    before = {f: getattr(fiscal_year, f) for f in ("declaration_due", "interim_report_due", "achievement_report_due")}
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if opened is not None and opened != deadlines_stamp(fiscal_year):
+        raise EditConflict(_conflict_message("fiscalyear", fiscal_year.pk))
+    before = {f: getattr(fiscal_year, f) for f in DEADLINE_FIELDS}
     fiscal_year.declaration_due = declaration_due
     fiscal_year.interim_report_due = interim_report_due
     fiscal_year.achievement_report_due = achievement_report_due

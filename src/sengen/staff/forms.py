@@ -68,6 +68,11 @@ class DeadlinesForm(forms.Form):
     achievement_report_due = forms.DateField(label=_("達成状況報告の期限"), required=False, widget=DateInput())
 
 
+class DeadlinesEditForm(DeadlinesForm):
+    # The deadlines the page was opened on (services.deadlines_stamp): optimistic locking.
+    opened = forms.CharField(widget=forms.HiddenInput)
+
+
 class FiscalYearOpenForm(DeadlinesForm):
     municipality = forms.ModelChoiceField(label=_("自治体"), queryset=Municipality.objects.all(), empty_label=None)
     year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1989, max_value=2200,

@@ -143,17 +143,26 @@ def year_edit(request, pk: int):
         year = FiscalYear.objects.select_related("municipality").get(pk=pk)
     except FiscalYear.DoesNotExist:
         raise Http404 from None
-    initial = {f: getattr(year, f) for f in ("declaration_due", "interim_report_due", "achievement_report_due")}
-    form = forms.DeadlinesForm(request.POST or None, initial=initial)
+    initial = {f: getattr(year, f) for f in services.DEADLINE_FIELDS}
+    conflict = False
+    form = forms.DeadlinesEditForm(request.POST or None, initial={**initial, "opened": services.deadlines_stamp(year)})
     if request.method == "POST" and form.is_valid():
         try:
             services.fiscal_year_deadlines_set(user=request.user, fiscal_year=year, **form.cleaned_data)
+        except services.EditConflict as exc:
+            _conflict(form, exc)
+            # The input stays; the page now carries what is stored (and shows it), so saving
+            # again is a choice made knowing the other change.
+            year.refresh_from_db()
+            conflict = True
+            form.data = form.data.copy()
+            form.data["opened"] = services.deadlines_stamp(year)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("期限を保存しました"))
             return redirect("staff:year_list")
-    return render(request, "staff/year_edit.html", {"year": year, "form": form})
+    return render(request, "staff/year_edit.html", {"year": year, "form": form, "conflict": conflict})
 
 
 @staff_required
