@@ -23,6 +23,9 @@ from typing import Any
 
 from django.db import connections, transaction
 
+# The n-gram index (PostgreSQL only); migration 0005 creates it, ``rebuild`` rebuilds it.
+CREATE_GIN = "CREATE INDEX IF NOT EXISTS publicentry_grams ON declarations_publicentry USING gin (grams)"
+DROP_GIN = "DROP INDEX IF EXISTS publicentry_grams"
 EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
 # The columns of a row of the table, in the order the public page shows them.
 FIELDS = ("title", "sections", "content", "targets", "results", "future_direction", "achievement_status")
@@ -126,26 +129,34 @@ def _models():
     return models
 
 
-def _write(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
-           using: str) -> None:
+def _objects(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
+             postgres: bool) -> tuple[list, Any]:
+    """The ``PublicEntry`` rows and the ``PublicSummary`` of one declaration's publication."""
     department = declaration.department
     municipality = department.municipality.name
     year = declaration.fiscal_year.year
     rows = entry_rows(document, municipality=municipality, department=department.name, fiscal_year=year,
                       year_label=document.get("fiscal_year_label") or "")
-    postgres = connections[using].vendor == "postgresql"
-    entry_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
     entries = []
     for row in rows:
         lexemes = row.pop("lexemes")
         entries.append(entry_model(declaration_id=declaration.pk, publication=publication,
                                    grams=tsvector_literal(lexemes) if postgres else "", **row))
+    summary = summary_model(declaration_id=declaration.pk, publication=publication, municipality=municipality,
+                            department=department.name, fiscal_year=year, phase=document.get("document") or "",
+                            **summary_counts(document))
+    return entries, summary
+
+
+def _write(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
+           using: str) -> None:
+    entries, summary = _objects(declaration=declaration, publication=publication, document=document,
+                                entry_model=entry_model, summary_model=summary_model,
+                                postgres=connections[using].vendor == "postgresql")
+    entry_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
+    summary_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
     entry_model.objects.using(using).bulk_create(entries, batch_size=500)
-    counts = summary_counts(document)
-    summary_model.objects.using(using).update_or_create(
-        declaration_id=declaration.pk,
-        defaults={"publication": publication, "municipality": municipality, "department": department.name,
-                  "fiscal_year": year, "phase": document.get("document") or "", **counts})
+    summary.save(using=using)
 
 
 def index_publication(publication) -> None:
@@ -182,10 +193,32 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
         m = _models()
         publication_model, declaration_model = m.Publication, m.Declaration
         entry_model, summary_model = m.PublicEntry, m.PublicSummary
+    postgres = connections[using].vendor == "postgresql"
+    entries, summaries = [], []
     declarations_done = 0
-    with transaction.atomic(using=using):
+
+    def add(**what) -> None:
+        nonlocal declarations_done
+        more, summary = _objects(**what, entry_model=entry_model, summary_model=summary_model, postgres=postgres)
+        entries.extend(more)
+        summaries.append(summary)
+        declarations_done += 1
+        if len(entries) >= 5000:
+            flush()
+
+    def flush() -> None:
+        entry_model.objects.using(using).bulk_create(entries, batch_size=1000)
+        summary_model.objects.using(using).bulk_create(summaries, batch_size=1000)
+        entries.clear()
+        summaries.clear()
+
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         entry_model.objects.using(using).all().delete()
         summary_model.objects.using(using).all().delete()
+        if postgres:
+            # Building a GIN index once over all rows is many times faster than keeping it up
+            # to date through a million inserts.
+            cursor.execute(DROP_GIN)
         # Latest first within each declaration: the first row seen of a declaration is its latest.
         latest_ids, seen = [], None
         for declaration_id, pk in (publication_model.objects.using(using)
@@ -198,20 +231,21 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
             chunk = (publication_model.objects.using(using).filter(pk__in=latest_ids[start:start + 500])
                      .select_related("declaration__department__municipality", "declaration__fiscal_year"))
             for publication in chunk:
-                _write(declaration=publication.declaration, publication=publication,
-                       document=publication.document, entry_model=entry_model, summary_model=summary_model,
-                       using=using)
-                declarations_done += 1
+                add(declaration=publication.declaration, publication=publication, document=publication.document)
         if live_fallback and apps is None:
             from .selectors import report_document
 
             for declaration in (declaration_model.objects.using(using).filter(state="published")
                                 .exclude(pk__in=publication_model.objects.using(using).values("declaration_id"))
                                 .select_related("department__municipality", "fiscal_year")):
-                _write(declaration=declaration, publication=None,
-                       document=report_document(declaration=declaration), entry_model=entry_model,
-                       summary_model=summary_model, using=using)
-                declarations_done += 1
+                add(declaration=declaration, publication=None, document=report_document(declaration=declaration))
+        flush()
+        if postgres:
+            # The rows' foreign keys are checked at commit; an index cannot be built while those
+            # checks are pending, so they run now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(CREATE_GIN)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return {"declarations": declarations_done, "initiatives": entry_model.objects.using(using).count()}
 
 

@@ -389,10 +389,14 @@ def search_public(*, query: str) -> QuerySet[PublicEntry]:
     if not words:
         return PublicEntry.objects.none()
     qs = PublicEntry.objects.all()
-    if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         qs = qs.filter(grams__ngrams=publicindex.tsquery_literal(words))
     for word in words:
-        qs = qs.filter(text__contains=word)
+        # A word of one or two characters is itself one n-gram, and n-grams never span white
+        # space (which ends each field): the index's answer is exact, no text need be read.
+        if not postgres or len(word) > 2:
+            qs = qs.filter(text__contains=word)
     return qs.select_related("publication").order_by("-fiscal_year", "municipality", "department", "position")
 
 
