@@ -200,3 +200,15 @@ def test_on_postgresql_the_ngram_index_picks_the_candidates(published):
 
     sql = str(search_public(query="公民").query)
     assert ("@@" in sql) == (connection.vendor == "postgresql")
+
+
+def test_the_new_words_are_in_english_too(client, seed_doc, monkeypatch):
+    s.report_import(doc=seed_doc)
+    other = copy.deepcopy(seed_doc)
+    other["municipality"] = "秦野市"
+    s.report_import(doc=other)
+    year = client.get(reverse("portal:year", args=[2017]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reports by municipality" in year and "(2 municipalities)" in year
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1)
+    found = client.get(reverse("portal:search"), {"q": "公民"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "More than 1 results for “公民”" in found
