@@ -212,3 +212,13 @@ def test_the_new_words_are_in_english_too(client, seed_doc, monkeypatch):
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1)
     found = client.get(reverse("portal:search"), {"q": "公民"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 1 results for “公民”" in found
+
+
+@pytest.mark.parametrize("query", ["o'brien", "'", "o'", "\\", "&", "!", "|", "b*", "a:b*", "(x)", "<->", "％", "%",
+                                   "_"])
+def test_tsquery_syntax_in_a_query_is_only_text(seed_doc, query):
+    doc = copy.deepcopy(seed_doc)
+    doc["initiatives"][0]["content"] = ["O'Brien & Co. \\ 100％ | a:b* (x) <-> !not_this"]
+    s.report_import(doc=doc)
+    assert hits(query) == brute_force(query)
+    assert hits(query) == [(2017, DEPT, 1)]

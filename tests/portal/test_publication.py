@@ -30,8 +30,9 @@ def test_while_the_next_phase_is_drafted_citizens_keep_reading_the_publication(c
     assert "地域コミュニティの推進" in html_of(client, "initiative", 2017, DEPT, 1)
     data = json.loads(client.get(reverse("portal:download", args=[2017, DEPT, "json"])).content)
     assert data["initiatives"][0]["title"] == "地域コミュニティの推進"
-    # search reads live rows, so it leaves a declaration in draft out altogether
+    # search reads the publication too: the draft's words are not found, the published ones are
     assert "下書きの新しい題名" not in client.get(reverse("portal:search"), {"q": "下書き"}).content.decode()
+    assert "地域コミュニティの推進" in client.get(reverse("portal:search"), {"q": "地域コミュニティ"}).content.decode()
 
 
 def test_a_draft_that_was_never_published_stays_hidden_even_with_its_rows_complete(client, published):

@@ -63,8 +63,8 @@ def test_sql_in_the_search_box_is_just_text(client, published_and_draft, query):
 def test_wildcards_match_themselves_not_everything(client, published_and_draft):
     for query in ("%", "_", "\\"):
         page = search(client, query).context["page"]
-        texts = [" ".join([i.title, *i.content, *i.results, *i.future_direction, *i.achievement_status,
-                           *(t.text for t in i.targets.all())]) for i in page.object_list]
+        # Hits are public index entries: their text is the published row, NFKC-normalised.
+        texts = [i.text for i in page.object_list]
         assert all(query in text for text in texts), query
 
 
