@@ -320,6 +320,47 @@ def test_the_review_refuses_a_document_written_into_the_page_instead_of_the_one_
     assert Declaration.objects.get().initiatives.get(number=1).title == "地域コミュニティの推進（確認画面で修正）"
 
 
+def test_an_import_never_silently_replaces_a_report_changed_since_its_review(login, people, seed_doc):
+    import copy
+
+    from sengen.declarations.services import report_import
+
+    stored = report_import(doc=copy.deepcopy(seed_doc), state="draft")
+    client = login("admin")
+    upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    assert f"登録済みのこの部・年度の目標宣言（作成中、版 {stored.version}）をこの内容で置き換えます" in page
+    data = form_fields(page) | {"i0_title": "確認画面で直した取組名"}
+    # Meanwhile the director changes the stored report (here: imports a corrected draft).
+    theirs = copy.deepcopy(seed_doc)
+    theirs["initiatives"][1]["title"] = "部長が直した取組名"
+    report_import(doc=theirs, state="draft", user=people.director)
+    page = html(client.post(reverse("staff:import_save"), data))
+    assert "この目標宣言は、あなたが開いた後に別の利用者が保存しました" in page
+    assert "確認画面で直した取組名</textarea>" in page  # the corrections stay
+    declaration = Declaration.objects.get(department__name="市民生活部")
+    assert declaration.initiatives.get(number=2).title == "部長が直した取組名"  # not overwritten
+    # The page now names the version saving replaces; saving again is that choice.
+    assert f"版 {declaration.version}）をこの内容で置き換えます" in page
+    assert client.post(reverse("staff:import_save"), form_fields(page)).status_code == 302
+    assert declaration.initiatives.get(number=1).title == "確認画面で直した取組名"
+
+
+def test_a_corrected_department_that_points_at_another_report_asks_before_replacing_it(login, people, seed_doc):
+    from sengen.declarations.services import report_import
+    from tests.declarations.people import other_department_doc
+
+    report_import(doc=other_department_doc(seed_doc), state="draft")
+    client = login("admin")
+    data = _reviewed(client)  # the seed: 市民生活部, of which nothing is stored
+    assert Declaration.objects.filter(department__name="総務部").count() == 1
+    page = html(client.post(reverse("staff:import_save"), data | {"department": "総務部"}))
+    assert "この部・年度にはすでに目標宣言（作成中、版 1）があり" in page
+    assert Declaration.objects.get(department__name="総務部").version == 1
+    assert client.post(reverse("staff:import_save"), form_fields(page)).status_code == 302
+    assert Declaration.objects.get(department__name="総務部").version == 2
+
+
 def test_a_review_left_open_past_its_time_is_read_again_not_saved(login, people, monkeypatch):
     from sengen.staff.views import IMPORT_MAX_AGE
 

@@ -59,6 +59,18 @@ def declaration_get(*, fiscal_year: int, department: str, municipality: str | No
     return found[0]
 
 
+def declaration_for_report(doc: dict[str, Any]) -> Declaration | None:
+    """The declaration a ``sengen.report/1`` document would be stored as (``report_import``
+    updates it), or None when storing it would create one. Same rule for the city as there."""
+    from django.conf import settings
+
+    municipality = doc["municipality"] if doc.get("municipality") is not None else (
+        settings.SENGEN_MUNICIPALITY or "")
+    return (Declaration.objects.filter(department__municipality__name=municipality,
+                                       fiscal_year__year=doc["fiscal_year"], department__name=doc["department"])
+            .select_related("department__municipality", "fiscal_year").first())
+
+
 def _quantity(value, unit: str) -> dict | None:
     if value is None:
         return None

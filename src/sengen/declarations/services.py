@@ -171,10 +171,14 @@ def _sections_set(*, initiative: Initiative, department: Department, names: list
         InitiativeSection.objects.create(initiative=initiative, section=section, position=position)
 
 
+# ``report_import(expected_version=ANY_VERSION)``: replace whatever is stored (the command line).
+ANY_VERSION = object()
+
+
 @transaction.atomic
 def report_import(*, doc: dict[str, Any], source: str | None = None,
                   state: str = PublicationState.PUBLISHED, user=None,
-                  provenance: dict[str, dict] | None = None) -> Declaration:
+                  provenance: dict[str, dict] | None = None, expected_version=ANY_VERSION) -> Declaration:
     """Store a ``sengen.report/1`` document as the declaration of its department and year.
 
     Importing the same department and year again updates that declaration — its initiatives,
@@ -196,6 +200,11 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     ``provenance`` (JSON path → where the value was read, from ``parse_with_provenance``) is
     kept with the declaration; an import without it keeps what an earlier one recorded only
     if the report is unchanged.
+
+    ``expected_version``: the version of the declaration the person was told this import
+    replaces (None: that it creates one). EditConflict when what is stored is another one —
+    someone saved it since, or a corrected department or year now points at another report —
+    so an import never silently replaces work nobody showed them.
     """
     doc = normalise(doc)
     if state not in PublicationState.values:
@@ -221,6 +230,13 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
 
     declaration = (Declaration.objects.select_for_update()
                    .filter(department=department, fiscal_year=fiscal_year).first())
+    if expected_version is not ANY_VERSION and declaration is not None and declaration.version != expected_version:
+        if expected_version is None:
+            raise EditConflict(gettext(
+                "この部・年度にはすでに目標宣言（%(state)s、版 %(version)s）があり、保存するとこの取込の内容で"
+                "置き換わります。よければもう一度保存してください。") % {
+                    "state": declaration.get_state_display(), "version": declaration.version})
+        raise EditConflict(_conflict_message("declaration", declaration.pk))
     if (declaration is not None and declaration.state == state
             and report_document(declaration=declaration) == doc):
         # Same report again (`sengen demo` twice): nothing to change, so no new version either.
@@ -497,7 +513,7 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
     EditConflict when they changed since (None: the caller read them in this transaction)."""
     require(is_administrator(user), gettext("期限を設定できるのは管理者だけです"))
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    caller, fiscal_year = fiscal_year, FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if opened is not None and opened != deadlines_stamp(fiscal_year):
         raise EditConflict(_conflict_message("fiscalyear", fiscal_year.pk))
     before = {f: getattr(fiscal_year, f) for f in DEADLINE_FIELDS}
@@ -507,6 +523,8 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
     fiscal_year.save(update_fields=list(before))
     _audit(user, "fiscal_year.deadlines", fiscal_year, before=before,
            after={f: getattr(fiscal_year, f) for f in before})
+    for field in DEADLINE_FIELDS:  # the caller's object says what is stored now
+        setattr(caller, field, getattr(fiscal_year, field))
     return fiscal_year
 
 

@@ -36,6 +36,7 @@ from sengen.declarations.selectors import (
     audit_entries,
     can_edit_initiative,
     can_manage,
+    declaration_for_report,
     declaration_for_staff,
     declarations_visible,
     initiative_document,
@@ -689,6 +690,23 @@ def _sign_payload(payload: dict) -> str:
     return signing.dumps(payload, salt=IMPORT_SALT, compress=True)
 
 
+def _replaces(doc: dict, declaration) -> dict:
+    """What the review page told the person their import replaces: the report's department,
+    year and city, and the version stored there then (None: nothing, the import creates it)."""
+    return {"key": [doc["municipality"], doc["fiscal_year"], doc["department"]],
+            "version": declaration.version if declaration is not None else None}
+
+
+def _expected_version(replaces: dict | None, doc: dict):
+    """The version ``report_import`` may replace: the one shown, while the department, year and
+    city are still those shown; after staff corrected them, none (so replacing is confirmed)."""
+    if not isinstance(replaces, dict):
+        return services.ANY_VERSION  # a review opened before this check existed
+    if replaces.get("key") != [doc["municipality"], doc["fiscal_year"], doc["department"]]:
+        return None
+    return replaces.get("version")
+
+
 def _may_import(user) -> bool:
     staff = staff_of(user)
     return staff.is_administrator or staff.role == Role.DIRECTOR
@@ -708,13 +726,15 @@ def import_upload(request):
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc})
         else:
+            replacing = declaration_for_report(doc)
             payload = {"doc": doc, "source": upload.name, "pages": pages,
-                       "provenance": where}
+                       "provenance": where, "replaces": _replaces(doc, replacing)}
             review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": _sign_payload(payload)},
                                             initiatives=len(doc["initiatives"]),
                                             allow_states=is_administrator(request.user))
             _show_provenance(review, where)
-            return render(request, "staff/import_review.html", {"form": review, "payload": payload})
+            return render(request, "staff/import_review.html",
+                          {"form": review, "payload": payload, "replacing": replacing})
     return render(request, "staff/import_upload.html", {"form": form})
 
 
@@ -741,15 +761,26 @@ def import_save(request):
     except (ValueError, KeyError, TypeError, ReportError):
         messages.error(request, _("取込の内容が壊れています。もう一度ファイルを選んでください"))
         return redirect("staff:import")
-    payload = {"doc": parsed, "source": source, "pages": pages, "provenance": where}
+    replaces = payload.get("replaces")
+    payload = {"doc": parsed, "source": source, "pages": pages, "provenance": where, "replaces": replaces}
     form = forms.ImportReviewForm(request.POST, initiatives=len(parsed["initiatives"]),
                                   allow_states=is_administrator(request.user))
     _show_provenance(form, where)
+    replacing = declaration_for_report(parsed)
     if form.is_valid():
         try:
             doc = _reviewed_document(form, parsed)
             declaration = services.report_import(doc=doc, source=source, state=form.cleaned_data["state"],
-                                                 user=request.user, provenance=_still_read(where, parsed, doc))
+                                                 user=request.user, provenance=_still_read(where, parsed, doc),
+                                                 expected_version=_expected_version(replaces, doc))
+        except services.EditConflict as exc:
+            _conflict(form, exc)
+            # The corrections stay in the form; the page now says what saving replaces, so the
+            # next save is made knowing it.
+            replacing = declaration_for_report(doc)
+            payload["replaces"] = _replaces(doc, replacing)
+            form.data = form.data.copy()
+            form.data["payload"] = _sign_payload(payload)
         except ReportError as exc:
             form.add_error(None, _("保存できませんでした: %(error)s") % {"error": exc})
         except PermissionDenied as exc:
@@ -758,4 +789,4 @@ def import_save(request):
             messages.success(request, _("取り込みました（%(action)s）") % {"action": {
                 "created": _("新規"), "updated": _("更新"), "unchanged": _("変更なし")}[declaration.import_action]})
             return redirect("staff:declaration", pk=declaration.pk)
-    return render(request, "staff/import_review.html", {"form": form, "payload": payload})
+    return render(request, "staff/import_review.html", {"form": form, "payload": payload, "replacing": replacing})
