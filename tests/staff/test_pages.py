@@ -107,6 +107,12 @@ def test_two_people_saving_the_same_initiative_the_later_is_refused_and_keeps_th
     assert "部長が書いた取組結果の文です。" in page  # their input is still in the form
     one.refresh_from_db()
     assert one.results == ["説明会を５回開催しました。"]
+    # The page shows what the editor saved, and saving again from it is a choice made knowing it.
+    stored = page.split('id="stored-heading"', 1)[1].split("</section>", 1)[0]
+    assert "説明会を５回開催しました。" in stored
+    assert director.post(url, form_fields(page)).status_code == 302
+    one.refresh_from_db()
+    assert one.results == ["部長が書いた取組結果の文です。"]
 
 
 # Year-end results and judging ----------------------------------------------------------------------

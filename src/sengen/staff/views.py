@@ -90,8 +90,13 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _conflict(form, exc: services.EditConflict) -> None:
+def _conflict(form, exc: services.EditConflict, *, version: int | None = None) -> None:
     form.add_error(None, str(exc))
+    if version is not None:
+        # The input stays, and the form now carries the stored version: the next save is made
+        # knowing the other change (the page shows it), instead of being refused again.
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(version)
 
 
 def _managed_departments(user):
@@ -343,7 +348,8 @@ def declaration_judge(request, pk: int):
             if "approve" in request.POST:
                 services.declaration_transition(user=request.user, declaration=declaration, action="approve")
         except services.EditConflict as exc:
-            _conflict(form, exc)
+            declaration.refresh_from_db(fields=["version"])
+            _conflict(form, exc, version=declaration.version)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -413,6 +419,7 @@ def _plan_page(request, *, declaration, initiative=None):
     form = forms.InitiativePlanForm(data, initial=initial, department=declaration.department,
                                     sections_locked=sections_locked)
     formset = forms.TargetFormSet(data, initial=target_initial, prefix="targets")
+    stored = None  # after a conflict: what the other person saved
     if data is not None and form.is_valid() and formset.is_valid():
         if "propose" in request.POST:
             # No-JavaScript proposal: show the form again with the figures read from the texts.
@@ -429,7 +436,9 @@ def _plan_page(request, *, declaration, initiative=None):
                     services.initiative_update(user=user, initiative=initiative,
                                                version=form.cleaned_data["version"], plan=plan)
             except services.EditConflict as exc:
-                _conflict(form, exc)
+                initiative.refresh_from_db(fields=["version"])
+                _conflict(form, exc, version=initiative.version)
+                stored = initiative_document(initiative=initiative)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -437,7 +446,7 @@ def _plan_page(request, *, declaration, initiative=None):
                 return redirect(reverse("staff:declaration", args=[declaration.pk]) + f"#initiative-{initiative.pk}")
     return render(request, "staff/initiative_plan.html", {
         "declaration": declaration, "initiative": initiative, "form": form, "formset": formset,
-        "carried_from": getattr(initiative, "carried_from", None)})
+        "carried_from": getattr(initiative, "carried_from", None), "stored": stored})
 
 
 @staff_required
@@ -506,6 +515,7 @@ def initiative_results(request, pk: int):
         elif target.kind == TargetKind.NUMERIC:
             initial[f"actual_unit_{target.pk}"] = target.unit
     form = forms.ResultsForm(request.POST or None, targets=targets, initial=initial)
+    stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and form.is_valid():
         outcomes = []
         for target in targets:
@@ -521,7 +531,9 @@ def initiative_results(request, pk: int):
             services.initiative_results_save(user=request.user, initiative=initiative,
                                              version=form.cleaned_data["version"], data=data)
         except services.EditConflict as exc:
-            _conflict(form, exc)
+            initiative.refresh_from_db()
+            _conflict(form, exc, version=initiative.version)
+            stored = initiative_document(initiative=initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -529,7 +541,7 @@ def initiative_results(request, pk: int):
             return redirect(reverse("staff:declaration", args=[initiative.declaration_id])
                             + f"#initiative-{initiative.pk}")
     return render(request, "staff/initiative_results.html", {
-        "initiative": initiative, "declaration": initiative.declaration, "form": form})
+        "initiative": initiative, "declaration": initiative.declaration, "form": form, "stored": stored})
 
 
 @staff_required
@@ -545,6 +557,7 @@ def initiative_correct(request, pk: int):
                "achievement_status": initiative.achievement_status}
     initial.update({f"target_{t.pk}": t.text for t in targets})
     form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results)
+    stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         correction = services.Correction(
@@ -556,14 +569,17 @@ def initiative_correct(request, pk: int):
             services.initiative_correct(user=request.user, initiative=initiative, version=data["version"],
                                         reason=data["reason"], correction=correction)
         except services.EditConflict as exc:
-            _conflict(form, exc)
+            initiative.refresh_from_db()
+            _conflict(form, exc, version=initiative.version)
+            stored = initiative_document(initiative=initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("訂正を公開しました"))
             return redirect("staff:initiative_history", pk=initiative.pk)
     return render(request, "staff/initiative_correct.html", {
-        "initiative": initiative, "declaration": declaration, "form": form, "with_results": with_results})
+        "initiative": initiative, "declaration": declaration, "form": form, "with_results": with_results,
+        "stored": stored})
 
 
 @staff_required
