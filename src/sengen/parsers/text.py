@@ -164,7 +164,7 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
         joined = "".join(h.strip() for h in head)
         if j >= len(lines):
             continue
-        if not joined.endswith(("）", ")")) and not (m.group("rest") and _sections_after_break(lines, j)):
+        if not joined.endswith(("）", ")")) and not (m.group("rest") and _sections_after_break(lines, j, joined)):
             continue
         starts.append((idx, n))
         expected = n + 1
@@ -185,13 +185,20 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
     return blocks
 
 
-def _sections_after_break(lines: list[_Line], start: int) -> bool:
+def _sections_after_break(lines: list[_Line], start: int, head: str) -> bool:
     """A row that begins at the foot of a page: its title cell goes on after the page break,
-    where a loose line soon closes the owning sections' parenthesis."""
+    where the loose lines that follow soon close the owning sections' parenthesis (opened
+    after the break, or before it when the page cut the sections' list)."""
     for k in range(start, min(len(lines), start + 80)):
         if lines[k].after_break:
-            following = [ln.text.strip() for ln in lines[k:k + 4] if not _is_bullet(ln.text)]
-            return any(t.endswith(("）", ")")) and ("（" in t or "(" in t) for t in following)
+            title = nfkc(head)
+            for ln in lines[k:k + 4]:
+                if _is_bullet(ln.text):
+                    break
+                title += nfkc(ln.text.strip())
+                if title.endswith(")") and "(" in title:
+                    return True
+            return False
     return False
 
 
@@ -511,23 +518,35 @@ def _merge_soft(bullets: list[_Bullet]) -> list[_Bullet]:
     return out
 
 
-def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
-    # First each row on its own, to learn the columns' widths; then every row again with
-    # the widths of the whole document, which one row alone cannot tell.
-    widest: dict[str, list[int]] = {}
+def _column_widths(blocks: list[_Block], roles: tuple[str, ...]) -> dict[str, float]:
+    """Each column's width from the rows cut on their own. A line that wrapped ran to its
+    column's edge, so wrapped lines say the width; the median over rows outvotes a row whose
+    own cut went wrong (which makes a column as wide as its neighbour). A column that never
+    wraps is as wide as its widest line, at least."""
+    wrapped: dict[str, list[int]] = {}
+    widest: dict[str, int] = {}
     for block in blocks:
         cut = _local_cut(block, roles)
         if cut is None:
             continue
-        per_column: dict[str, int] = {}
+        row_wrapped: dict[str, int] = {}
         for role, group in cut.items():
+            col = _COLUMN_OF[role]
             for b in group:
-                for ln in b.lines:
-                    col = _COLUMN_OF[role]
-                    per_column[col] = max(per_column.get(col, 0), _set_width(ln))
-        for col, w in per_column.items():
-            widest.setdefault(col, []).append(w)
-    capacities = {col: max(ws) for col, ws in widest.items()}
+                for k, ln in enumerate(b.lines):
+                    width = _set_width(ln)
+                    widest[col] = max(widest.get(col, 0), width)
+                    if k + 1 < len(b.lines):
+                        row_wrapped[col] = max(row_wrapped.get(col, 0), width)
+        for col, w in row_wrapped.items():
+            wrapped.setdefault(col, []).append(w)
+    return {col: statistics.median(wrapped[col]) if col in wrapped else w for col, w in widest.items()}
+
+
+def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
+    # First each row on its own, to learn the columns' widths; then every row again with
+    # the widths of the whole document, which one row alone cannot tell.
+    capacities = _column_widths(blocks, roles)
     heads = [max(ln.width for ln in block.head) for block in blocks if len(block.head) > 1]
     if heads:
         capacities["title"] = statistics.median(heads)
