@@ -94,3 +94,33 @@ def test_a_bidi_override_cannot_disguise_a_download_name():
                               "document": "declaration", "municipality": None}, "pdf")
     assert name == "令和2年度_総務部txt.exe_目標宣言.pdf"
     assert all(ord(ch) not in (0x202E, 0x200D) for ch in name)
+
+
+def test_the_workbook_and_pdf_are_drawn_once_per_published_text(client, published, monkeypatch):
+    """A crowd downloading the same report costs one rendering; a correction is drawn anew."""
+    from django.core.cache import cache
+
+    from sengen.declarations import services
+    from sengen.declarations.models import Role
+    from sengen.portal import views
+    from tests.declarations.people import make_user
+
+    cache.clear()
+    drawn = []
+    real = views.render_document
+    monkeypatch.setattr(views, "render_document", lambda doc, fmt: drawn.append(fmt) or real(doc, fmt))
+    first, second = download(client, "xlsx").content, download(client, "xlsx").content
+    assert first == second and drawn == ["xlsx"]
+    download(client, "csv"), download(client, "csv")
+    assert drawn == ["xlsx", "csv", "csv"]  # cheap formats are simply written each time
+
+    one = published.initiatives.get(number=1)
+    services.initiative_correct(
+        user=make_user("gyosei", Role.ADMINISTRATOR), initiative=one, version=one.version, reason="誤字の訂正",
+        correction=services.Correction(title="地域コミュニティの推進（訂正後）", content=one.content, target_texts={}))
+    corrected = download(client, "xlsx").content
+    assert drawn[-1] == "xlsx" and len(drawn) == 4
+    from openpyxl import load_workbook
+
+    titles = [c.value for row in load_workbook(io.BytesIO(corrected)).worksheets[0].iter_rows() for c in row]
+    assert any("地域コミュニティの推進（訂正後）" in str(v) for v in titles if v)

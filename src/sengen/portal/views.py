@@ -4,6 +4,7 @@ Everything works without JavaScript: links and GET forms only (search, paging, l
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sengen.core.report import dumps
 from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
@@ -118,6 +120,30 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+# Drawing the PDF takes about a second of CPU (WeasyPrint), the workbook a tenth: rendered once
+# per published text and kept, so a crowd downloading the same report costs one rendering, not
+# one per click (and cannot be used to load the server). The key is the document itself.
+RENDERED_FORMATS = {"pdf", "xlsx"}
+RENDERED_SECONDS = 24 * 3600
+
+
+def rendered_download(doc: dict, fmt: str) -> bytes:
+    if fmt not in RENDERED_FORMATS:
+        return render_document(doc, fmt)
+    from importlib.metadata import version
+
+    from django.core.cache import cache
+
+    # The installed sengen's version is in the key: an upgrade that changes the layout renders anew.
+    material = f"{fmt}\n{version('sengen')}\n{dumps(doc)}".encode()
+    key = f"sengen:download:{hashlib.sha256(material).hexdigest()}"
+    data = cache.get(key)
+    if data is None:
+        data = render_document(doc, fmt)
+        cache.set(key, data, RENDERED_SECONDS)
+    return data
+
+
 @require_GET
 def report_download(request, fiscal_year: int, department: str, fmt: str):
     if fmt not in dict(labels.DOWNLOADS):
@@ -128,7 +154,7 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     except DeclarationNotFound as exc:
         raise Http404(str(exc)) from None
     media_type, extension = FORMATS[fmt]
-    response = HttpResponse(render_document(doc, fmt), content_type=media_type)
+    response = HttpResponse(rendered_download(doc, fmt), content_type=media_type)
     response["Content-Disposition"] = content_disposition(
         download_filename(doc, extension),
         fallback=f"sengen-{doc['fiscal_year']}-{declaration.department_id}-{doc['document']}.{extension}")
