@@ -129,6 +129,18 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# What the public pages draw once and keep: charts (SVG) and the PDF/XLSX downloads, keyed by
+# their content, so nothing is ever stale. Per process by default (each gunicorn worker keeps
+# its own, ~100 KB an entry); SENGEN_CACHE_DIR shares one on disk between the workers.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+         "LOCATION": os.environ["SENGEN_CACHE_DIR"], "OPTIONS": {"MAX_ENTRIES": 5000}}
+        if os.environ.get("SENGEN_CACHE_DIR") else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
+    ),
+}
+
 # Security ------------------------------------------------------------------------------------
 # Safe defaults without any setting; what only the server's operator knows comes from the
 # environment (docs/operations.md lists it all). `sengen check --deploy` is clean with
