@@ -188,3 +188,57 @@ def test_a_row_whose_sections_list_a_page_break_cuts_is_still_a_row():
     assert second["content"][-1] == "自治会と連携して空き家の実態把握を行います。"
     assert second["targets"] == ["空き家バンク登録件数：３０件", "特定空家等の解消件数：５件以上",
                                  "管理不全空き家に関する苦情件数：２０件以下"]
+
+# A row cut by a page break two lines in: after the header come each column's leftovers. The
+# loose 「ます。」 finishes 取組内容's 「…機会を拡充し」, whose line ran to the column's edge;
+# the target 「…５,０００人」 above it also fills its line, but nothing says it goes on.
+LOOSE_LINE_AFTER_A_BREAK = """\
+平成３０年度 教育部長の目標宣言 達成状況報告
+教育部長 中村 健一
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 生涯スポーツの推進
+
+・東京２０２０オリンピック・パラリンピックの開
+催を契機に、市民がスポーツに親しむ機会を拡充し
+・市民スポーツ大会の参加者数：５,０００人
+・総合型地域スポーツクラブの設立
+・市民スポーツ大会に新種目としてボッチャを加え、障がいの
+ある人もない人も参加できる大会としました。
+
+・市民スポーツ大会の参加者数は
+ （担当課名）
+ 取組結果
+今後の取組の方向性
+目標達成状況
+（スポーツ課）
+
+ます。
+・総合型地域スポーツクラブの設立を支援します。
+・総合型地域スポーツクラブの設立準備委員会の立ち上げを支
+援しました。
+［今後の取組の方向性］
+・設立準備委員会への支援を継続し、平成 31 年度中のクラブ設
+立を目指します。
+5,380 人となり、目標を上回りました。
+・総合型地域スポーツクラブは、設立
+準備委員会の立ち上げまでとなり、設
+立には至りませんでした。
+"""
+
+
+def test_a_loose_line_after_a_page_break_finishes_the_line_that_ran_to_the_edge():
+    """A column's last line that ran to its edge without ending its sentence goes on: in a
+    row's last part, leaving it unfinished costs as much as leaving a cut-off cell empty."""
+    got = _columns(LOOSE_LINE_AFTER_A_BREAK, 1)
+    assert got["content"] == [
+        "東京２０２０オリンピック・パラリンピックの開催を契機に、市民がスポーツに親しむ機会を拡充します。",
+        "総合型地域スポーツクラブの設立を支援します。"]
+    assert got["targets"] == ["市民スポーツ大会の参加者数：５,０００人", "総合型地域スポーツクラブの設立"]
+    assert got["results"][0].endswith("参加できる大会としました。")
+    assert got["achievement_status"][0] == "市民スポーツ大会の参加者数は5,380人となり、目標を上回りました。"

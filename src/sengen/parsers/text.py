@@ -238,9 +238,9 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_SENTENCE_END)
 
 
-def _bullet_cost(b: _Bullet, role: str, capacity: float | None, *, continued: bool = False) -> float:
-    """How unlikely ``b`` is in column ``role``. ``continued``: a loose line follows that may
-    finish its sentence, so how it ends says nothing yet."""
+def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
+    """How unlikely ``b`` is in column ``role`` by its lines' widths and what it says,
+    but for how it ends (``_ending_cost``, known once it is clear where the bullet ends)."""
     if role == "title" and not b.soft:
         return 20.0  # the title cell has no ・ bullets
     cost = 0.0
@@ -264,25 +264,35 @@ def _bullet_cost(b: _Bullet, role: str, capacity: float | None, *, continued: bo
     if b.soft:
         if role != "title" and _SECTIONS_RE.match(b.text):
             cost += 3.0  # （担当課名） alone on a line belongs to the title cell
-        return cost
+    elif role == "content" and _QUANTITY_RE.search(squeeze_digit_spaces(b.text)):
+        # A number with its unit (１２０か所) is what a measurable target states.
+        cost += CONTENT_NUMBER_COST
+    return cost
+
+
+def _ending_cost(b: _Bullet, role: str, *, continued: bool = False) -> float:
+    """How unlikely a bullet ending with ``b`` is in column ``role``. ``b`` is the bullet or,
+    after a page break, the loose line that finishes it. ``continued``: the page ends after
+    it, so it may go on and how it ends says nothing yet."""
     text = b.text
+    if role == "title":
+        return 0.0
     if role == "targets":
         # Targets are usually noun phrases; some cities write them as sentences, so this
         # only leans, and the widths decide.
-        cost += TARGET_SENTENCE_COST if text.endswith("。") else 0
-    elif role == "content" and _QUANTITY_RE.search(squeeze_digit_spaces(text)):
-        # A number with its unit (１２０か所) is what a measurable target states.
-        cost += CONTENT_NUMBER_COST
-    elif not _ends_sentence(text):
-        cost += 0 if continued else 1
-    elif role in _TENSE_OF_ROLE:
+        return TARGET_SENTENCE_COST if text.endswith("。") else 0.0
+    if role == "content" and not b.soft and _QUANTITY_RE.search(squeeze_digit_spaces(text)):
+        return 0.0  # already leans towards 達成目標 (_bullet_cost)
+    if not _ends_sentence(text):
+        return 0.0 if continued else 1.0
+    if role in _TENSE_OF_ROLE:
         # What each column says: 取組内容 and the future direction are plans (…ます。),
         # 取組結果 and 目標達成状況 say what happened (…ました。). Decides between columns
         # of about the same width, where the widths cannot.
         past = bool(_PAST_RE.search(text))
         if past != _TENSE_OF_ROLE[role]:
-            cost += 2
-    return cost
+            return 2.0
+    return 0.0
 
 
 _SECTIONS_RE = re.compile(r"^[（(][^（）()]+[）)]$")
@@ -342,7 +352,7 @@ def _local_cost(bullets: list[_Bullet], role: str) -> float:
     if not bullets:
         return _empty_cost(role)
     capacity = max(_set_width(ln) for b in bullets for ln in b.lines)
-    return sum(_bullet_cost(b, role, capacity) for b in bullets)
+    return sum(_bullet_cost(b, role, capacity) + _ending_cost(b, role) for b in bullets)
 
 
 def _local_split(bullets: list[_Bullet], roles: tuple[str, ...]) -> dict:
@@ -466,6 +476,17 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
             return _join_cost(prev, capacities.get(_COLUMN_OF[roles[r]]))
         return 3.0 if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
 
+    def closing(i: int, r: int, last: bool) -> float:
+        """The cost of bullets[i] ending its bullet in column r (``last``: and the column
+        on this page). In a row's last part a column's last line that ran to the edge
+        without finishing its sentence would have gone on: its next line is missing."""
+        bullet = bullets[i]
+        cost = _ending_cost(bullet, roles[r], continued=last and page_ends)
+        if last and continuation and not page_ends and roles[r] != "title" and \
+                _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
+            cost += 3.0
+        return cost
+
     inf = float("inf")
     # best[i][r]: least cost with bullets[:i] placed, the last one in roles[r]; r = k: none yet.
     best = [[inf] * (k + 1) for _ in range(len(bullets) + 1)]
@@ -479,10 +500,11 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
             for r2 in range(max(first, lo[i]), hi[i] + 1):
                 skipped = sum(empty(s) for s in range(0 if r == k else r + 1, r2))
                 capacity = capacities.get(_COLUMN_OF[roles[r2]])
-                # A page break may cut any column's last bullet: its ending then says nothing.
-                continued = page_ends or (i + 1 < len(bullets) and bullets[i + 1].soft)
-                total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity, continued=continued)
-                if bullet.soft and r2 == r:
+                total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity)
+                joins = bullet.soft and r2 == r
+                if r < k and not joins:
+                    total += closing(i - 1, r, last=r2 != r)
+                if joins:
                     if roles[r2] == "title":
                         # The title cell breaks its lines by hand ((担当課名) starts a line)
                         # and is complete once that parenthesis closes.
@@ -497,7 +519,7 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
     n = len(bullets)
     if n == 0:
         return []
-    ends = [best[n][r] + sum(empty(s) for s in range(r + 1, k)) for r in range(k)]
+    ends = [best[n][r] + closing(n - 1, r, last=True) + sum(empty(s) for s in range(r + 1, k)) for r in range(k)]
     r = min(range(k), key=lambda x: (ends[x], x))
     out = []
     for i in range(n, 0, -1):
