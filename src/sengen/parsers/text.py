@@ -288,7 +288,10 @@ def _ending_cost(b: _Bullet, role: str, *, continued: bool = False) -> float:
     if role in _TENSE_OF_ROLE:
         # What each column says: 取組内容 and the future direction are plans (…ます。),
         # 取組結果 and 目標達成状況 say what happened (…ました。). Decides between columns
-        # of about the same width, where the widths cannot.
+        # of about the same width, where the widths cannot. A state (…ています。) is
+        # either: the work under way at the time of writing, or the background of a plan.
+        if _STATE_RE.search(text):
+            return 0.0
         past = bool(_PAST_RE.search(text))
         if past != _TENSE_OF_ROLE[role]:
             return 2.0
@@ -299,6 +302,7 @@ _SECTIONS_RE = re.compile(r"^[（(][^（）()]+[）)]$")
 TARGET_SENTENCE_COST = 0.5
 CONTENT_NUMBER_COST = 0.75
 _QUANTITY_RE = re.compile(r"[0-9０-９][0-9０-９,，.．]*\s*(?:[万億千]\s*)?(?:人|件|回|か所|ヶ所|箇所|％|%|円|校|団体|世帯|台|冊|棟|橋|品目|種類|事業所|施設|トン|t|km|キロ|日以内|時間|分|割)")
+_STATE_RE = re.compile(r"[てで](?:い|おり)(?:ます|る)[。.]?\s*$")
 _PAST_RE = re.compile(r"(?:ました|でした|った|だ)[。.]?\s*$|(?:ました|でした)[。.]")
 _TENSE_OF_ROLE = {"content": False, "future_direction": False, "results": True, "achievement_status": True}
 _EMPTY_COST = {"content": 4.0, "targets": 4.0}
