@@ -37,13 +37,7 @@ make_text = _make_text()
 LAYOUTS = make_text.load_layouts()
 
 # Fixture name → why the parser does not read it yet (strict xfail).
-KNOWN_GAPS: dict[str, str] = {
-    "r03-kenkofukushi-achievement": (
-        "達成目標 written as sentences (…を完了します。) next to a 取組内容 column of similar width (48 vs 44 "
-        "cells): a one-line target sentence such as ・休日夜間急患診療所を年間を通じて運営します。 fits either "
-        "column and reads like 取組内容, so initiative 2 cuts it into content"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 NAMES = sorted(p.stem for p in REPORTS.glob("*.txt"))
 

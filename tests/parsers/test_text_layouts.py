@@ -290,3 +290,117 @@ def test_a_result_saying_work_is_under_way_stays_a_result():
     assert got["targets"] == ["平成３１年６月の全普通教室への空調設備の設置完了", "学校トイレの洋式化率：７０％以上"]
     assert got["results"] == ["中学校5校の空調設備の設置工事を完了し、小学校は夏季休業中の完了に向けて工事を進めています。",
                               "小学校3校でトイレの洋式化工事を実施しました。"]
+
+
+# 健康福祉部 writes its targets as sentences (…とします。), and 取組内容 and 達成目標 are
+# equally wide (48 cells): what the widths cannot tell, what each column says must.
+TARGETS_AS_SENTENCES = """\
+令和３年度 健康福祉部長の目標宣言 達成状況報告
+健康福祉部長 松本 恵
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 新型コロナウイルスワクチン接種の
+推進
+
+（ワクチン接種推進室、健康づくり
+課）
+
+・希望する市民が速やかにワクチンを接種できるよう、
+集団接種会場と個別接種医療機関による接種体制を整
+備します。
+・令和３年７月末までに希望する高齢者への接種を完
+了します。
+・１２歳以上の接種率を８０％以上とします。
+・市内 4 か所の集団接種会場と 68 の医療機関で接種
+を行いました。
+・接種予約のコールセンターを開設し、インターネ
+ットでの予約が難しい高齢者を支援しました。
+［今後の取組の方向性］
+・追加接種（ 3 回目接種）を円滑に実施できるよう、
+接種体制を維持します。
+
+・希望する高齢者への接種は、令
+和 3 年 7 月末までに完了し、目標ど
+おり達成できました。
+・ 12 歳以上の接種率は、令和 4 年 3
+月末時点で 82.6% となりました。
+2 地域医療体制の確保
+
+（地域医療課）
+
+・休日・夜間の急病に対応するため、医師会と連携し
+て休日夜間急患診療所を運営します。
+・在宅医療と介護の連携を推進します。
+・休日夜間急患診療所を年間を通じて運営します。
+・在宅医療・介護連携の研修会を年６回開催します。
+・医師会、薬剤師会の協力により、休日夜間急患診
+療所を年末年始も含めて運営しました。
+・在宅医療・介護連携の研修会は、オンラインを併
+用して 6 回開催しました。
+［今後の取組の方向性］
+・医療従事者の負担に配慮しながら、現在の診療体
+制を維持します。
+
+・休日夜間急患診療所の運営と研
+修会の開催は、いずれも目標どお
+り実施できました。
+3 国民健康保険の健全な運営
+
+（保険・年金課）
+
+・国民健康保険税の収納率向上のため、口座振替の推
+進と滞納整理を強化します。
+・ジェネリック医薬品の利用を促進します。
+・国民健康保険税（現年度分）の収納率を９５．５％
+以上とします。
+・ジェネリック医薬品の使用割合を８０％以上としま
+す。
+・口座振替の勧奨通知を送付するとともに、滞納者
+の財産調査を進めました。
+・ジェネリック医薬品に切り替えた場合の差額を被
+保険者に通知しました。
+［今後の取組の方向性］
+・コンビニ収納やスマートフォン決済の利用を周知
+します。
+
+・収納率は９５．１％となり、目
+標には届きませんでしたが、前年
+度から０．４ポイント向上しまし
+た。
+・ジェネリック医薬品の使用割合
+は８１．２％となり、目標を達成
+しました。
+"""
+
+
+def test_targets_written_as_sentences_beside_an_equally_wide_content_column():
+    """The document writes its targets as sentences (most of those the widths place say so),
+    so a target ending in 。 costs nothing; ・休日夜間急患診療所を年間を通じて運営します。 names
+    again what an earlier 取組内容 bullet names, so it is rather the first target."""
+    got = _columns(TARGETS_AS_SENTENCES, 2)
+    assert got["content"] == ["休日・夜間の急病に対応するため、医師会と連携して休日夜間急患診療所を運営します。",
+                              "在宅医療と介護の連携を推進します。"]
+    assert got["targets"] == ["休日夜間急患診療所を年間を通じて運営します。", "在宅医療・介護連携の研修会を年６回開催します。"]
+
+
+def test_a_deadline_is_what_a_target_states():
+    """・令和３年７月末までに…を完了します。 fits either column and reads as a plan: its deadline
+    leans it to 達成目標, as a number with its unit does."""
+    got = _columns(TARGETS_AS_SENTENCES, 1)
+    assert got["content"] == ["希望する市民が速やかにワクチンを接種できるよう、集団接種会場と個別接種医療機関による接種体制を整備します。"]
+    assert got["targets"] == ["令和３年７月末までに希望する高齢者への接種を完了します。", "１２歳以上の接種率を８０％以上とします。"]
+
+
+def test_a_target_never_says_what_happened():
+    """Targets are set before the year starts: with targets written as sentences, a 取組結果
+    sentence (…ました。) as wide as a target still goes to 取組結果."""
+    for number in (1, 2, 3):
+        got = _columns(TARGETS_AS_SENTENCES, number)
+        assert len(got["results"]) == 2
+        assert all(r.endswith("ました。") for r in got["results"])
+        assert not any(t.endswith("ました。") for t in got["targets"])

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
 
-from sengen.core.eras import nfkc
+from sengen.core.eras import nfkc, parse_due
 from sengen.core.text import display_width, join_lines, squeeze_digit_spaces
 
 from .errors import ParseError
@@ -264,13 +264,14 @@ def _bullet_cost(b: _Bullet, role: str, capacity: float | None) -> float:
     if b.soft:
         if role != "title" and _SECTIONS_RE.match(b.text):
             cost += 3.0  # （担当課名） alone on a line belongs to the title cell
-    elif role == "content" and _QUANTITY_RE.search(squeeze_digit_spaces(b.text)):
-        # A number with its unit (１２０か所) is what a measurable target states.
+    elif role == "content" and (_QUANTITY_RE.search(squeeze_digit_spaces(b.text)) or _deadline(b.text)):
+        # A number with its unit (１２０か所) or a deadline (令和３年７月末までに) is what a
+        # measurable target states.
         cost += CONTENT_NUMBER_COST
     return cost
 
 
-def _ending_cost(b: _Bullet, role: str, *, continued: bool = False) -> float:
+def _ending_cost(b: _Bullet, role: str, *, continued: bool = False, sentence_targets: bool = False) -> float:
     """How unlikely a bullet ending with ``b`` is in column ``role``. ``b`` is the bullet or,
     after a page break, the loose line that finishes it. ``continued``: the page ends after
     it, so it may go on and how it ends says nothing yet."""
@@ -278,10 +279,12 @@ def _ending_cost(b: _Bullet, role: str, *, continued: bool = False) -> float:
     if role == "title":
         return 0.0
     if role == "targets":
-        # Targets are usually noun phrases; some cities write them as sentences, so this
-        # only leans, and the widths decide.
-        return TARGET_SENTENCE_COST if text.endswith("。") else 0.0
-    if role == "content" and not b.soft and _QUANTITY_RE.search(squeeze_digit_spaces(text)):
+        # Targets are usually noun phrases; some cities write them as sentences (and then
+        # the document says so), so this only leans, and the widths decide.
+        # A target is set before the year starts: it never says what happened (…ました。).
+        cost = TARGET_SENTENCE_COST if text.endswith("。") and not sentence_targets else 0.0
+        return cost + (2.0 if _ends_sentence(text) and _PAST_RE.search(text) else 0.0)
+    if role == "content" and not b.soft and (_QUANTITY_RE.search(squeeze_digit_spaces(text)) or _deadline(text)):
         return 0.0  # already leans towards 達成目標 (_bullet_cost)
     if not _ends_sentence(text):
         return 0.0 if continued else 1.0
@@ -296,6 +299,12 @@ def _ending_cost(b: _Bullet, role: str, *, continued: bool = False) -> float:
         if past != _TENSE_OF_ROLE[role]:
             return 2.0
     return 0.0
+
+
+def _deadline(text: str) -> bool:
+    """Does ``text`` set a date something is due by (令和３年７月末までに, 令和５年度末までに)?"""
+    norm = nfkc(text)
+    return "まで" in norm and parse_due(norm) is not None
 
 
 _SECTIONS_RE = re.compile(r"^[（(][^（）()]+[）)]$")
@@ -389,7 +398,8 @@ def _local_cut(block: _Block, roles: tuple[str, ...]) -> dict | None:
     return cut
 
 
-def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, float]) -> dict:
+def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, float], *,
+                sentence_targets: bool = False) -> dict:
     """The row's best cut with the document's column widths: a shortest path over
     (item, column) where columns only move right, ［今後の取組の方向性］ moves from 取組結果 to
     its own part, and a page break lets the columns start over."""
@@ -418,7 +428,7 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
                 before["title"] = _Bullet([block.head[-1]])
         pending = {"future_direction"} if p > 0 and marker_seen and not cut["future_direction"] else set()
         assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending,
-                           page_ends=p + 1 < len(parts))
+                           page_ends=p + 1 < len(parts), sentence_targets=sentence_targets)
         for bullet, role in assignment:
             cut[role].append(bullet)
         marker_seen = marker_seen or MARKER in part
@@ -439,7 +449,8 @@ def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> 
 
 
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
-          before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False):
+          before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False,
+          sentence_targets: bool = False):
     """Columns for ``items`` (in reading order) that only move right, at the least cost.
 
     ``before`` is given for the part of a row after a page break: each column's last bullet
@@ -480,12 +491,18 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
             return _join_cost(prev, capacities.get(_COLUMN_OF[roles[r]]))
         return 3.0 if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
 
+    # 取組内容 lists different things to do; 達成目標 names one of them again as its target.
+    # A bullet naming the same thing (休日夜間急患診療所) as an earlier one of this row is
+    # rather the first target than more content.
+    echoes = [not b.soft and any(not a.soft and _shared_term(a.text, b.text) >= ECHO_TERM
+                                 for a in bullets[:i]) for i, b in enumerate(bullets)]
+
     def closing(i: int, r: int, last: bool) -> float:
         """The cost of bullets[i] ending its bullet in column r (``last``: and the column
         on this page). In a row's last part a column's last line that ran to the edge
         without finishing its sentence would have gone on: its next line is missing."""
         bullet = bullets[i]
-        cost = _ending_cost(bullet, roles[r], continued=last and page_ends)
+        cost = _ending_cost(bullet, roles[r], continued=last and page_ends, sentence_targets=sentence_targets)
         if last and continuation and not page_ends and roles[r] != "title" and \
                 _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
             cost += 3.0
@@ -505,6 +522,8 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
                 skipped = sum(empty(s) for s in range(0 if r == k else r + 1, r2))
                 capacity = capacities.get(_COLUMN_OF[roles[r2]])
                 total = best[i][r] + skipped + _bullet_cost(bullet, roles[r2], capacity)
+                if echoes[i] and roles[r2] == "content":
+                    total += ECHO_COST
                 joins = bullet.soft and r2 == r
                 if r < k and not joins:
                     total += closing(i - 1, r, last=r2 != r)
@@ -531,6 +550,24 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         r = back[i][r]
     out.reverse()
     return out
+
+
+ECHO_TERM = 7  # characters: a compound name, longer than words two activities often share (男女共同参画)
+ECHO_COST = 0.5
+_TERM_RE = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー々]+")
+
+
+def _shared_term(a: str, b: str) -> int:
+    """The length of the longest run of kanji and katakana that ``a`` and ``b`` share."""
+    terms = _TERM_RE.findall(nfkc(b))
+    best = 0
+    for run in _TERM_RE.findall(nfkc(a)):
+        for start in range(len(run)):
+            end = start + best + 1
+            while end <= len(run) and any(run[start:end] in t for t in terms):
+                best = end - start
+                end += 1
+    return best
 
 
 def _merge_soft(bullets: list[_Bullet]) -> list[_Bullet]:
@@ -569,6 +606,14 @@ def _column_widths(blocks: list[_Block], roles: tuple[str, ...]) -> dict[str, fl
     return {col: statistics.median(wrapped[col]) if col in wrapped else w for col, w in widest.items()}
 
 
+def _targets_are_sentences(cuts: list[dict]) -> bool:
+    """Does the document write its targets as sentences (…とします。)? Read from the rows
+    cut with targets leaning to noun phrases: those the widths still put among the targets."""
+    targets = [b for cut in cuts for b in _merge_soft(cut.get("targets", []))]
+    sentences = sum(1 for b in targets if b.text.endswith("。"))
+    return sentences >= 2 and sentences * 2 >= len(targets)
+
+
 def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
     # First each row on its own, to learn the columns' widths; then every row again with
     # the widths of the whole document, which one row alone cannot tell.
@@ -576,9 +621,12 @@ def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
     heads = [max(ln.width for ln in block.head) for block in blocks if len(block.head) > 1]
     if heads:
         capacities["title"] = statistics.median(heads)
+    cuts = [_global_cut(block, roles, capacities) for block in blocks]
+    if _targets_are_sentences(cuts):
+        # How this city writes its targets is, like the widths, the same in every row.
+        cuts = [_global_cut(block, roles, capacities, sentence_targets=True) for block in blocks]
     rows = []
-    for block in blocks:
-        cut = _global_cut(block, roles, capacities)
+    for block, cut in zip(blocks, cuts, strict=True):
         head = block.head + [ln for b in cut.pop("title", []) for ln in b.lines]
         title, sections = split_sections(join_lines([ln.text for ln in head]))
         row = Row(block.number, title, sections)
