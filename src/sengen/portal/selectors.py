@@ -430,7 +430,7 @@ def search_page(*, query: str, page: str | int | None, per_page: int) -> dict[st
         "ellipsis": Paginator.ELLIPSIS,
         "results": [{"initiative": e, "snippets": search_snippets(e, terms)} for e in entries],
         # A department's name is the same in many cities: links and hits then name the city.
-        "several_cities": Municipality.objects.exclude(name="").count() > 1,
+        "several_cities": Municipality.objects.count() > 1,
     }
 
 
