@@ -500,10 +500,11 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
     def closing(i: int, r: int, last: bool) -> float:
         """The cost of bullets[i] ending its bullet in column r (``last``: and the column
         on this page). In a row's last part a column's last line that ran to the edge
-        without finishing its sentence would have gone on: its next line is missing."""
+        without finishing its sentence would have gone on: its next line is missing. Not
+        so a target, a noun phrase that may well end at the edge."""
         bullet = bullets[i]
         cost = _ending_cost(bullet, roles[r], continued=last and page_ends, sentence_targets=sentence_targets)
-        if last and continuation and not page_ends and roles[r] != "title" and \
+        if last and continuation and not page_ends and roles[r] not in ("title", "targets") and \
                 _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
             cost += 3.0
         return cost
