@@ -494,3 +494,62 @@ def test_a_target_filling_its_line_after_a_page_break_stays_a_target():
     assert got["content"] == ["市営住宅長寿命化計画に基づき、外壁改修と給水設備の更新を行います。",
                               "老朽化した団地の集約に向けて、入居者の移転を支援します。"]
     assert got["targets"] == ["外壁改修工事：３棟", "桜ヶ丘団地の入居者の移転完了"]
+
+
+# The page ends inside the row, two lines short of two cells: after the header come only
+# 「進めます。」 (the future direction's 「…余裕教室の活用を」) and 「た。」 (目標達成状況's
+# 「…目標に達しませんでし」).
+TWO_LOOSE_ENDINGS = """\
+令和2年度 子ども部長の目標宣言 達成状況報告
+子ども部長 井上 真理
+N0.
+取組名
+（担当課名）
+取組内容
+達成目標
+取組結果
+［今後の取組の方向性］
+目標達成状況
+1 放課後児童クラブの
+充実
+（青少年課）
+・放課後児童クラブの待機児童を解消するため、小学校
+の余裕教室を活用してクラブを増設します。
+・支援員の研修を充実し、保育の質の向上を図ります。
+・放課後児童クラブの定員：１,
+２５０人
+・支援員研修の開催：年４回
+・小学校 2 校の余裕教室を活用してクラブを増
+設しました。
+・支援員研修は、少人数での開催とするなど感
+染症対策を講じて実施しました。
+［今後の取組の方向性］
+・引き続き、学校と連携して余裕教室の活用を
+・放課後児童クラブの定員は
+1,290 人となり、目標を達成し
+ました。
+・支援員研修は、新型コロナウイ
+ルス感染症の影響で 2 回の開催
+となり、目標に達しませんでし
+- 1 -
+N0.
+取組名
+（担当課名）
+取組内容
+達成目標
+取組結果
+［今後の取組の方向性］
+目標達成状況
+進めます。
+た。
+- 2 -
+"""
+
+
+def test_a_loose_ta_after_a_page_break_ends_a_past_sentence():
+    """「た。」 alone is the end of a past sentence (…ませんでした。), so it finishes 目標達成状況,
+    and 「進めます。」 finishes the future direction, not a target."""
+    got = _columns(TWO_LOOSE_ENDINGS, 1)
+    assert got["targets"] == ["放課後児童クラブの定員：１,２５０人", "支援員研修の開催：年４回"]
+    assert got["future_direction"] == ["引き続き、学校と連携して余裕教室の活用を進めます。"]
+    assert got["achievement_status"][1].endswith("目標に達しませんでした。")

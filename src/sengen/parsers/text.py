@@ -312,7 +312,9 @@ TARGET_SENTENCE_COST = 0.5
 CONTENT_NUMBER_COST = 0.75
 _QUANTITY_RE = re.compile(r"[0-9０-９][0-9０-９,，.．]*\s*(?:[万億千]\s*)?(?:人|件|回|か所|ヶ所|箇所|％|%|円|校|団体|世帯|台|冊|棟|橋|品目|種類|事業所|施設|トン|t|km|キロ|日以内|時間|分|割)")
 _STATE_RE = re.compile(r"[てで](?:い|おり)(?:ます|る)[。.]?\s*$")
-_PAST_RE = re.compile(r"(?:ました|でした|った|だ)[。.]?\s*$|(?:ました|でした)[。.]")
+# Past tense ends in た (…ました。, …でした。, …なった。): also the loose た。 a page break
+# leaves of 「…しませんでし」.
+_PAST_RE = re.compile(r"[ただ][。.]?\s*$|(?:ました|でした)[。.]")
 _TENSE_OF_ROLE = {"content": False, "future_direction": False, "results": True, "achievement_status": True}
 _EMPTY_COST = {"content": 4.0, "targets": 4.0}
 
