@@ -110,6 +110,7 @@ def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
     labels: set[str] = set()
     first_header = None
     pending_break = False
+    in_header = False
     for i, raw in enumerate(raw_lines, start=1):
         stripped = raw.strip()
         if not stripped:
@@ -118,6 +119,10 @@ def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
             pending_break = bool(lines)
             continue
         found = header_labels(stripped)
+        if found is None and in_header and _header_marker(stripped, raw_lines[i:]):
+            # ［今後の取組の方向性］ between two header labels is the header's, not a row's.
+            found = {"今後の取組の方向性"}
+        in_header = found is not None
         if found is not None:
             labels |= found
             if first_header is None:
@@ -140,6 +145,15 @@ def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
     roles = _roles(heading.document, labels)
     rows = _segment(blocks, roles)
     return ReportTable(heading, rows)
+
+
+def _header_marker(line: str, following: list[str]) -> bool:
+    """Is ``line`` the bare ［今後の取組の方向性］ and the next non-blank line a header label?"""
+    marker = _MARKER_RE.match(nfkc(line))
+    if not marker or marker.group("rest"):
+        return False
+    nxt = next((ln.strip() for ln in following if ln.strip()), "")
+    return header_labels(nxt) is not None
 
 
 def _blocks(lines: list[_Line]) -> list[_Block]:
