@@ -637,3 +637,63 @@ def test_the_repeated_headers_own_marker_does_not_end_the_results():
     assert got["results"] == ["小学校2校の余裕教室を活用してクラブを増設しました。",
                               "支援員研修は、少人数での開催とするなど感染症対策を講じて実施しました。"]
     assert got["future_direction"] == ["引き続き、学校と連携して余裕教室の活用を進めます。"]
+
+
+# Targets written as sentences; the page breaks one line before row 1 ends, and only 「ます。」
+# comes after the header: the rest of the future direction's 「…周知を強化し」 (58 cells, its
+# column's edge), though the target 「…累計１,０００人」 (41 of 44 cells) also nearly fills its line.
+ONE_LOOSE_ENDING = """\
+令和３年度 健康福祉部長の目標宣言 達成状況報告
+健康福祉部長 松本 恵
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 自殺対策の推進
+（障がい福祉課）
+・悩みを抱える人を早期に支援につなげるため、ゲート
+キーパーを養成します。
+・ゲートキーパー養成者数：累計１,０００人
+・市職員や民生委員を対象に、ゲートキーパー養成研修を実施し
+ました。
+［今後の取組の方向性］
+・若い世代に向けて、ＳＮＳを活用した相談窓口の周知を強化し
+・ゲートキーパー養成者数は累計１,
+０５６人となり、目標を達成しました。
+ （担当課名）
+ 取組結果
+今後の取組の方向性
+目標達成状況
+ます。
+2 国民健康保険の健全な運営
+（保険・年金課）
+・国民健康保険税の収納率向上のため、口座振替の推進
+と滞納整理を強化します。
+・ジェネリック医薬品の利用を促進します。
+・国民健康保険税（現年度分）の収納率を９５．
+５％以上とします。
+・ジェネリック医薬品の使用割合を８０％以上と
+します。
+・口座振替の勧奨通知を送付するとともに、滞納者の財産調査を
+進めました。
+・ジェネリック医薬品に切り替えた場合の差額を被保険者に通知
+しました。
+［今後の取組の方向性］
+・コンビニ収納やスマートフォン決済の利用を周知します。
+・収納率は９５．１％となり、目標に
+は届きませんでしたが、前年度から０．
+４ポイント向上しました。
+・ジェネリック医薬品の使用割合は８
+１．２％となり、目標を達成しました。
+"""
+
+
+def test_a_loose_line_goes_to_the_sentence_at_its_edge_rather_than_a_target_near_its_own():
+    """A sentence at its column's edge without its full stop must go on; a target there may
+    well be complete, so leaving it as it is costs less than leaving the sentence unfinished."""
+    got = _columns(ONE_LOOSE_ENDING, 1)
+    assert got["targets"] == ["ゲートキーパー養成者数：累計１,０００人"]
+    assert got["future_direction"] == ["若い世代に向けて、ＳＮＳを活用した相談窓口の周知を強化します。"]

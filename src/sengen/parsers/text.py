@@ -464,6 +464,13 @@ def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> 
     return capacity is None or bullet.lines[-1].width >= capacity - max(4.0, 0.12 * capacity)
 
 
+def _unfinished_cost(role: str) -> float:
+    """The cost of a cell the page seems to have cut off not going on after the break. A
+    sentence at the column's edge without its full stop must go on; a target, a noun phrase,
+    may just as well have ended there."""
+    return 1.5 if role == "targets" else 3.0
+
+
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
           before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False,
           sentence_targets: bool = False):
@@ -491,7 +498,8 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         if roles[r] in pending:
             return 3.0  # ［今後の取組の方向性］ closed the last page: its bullets are on this one
         if continuation:
-            return 3.0 if _cut_off(before.get(roles[r]), capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
+            return _unfinished_cost(roles[r]) if _cut_off(before.get(roles[r]), capacities.get(_COLUMN_OF[roles[r]]),
+                                                          roles[r]) else 0.0
         return _empty_cost(roles[r])
 
     def opening(bullet: _Bullet, r: int) -> float:
@@ -505,7 +513,7 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
             if roles[r] == "title":
                 return 0.0 if _cut_off(prev, None, "title") else 3.0
             return _join_cost(prev, capacities.get(_COLUMN_OF[roles[r]]))
-        return 3.0 if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
+        return _unfinished_cost(roles[r]) if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
 
     # 取組内容 lists different things to do; 達成目標 names one of them again as its target.
     # A bullet naming the same thing (休日夜間急患診療所) as an earlier one of this row is
