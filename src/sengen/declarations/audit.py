@@ -11,10 +11,12 @@ from .models import AuditEntry
 
 
 def user_name(user) -> str:
-    """The name kept with the entry, so it still reads after the account is deleted."""
+    """The name kept with the entry, so it still reads after the account is deleted. Family name
+    first, as Japanese names are written (Django's get_full_name puts the given name first)."""
     if user is None:
         return ""
-    return (user.get_full_name() or user.get_username())[:150]
+    name = " ".join(part for part in (user.last_name, user.first_name) if part)
+    return (name or user.get_username())[:150]
 
 
 def record(user, action: str, obj, **detail) -> AuditEntry:

@@ -94,9 +94,40 @@ def _conflict(form, exc: services.EditConflict, *, version: int | None = None) -
     form.add_error(None, str(exc))
     if version is not None:
         # The input stays, and the form now carries the stored version: the next save is made
-        # knowing the other change (the page shows it), instead of being refused again.
+        # knowing the other change (the page shows all of it: _stored), not refused again.
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = str(version)
+
+
+def _stored(initiative, *, retry: bool) -> dict:
+    """What is saved now of ``initiative``, everything its forms edit, for the page that refused a
+    save. ``retry``: the form may be saved again from that page (same targets as when opened)."""
+    initiative.refresh_from_db()
+    targets = _current_targets(initiative)
+    for target in targets:
+        target.outcome_or_none = getattr(target, "outcome", None)
+    return {"initiative": initiative, "targets": targets, "retry": retry,
+            "sections": [link.section.name for link in initiative.section_links.select_related("section")
+                         .order_by("position")]}
+
+
+def _targets_opened(initiative, data, field: str) -> tuple[list, bool]:
+    """The targets a posted per-target form was opened on (their ``<field>_<pk>`` inputs are what
+    was sent), and whether they are still the initiative's current ones. A target revised or
+    removed since keeps its row, so the person's input can be shown again; saving it cannot."""
+    current = _current_targets(initiative)
+    if data is None:
+        return current, True
+    posted = {int(m.group(1)) for key in data if (m := re.fullmatch(rf"{field}_(\d+)", key))}
+    if posted == {t.pk for t in current}:
+        return current, True
+    opened = list(initiative.targets.filter(pk__in=posted).select_related("outcome").order_by("position", "id"))
+    return opened, False
+
+
+def _targets_changed(form) -> None:
+    form.add_error(None, _("この取組の達成目標は、あなたが開いた後に変わりました。このページからは保存できません。"
+                           "入力は下に残っています。控えてから、ページを開き直して入力し直してください。"))
 
 
 def _managed_departments(user):
@@ -348,8 +379,9 @@ def declaration_judge(request, pk: int):
             if "approve" in request.POST:
                 services.declaration_transition(user=request.user, declaration=declaration, action="approve")
         except services.EditConflict as exc:
-            declaration.refresh_from_db(fields=["version"])
-            _conflict(form, exc, version=declaration.version)
+            # Not saved again from here: grades and reasons someone else chose would be replaced
+            # unseen. Opening the page again shows them.
+            _conflict(form, exc)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -429,21 +461,28 @@ def _plan_page(request, *, declaration, initiative=None):
             messages.info(request, _("達成目標の文から種類・数値・単位・期限を読み取りました。確認してから保存してください"))
         else:
             plan = _plan_from(form, formset, initial.get("sections", []))
-            try:
-                if initiative is None:
-                    initiative = services.initiative_create(user=user, declaration=declaration, plan=plan)
-                else:
-                    services.initiative_update(user=user, initiative=initiative,
-                                               version=form.cleaned_data["version"], plan=plan)
-            except services.EditConflict as exc:
-                initiative.refresh_from_db(fields=["version"])
-                _conflict(form, exc, version=initiative.version)
-                stored = initiative_document(initiative=initiative)
-            except ValidationError as exc:
-                _form_errors(form, exc)
+            opened_ids = {f.cleaned_data.get("id") for f in formset.forms if f.cleaned_data.get("id")}
+            if initiative is not None and opened_ids != {t["id"] for t in target_initial}:
+                # A target was added, revised or removed since the page was opened: the rows no
+                # longer match what is stored, and saving them would drop or misplace that change.
+                stored = _stored(initiative, retry=False)
+                _targets_changed(form)
             else:
-                messages.success(request, _("取組を保存しました"))
-                return redirect(reverse("staff:declaration", args=[declaration.pk]) + f"#initiative-{initiative.pk}")
+                try:
+                    if initiative is None:
+                        initiative = services.initiative_create(user=user, declaration=declaration, plan=plan)
+                    else:
+                        services.initiative_update(user=user, initiative=initiative,
+                                                   version=form.cleaned_data["version"], plan=plan)
+                except services.EditConflict as exc:
+                    stored = _stored(initiative, retry=True)
+                    _conflict(form, exc, version=initiative.version)
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    messages.success(request, _("取組を保存しました"))
+                    return redirect(reverse("staff:declaration", args=[declaration.pk])
+                                    + f"#initiative-{initiative.pk}")
     return render(request, "staff/initiative_plan.html", {
         "declaration": declaration, "initiative": initiative, "form": form, "formset": formset,
         "carried_from": getattr(initiative, "carried_from", None), "stored": stored})
@@ -500,7 +539,7 @@ def initiative_results(request, pk: int):
     initiative = _initiative(request, pk)
     if not can_edit_initiative(request.user, initiative):
         raise PermissionDenied(_("この取組の結果を入力する権限がありません"))
-    targets = _current_targets(initiative)
+    targets, same_targets = _targets_opened(initiative, request.POST or None, "evaluation")
     initial = {"version": initiative.version, "results": initiative.results,
                "future_direction": initiative.future_direction,
                "future_direction_category": initiative.future_direction_category,
@@ -516,7 +555,10 @@ def initiative_results(request, pk: int):
             initial[f"actual_unit_{target.pk}"] = target.unit
     form = forms.ResultsForm(request.POST or None, targets=targets, initial=initial)
     stored = None  # after a conflict: what the other person saved
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not same_targets:
+        stored = _stored(initiative, retry=False)
+        _targets_changed(form)
+    elif request.method == "POST" and form.is_valid():
         outcomes = []
         for target in targets:
             data = form.target_data(target)
@@ -531,9 +573,8 @@ def initiative_results(request, pk: int):
             services.initiative_results_save(user=request.user, initiative=initiative,
                                              version=form.cleaned_data["version"], data=data)
         except services.EditConflict as exc:
-            initiative.refresh_from_db()
+            stored = _stored(initiative, retry=True)
             _conflict(form, exc, version=initiative.version)
-            stored = initiative_document(initiative=initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -551,14 +592,17 @@ def initiative_correct(request, pk: int):
         raise PermissionDenied(_("公開済みの内容を訂正できるのは管理者だけです"))
     declaration = initiative.declaration
     with_results = services.correctable_results(declaration)
-    targets = _current_targets(initiative)
+    targets, same_targets = _targets_opened(initiative, request.POST or None, "target")
     initial = {"version": initiative.version, "title": initiative.title, "content": initiative.content,
                "results": initiative.results, "future_direction": initiative.future_direction,
                "achievement_status": initiative.achievement_status}
     initial.update({f"target_{t.pk}": t.text for t in targets})
     form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results)
     stored = None  # after a conflict: what the other person saved
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not same_targets:
+        stored = _stored(initiative, retry=False)
+        _targets_changed(form)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         correction = services.Correction(
             title=data["title"], content=data["content"],
@@ -569,9 +613,8 @@ def initiative_correct(request, pk: int):
             services.initiative_correct(user=request.user, initiative=initiative, version=data["version"],
                                         reason=data["reason"], correction=correction)
         except services.EditConflict as exc:
-            initiative.refresh_from_db()
+            stored = _stored(initiative, retry=True)
             _conflict(form, exc, version=initiative.version)
-            stored = initiative_document(initiative=initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
