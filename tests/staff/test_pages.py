@@ -367,6 +367,25 @@ def test_a_corrected_department_that_points_at_another_report_asks_before_replac
     assert Declaration.objects.get(department__name="総務部").version == 2
 
 
+def test_an_import_review_names_no_report_of_another_department_to_a_director(login, people, seed_doc):
+    import copy
+
+    from sengen.declarations.services import report_import
+    from tests.declarations.people import other_department_doc
+
+    report_import(doc=copy.deepcopy(seed_doc), state="submitted")  # 市民生活部's, not theirs
+    client = login("other_director")
+    upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
+    page = html(client.post(reverse("staff:import"), {"file": upload}))
+    assert "置き換えます" not in page and "提出済み" not in page
+    reading = signing.loads(form_fields(page)["payload"], salt="sengen.staff.import-review")
+    assert reading["replaces"]["version"] is None  # nor in the page's signed (readable) data
+    # Their own department's report is named, as it is theirs to replace.
+    report_import(doc=other_department_doc(seed_doc), state="draft")
+    upload = SimpleUploadedFile("somu.json", json.dumps(other_department_doc(seed_doc), ensure_ascii=False).encode())
+    assert "登録済みのこの部・年度の目標宣言（作成中、版 1）" in html(client.post(reverse("staff:import"), {"file": upload}))
+
+
 def test_a_review_left_open_past_its_time_is_read_again_not_saved(login, people, monkeypatch):
     from sengen.staff.views import IMPORT_MAX_AGE
 
@@ -407,7 +426,9 @@ def test_deadlines_saved_over_someone_elses_change_are_refused_with_the_input_ke
                                      declaration_due=dt.date(2026, 4, 30))
     client = login("admin")
     url = reverse("staff:year_edit", args=[year.pk])
-    data = form_fields(html(client.get(url)))
+    opened = html(client.get(url))
+    assert 'for="id_opened"' not in opened and "Opened" not in opened  # the lock is not a field people see
+    data = form_fields(opened)
     # Another administrator moves the deadline after this page was opened.
     services.fiscal_year_deadlines_set(user=people.admin, fiscal_year=year, declaration_due=dt.date(2026, 5, 15),
                                        interim_report_due=None, achievement_report_due=None)

@@ -36,6 +36,7 @@ from sengen.declarations.selectors import (
     audit_entries,
     can_edit_initiative,
     can_manage,
+    can_read,
     declaration_for_report,
     declaration_for_staff,
     declarations_visible,
@@ -756,11 +757,20 @@ def _replaces(doc: dict, declaration) -> dict:
             "version": declaration.version if declaration is not None else None}
 
 
+def _replacing(user, doc: dict):
+    """The stored declaration saving ``doc`` would replace, if ``user`` may read it. Another
+    department's report is not named to a director (nor its version put in the page); the
+    service refuses that import anyway."""
+    declaration = declaration_for_report(doc)
+    return declaration if declaration is not None and can_read(user, declaration) else None
+
+
 def _expected_version(replaces: dict | None, doc: dict):
     """The version ``report_import`` may replace: the one shown, while the department, year and
-    city are still those shown; after staff corrected them, none (so replacing is confirmed)."""
+    city are still those shown; after staff corrected them, or for a review that recorded none,
+    no version (so replacing a stored report is confirmed first)."""
     if not isinstance(replaces, dict):
-        return services.ANY_VERSION  # a review opened before this check existed
+        return None
     if replaces.get("key") != [doc["municipality"], doc["fiscal_year"], doc["department"]]:
         return None
     return replaces.get("version")
@@ -785,7 +795,7 @@ def import_upload(request):
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc})
         else:
-            replacing = declaration_for_report(doc)
+            replacing = _replacing(request.user, doc)
             payload = {"doc": doc, "source": upload.name, "pages": pages,
                        "provenance": where, "replaces": _replaces(doc, replacing)}
             review = forms.ImportReviewForm(initial=_review_initial(doc) | {"payload": _sign_payload(payload)},
@@ -825,10 +835,11 @@ def import_save(request):
     form = forms.ImportReviewForm(request.POST, initiatives=len(parsed["initiatives"]),
                                   allow_states=is_administrator(request.user))
     _show_provenance(form, where)
-    replacing = declaration_for_report(parsed)
+    replacing = _replacing(request.user, parsed)
     if form.is_valid():
         try:
             doc = _reviewed_document(form, parsed)
+            replacing = _replacing(request.user, doc)  # the department and year as corrected
             declaration = services.report_import(doc=doc, source=source, state=form.cleaned_data["state"],
                                                  user=request.user, provenance=_still_read(where, parsed, doc),
                                                  expected_version=_expected_version(replaces, doc))
@@ -836,7 +847,6 @@ def import_save(request):
             _conflict(form, exc)
             # The corrections stay in the form; the page now says what saving replaces, so the
             # next save is made knowing it.
-            replacing = declaration_for_report(doc)
             payload["replaces"] = _replaces(doc, replacing)
             form.data = form.data.copy()
             form.data["payload"] = _sign_payload(payload)
