@@ -126,3 +126,52 @@ def test_the_audit_log_cannot_be_changed_or_deleted_in_the_admin(admin_client, p
                              {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.action == "a"
+
+
+def test_granting_a_permission_is_audited_like_a_role(admin_client, people):
+    from django.contrib.auth.models import Permission
+
+    editor = people.editor
+    profile = editor.staff_profile
+    grant = Permission.objects.get(codename="change_staffprofile")
+    page = admin_client.get(reverse("admin:auth_user_change", args=[editor.pk])).content.decode()
+    data = {
+        "username": editor.username, "first_name": "", "last_name": "", "email": "", "is_active": "on",
+        "date_joined_0": editor.date_joined.astimezone().strftime("%Y-%m-%d"),
+        "date_joined_1": editor.date_joined.astimezone().strftime("%H:%M:%S"),
+        "sengen_state": opened_state(page), "user_permissions": [grant.pk],
+        "staff_profile-TOTAL_FORMS": 1, "staff_profile-INITIAL_FORMS": 1,
+        "staff_profile-MIN_NUM_FORMS": 0, "staff_profile-MAX_NUM_FORMS": 1,
+        "staff_profile-0-id": profile.pk, "staff_profile-0-user": editor.pk,
+        "staff_profile-0-role": profile.role, "staff_profile-0-department": "",
+        "staff_profile-0-section": people.section.pk,
+    }
+    response = admin_client.post(reverse("admin:auth_user_change", args=[editor.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.get(action="admin.change", object_type="user")
+    assert entry.detail["before"]["fields"]["user_permissions"] == []
+    assert entry.detail["after"]["fields"]["user_permissions"] == [grant.pk]
+
+
+def test_a_group_and_its_permissions_are_audited(admin_client, people):
+    from django.contrib.auth.models import Group, Permission
+
+    grant = Permission.objects.get(codename="change_staffprofile")
+    response = admin_client.post(reverse("admin:auth_group_add"), {"name": "役割の管理", "permissions": [grant.pk]})
+    assert response.status_code == 302
+    group = Group.objects.get(name="役割の管理")
+    entry = AuditEntry.objects.get(action="admin.add", object_type="group")
+    assert (entry.object_id, entry.detail["after"]["fields"]["permissions"]) == (str(group.pk), [grant.pk])
+
+
+def test_a_password_change_in_the_admin_is_audited_without_the_password(admin_client, people):
+    editor = people.editor
+    old_hash = editor.password
+    response = admin_client.post(reverse("admin:auth_user_password_change", args=[editor.pk]),
+                                 {"password1": "N3w-pass-word-xyz", "password2": "N3w-pass-word-xyz",
+                                  "usable_password": "true"})
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    entry = AuditEntry.objects.get(action="admin.change", object_type="user")
+    assert entry.user == people.admin and "assword" in entry.detail["message"]
+    assert old_hash not in str(entry.detail) and editor.password not in str(entry.detail)

@@ -14,7 +14,8 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import _get_foreign_key
 from django.utils.translation import gettext
@@ -72,8 +73,12 @@ class AuditedAdmin(admin.ModelAdmin):
     def audit_state(self, obj) -> dict:
         """The object's stored values and those of its inline rows, as plain JSON."""
         def values(instance):
-            return {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields
-                    if f.attname not in self.audit_exclude}
+            out = {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields
+                   if f.attname not in self.audit_exclude}
+            # Groups and permissions decide what an account may do: their ids are part of it.
+            for field in instance._meta.many_to_many:
+                out[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+            return out
 
         state = {"fields": values(obj)}
         for inline in self.inlines:
@@ -122,11 +127,12 @@ class AuditedAdmin(admin.ModelAdmin):
     def log_change(self, request, obj, message):
         # Also called by the user admin's password form, which has no "before" to show.
         before = getattr(request, "sengen_audit_before", None)
-        after = self.stored_state(obj)
-        if before != after:
-            audit.record(request.user, "admin.change", obj, before=before, after=after)
-        elif before is None:
+        if before is None:  # the password form: what changed is said by Django's message
             audit.record(request.user, "admin.change", obj, message=str(message))
+        else:
+            after = self.stored_state(obj)
+            if before != after:
+                audit.record(request.user, "admin.change", obj, before=before, after=after)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
@@ -287,6 +293,13 @@ class StaffProfileInline(admin.StackedInline):
 User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    """Django's group admin: a group's permissions are an account's permissions, so audited too."""
 
 
 @admin.register(User)
