@@ -697,3 +697,80 @@ def test_a_loose_line_goes_to_the_sentence_at_its_edge_rather_than_a_target_near
     got = _columns(ONE_LOOSE_ENDING, 1)
     assert got["targets"] == ["ゲートキーパー養成者数：累計１,０００人"]
     assert got["future_direction"] == ["若い世代に向けて、ＳＮＳを活用した相談窓口の周知を強化します。"]
+
+
+# The page breaks inside row 1, after 取組結果's marker: all four text columns go on below.
+# Before the break, 達成目標 is 38 cells wide and 取組内容 40: the one-line target
+# 「…空調設/備の設置完了」 fits either.
+TARGET_BEFORE_A_PAGE_BREAK = """\
+平成３０年度 教育部長の目標宣言 達成状況報告
+教育部長 中村 健一
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 学校施設の環境整備
+
+（教育総務課）
+
+・児童生徒が快適に学習できるよう、小中学
+校の普通教室への空調設備の設置を進めます。
+・学校トイレの洋式化を計画的に進めます。
+・平成３１年６月の全普通教室への空調設
+備の設置完了
+・学校トイレの洋式化率：７０％以上
+・中学校 5 校の空調設備の設置工事を完了し、小学校は夏季
+休業中の完了に向けて工事を進めています。
+・小学校 3 校でトイレの洋式化工事を実施しました。
+［今後の取組の方向性］
+・小学校の空調設備は、夏季休業前の設置完了を目指します。
+・トイレの洋式化は、避難所となる体育館を優先して進めま
+
+・空調設備の設置は、中学校は完了
+しましたが、小学校は工期の遅れに
+より目標の完了には至りませんでし
+た。
+・トイレの洋式化率は 68.4% となり、
+ （担当課名）
+ 取組結果
+今後の取組の方向性
+目標達成状況
+す。
+目標の 70% に届きませんでした。
+2 子どもの読書活動の推進
+
+（図書館）
+
+・第３次若葉市子ども読書活動推進計画に基
+づき、学校図書館と市立図書館の連携を強化
+します。
+・図書館ボランティアの養成講座を開催しま
+す。
+・市立図書館の年間貸出冊数：６０万冊
+・図書館ボランティア養成講座の開催：年
+３回
+・学校図書館への団体貸出を拡充し、若葉市子ども読書の日
+記念行事を開催しました。
+・図書館ボランティア養成講座を 3 回開催し、延べ 86 人が受
+講しました。
+［今後の取組の方向性］
+・電子書籍サービスの導入を検討し、来館が難しい市民の利
+用機会の拡大を図ります。
+
+・年間貸出冊数は 583,412 冊となり、
+目標の 60 万冊には届きませんでした。
+・養成講座は 3 回開催し、目標どお
+り実施できました。
+"""
+
+
+def test_a_short_last_line_before_a_page_break_is_not_cut_by_the_page():
+    """The page cuts a row between lines, so only a bullet whose last line is full may go on
+    below: 「備の設置完了」 ends its bullet, which says (by not ending in 。) it is a target."""
+    got = _columns(TARGET_BEFORE_A_PAGE_BREAK, 1)
+    assert got["content"] == ["児童生徒が快適に学習できるよう、小中学校の普通教室への空調設備の設置を進めます。",
+                              "学校トイレの洋式化を計画的に進めます。"]
+    assert got["targets"] == ["平成３１年６月の全普通教室への空調設備の設置完了", "学校トイレの洋式化率：７０％以上"]

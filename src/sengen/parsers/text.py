@@ -359,6 +359,11 @@ def _first_unit_width(text: str) -> int:
     return width * 2 if text[0] in _NO_LINE_START else width
 
 
+def _tolerance(capacity: float) -> float:
+    """How far short of its column's edge a full line may stop (kinsoku, an unsplit number)."""
+    return max(4.0, 0.12 * capacity)
+
+
 def _join_cost(before: _Bullet, capacity: float | None) -> float:
     """The cost of a loose line continuing the cell of ``before``: the line it follows must
     have run to the column's edge. After a full stop a cell rarely goes on without a ・."""
@@ -368,7 +373,7 @@ def _join_cost(before: _Bullet, capacity: float | None) -> float:
     if capacity is None:
         return 0.0
     under = capacity - last.width
-    tol = max(4.0, 0.12 * capacity)
+    tol = _tolerance(capacity)
     return max(0.0, (under - tol) / 2)
 
 
@@ -461,7 +466,7 @@ def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> 
         return not bullet.lines[-1].text.rstrip().endswith(("）", ")"))
     if _ends_sentence(bullet.lines[-1].text):
         return False
-    return capacity is None or bullet.lines[-1].width >= capacity - max(4.0, 0.12 * capacity)
+    return capacity is None or bullet.lines[-1].width >= capacity - _tolerance(capacity)
 
 
 def _unfinished_cost(role: str) -> float:
@@ -527,7 +532,10 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         without finishing its sentence would have gone on: its next line is missing. Not
         so a target, a noun phrase that may well end at the edge."""
         bullet = bullets[i]
-        cost = _ending_cost(bullet, roles[r], continued=last and page_ends, sentence_targets=sentence_targets)
+        capacity = capacities.get(_COLUMN_OF[roles[r]])
+        # The page cuts between lines: only a bullet whose last line is full may go on.
+        cut = last and page_ends and (capacity is None or bullet.lines[-1].width >= capacity - _tolerance(capacity))
+        cost = _ending_cost(bullet, roles[r], continued=cut, sentence_targets=sentence_targets)
         if last and continuation and not page_ends and roles[r] not in ("title", "targets") and \
                 _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
             cost += 3.0
