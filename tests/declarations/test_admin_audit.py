@@ -175,3 +175,19 @@ def test_a_password_change_in_the_admin_is_audited_without_the_password(admin_cl
     entry = AuditEntry.objects.get(action="admin.change", object_type="user")
     assert entry.user == people.admin and "assword" in entry.detail["message"]
     assert old_hash not in str(entry.detail) and editor.password not in str(entry.detail)
+
+
+def test_a_department_renamed_in_the_admin_is_renamed_on_the_public_pages_at_once(admin_client, people, seed_doc):
+    from sengen.declarations.services import report_import
+
+    report_import(doc=seed_doc)  # published, so in the public index
+    department = people.department
+    url = reverse("admin:declarations_department_change", args=[department.pk])
+    assert admin_client.post(url, department_form(admin_client, department, name="市民部")).status_code == 302
+    admin_client.logout()
+    year = admin_client.get(reverse("portal:year", args=[2017]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    links = re.findall(r'href="(/reports/2017/[^"?]+)"', year)
+    assert links and all(admin_client.get(link).status_code == 200 for link in links)
+    assert reverse("portal:report", args=[2017, "市民部"]) in links
+    found = admin_client.get(reverse("portal:search"), {"q": "市民部"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "検索結果：5件" in found

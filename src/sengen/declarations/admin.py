@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import _get_foreign_key
 from django.utils.translation import gettext
 
-from . import audit
+from . import audit, publicindex
 from .models import (
     AuditEntry,
     Declaration,
@@ -156,6 +156,12 @@ class GradingScaleAdmin(AuditedAdmin):
 class MunicipalityAdmin(AuditedAdmin):
     list_display = ["__str__", "grading_scale"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The public index keeps the city's name for its links and search: renamed with it.
+            publicindex.reindex(Declaration.objects.filter(department__municipality=obj))
+
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(AuditedAdmin):
@@ -173,6 +179,12 @@ class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "director_title", "municipality"]
     list_filter = ["municipality"]
     inlines = [SectionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "municipality"} & set(form.changed_data):
+            # The public index keeps the department's name for its links and search: renamed with it.
+            publicindex.reindex(Declaration.objects.filter(department=obj))
 
 
 class InitiativeInline(admin.TabularInline):

@@ -170,6 +170,29 @@ def index_publication(publication) -> None:
                entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
 
 
+def reindex(declarations) -> int:
+    """Index ``declarations`` (a queryset) again from what each has published: after a department
+    or city is renamed in the admin, the index's names, links and search text follow at once.
+    Returns how many were indexed."""
+    from .selectors import report_document
+
+    m = _models()
+    done = 0
+    for declaration in declarations.select_related("department__municipality", "fiscal_year"):
+        publication = declaration.publications.order_by("-published_at", "-id").first()
+        if publication is not None:
+            document = publication.document
+        elif declaration.state == "published":  # published before publication records existed
+            document = report_document(declaration=declaration)
+        else:
+            continue
+        with transaction.atomic():
+            _write(declaration=declaration, publication=publication, document=document,
+                   entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
+        done += 1
+    return done
+
+
 def indexed(publication):
     """``index_publication`` for a publication just written; returns it (so a service can wrap
     its ``Publication.objects.create``)."""

@@ -523,8 +523,8 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
     fiscal_year.save(update_fields=list(before))
     _audit(user, "fiscal_year.deadlines", fiscal_year, before=before,
            after={f: getattr(fiscal_year, f) for f in before})
-    for field in DEADLINE_FIELDS:  # the caller's object says what is stored now
-        setattr(caller, field, getattr(fiscal_year, field))
+    for name in DEADLINE_FIELDS:  # the caller's object says what is stored now
+        setattr(caller, name, getattr(fiscal_year, name))
     return fiscal_year
 
 
