@@ -120,3 +120,51 @@ def test_the_portal_shows_the_demo_report_with_its_grades(client):
         ("計画通り", "2"), ("計画未満", "3"), ("評価不能", "4")]
     # Each of the 9 targets shows its grade twice: in the table and in the phone layout's card.
     assert page.count('class="status status--grade"') == 2 * 9
+
+
+def demo_doc() -> dict:
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("sengen").joinpath("demo", "h29-shiminseikatsu-achievement.json")
+                      .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("phase", ["achievement_report", "declaration"])
+def test_demo_leaves_someones_draft_of_the_demo_report_as_it_is(phase):
+    from sengen.declarations.models import Declaration
+    from sengen.declarations.services import report_import
+
+    doc = demo_doc()
+    doc["document"] = phase
+    doc["initiatives"][0]["title"] = "職員が作業中の取組名"
+    report_import(doc=doc, state="draft")
+    out = run_demo()
+    assert out.startswith("変更はありません") and "公開しました" not in out
+    declaration = Declaration.objects.get()
+    assert (declaration.state, declaration.phase, declaration.version) == ("draft", phase, 1)
+    assert declaration.initiatives.get(number=1).title == "職員が作業中の取組名"
+
+
+def test_a_demo_city_on_a_scale_without_a_cannot_judge_grade_gets_the_report_as_published():
+    from sengen.declarations.models import Declaration, GradingScale, Municipality
+
+    Municipality.objects.create(name="伊勢原市", grading_scale=GradingScale.objects.get(code="three-step"))
+    out = run_demo()
+    declaration = Declaration.objects.get()
+    assert declaration.state == "published" and "公開しました" not in out
+    assert not declaration.initiatives.filter(targets__outcome__grade__isnull=False).exists()
+
+
+def test_a_demo_that_cannot_finish_the_cycle_says_why_and_stores_nothing(monkeypatch):
+    from sengen.declarations import services
+    from sengen.declarations.management.commands._base import UsageError
+    from sengen.declarations.models import Declaration
+
+    def refuse(**kwargs):
+        raise services.ValidationError("評価尺度が設定されていません")
+
+    monkeypatch.setattr(services, "declaration_approve", refuse)
+    with pytest.raises(UsageError, match="年度末の手続きができませんでした（何も保存していません）: 評価尺度が設定されていません"):
+        run_demo()
+    assert not Declaration.objects.exists() and not get_user_model().objects.exists()

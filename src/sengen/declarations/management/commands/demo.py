@@ -3,6 +3,7 @@ from importlib import resources
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from sengen.declarations import services
@@ -18,7 +19,7 @@ from sengen.declarations.models import (
 )
 from sengen.declarations.services import report_import
 
-from ._base import SengenCommand, summary
+from ._base import SengenCommand, UsageError, summary
 
 DEMO_REPORT = "h29-shiminseikatsu-achievement.json"
 
@@ -57,17 +58,20 @@ class Command(SengenCommand):
         text = resources.files("sengen").joinpath("demo", DEMO_REPORT).read_text(encoding="utf-8")
         doc = json.loads(text)
         accounts = settings.DEBUG or options["accounts"]
-        with transaction.atomic():
+        with transaction.atomic():  # a refusal below leaves nothing of this run behind
             _demo_municipality(doc["municipality"])
             declaration = _stored(doc)
+            # The year-end cycle runs only on a report this run stores: one already there may be
+            # someone's work (a draft being edited, another phase) and is left as it is.
+            cycle = accounts and declaration is None and _judgeable(doc)
             if declaration is None:
                 # With the demo accounts, the report goes through the year-end cycle as staff
                 # would run it (draft → judged → approved → checked → published); without them it
                 # is stored as the city published it.
-                state = PublicationState.DRAFT if accounts else PublicationState.PUBLISHED
+                state = PublicationState.DRAFT if cycle else PublicationState.PUBLISHED
                 declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}", state=state)
             else:
-                declaration.import_action = "unchanged"  # never overwrite what someone did with it
+                declaration.import_action = "unchanged"
             self.stdout.write(summary(declaration, doc))
             if not accounts:
                 # README publishes these passwords: a production server must not get them by accident.
@@ -75,8 +79,22 @@ class Command(SengenCommand):
                 return
             for line in demo_accounts(declaration):
                 self.stdout.write(line)
-            for line in demo_year_end(declaration):
-                self.stdout.write(line)
+            if cycle:
+                try:
+                    self.stdout.write(demo_year_end(declaration))
+                except (ValidationError, PermissionDenied) as exc:
+                    reason = "、".join(getattr(exc, "messages", None) or [str(exc)])
+                    raise UsageError(f"見本の報告の年度末の手続きができませんでした（何も保存していません）: {reason}") \
+                        from None
+
+
+def _judgeable(doc) -> bool:
+    """Whether the demo city's scale has the 評価不能 grade the demo director needs for the
+    targets the report never judged (a city configured otherwise gets the report as published)."""
+    city = Municipality.objects.filter(name=doc["municipality"] or "").select_related("grading_scale").first()
+    scale = (city.grading_scale if city and city.grading_scale
+             else GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first())
+    return scale is not None and scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).exists()
 
 
 def _demo_municipality(name: str | None) -> None:
@@ -116,7 +134,7 @@ def demo_accounts(declaration) -> list[str]:
     return lines
 
 
-def demo_year_end(declaration) -> list[str]:
+def demo_year_end(declaration) -> str:
     """The demo director judges the year-end report and approves it; the demo administrator
     checks and publishes it — through the same services, checks and audit log as the staff pages.
 
@@ -124,14 +142,11 @@ def demo_year_end(declaration) -> list[str]:
     nothing (no proposal), the director records 評価不能 with the reason; an unmet target gets
     the report's own 目標達成状況 text as its reason, quoted, not rewritten.
     """
-    declaration.refresh_from_db()
-    if declaration.state != PublicationState.DRAFT:
-        return []  # already through the cycle (or stored as published without the accounts)
     User = get_user_model()
     director = User.objects.get(username="demo-director")
     admin = User.objects.get(username="demo-admin")
     scale = services.scale_for(declaration)
-    unjudged = scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).first()
+    unjudged = scale.grades.get(min_rate=None, evaluation=Evaluation.NOT_EVALUATED)
     judgements = []
     targets = (Target.objects.current().filter(initiative__declaration=declaration)
                .select_related("initiative", "outcome").order_by("initiative__position", "position"))
@@ -139,22 +154,20 @@ def demo_year_end(declaration) -> list[str]:
         proposed = services.grade_proposal(target=target, scale=scale)
         if proposed:
             judgement = services.Judgement(target_id=target.pk, grade_code=proposed)
-        elif unjudged is not None:
+        else:
             judgement = services.Judgement(target_id=target.pk, grade_code=unjudged.code,
                                            override_reason=UNJUDGED_REASON)
-        else:
-            return [f"見本の報告の評価は確定しません（評価尺度「{scale.name}」に評価不能の段階がありません）"]
         grade = scale.grades.get(code=judgement.grade_code)
         outcome = getattr(target, "outcome", None)
         if Evaluation.NOT_ACHIEVED in (grade.evaluation, getattr(outcome, "evaluation", None)):
             status = "".join(target.initiative.achievement_status)
             judgement.unmet_reason = UNMET_REASON_PREFIX + status if status else UNJUDGED_REASON
         judgements.append(judgement)
-    with transaction.atomic():
-        services.declaration_judge(user=director, declaration=declaration, version=declaration.version,
-                                   judgements=judgements)
-        services.declaration_approve(user=director, declaration=declaration)
-        services.declaration_check(user=admin, declaration=declaration)
-        services.declaration_publish(user=admin, declaration=declaration)
-    return [f"見本の報告の評価を確定して公開しました: 達成目標 {len(judgements)} 件"
-            f"（部長 demo-director が確定・承認、管理者 demo-admin が確認・公開）"]
+    declaration.refresh_from_db()
+    services.declaration_judge(user=director, declaration=declaration, version=declaration.version,
+                               judgements=judgements)
+    services.declaration_approve(user=director, declaration=declaration)
+    services.declaration_check(user=admin, declaration=declaration)
+    services.declaration_publish(user=admin, declaration=declaration)
+    return (f"見本の報告の評価を確定して公開しました: 達成目標 {len(judgements)} 件"
+            f"（部長 demo-director が確定・承認、管理者 demo-admin が確認・公開）")
