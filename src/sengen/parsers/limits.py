@@ -166,8 +166,19 @@ def _cap_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
+def _no_core_dump() -> None:
+    # A child stopped by its CPU limit (SIGXCPU) would otherwise leave a core file: the
+    # uploaded report's bytes, on the server's disk.
+    try:
+        import resource
+    except ImportError:
+        return
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+
+
 def _child(conn, func: Callable, args: tuple, memory: int, seconds: float) -> None:
     try:
+        _no_core_dump()
         _cap_memory(memory)
         _cap_cpu(seconds)
         result = func(*args)

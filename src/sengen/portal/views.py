@@ -4,8 +4,10 @@ Everything works without JavaScript: links and GET forms only (search, paging, l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -127,15 +129,28 @@ RENDERED_FORMATS = {"pdf", "xlsx"}
 RENDERED_SECONDS = 24 * 3600
 
 
+@functools.cache
+def _renderers_stamp() -> str:
+    """A digest of every file of sengen.renderers (code, templates, styles) and of the versions
+    of the libraries that draw the files."""
+    from importlib import metadata, resources
+
+    digest = hashlib.sha256(" ".join(metadata.version(n) for n in ("weasyprint", "openpyxl")).encode())
+    root = resources.files("sengen.renderers")
+    for path in sorted((p for p in Path(str(root)).rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+                       key=str):
+        digest.update(path.relative_to(str(root)).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def rendered_download(doc: dict, fmt: str) -> bytes:
     if fmt not in RENDERED_FORMATS:
         return render_document(doc, fmt)
-    from importlib.metadata import version
-
     from django.core.cache import cache
 
-    # The installed sengen's version is in the key: an upgrade that changes the layout renders anew.
-    material = f"{fmt}\n{version('sengen')}\n{dumps(doc)}".encode()
+    # The renderers' own code is in the key: a deploy that changes the layout renders anew, even
+    # with a shared cache on disk and no version bump.
+    material = f"{fmt}\n{_renderers_stamp()}\n{dumps(doc)}".encode()
     key = f"sengen:download:{hashlib.sha256(material).hexdigest()}"
     data = cache.get(key)
     if data is None:
