@@ -44,8 +44,16 @@ def checked(people, declaration) -> Declaration:
 
 
 def public_view() -> dict:
-    """What the public pages read for every declaration (None: not published)."""
-    return {d.pk: public_document(declaration=d) for d in Declaration.objects.order_by("pk")}
+    """What the public pages read for every declaration (None: not published), and what the
+    public index (search, year page) holds: a correction keeps the row counts, not the text."""
+    from sengen.declarations.models import PublicEntry, PublicSummary
+
+    return {
+        "documents": {d.pk: public_document(declaration=d) for d in Declaration.objects.order_by("pk")},
+        "entries": list(PublicEntry.objects.order_by("declaration_id", "position")
+                        .values_list("declaration_id", "publication_id", "title", "text")),
+        "summaries": list(PublicSummary.objects.order_by("declaration_id").values()),
+    }
 
 
 def dying_after_the_snapshot(monkeypatch, error: Exception) -> list:
@@ -69,7 +77,7 @@ def test_a_publication_that_fails_after_writing_its_snapshot_leaves_everything_a
         s.declaration_transition(user=people.admin, declaration=mine, action="publish")
     assert len(written) == 1  # the snapshot was written before it failed…
     assert snapshot() == before  # …and neither it, the state change nor an audit entry stayed
-    assert public_view() == seen and seen[mine.pk] is None
+    assert public_view() == seen and seen["documents"][mine.pk] is None
     assert (fresh(mine).state, fresh(mine).published_at) == ("checked", None)
     # Nothing is stuck either: publishing again, without the failure, works.
     monkeypatch.undo()
