@@ -774,3 +774,79 @@ def test_a_short_last_line_before_a_page_break_is_not_cut_by_the_page():
     assert got["content"] == ["児童生徒が快適に学習できるよう、小中学校の普通教室への空調設備の設置を進めます。",
                               "学校トイレの洋式化を計画的に進めます。"]
     assert got["targets"] == ["平成３１年６月の全普通教室への空調設備の設置完了", "学校トイレの洋式化率：７０％以上"]
+
+
+# Row 1 is cut by a page six lines down: 取組内容 (3 lines) and 達成目標 (3 lines) ended on the
+# page, 取組結果 with its future direction (6 lines) and 目標達成状況 (an empty line and 5) go
+# on. The target 「・総合型地域スポーツクラブの設立」 fills its 32-cell line and could take
+# 「ラブ設立を目指します。」 as well as the future direction's 「…平成 31 年度中のク」.
+CELLS_CUT_AT_ONE_HEIGHT = """\
+平成３０年度 教育部長の目標宣言 達成状況報告
+教育部長 中村 健一
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 生涯スポーツの推進
+
+（スポーツ課）
+
+・東京２０２０オリンピック・パラリンピックの開催
+を契機に、市民がスポーツに親しむ機会を拡充します。
+・総合型地域スポーツクラブの設立を支援します。
+・市民スポーツ大会の参加者数：５,
+０００人
+・総合型地域スポーツクラブの設立
+・市民スポーツ大会に新種目としてボッチャを加え、障
+がいのある人もない人も参加できる大会としました。
+・総合型地域スポーツクラブの設立準備委員会の立ち上
+げを支援しました。
+［今後の取組の方向性］
+・設立準備委員会への支援を継続し、平成 31 年度中のク
+
+・市民スポーツ大会の参加者数
+は 5,380 人となり、目標を上回
+りました。
+・総合型地域スポーツクラブは、
+設立準備委員会の立ち上げまで
+ （担当課名）
+ 取組結果
+今後の取組の方向性
+目標達成状況
+ラブ設立を目指します。
+となり、設立には至りませんで
+した。
+2 文化財の保存と活用
+
+（文化財課）
+
+・市内の指定文化財を適切に保存するとともに、歴史
+資料館の企画展を通じて地域の歴史を伝えます。
+・歴史資料館の企画展の開催：２回
+・指定文化財の計画的な保存修理
+・企画展「城下町の暮らし」「古文書にみる村の歴史」
+を開催しました。
+・指定文化財の保存修理を計画に沿って実施しました。
+［今後の取組の方向性］
+・文化財保存活用地域計画の策定に向けた調査を進めま
+す。
+
+・企画展は、目標どおり開催し
+ました。
+・指定文化財の保存修理は、一
+部の工事が翌年度に延びました
+が、概ね計画どおり実施できま
+した。
+"""
+
+
+def test_only_cells_that_filled_the_page_go_on_after_the_break():
+    """A page cuts every cell of a row at the same height: a cell with fewer lines than the
+    tallest ended on the page and takes nothing after the break."""
+    got = _columns(CELLS_CUT_AT_ONE_HEIGHT, 1)
+    assert got["targets"] == ["市民スポーツ大会の参加者数：５,０００人", "総合型地域スポーツクラブの設立"]
+    assert got["future_direction"] == ["設立準備委員会への支援を継続し、平成31年度中のクラブ設立を目指します。"]
+    assert got["achievement_status"][1] == "総合型地域スポーツクラブは、設立準備委員会の立ち上げまでとなり、設立には至りませんでした。"

@@ -432,6 +432,7 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
             parts[-1].append(item)
     cut: dict[str, list[_Bullet]] = {role: [] for role in ("title", *roles)}
     marker_seen = False
+    finished: set[str] = set()
     results_at = roles.index("results") if "results" in roles else None
     for p, part in enumerate(parts):
         allowed = list(roles)
@@ -449,11 +450,26 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
                 before["title"] = _Bullet([block.head[-1]])
         pending = {"future_direction"} if p > 0 and marker_seen and not cut["future_direction"] else set()
         assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending,
-                           page_ends=p + 1 < len(parts), sentence_targets=sentence_targets)
+                           page_ends=p + 1 < len(parts), sentence_targets=sentence_targets, finished=finished)
         for bullet, role in assignment:
             cut[role].append(bullet)
         marker_seen = marker_seen or MARKER in part
+        finished = _finished_on_page(assignment, MARKER in part, roles)
     return cut
+
+
+def _finished_on_page(assignment: list, marker: bool, roles: tuple[str, ...]) -> set[str]:
+    """The columns a page break did not cut. A row is cut at the same height in every cell,
+    so each cell that goes on below filled the page: a cell with fewer lines than the
+    tallest was complete (one line less may be an empty paragraph the extraction dropped)."""
+    lines: dict[str, int] = {}
+    for bullet, role in assignment:
+        if role != "title":
+            lines[_COLUMN_OF[role]] = lines.get(_COLUMN_OF[role], 0) + len(bullet.lines)
+    if marker:
+        lines["results"] = lines.get("results", 0) + 1
+    tallest = max(lines.values(), default=0)
+    return {role for role in roles if lines.get(_COLUMN_OF[role], 0) <= tallest - 2}
 
 
 def _cut_off(bullet: _Bullet | None, capacity: float | None, role: str = "") -> bool:
@@ -478,7 +494,7 @@ def _unfinished_cost(role: str) -> float:
 
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
           before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False,
-          sentence_targets: bool = False):
+          sentence_targets: bool = False, finished: set[str] = frozenset()):
     """Columns for ``items`` (in reading order) that only move right, at the least cost.
 
     ``before`` is given for the part of a row after a page break: each column's last bullet
@@ -502,6 +518,8 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
     def empty(r: int) -> float:
         if roles[r] in pending:
             return 3.0  # ［今後の取組の方向性］ closed the last page: its bullets are on this one
+        if roles[r] in finished:
+            return 0.0
         if continuation:
             return _unfinished_cost(roles[r]) if _cut_off(before.get(roles[r]), capacities.get(_COLUMN_OF[roles[r]]),
                                                           roles[r]) else 0.0
@@ -511,6 +529,8 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         """The cost of ``bullet`` being the first in column r on this page."""
         if not continuation:
             return 0.0
+        if roles[r] in finished:
+            return 3.0  # the cell ended short of the page's foot: nothing of it is on this page
         prev = before.get(roles[r])
         if bullet.soft:
             if prev is None:
