@@ -115,6 +115,7 @@ def test_a_deletion_in_the_admin_keeps_what_was_deleted(admin_client, people):
     assert (entry.user, entry.object_repr) == (people.admin, str(department))
     assert entry.detail["before"]["fields"]["name"] == "廃止部"
     assert entry.detail["before"]["declarations.Section"][0]["name"] == "廃止課"
+    assert entry.detail["also_deleted"] == {"declarations.Section": 1}
 
 
 def test_the_audit_log_cannot_be_changed_or_deleted_in_the_admin(admin_client, people):

@@ -13,10 +13,12 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router
 from django.forms.models import _get_foreign_key
 from django.utils.translation import gettext
 
@@ -137,7 +139,12 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            audit.record(request.user, "admin.delete", obj, before=self.audit_state(obj))
+            # What goes with it (a city's years, departments, sections…), counted by kind.
+            collector = NestedObjects(using=router.db_for_write(type(obj)))
+            collector.collect([obj])
+            also = {model._meta.label: len(objs) for model, objs in collector.model_objs.items()
+                    if model is not type(obj) and objs}
+            audit.record(request.user, "admin.delete", obj, before=self.audit_state(obj), also_deleted=also)
         return super().log_deletions(request, queryset)
 
 
