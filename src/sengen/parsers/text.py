@@ -430,7 +430,29 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
             parts.append([])
         else:
             parts[-1].append(item)
+    cut, pages = _cut_parts(block, parts, roles, capacities, sentence_targets, {})
+    # Each page is cut before the next is seen: a column whose last bullet was left
+    # unfinished as if the page cut it, yet that nothing on the next page goes on, is cut
+    # again with its bullet taken as complete.
+    not_cut: dict[int, set[str]] = {}
+    for p in range(len(pages) - 1):
+        going_on = {role for k, (bullet, role) in enumerate(pages[p + 1])
+                    if bullet.soft and all(r != role for _, r in pages[p + 1][:k])}
+        last = {role: bullet for bullet, role in pages[p]}
+        stopped = {role for role, bullet in last.items() if role != "title" and role not in going_on
+                   and not _ends_sentence(bullet.lines[-1].text)
+                   and _cut_off(bullet, capacities.get(_COLUMN_OF[role]), role)}
+        if stopped:
+            not_cut[p] = stopped
+    if not_cut:
+        cut, _ = _cut_parts(block, parts, roles, capacities, sentence_targets, not_cut)
+    return cut
+
+
+def _cut_parts(block: _Block, parts: list[list], roles: tuple[str, ...], capacities: dict[str, float],
+               sentence_targets: bool, not_cut: dict[int, set[str]]) -> tuple[dict, list]:
     cut: dict[str, list[_Bullet]] = {role: [] for role in ("title", *roles)}
+    pages = []
     marker_seen = False
     finished: set[str] = set()
     results_at = roles.index("results") if "results" in roles else None
@@ -450,12 +472,14 @@ def _global_cut(block: _Block, roles: tuple[str, ...], capacities: dict[str, flo
                 before["title"] = _Bullet([block.head[-1]])
         pending = {"future_direction"} if p > 0 and marker_seen and not cut["future_direction"] else set()
         assignment = _path(part, tuple(allowed), capacities, before=before, pending=pending,
-                           page_ends=p + 1 < len(parts), sentence_targets=sentence_targets, finished=finished)
+                           page_ends=p + 1 < len(parts), sentence_targets=sentence_targets, finished=finished,
+                           not_cut=not_cut.get(p, set()))
         for bullet, role in assignment:
             cut[role].append(bullet)
+        pages.append(assignment)
         marker_seen = marker_seen or MARKER in part
         finished = _finished_on_page(assignment, MARKER in part, roles)
-    return cut
+    return cut, pages
 
 
 def _finished_on_page(assignment: list, marker: bool, roles: tuple[str, ...]) -> set[str]:
@@ -494,7 +518,7 @@ def _unfinished_cost(role: str) -> float:
 
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
           before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False,
-          sentence_targets: bool = False, finished: set[str] = frozenset()):
+          sentence_targets: bool = False, finished: set[str] = frozenset(), not_cut: set[str] = frozenset()):
     """Columns for ``items`` (in reading order) that only move right, at the least cost.
 
     ``before`` is given for the part of a row after a page break: each column's last bullet
@@ -554,7 +578,8 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         bullet = bullets[i]
         capacity = capacities.get(_COLUMN_OF[roles[r]])
         # The page cuts between lines: only a bullet whose last line is full may go on.
-        cut = last and page_ends and (capacity is None or bullet.lines[-1].width >= capacity - _tolerance(capacity))
+        cut = last and page_ends and roles[r] not in not_cut and \
+            (capacity is None or bullet.lines[-1].width >= capacity - _tolerance(capacity))
         cost = _ending_cost(bullet, roles[r], continued=cut, sentence_targets=sentence_targets)
         if last and continuation and not page_ends and roles[r] not in ("title", "targets") and \
                 _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
