@@ -926,3 +926,47 @@ def test_a_bullet_taken_as_cut_by_the_page_must_go_on_after_it():
                               "市内各地域でのきめ細かな周知・啓発活動に努めます。"]
     assert got["targets"] == ["平成２９年１０月のコンビニ交付サービス稼動",
                               "平成２９年度末時点のマイナンバーカード交付目標：１４,５００枚"]
+
+
+# 目標達成状況 (38 cells) as wide as the future direction (40): its first bullet ends with a
+# figure after its last sentence, 「…概ね達成しました。令和 6 年 3 月末時点の交付率： 78.3%」.
+FIGURE_AFTER_THE_LAST_SENTENCE = """\
+令和５年度 市民部長の目標宣言 達成状況報告
+市民部長 伊藤 文子
+N0.
+取 組 名
+（担当課名）
+取 組 内 容  達 成 目 標
+取組結果
+今後の取組の方向性
+目標達成状況
+1 マイナンバーカードの普及と活用
+
+（市民課、情報政策課）
+
+・マイナンバーカードの出張申請受付を行い、交付率の
+向上を図ります。
+・コンビニ交付の対象となる証明書を拡大します。
+・マイナンバーカードの交付率：８０％
+・コンビニ交付の利用件数：２万件
+・商業施設や地区センターで出張申請受付を
+42 回実施しました。
+・戸籍証明書のコンビニ交付を開始しました。
+［今後の取組の方向性］
+・カードの更新手続が集中する時期に備え、
+窓口体制を整えます。
+
+・マイナンバーカードの交付率は、目標を
+概ね達成しました。令和 6 年 3 月末時点の交
+付率： 78.3%
+・コンビニ交付の利用件数は、前年度比
+3,120 件増の 21,450 件となりました。
+"""
+
+
+def test_a_bullet_ending_in_a_figure_is_judged_by_its_last_sentence():
+    """No 。 at the end, yet 「…達成しました。」 before the figure says what happened: it is
+    目標達成状況, not the future direction."""
+    got = _columns(FIGURE_AFTER_THE_LAST_SENTENCE, 1)
+    assert got["future_direction"] == ["カードの更新手続が集中する時期に備え、窓口体制を整えます。"]
+    assert got["achievement_status"][0] == "マイナンバーカードの交付率は、目標を概ね達成しました。令和6年3月末時点の交付率：78.3%"

@@ -300,19 +300,24 @@ def _ending_cost(b: _Bullet, role: str, *, continued: bool = False, sentence_tar
         return cost + (2.0 if _ends_sentence(text) and _PAST_RE.search(text) else 0.0)
     if role == "content" and not b.soft and (_QUANTITY_RE.search(squeeze_digit_spaces(text)) or _deadline(text)):
         return 0.0  # already leans towards 達成目標 (_bullet_cost)
+    cost = 0.0
     if not _ends_sentence(text):
-        return 0.0 if continued else 1.0
+        if continued or "。" not in text:
+            return 0.0 if continued else 1.0
+        # A figure after the last sentence (…達成しました。令和６年３月末時点の交付率：78.3%):
+        # that sentence still says whether this is a plan or what happened.
+        cost, text = 1.0, text[:text.rindex("。") + 1]
     if role in _TENSE_OF_ROLE:
         # What each column says: 取組内容 and the future direction are plans (…ます。),
         # 取組結果 and 目標達成状況 say what happened (…ました。). Decides between columns
         # of about the same width, where the widths cannot. A state (…ています。) is
         # either: the work under way at the time of writing, or the background of a plan.
         if _STATE_RE.search(text):
-            return 0.0
+            return cost
         past = bool(_PAST_RE.search(text))
         if past != _TENSE_OF_ROLE[role]:
-            return 2.0
-    return 0.0
+            return cost + 2.0
+    return cost
 
 
 def _deadline(text: str) -> bool:
