@@ -4,7 +4,11 @@ Every report of the test corpus (tests/fixtures/reports/*.json) is laid out agai
 corpus's independent layout model (make_text.py) with column widths shifted, pages of other
 heights, rows split across pages or not, hanging indents — and parsed back. Prints the share
 read field for field, and the fields that most often go wrong. A measurement, not a test:
-`python bench/text_robustness.py [--seed N] [--layouts K]`.
+`python bench/text_robustness.py [--seed N] [--layouts K] [--held-out]`.
+
+``--held-out`` lays out instead the reports the default run does not (the seed and the
+corpus's hand-written texts) from one base layout where 取組内容 and 達成目標 are about as wide
+(46 and 44 cells), the hardest case: a check on wording the parser's fixes were not found on.
 """
 
 from __future__ import annotations
@@ -44,14 +48,22 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--layouts", type=int, default=12)
     parser.add_argument("--show", action="store_true", help="print the first differences of each miss")
+    parser.add_argument("--held-out", action="store_true", help="the seed and the hand-written reports instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     layouts = make_text.load_layouts()
+    paths = {name: make_text.HERE / f"{name}.json" for name in layouts}
+    if args.held_out:
+        base = {"widths": {"title": 26, "content": 46, "targets": 44, "results": 46, "status": 32}}
+        paths = {path.stem: path for path in [ROOT / "tests" / "fixtures" / "seed" / "h29-shiminseikatsu-achievement.json",
+                                              *make_text.HERE.glob("*.json")]
+                 if path.stem not in layouts and path.name != "layouts.json"}
+        layouts = {name: base for name in paths}
     total = exact = 0
     wrong_fields: collections.Counter[str] = collections.Counter()
     per_report = {}
     for name, base in sorted(layouts.items()):
-        path = make_text.HERE / f"{name}.json"
+        path = paths[name]
         want = load_expected(path)
         doc = json.loads(path.read_text(encoding="utf-8"))
         ok = 0
