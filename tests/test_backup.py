@@ -267,16 +267,20 @@ def test_an_import_into_a_new_department_that_fails_leaves_no_trace(reports, see
     assert snapshot() == before
 
 
+def database_for_another_process(tmp_path: Path) -> str:
+    """The URL under which another process reads and writes this test's (committed) data."""
+    if connection.vendor == "sqlite":
+        # The tests' SQLite database lives in memory; another process needs a file.
+        target = tmp_path / "crash.sqlite3"
+        call_command("backup", str(target))
+        return database_url(str(target))
+    return database_url()
+
+
 def test_a_process_killed_in_the_middle_of_an_import_leaves_the_data_as_it_was(reports, seed_doc, tmp_path):
     """The process ends with no chance to roll back (os._exit, as on SIGKILL or a power cut):
     the database's own transaction must undo what it wrote."""
-    if connection.vendor == "sqlite":
-        # The tests' SQLite database lives in memory; the killed process needs a file.
-        target = tmp_path / "crash.sqlite3"
-        call_command("backup", str(target))
-        url = database_url(str(target))
-    else:
-        url = database_url()
+    url = database_for_another_process(tmp_path)
     before = snapshot_of(url, tmp_path)
     doc_path = tmp_path / "changed.json"
     doc_path.write_text(json.dumps(changed_report(seed_doc), ensure_ascii=False), encoding="utf-8")

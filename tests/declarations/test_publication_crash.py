@@ -10,13 +10,11 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 
 from sengen.declarations import services as s
 from sengen.declarations.models import Declaration, Publication, Revision
 from sengen.declarations.selectors import public_document
-from tests.test_backup import database_url, run, snapshot, snapshot_of
+from tests.test_backup import database_for_another_process, run, snapshot, snapshot_of
 
 from .test_workflow import fresh, initiative, judge_all
 
@@ -125,13 +123,7 @@ services.declaration_transition(user=get_user_model().objects.get(username=sys.a
 def test_a_process_killed_in_the_middle_of_publishing_leaves_the_data_as_it_was(
         transactional_db_with_presets, people, reports, tmp_path):
     mine = checked(people, reports[0])
-    if connection.vendor == "sqlite":
-        # The tests' SQLite database lives in memory; the killed process needs a file.
-        target = tmp_path / "crash.sqlite3"
-        call_command("backup", str(target))
-        url = database_url(str(target))
-    else:
-        url = database_url()
+    url = database_for_another_process(tmp_path)
     before = snapshot_of(url, tmp_path)
     assert before["counts"]["declarations.Publication"] == Publication.objects.count()
 

@@ -32,6 +32,17 @@ def stored_panel(page: str) -> str:
     return page.split('id="stored-heading"', 1)[1].split("</section>", 1)[0]
 
 
+def declaration_doc(seed_doc) -> dict:
+    """The seed's initiatives and targets as the start-of-year declaration (no results yet)."""
+    doc = copy.deepcopy(seed_doc)
+    doc["document"] = "declaration"
+    for initiative in doc["initiatives"]:
+        initiative.update(results=[], future_direction=[], achievement_status=[])
+        for target in initiative["targets"]:
+            target.update(actual=None, achievement_rate=None, evaluation="not_evaluated")
+    return doc
+
+
 def test_results_saved_again_only_after_the_other_persons_figures_were_shown(people, reports):
     mine, _ = reports
     two = mine.initiatives.get(number=2)
@@ -53,14 +64,8 @@ def test_results_saved_again_only_after_the_other_persons_figures_were_shown(peo
 
 
 def test_a_results_page_whose_targets_were_corrected_meanwhile_cannot_be_saved(people, seed_doc):
-    doc = copy.deepcopy(seed_doc)
-    doc["document"] = "declaration"
-    for initiative in doc["initiatives"]:
-        initiative.update(results=[], future_direction=[], achievement_status=[])
-        for target in initiative["targets"]:
-            target.update(actual=None, achievement_rate=None, evaluation="not_evaluated")
-    mine = services.declaration_start_phase(user=people.admin, declaration=services.report_import(doc=doc),
-                                            phase="achievement_report")
+    mine = services.declaration_start_phase(user=people.admin, phase="achievement_report",
+                                            declaration=services.report_import(doc=declaration_doc(seed_doc)))
     two = mine.initiatives.get(number=2)
     mail = two.targets.current().get(position=1)
     url = reverse("staff:initiative_results", args=[two.pk])
@@ -105,13 +110,7 @@ def test_grades_are_not_saved_again_over_grades_the_page_never_showed(people, re
 
 
 def _declaration_draft(seed_doc):
-    doc = copy.deepcopy(seed_doc)
-    doc["document"] = "declaration"
-    for initiative in doc["initiatives"]:
-        initiative.update(results=[], future_direction=[], achievement_status=[])
-        for target in initiative["targets"]:
-            target.update(actual=None, achievement_rate=None, evaluation="not_evaluated")
-    return services.report_import(doc=doc, state="draft")
+    return services.report_import(doc=declaration_doc(seed_doc), state="draft")
 
 
 def _plan(initiative, targets, changed=None) -> services.InitiativePlan:
