@@ -701,9 +701,11 @@ def _segment(blocks: list[_Block], roles: tuple[str, ...]) -> list[Row]:
     # First each row on its own, to learn the columns' widths; then every row again with
     # the widths of the whole document, which one row alone cannot tell.
     capacities = _column_widths(blocks, roles)
+    # Every line before a row's first bullet is its title cell's: the widest bounds the
+    # title column from below (most titles are short, so a median would undershoot).
     heads = [max(ln.width for ln in block.head) for block in blocks if len(block.head) > 1]
     if heads:
-        capacities["title"] = statistics.median(heads)
+        capacities["title"] = max(heads)
     cuts = [_global_cut(block, roles, capacities) for block in blocks]
     if _targets_are_sentences(cuts):
         # How this city writes its targets is, like the widths, the same in every row.
