@@ -336,3 +336,22 @@ def test_the_japanese_pages_stay_japanese(people, cycle):
             assert not [w for w in english_words if w in text], url
     page = page_of(as_role(people, "director", language="ja"), reverse("staff:declaration", args=[mine.pk]))
     assert "部長として承認する" in page and "評価を確定する（部長）" in page and "作成中" in page
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("notes.txt", "買い物リスト\n・牛乳\n".encode(),
+     "notes.txt: line 1: It does not start with a title naming the fiscal year"),
+    ("broken.json", b'{"schema": "sengen.report/1",}', "broken.json: line 1, character 30: This is not valid JSON"),
+    ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n", "scan.pdf: It cannot be read as a PDF"),
+])
+def test_a_refused_upload_is_explained_in_english(people, name, content, said):
+    """The parsers' refusals are Japanese text built from parts (code, params, place) that the
+    staff pages translate: an English page says which file, where and what in English."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_role(people, "admin")
+    response = client.post(reverse("staff:import"), {"file": SimpleUploadedFile(name, content)})
+    page = response.content.decode()
+    assert '<html lang="en">' in page and said in page, page[page.find("errorlist"):][:400]
+    # Only the example of a report's title stays as a report writes it (平成29年度 … 目標宣言).
+    assert not japanese_left(page, ("平成", "年度", "目標宣言"))

@@ -10,96 +10,121 @@ heading). ``str()`` is one line: ``file: place: message``.
 
 from __future__ import annotations
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Django's makemessages, so the staff pages can show a refusal in
+    English (``ParseError.text(gettext)``); the parsers themselves import nothing of Django."""
+    return message
+
+
 # What each refusal says. Figures are formatted here, not at the raise site, so the params
 # stay numbers.
 MESSAGES: dict[str, str] = {
     # the file itself
-    "no_such_file": "ファイルがありません",
-    "folder": "ファイルではなくフォルダーです",
-    "permission": "読み取りが許可されていません",
-    "os_error": "ファイルを開けません（{reason}）",
-    "too_large": "ファイルが{size:,}バイトあります。報告のファイルは{limit:,}バイトまでです",
-    "encoding": "テキストが UTF-8 でも Shift_JIS でもありません",
-    "binary": "報告の文（テキスト）ではなくバイナリのファイルです",
-    "json": "JSON の文法に合いません（{problem}）",
-    "json_depth": "JSON の入れ子が深すぎます",
-    "report_format": "sengen.report/1 の形式に合いません（{detail}）",
+    "no_such_file": gettext_noop("ファイルがありません"),
+    "folder": gettext_noop("ファイルではなくフォルダーです"),
+    "permission": gettext_noop("読み取りが許可されていません"),
+    "os_error": gettext_noop("ファイルを開けません（{reason}）"),
+    "too_large": gettext_noop("ファイルが{size:,}バイトあります。報告のファイルは{limit:,}バイトまでです"),
+    "encoding": gettext_noop("テキストが UTF-8 でも Shift_JIS でもありません"),
+    "binary": gettext_noop("報告の文（テキスト）ではなくバイナリのファイルです"),
+    "json": gettext_noop("JSON の文法に合いません（{problem}）"),
+    "json_depth": gettext_noop("JSON の入れ子が深すぎます"),
+    "report_format": gettext_noop("sengen.report/1 の形式に合いません（{detail}）"),
     # text extracted from a PDF
-    "empty": "ファイルが空です。報告の文が入っているはずです",
-    "no_title": "先頭に年度の入った表題（例: 平成29年度 … 目標宣言）がありません。報告ではないようです",
-    "no_initiatives": "番号の付いた取組（「1 取組名」の行に（担当課名）が続くもの）が一つもありません",
+    "empty": gettext_noop("ファイルが空です。報告の文が入っているはずです"),
+    "no_title": gettext_noop("先頭に年度の入った表題（例: 平成29年度 … 目標宣言）がありません。報告ではないようです"),
+    "no_initiatives": gettext_noop("番号の付いた取組（「1 取組名」の行に（担当課名）が続くもの）が一つもありません"),
     # the heading of any table
-    "no_title_above_table": "表の上に年度の入った表題（例: 平成29年度 … 目標宣言）がありません",
-    "fiscal_year": "表題の年度「{label}」を読めません（{detail}）",
-    "no_director": "表題かその下の行に部長の職名（例: 市民生活部長）がありません",
+    "no_title_above_table": gettext_noop("表の上に年度の入った表題（例: 平成29年度 … 目標宣言）がありません"),
+    "fiscal_year": gettext_noop("表題の年度「{label}」を読めません（{detail}）"),
+    "no_director": gettext_noop("表題かその下の行に部長の職名（例: 市民生活部長）がありません"),
     # the table's rows (PDF and XLSX)
-    "no_number": "No. の欄に取組の番号がありません（「{found}」と書かれています）",
-    "no_title_cell": "取組名の欄が空です",
+    "no_number": gettext_noop("No. の欄に取組の番号がありません（「{found}」と書かれています）"),
+    "no_title_cell": gettext_noop("取組名の欄が空です"),
     # PDF
-    "pdf_encrypted": "PDF が暗号化されています。パスワードなしで保存し直してください",
-    "pdf_unreadable": "PDF として読めません（{error}）",
-    "pdf_pages": "PDF が{count:,}ページあります。報告は{limit}ページまでです",
-    "pdf_no_text": "PDF に文字の情報がありません（スキャンした画像？）。先に OCR で文字を認識させる必要があります",
-    "pdf_no_table": "罫線で囲んだ表とその見出し行（No. / 取組名 / 取組内容 / 達成目標 …）が見つかりません",
+    "pdf_encrypted": gettext_noop("PDF が暗号化されています。パスワードなしで保存し直してください"),
+    "pdf_unreadable": gettext_noop("PDF として読めません（{error}）"),
+    "pdf_pages": gettext_noop("PDF が{count:,}ページあります。報告は{limit}ページまでです"),
+    "pdf_no_text": gettext_noop("PDF に文字の情報がありません（スキャンした画像？）。先に OCR で文字を認識させる必要があります"),
+    "pdf_no_table": gettext_noop("罫線で囲んだ表とその見出し行（No. / 取組名 / 取組内容 / 達成目標 …）が見つかりません"),
     # XLSX
-    "xlsx_encrypted": "ブックが暗号化（パスワードで保護）されています。パスワードなしで保存し直してください",
-    "xls": "Excel 97-2003 のブック（.xls）か古い形式の Office ファイルです。.xlsx で保存し直してください",
-    "xlsx_broken": "XLSX のブックとして読めません（zip が壊れているか、途中で切れています）",
-    "xlsx_unreadable": "XLSX のブックとして読めません（{error}）",
-    "word_not_xlsx": "Word の文書です。XLSX のブックではありません",
-    "powerpoint_not_xlsx": "PowerPoint のプレゼンテーションです。XLSX のブックではありません",
-    "zip_not_xlsx": "zip ファイルです。XLSX のブックではありません",
-    "xlsx_unsafe": "ブックの XML がエンティティを宣言しています。ブックには不要なもので、安全のため読みません",
-    "xlsx_rows": "シートに{limit:,}行を超えるデータがあります。報告の表はずっと短いはずです",
-    "xlsx_no_first_number": ("見出し行のすぐ下の行の No. の欄が空です（数式の番号は Excel が計算してはじめて値になります。"
+    "xlsx_encrypted": gettext_noop("ブックが暗号化（パスワードで保護）されています。パスワードなしで保存し直してください"),
+    "xls": gettext_noop("Excel 97-2003 のブック（.xls）か古い形式の Office ファイルです。.xlsx で保存し直してください"),
+    "xlsx_broken": gettext_noop("XLSX のブックとして読めません（zip が壊れているか、途中で切れています）"),
+    "xlsx_unreadable": gettext_noop("XLSX のブックとして読めません（{error}）"),
+    "word_not_xlsx": gettext_noop("Word の文書です。XLSX のブックではありません"),
+    "powerpoint_not_xlsx": gettext_noop("PowerPoint のプレゼンテーションです。XLSX のブックではありません"),
+    "zip_not_xlsx": gettext_noop("zip ファイルです。XLSX のブックではありません"),
+    "xlsx_unsafe": gettext_noop("ブックの XML がエンティティを宣言しています。ブックには不要なもので、安全のため読みません"),
+    "xlsx_rows": gettext_noop("シートに{limit:,}行を超えるデータがあります。報告の表はずっと短いはずです"),
+    "xlsx_no_first_number": gettext_noop("見出し行のすぐ下の行の No. の欄が空です（数式の番号は Excel が計算してはじめて値になります。"
                              "Excel で開いて保存し直してください）"),
-    "xlsx_no_table": ("報告の表（見出し行 No. / 取組名 / 取組内容 / 達成目標 …）のあるシートがありません"
+    "xlsx_no_table": gettext_noop("報告の表（見出し行 No. / 取組名 / 取組内容 / 達成目標 …）のあるシートがありません"
                       "（シート: {sheets}）"),
-    "xlsx_several_tables": ("{count}枚のシート（{sheets}）に報告の表があります。1ファイルに1つの報告を読みます。"
+    "xlsx_several_tables": gettext_noop("{count}枚のシート（{sheets}）に報告の表があります。1ファイルに1つの報告を読みます。"
                             "シートごとに別のブックとして保存してください"),
-    "xlsx_no_initiatives": "見出し行の下に番号の付いた取組が一つもありません",
+    "xlsx_no_initiatives": gettext_noop("見出し行の下に番号の付いた取組が一つもありません"),
     # a workbook is a zip: what its directory claims
-    "zip_entries": "ブックの部品が{count:,}個あります。報告のブックは{limit:,}個までです（zip 爆弾？）",
-    "zip_ratio": ("{name} は展開すると{ratio:,.0f}倍（{size:,}バイト）になります。"
+    "zip_entries": gettext_noop("ブックの部品が{count:,}個あります。報告のブックは{limit:,}個までです（zip 爆弾？）"),
+    "zip_ratio": gettext_noop("{name} は展開すると{ratio:,.0f}倍（{size:,}バイト）になります。"
                   "ブックの部品は{limit}倍までです（zip 爆弾？）"),
-    "zip_total": "ブックを展開すると{total:,}バイトになります。報告のブックは{limit:,}バイトまでです（zip 爆弾？）",
+    "zip_total": gettext_noop("ブックを展開すると{total:,}バイトになります。報告のブックは{limit:,}バイトまでです（zip 爆弾？）"),
     # the budget one file gets (limits.py)
-    "time_limit": "読み取りが1ファイルの制限時間 {seconds:g} 秒を超えたので止めました。報告なら数秒で読めます",
-    "memory_limit": "読み取りに1ファイルの上限 {mib:,} MiB を超えるメモリーが要るので止めました",
-    "no_answer": "読み取りの処理が結果を返さずに終了しました（終了コード {exitcode}）。ファイルが壊れているかもしれません",
-    "reader_failed": "このファイルで読み取りの処理が失敗しました（{error}）",
+    "time_limit": gettext_noop("読み取りが1ファイルの制限時間 {seconds:g} 秒を超えたので止めました。報告なら数秒で読めます"),
+    "memory_limit": gettext_noop("読み取りに1ファイルの上限 {mib:,} MiB を超えるメモリーが要るので止めました"),
+    "no_answer": gettext_noop("読み取りの処理が結果を返さずに終了しました（終了コード {exitcode}）。ファイルが壊れているかもしれません"),
+    "reader_failed": gettext_noop("このファイルで読み取りの処理が失敗しました（{error}）"),
 }
 
 
 # Where, in the order a person looks it up.
 PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")
-PARTS = {"title": "表題", "heading": "表の上の見出し"}
+PARTS = {"title": gettext_noop("表題"), "heading": gettext_noop("表の上の見出し")}
+# How a place is written; translatable like the messages.
+_PAGE = gettext_noop("{page}ページ")
+_ROW = gettext_noop("{row}行目")
+_ROWS = gettext_noop("{row}〜{last}行目")
+_SHEET = gettext_noop("シート「{sheet}」")
+_SHEET_ROWS = gettext_noop("シート「{sheet}」の{rows}")
+_LINE = gettext_noop("{line}行目")
+_COLUMN = gettext_noop("{column}文字目")
+_NUMBER = gettext_noop("No. {number}")
+_SEPARATOR = gettext_noop("、")
 
 
-def location_text(where: dict) -> str:
-    """``2ページ、No. 3`` / ``シート「市民生活部」の1〜3行目`` / ``12行目、5文字目``."""
+def _same(message: str) -> str:
+    return message
+
+
+def location_text(where: dict, translate=_same) -> str:
+    """``2ページ、No. 3`` / ``シート「市民生活部」の1〜3行目`` / ``12行目、5文字目``; with
+    ``translate`` (Django's gettext), in the language of the page."""
     parts = []
     if where.get("page") is not None:
-        parts.append(f"{where['page']}ページ")
+        parts.append(translate(_PAGE).format(page=where["page"]))
     rows = ""
     if where.get("row") is not None:
         last = where.get("last_row")
-        rows = f"{where['row']}行目" if last is None or last == where["row"] else f"{where['row']}〜{last}行目"
+        rows = (translate(_ROW).format(row=where["row"]) if last is None or last == where["row"]
+                else translate(_ROWS).format(row=where["row"], last=last))
     if where.get("sheet") is not None:
-        parts.append(f"シート「{where['sheet']}」" + (f"の{rows}" if rows else ""))
+        parts.append(translate(_SHEET_ROWS).format(sheet=where["sheet"], rows=rows) if rows
+                     else translate(_SHEET).format(sheet=where["sheet"]))
     elif rows:
         parts.append(rows)
     if where.get("line") is not None:
-        parts.append(f"{where['line']}行目")
+        parts.append(translate(_LINE).format(line=where["line"]))
     if where.get("column") is not None:
-        parts.append(f"{where['column']}文字目")
+        parts.append(translate(_COLUMN).format(column=where["column"]))
     if where.get("number") is not None:
-        parts.append(f"No. {where['number']}")
+        parts.append(translate(_NUMBER).format(number=where["number"]))
     if where.get("path") is not None:
         parts.append(str(where["path"]))
     if where.get("part") is not None:
-        parts.append(PARTS.get(where["part"], str(where["part"])))
-    return "、".join(parts)
+        part = where["part"]
+        parts.append(translate(PARTS[part]) if part in PARTS else str(part))
+    return translate(_SEPARATOR).join(parts)
 
 
 class ParseError(Exception):
@@ -128,10 +153,15 @@ class ParseError(Exception):
     def location(self) -> str:
         return location_text(self.where)
 
+    def text(self, translate=_same) -> str:
+        """One line, ``file: place: message``; with ``translate`` (Django's gettext) in the
+        language of the page that shows it."""
+        message = " ".join(translate(MESSAGES[self.code]).format(**self.params).split())
+        return ": ".join([p for p in (self.source, location_text(self.where, translate)) if p] + [message])
+
     def __str__(self) -> str:
         # One line, whatever the message: callers print it as is.
-        text = " ".join(self.message.split())
-        return ": ".join([p for p in (self.source, self.location) if p] + [text])
+        return self.text()
 
     def __reduce__(self):
         # Crosses from the child that parsed to the parent (limits.py) as what it is made of.

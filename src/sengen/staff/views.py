@@ -793,7 +793,7 @@ def import_upload(request):
             # Not in this worker: in a child with the time and memory budget of `sengen import`.
             doc, where, pages = read_upload_limited(data, source=upload.name)
         except ParseError as exc:
-            form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc})
+            form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc.text(_)})
         else:
             replacing = _replacing(request.user, doc)
             payload = {"doc": doc, "source": upload.name, "pages": pages,
