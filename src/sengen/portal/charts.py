@@ -107,13 +107,22 @@ def _thousands(value, _pos=None) -> str:
 CACHE_SECONDS = 24 * 3600
 
 
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """This module's code and matplotlib's version: a deploy that draws differently draws anew,
+    even with a cache shared on disk (SENGEN_CACHE_DIR) that outlives the processes."""
+    import matplotlib
+
+    return hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()
+
+
 def cached(draw, data, **options) -> str:
     """``draw(data, **options)``, from Django's cache when the same chart was drawn before. The
     key is a hash of the data and options (counts, labels, title, language's words), so a new
     publication that changes a number draws a new chart and one that changes none does not."""
     from django.core.cache import cache
 
-    material = repr((draw.__name__, data, sorted(options.items()))).encode("utf-8")
+    material = repr((_code_stamp(), draw.__name__, data, sorted(options.items()))).encode("utf-8")
     key = f"sengen:chart:{hashlib.sha256(material).hexdigest()}"
     svg = cache.get(key)
     if svg is None:
