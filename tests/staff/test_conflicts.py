@@ -88,7 +88,7 @@ def test_a_results_page_whose_targets_were_corrected_meanwhile_cannot_be_saved(p
     assert (corrected.outcome.actual_value, corrected.outcome.unmet_reason) == (Decimal(12345), "周知が不足したため")
 
 
-def test_grades_are_not_saved_again_over_grades_the_page_never_showed(people, reports):
+def test_grades_are_saved_again_only_after_the_other_persons_grades_were_shown(people, reports):
     mine, _ = reports
     url = reverse("staff:declaration_judge", args=[mine.pk])
     director, admin = client_of(people.director), client_of(people.admin)
@@ -104,9 +104,12 @@ def test_grades_are_not_saved_again_over_grades_the_page_never_showed(people, re
 
     page = html(director.post(url, director_form))
     assert CONFLICT in page
-    assert CONFLICT in html(director.post(url, form_fields(page)))  # refused again until reopened
+    # Beside the card target's fields: the grade and reason the administrator stored.
+    fieldset = page.split(card.text, 1)[1].split("</fieldset>", 1)[0]
+    assert "いま保存されている評価段階" in fieldset and "達成" in fieldset and "管理者の判断" in fieldset
     card.refresh_from_db()
     assert (card.outcome.grade_code, card.outcome.grade_override_reason) == ("達成", "管理者の判断")
+    assert director.post(url, form_fields(page)).status_code == 302  # a choice made having seen it
 
 
 def _declaration_draft(seed_doc):

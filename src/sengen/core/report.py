@@ -27,16 +27,22 @@ _TARGET_DEFAULTS: dict[str, Any] = {
 _LIST_FIELDS = ("content", "results", "future_direction", "achievement_status")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Django's makemessages (the staff pages translate it); core imports
+    nothing of Django."""
+    return message
+
+
 # What Python's json module says went wrong (its English ``msg``), as a Japanese message says it.
 JSON_PROBLEMS = {
-    "Expecting value": "値がありません",
-    "Expecting property name enclosed in double quotes": "項目名が二重引用符（\"）で囲まれていません",
-    "Expecting ',' delimiter": "区切りの「,」がありません",
-    "Expecting ':' delimiter": "区切りの「:」がありません",
-    "Unterminated string starting at": "文字列の「\"」が閉じていません",
-    "Extra data": "JSON の後に余分な文字があります",
-    "Invalid control character at": "文字列に制御文字があります",
-    "Invalid \\escape": "文字列の「\\」の使い方が誤っています",
+    "Expecting value": gettext_noop("値がありません"),
+    "Expecting property name enclosed in double quotes": gettext_noop("項目名が二重引用符（\"）で囲まれていません"),
+    "Expecting ',' delimiter": gettext_noop("区切りの「,」がありません"),
+    "Expecting ':' delimiter": gettext_noop("区切りの「:」がありません"),
+    "Unterminated string starting at": gettext_noop("文字列の「\"」が閉じていません"),
+    "Extra data": gettext_noop("JSON の後に余分な文字があります"),
+    "Invalid control character at": gettext_noop("文字列に制御文字があります"),
+    "Invalid \\escape": gettext_noop("文字列の「\\」の使い方が誤っています"),
 }
 
 

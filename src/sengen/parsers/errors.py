@@ -78,6 +78,9 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# Params that are themselves sengen's words (core.report.JSON_PROBLEMS), translated with the message.
+TRANSLATED_PARAMS = frozenset({"problem"})
+
 # Where, in the order a person looks it up.
 PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")
 PARTS = {"title": gettext_noop("表題"), "heading": gettext_noop("表の上の見出し")}
@@ -156,7 +159,8 @@ class ParseError(Exception):
     def text(self, translate=_same) -> str:
         """One line, ``file: place: message``; with ``translate`` (Django's gettext) in the
         language of the page that shows it."""
-        message = " ".join(translate(MESSAGES[self.code]).format(**self.params).split())
+        params = {k: translate(v) if k in TRANSLATED_PARAMS else v for k, v in self.params.items()}
+        message = " ".join(translate(MESSAGES[self.code]).format(**params).split())
         return ": ".join([p for p in (self.source, location_text(self.where, translate)) if p] + [message])
 
     def __str__(self) -> str:

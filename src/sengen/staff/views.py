@@ -27,6 +27,7 @@ from sengen.declarations.models import (
     Department,
     FiscalYear,
     Initiative,
+    Outcome,
     Phase,
     PublicationState,
     Role,
@@ -110,6 +111,12 @@ def _stored(initiative, *, retry: bool) -> dict:
     return {"initiative": initiative, "targets": targets, "retry": retry,
             "sections": [link.section.name for link in initiative.section_links.select_related("section")
                          .order_by("position")]}
+
+
+def _stored_outcomes(targets) -> list:
+    """Each target's outcome as stored now (None where it has none), in the order of ``targets``."""
+    stored = {o.target_id: o for o in Outcome.objects.filter(target__in=targets).select_related("judged_by")}
+    return [stored.get(t.pk) for t in targets]
 
 
 def _targets_opened(initiative, data, field: str) -> tuple[list, bool]:
@@ -370,6 +377,7 @@ def declaration_judge(request, pk: int):
             initial[f"unmet_reason_{target.pk}"] = outcome.unmet_reason
     form = forms.JudgeForm(request.POST or None, targets=targets, initial=initial,
                            grades=scale.grades.order_by("order") if scale else [], proposals=proposals)
+    stored = False  # after a conflict: each target shows what the other person saved
     if request.method == "POST" and form.is_valid():
         judgements = [services.Judgement(target_id=t.pk, grade_code=d["grade"], override_reason=d["override_reason"],
                                          unmet_reason=d["unmet_reason"])
@@ -380,16 +388,21 @@ def declaration_judge(request, pk: int):
             if "approve" in request.POST:
                 services.declaration_transition(user=request.user, declaration=declaration, action="approve")
         except services.EditConflict as exc:
-            # Not saved again from here: grades and reasons someone else chose would be replaced
-            # unseen. Opening the page again shows them.
-            _conflict(form, exc)
+            # Each target now shows the grade and reasons stored by the other person, so saving
+            # again from this page is a choice made having seen them.
+            for target, outcome in zip(targets, _stored_outcomes(targets), strict=True):
+                target.stored_outcome = outcome
+            declaration.refresh_from_db(fields=["version"])
+            _conflict(form, exc, version=declaration.version)
+            stored = True
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("評価を確定し、承認しました") if "approve" in request.POST
                              else _("評価を保存しました"))
             return redirect("staff:declaration", pk=declaration.pk)
-    return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale})
+    return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
+                                                "stored": stored})
 
 
 # Initiatives --------------------------------------------------------------------------------------
