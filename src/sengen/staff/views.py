@@ -115,7 +115,7 @@ def _stored(initiative, *, retry: bool) -> dict:
 
 def _stored_outcomes(targets) -> list:
     """Each target's outcome as stored now (None where it has none), in the order of ``targets``."""
-    stored = {o.target_id: o for o in Outcome.objects.filter(target__in=targets).select_related("judged_by")}
+    stored = {o.target_id: o for o in Outcome.objects.filter(target__in=targets)}
     return [stored.get(t.pk) for t in targets]
 
 
