@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from sengen.core.report import ReportError, normalise
@@ -32,6 +31,7 @@ from sengen.parsers import ParseError
 from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limited
 
 from .models import Declaration, PublicationState
+from .selectors import report_municipality
 from .services import report_import
 
 REPORT_SUFFIXES = (".pdf", ".xlsx", ".txt", ".json")
@@ -97,8 +97,7 @@ def review_notes(doc: dict) -> list[str]:
 
 
 def _key(doc: dict) -> tuple:
-    municipality = doc["municipality"] if doc["municipality"] is not None else (settings.SENGEN_MUNICIPALITY or "")
-    return municipality, doc["fiscal_year"], doc["department"]
+    return report_municipality(doc["municipality"]), doc["fiscal_year"], doc["department"]
 
 
 def _settle(imports: list[FileImport]) -> list[FileImport]:

@@ -59,14 +59,20 @@ def declaration_get(*, fiscal_year: int, department: str, municipality: str | No
     return found[0]
 
 
-def declaration_for_report(doc: dict[str, Any]) -> Declaration | None:
-    """The declaration a ``sengen.report/1`` document would be stored as (``report_import``
-    updates it), or None when storing it would create one. Same rule for the city as there."""
+def report_municipality(name: str | None) -> str:
+    """The name of the city a report is filed under. A report that names its city goes to that
+    city; one that names none (text extracted from a PDF often doesn't) to
+    ``settings.SENGEN_MUNICIPALITY`` when the installation serves one city, else to the
+    "unspecified" municipality (empty name), which exports as null again."""
     from django.conf import settings
 
-    municipality = doc["municipality"] if doc.get("municipality") is not None else (
-        settings.SENGEN_MUNICIPALITY or "")
-    return (Declaration.objects.filter(department__municipality__name=municipality,
+    return name if name is not None else (settings.SENGEN_MUNICIPALITY or "")
+
+
+def declaration_for_report(doc: dict[str, Any]) -> Declaration | None:
+    """The declaration a ``sengen.report/1`` document would be stored as (``report_import``
+    updates it), or None when storing it would create one."""
+    return (Declaration.objects.filter(department__municipality__name=report_municipality(doc.get("municipality")),
                                        fiscal_year__year=doc["fiscal_year"], department__name=doc["department"])
             .select_related("department__municipality", "fiscal_year").first())
 

@@ -57,6 +57,7 @@ from .selectors import (
     is_administrator,
     last_change,
     report_document,
+    report_municipality,
     require,
     staff_of,
 )
@@ -66,14 +67,9 @@ _MAX_INTEGER_DIGITS = {"value": 24 - 6, "rate": 16 - 6}
 
 
 def municipality_for_report(name: str | None) -> Municipality:
-    """The municipality a report is filed under.
-
-    A report that names its city goes to that city. One that names none (text extracted from a
-    PDF often doesn't) goes to ``settings.SENGEN_MUNICIPALITY`` when the installation serves one
-    city, else to the "unspecified" municipality (empty name), which exports as null again.
-    """
-    if name is None:
-        name = settings.SENGEN_MUNICIPALITY or ""
+    """The municipality a report is filed under (``selectors.report_municipality``), created on
+    the configured grading scale if it is new."""
+    name = report_municipality(name)
     municipality = Municipality.objects.filter(name=name).first()
     if municipality is None:
         scale = GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first()
@@ -322,10 +318,8 @@ def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
     staff = staff_of(user)
     require(staff.role == Role.DIRECTOR, gettext("報告を取り込めるのは管理者と部長です"))
     department = Department.objects.filter(pk=staff.department_id).select_related("municipality").first()
-    municipality_name = doc["municipality"] if doc["municipality"] is not None else (
-        settings.SENGEN_MUNICIPALITY or "")
     require(department is not None and department.name == doc["department"]
-            and department.municipality.name == municipality_name,
+            and department.municipality.name == report_municipality(doc["municipality"]),
             gettext("部長が取り込めるのは自分の部の報告だけです"))
     require(state == PublicationState.DRAFT,
             gettext("部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）"))
@@ -442,7 +436,12 @@ def _lines(items) -> list[str]:
 
 def scale_for(declaration: Declaration) -> GradingScale | None:
     """The grading scale a declaration is judged on: its city's, else the configured preset."""
-    scale = declaration.department.municipality.grading_scale
+    return municipality_scale(declaration.department.municipality)
+
+
+def municipality_scale(municipality: Municipality | None) -> GradingScale | None:
+    """A city's grading scale, else (no scale set, or no city yet) the configured preset."""
+    scale = municipality.grading_scale if municipality is not None else None
     return scale or GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first()
 
 

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from sengen.declarations import services
 from sengen.declarations.models import (
-    Declaration,
     Evaluation,
     GradingScale,
     Municipality,
@@ -17,6 +16,7 @@ from sengen.declarations.models import (
     StaffProfile,
     Target,
 )
+from sengen.declarations.selectors import declaration_for_report, report_municipality
 from sengen.declarations.services import report_import
 
 from ._base import SengenCommand, UsageError, summary
@@ -60,7 +60,7 @@ class Command(SengenCommand):
         accounts = settings.DEBUG or options["accounts"]
         with transaction.atomic():  # a refusal below leaves nothing of this run behind
             _demo_municipality(doc["municipality"])
-            declaration = _stored(doc)
+            declaration = declaration_for_report(doc)
             # The year-end cycle runs only on a report this run stores: one already there may be
             # someone's work (a draft being edited, another phase) and is left as it is.
             cycle = accounts and declaration is None and _judgeable(doc)
@@ -91,9 +91,8 @@ class Command(SengenCommand):
 def _judgeable(doc) -> bool:
     """Whether the demo city's scale has the 評価不能 grade the demo director needs for the
     targets the report never judged (a city configured otherwise gets the report as published)."""
-    city = Municipality.objects.filter(name=doc["municipality"] or "").select_related("grading_scale").first()
-    scale = (city.grading_scale if city and city.grading_scale
-             else GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first())
+    city = Municipality.objects.filter(name=report_municipality(doc["municipality"])).first()
+    scale = services.municipality_scale(city)
     return scale is not None and scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).exists()
 
 
@@ -102,12 +101,6 @@ def _demo_municipality(name: str | None) -> None:
     if name is None or Municipality.objects.filter(name=name).exists():
         return
     Municipality.objects.create(name=name, grading_scale=GradingScale.objects.filter(code=DEMO_SCALE).first())
-
-
-def _stored(doc) -> Declaration | None:
-    return (Declaration.objects.filter(fiscal_year__municipality__name=doc["municipality"] or "",
-                                       fiscal_year__year=doc["fiscal_year"], department__name=doc["department"])
-            .select_related("department").first())
 
 
 @transaction.atomic
