@@ -133,9 +133,20 @@ def _targets_opened(initiative, data, field: str) -> tuple[list, bool]:
     return opened, False
 
 
-def _targets_changed(form) -> None:
+def _targets_changed(form, initiative) -> dict:
+    """The page was opened on other targets than the initiative has now: refused, and what is
+    stored shown beside the input (``_stored``)."""
     form.add_error(None, _("この取組の達成目標は、あなたが開いた後に変わりました。このページからは保存できません。"
                            "入力は下に残っています。控えてから、ページを開き直して入力し直してください。"))
+    return _stored(initiative, retry=False)
+
+
+def _initiative_conflict(form, exc: services.EditConflict, initiative) -> dict:
+    """Someone saved ``initiative`` first: what is stored now, for the page, and the form made
+    ready to be saved again having seen it."""
+    stored = _stored(initiative, retry=True)
+    _conflict(form, exc, version=initiative.version)
+    return stored
 
 
 def _managed_departments(user):
@@ -479,8 +490,7 @@ def _plan_page(request, *, declaration, initiative=None):
             if initiative is not None and opened_ids != {t["id"] for t in target_initial}:
                 # A target was added, revised or removed since the page was opened: the rows no
                 # longer match what is stored, and saving them would drop or misplace that change.
-                stored = _stored(initiative, retry=False)
-                _targets_changed(form)
+                stored = _targets_changed(form, initiative)
             else:
                 try:
                     if initiative is None:
@@ -489,8 +499,7 @@ def _plan_page(request, *, declaration, initiative=None):
                         services.initiative_update(user=user, initiative=initiative,
                                                    version=form.cleaned_data["version"], plan=plan)
                 except services.EditConflict as exc:
-                    stored = _stored(initiative, retry=True)
-                    _conflict(form, exc, version=initiative.version)
+                    stored = _initiative_conflict(form, exc, initiative)
                 except ValidationError as exc:
                     _form_errors(form, exc)
                 else:
@@ -570,8 +579,7 @@ def initiative_results(request, pk: int):
     form = forms.ResultsForm(request.POST or None, targets=targets, initial=initial)
     stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and not same_targets:
-        stored = _stored(initiative, retry=False)
-        _targets_changed(form)
+        stored = _targets_changed(form, initiative)
     elif request.method == "POST" and form.is_valid():
         outcomes = []
         for target in targets:
@@ -587,8 +595,7 @@ def initiative_results(request, pk: int):
             services.initiative_results_save(user=request.user, initiative=initiative,
                                              version=form.cleaned_data["version"], data=data)
         except services.EditConflict as exc:
-            stored = _stored(initiative, retry=True)
-            _conflict(form, exc, version=initiative.version)
+            stored = _initiative_conflict(form, exc, initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -614,8 +621,7 @@ def initiative_correct(request, pk: int):
     form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results)
     stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and not same_targets:
-        stored = _stored(initiative, retry=False)
-        _targets_changed(form)
+        stored = _targets_changed(form, initiative)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         correction = services.Correction(
@@ -627,8 +633,7 @@ def initiative_correct(request, pk: int):
             services.initiative_correct(user=request.user, initiative=initiative, version=data["version"],
                                         reason=data["reason"], correction=correction)
         except services.EditConflict as exc:
-            stored = _stored(initiative, retry=True)
-            _conflict(form, exc, version=initiative.version)
+            stored = _initiative_conflict(form, exc, initiative)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
