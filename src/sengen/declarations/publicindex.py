@@ -181,14 +181,13 @@ def reindex(declarations) -> int:
     for declaration in declarations.select_related("department__municipality", "fiscal_year"):
         publication = declaration.publications.order_by("-published_at", "-id").first()
         if publication is not None:
-            document = publication.document
+            index_publication(publication)
         elif declaration.state == "published":  # published before publication records existed
-            document = report_document(declaration=declaration)
+            with transaction.atomic():
+                _write(declaration=declaration, publication=None, document=report_document(declaration=declaration),
+                       entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
         else:
             continue
-        with transaction.atomic():
-            _write(declaration=declaration, publication=publication, document=document,
-                   entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
         done += 1
     return done
 
