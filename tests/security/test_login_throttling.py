@@ -12,6 +12,7 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
+from sengen.declarations.management.commands._base import UsageError
 from sengen.security import throttle
 from sengen.security.models import LoginFailure
 
@@ -135,6 +136,71 @@ def test_sengen_unlock_lifts_a_lock(staff_user, capsys):
     call_command("unlock", "Kikaku")
     assert "5 件" in capsys.readouterr().out
     assert attempt(PASSWORD) == staff_user
+
+
+def spray(times: int, ip: str = "192.0.2.10") -> None:
+    """Password spraying: one wrong password against many usernames, none of them kikaku's."""
+    for i in range(times):
+        fail(1, username=f"guess{i}", ip=ip)
+
+
+def test_sengen_unlock_address_lifts_an_address_lock_that_unlocking_the_user_cannot(staff_user, settings,
+                                                                                     capsys):
+    """Behind a city hall's one proxy address, anyone's guesses lock every staff member out: the
+    operator must be able to lift that, and `unlock USER` must not pretend it did."""
+    settings.SENGEN_LOGIN_IP_FAILURE_LIMIT = 10
+    spray(10)
+    assert attempt(PASSWORD) is None
+    call_command("unlock", "kikaku")
+    out = capsys.readouterr().out
+    assert "0 件" in out and "sengen unlock --address 192.0.2.10" in out
+    assert attempt(PASSWORD) is None  # still locked: the lock is the address's
+    call_command("unlock", "--address", "192.0.2.10")
+    assert "10 件" in capsys.readouterr().out
+    assert attempt(PASSWORD) == staff_user
+
+
+def test_sengen_unlock_address_leaves_other_addresses_locked(staff_user, settings):
+    settings.SENGEN_LOGIN_IP_FAILURE_LIMIT = 10
+    spray(10, ip="192.0.2.10")
+    spray(10, ip="2001:db8::5")
+    call_command("unlock", "--address", "2001:DB8::5")  # written as people write it, stored canonical
+    assert attempt(PASSWORD, ip="2001:db8::5") == staff_user
+    assert attempt(PASSWORD, ip="192.0.2.10") is None
+
+
+def test_sengen_unlock_all_lifts_every_lock(staff_user, settings):
+    settings.SENGEN_LOGIN_IP_FAILURE_LIMIT = 10
+    spray(10, ip="192.0.2.10")
+    fail(5, ip="192.0.2.20")
+    call_command("unlock", "--all")
+    assert attempt(PASSWORD, ip="192.0.2.10") == staff_user
+    assert attempt(PASSWORD, ip="192.0.2.20") == staff_user
+    assert not LoginFailure.objects.exists()
+
+
+def test_sengen_unlock_list_shows_the_locks_in_force_and_changes_nothing(staff_user, settings, capsys):
+    settings.SENGEN_LOGIN_IP_FAILURE_LIMIT = 10
+    call_command("unlock", "--list")
+    assert "ロックはありません" in capsys.readouterr().out
+    spray(10, ip="192.0.2.10")
+    fail(5, ip="192.0.2.20")
+    fail(2, ip="192.0.2.30")  # not locked
+    rows = LoginFailure.objects.count()
+    call_command("unlock", "--list")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("接続元 192.0.2.10: 利用者名を問わず")
+    assert lines[1].startswith("接続元 192.0.2.20: 利用者 kikaku")
+    assert LoginFailure.objects.count() == rows
+
+
+@pytest.mark.parametrize("args", [[], ["kikaku", "--all"], ["--address", "not-an-address"]])
+def test_sengen_unlock_with_wrong_arguments_says_what_it_needs(db, args):
+    with pytest.raises(UsageError) as raised:
+        call_command("unlock", *args)
+    assert raised.value.returncode == 2
+    assert "\n" not in str(raised.value)
 
 
 def login_urls() -> list[str]:

@@ -13,6 +13,9 @@ Two counters, both over a sliding window (``SENGEN_LOGIN_FAILURE_WINDOW`` second
 
 An attempt refused while locked does not check the password (no oracle, no CPU spent on
 hashing) and is not recorded (the table cannot be flooded, and the lockout does not grow).
+
+The operator lifts locks with ``sengen unlock``: a username's (``clear``), an address's whatever
+the usernames (``clear_address``), or all (``clear_all``); ``locks`` lists those in force.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -78,20 +82,28 @@ def locked_until(username: str, ip: str, *, now: dt.datetime | None = None) -> d
     """When logins of ``username`` from ``ip`` are allowed again; None when they are now."""
     limit, window, lockout, ip_limit = _limits()
     now = now or timezone.now()
-    until = None
+    found = []
     if limit > 0:
-        times = list(LoginFailure.objects.filter(username=username_key(username), ip=ip,
-                                                 at__gte=now - window - lockout)
-                     .order_by("at").values_list("at", flat=True))
-        for i in range(limit - 1, len(times)):
-            if times[i] - times[i - limit + 1] <= window and times[i] + lockout > now:
-                until = max(until or now, times[i] + lockout)
+        found.append(_user_locked_until(username_key(username), ip, now, limit, window, lockout))
     if ip and ip_limit > 0:
-        recent = list(LoginFailure.objects.filter(ip=ip, at__gte=now - window)
-                      .order_by("-at").values_list("at", flat=True)[:ip_limit])
-        if len(recent) >= ip_limit:
-            until = max(until or now, recent[-1] + window)
+        found.append(_address_locked_until(ip, now, window, ip_limit))
+    return max((until for until in found if until is not None), default=None)
+
+
+def _user_locked_until(key: str, ip: str, now, limit: int, window, lockout) -> dt.datetime | None:
+    until = None
+    times = list(LoginFailure.objects.filter(username=key, ip=ip, at__gte=now - window - lockout)
+                 .order_by("at").values_list("at", flat=True))
+    for i in range(limit - 1, len(times)):
+        if times[i] - times[i - limit + 1] <= window and times[i] + lockout > now:
+            until = max(until or now, times[i] + lockout)
     return until
+
+
+def _address_locked_until(ip: str, now, window, ip_limit: int) -> dt.datetime | None:
+    recent = list(LoginFailure.objects.filter(ip=ip, at__gte=now - window)
+                  .order_by("-at").values_list("at", flat=True)[:ip_limit])
+    return recent[-1] + window if len(recent) >= ip_limit else None
 
 
 def record_failure(username: str, ip: str, *, now: dt.datetime | None = None) -> None:
@@ -113,3 +125,44 @@ def clear(username: str, ip: str | None = None) -> int:
     if ip is not None:
         qs = qs.filter(ip=ip)
     return qs.delete()[0]
+
+
+def clear_address(ip: str) -> int:
+    """Forget every failure from ``ip``, whatever the username (``sengen unlock --address``).
+
+    Clearing each username's failures cannot lift an address lock: it is made of the failures
+    of usernames nobody is asking about (a sprayer's guesses), while the staff it locks out
+    may have no failure of their own at all."""
+    return LoginFailure.objects.filter(ip=ip).delete()[0]
+
+
+def clear_all() -> int:
+    """Forget every failure (``sengen unlock --all``)."""
+    return LoginFailure.objects.all().delete()[0]
+
+
+@dataclass(frozen=True)
+class Lock:
+    ip: str
+    until: dt.datetime
+    username: str | None = None  # None: the whole address is locked
+
+
+def locks(*, now: dt.datetime | None = None) -> list[Lock]:
+    """The locks in force now, addresses first: what ``sengen unlock --list`` shows."""
+    limit, window, lockout, ip_limit = _limits()
+    now = now or timezone.now()
+    found = []
+    recent = LoginFailure.objects.filter(at__gte=now - window - lockout)
+    if ip_limit > 0:
+        for ip in recent.exclude(ip="").values_list("ip", flat=True).distinct().order_by("ip"):
+            until = _address_locked_until(ip, now, window, ip_limit)
+            if until is not None:
+                found.append(Lock(ip=ip, until=until))
+    if limit > 0:
+        pairs = recent.values_list("username", "ip").distinct().order_by("username", "ip")
+        for username, ip in pairs:
+            until = _user_locked_until(username, ip, now, limit, window, lockout)
+            if until is not None:
+                found.append(Lock(ip=ip, until=until, username=username))
+    return found
