@@ -31,3 +31,12 @@ MAX_REPORT_CHARS = 200_000
 # Integers a report may carry (an initiative's number, a fiscal year): what every database
 # sengen runs on stores in an ordinary integer column.
 MAX_NUMBER = 2_147_483_647
+# Digits before the decimal point of a figure (a target's value, an actual value) and of an
+# achievement rate: what the database's decimal columns hold (max_digits 24 and 16, six of them
+# after the point). A larger figure is refused where it is read, not when it is stored.
+MAX_VALUE_DIGITS = 18
+MAX_RATE_DIGITS = 10
+# Fiscal years a report may name: from 昭和 (the oldest era a label is written in) to two
+# centuries ahead; anything else is a typo or a hostile file.
+MIN_FISCAL_YEAR = 1926
+MAX_FISCAL_YEAR = 2200

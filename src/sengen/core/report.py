@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sengen.core import limits
+
 SCHEMA = "sengen.report/1"
 DOCUMENT_KINDS = ("declaration", "interim_report", "achievement_report")
 EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
@@ -46,6 +48,11 @@ JSON_PROBLEMS = {
 }
 
 
+# What json.loads raises besides JSONDecodeError, said as a refusal.
+JSON_TOO_DEEP = gettext_noop("JSON の入れ子が深すぎます")
+JSON_HUGE_NUMBER = gettext_noop("JSON に桁数が多すぎて読めない数値があります")
+
+
 class ReportError(ValueError):
     """The document does not follow ``sengen.report/1``.
 
@@ -66,10 +73,34 @@ def _expect(cond: bool, message: str, path: str) -> None:
         raise ReportError(message, path)
 
 
-def _string(value: Any, path: str, *, allow_empty: bool = True) -> str:
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: never longer than a line, whatever the file held."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+def _found(value: Any) -> str:
+    """What was found instead, for a message: the value if short, else what it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Never str() a huge int: Python refuses past 4,300 digits, and the line must stay short.
+        return str(value) if abs(value) < 10**20 else "20桁を超える整数"
+    if isinstance(value, str | float):
+        return _shown(value)
+    return _kind(value)
+
+
+def _string(value: Any, path: str, *, allow_empty: bool = True, limit: int = limits.MAX_LINE_CHARS) -> str:
     _expect(isinstance(value, str), f"文字列が必要です（{_kind(value)}でした）", path)
     # No text format sengen writes (nor PostgreSQL) can hold a NUL; it is never part of a report.
     _expect("\x00" not in value, "NUL 文字は使えません", path)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # JSON's "\ud800" decodes to half of a surrogate pair: no file, page or database can
+        # write it, so it is refused here rather than wherever it is first written out.
+        raise ReportError(f"文字として表せない符号（対になっていないサロゲート U+{ord(value[exc.start]):04X}）があります"
+                          f"（{exc.start + 1}文字目）", path) from None
+    _expect(len(value) <= limit, f"{limit:,}文字までです（{len(value):,}文字あります）", path)
     if not allow_empty:
         _expect(value.strip() != "", "空でない文字列が必要です", path)
     return value
@@ -82,10 +113,12 @@ def _kind(value: Any) -> str:
             list: "配列", dict: "オブジェクト"}.get(type(value), type(value).__name__)
 
 
-def _number(value: Any, path: str) -> int | float:
+def _number(value: Any, path: str, *, digits: int = limits.MAX_VALUE_DIGITS) -> int | float:
     _expect(isinstance(value, int | float) and not isinstance(value, bool),
             f"数値が必要です（{_kind(value)}でした）", path)
     _expect(value == value and value not in (float("inf"), float("-inf")), "有限の数値が必要です", path)
+    # Compared, never printed: str() of a 5,000-digit int is refused by Python itself.
+    _expect(-(10**digits) < value < 10**digits, f"整数部が{digits}桁までの数値が必要です（{_found(value)}でした）", path)
     return value
 
 
@@ -95,7 +128,7 @@ def _quantity(value: Any, path: str) -> dict | None:
     _expect(isinstance(value, dict), f"value と unit を持つオブジェクトが必要です（{_kind(value)}でした）", path)
     _expect("value" in value, "項目 'value' がありません", path)
     return {"value": _number(value["value"], f"{path}.value"),
-            "unit": _string(value.get("unit", ""), f"{path}.unit")}
+            "unit": _string(value.get("unit", ""), f"{path}.unit", limit=limits.MAX_UNIT_CHARS)}
 
 
 def _due(value: Any, path: str) -> str | None:
@@ -103,19 +136,25 @@ def _due(value: Any, path: str) -> str | None:
         return None
     from sengen.core.eras import parse_iso_due  # local: eras imports nothing from here
 
-    text = _string(value, path)
+    text = _string(value, path, limit=limits.MAX_UNIT_CHARS)
     try:
         parse_iso_due(text)
     except ValueError:
-        raise ReportError(f"ISO 形式の日付（YYYY-MM-DD）か年月（YYYY-MM）が必要です（{text!r}でした）", path) from None
+        raise ReportError(f"ISO 形式の日付（YYYY-MM-DD）か年月（YYYY-MM）が必要です（{_shown(text)}でした）",
+                          path) from None
     return text
 
 
-def _string_list(value: Any, path: str) -> list[str]:
+def _count(value: list, limit: int, what: str, path: str) -> None:
+    _expect(len(value) <= limit, f"{what}は{limit:,}個までです（{len(value):,}個あります）", path)
+
+
+def _string_list(value: Any, path: str, *, limit: int = limits.MAX_LINE_CHARS) -> list[str]:
     if value is None:
         return []
     _expect(isinstance(value, list), f"文字列の配列が必要です（{_kind(value)}でした）", path)
-    return [_string(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    _count(value, limits.MAX_ITEMS, "項目", path)
+    return [_string(item, f"{path}[{i}]", limit=limit) for i, item in enumerate(value)]
 
 
 def _target(value: Any, path: str) -> dict:
@@ -130,13 +169,14 @@ def _target(value: Any, path: str) -> dict:
         elif key == "due":
             target[key] = _due(raw, where)
         elif key == "achievement_rate":
-            target[key] = None if raw is None else _number(raw, where)
+            target[key] = None if raw is None else _number(raw, where, digits=limits.MAX_RATE_DIGITS)
         elif key == "evaluation":
             raw = default if raw is None else raw
-            _expect(raw in EVALUATIONS, f"次のいずれかが必要です: {', '.join(EVALUATIONS)}（{raw!r}でした）", where)
+            _expect(isinstance(raw, str) and raw in EVALUATIONS,
+                    f"次のいずれかが必要です: {', '.join(EVALUATIONS)}（{_shown(raw)}でした）", where)
             target[key] = raw
         else:  # grade
-            target[key] = None if raw is None else _string(raw, where)
+            target[key] = None if raw is None else _string(raw, where, limit=limits.MAX_UNIT_CHARS)
     return target
 
 
@@ -145,16 +185,18 @@ def _initiative(value: Any, path: str) -> dict:
     for key in ("number", "title"):
         _expect(key in value, f"項目 '{key}' がありません", path)
     number = value["number"]
-    _expect(isinstance(number, int) and not isinstance(number, bool) and number >= 0,
-            f"0以上の整数が必要です（{number!r}でした）", f"{path}.number")
+    # 0 stays allowed: the staff form and the database column (a positive integer) take it.
+    _expect(isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= limits.MAX_NUMBER,
+            f"0以上{limits.MAX_NUMBER:,}以下の整数が必要です（{_found(number)}でした）", f"{path}.number")
     initiative: dict[str, Any] = {
         "number": number,
-        "title": _string(value["title"], f"{path}.title", allow_empty=False),
-        "sections": _string_list(value.get("sections"), f"{path}.sections"),
+        "title": _string(value["title"], f"{path}.title", allow_empty=False, limit=limits.MAX_NAME_CHARS),
+        "sections": _string_list(value.get("sections"), f"{path}.sections", limit=limits.MAX_NAME_CHARS),
     }
     initiative["content"] = _string_list(value.get("content"), f"{path}.content")
     targets = value.get("targets") or []
     _expect(isinstance(targets, list), f"達成目標の配列が必要です（{_kind(targets)}でした）", f"{path}.targets")
+    _count(targets, limits.MAX_TARGETS, "達成目標", f"{path}.targets")
     initiative["targets"] = [_target(t, f"{path}.targets[{i}]") for i, t in enumerate(targets)]
     for key in _LIST_FIELDS[1:]:
         initiative[key] = _string_list(value.get(key), f"{path}.{key}")
@@ -170,14 +212,16 @@ def normalise(doc: Any) -> dict:
     from sengen.core.eras import fiscal_year_label
 
     _expect(isinstance(doc, dict), f"JSON のオブジェクトが必要です（{_kind(doc)}でした）", "$")
-    _expect(doc.get("schema") == SCHEMA, f"schema は {SCHEMA!r} です（{doc.get('schema')!r}でした）", "$.schema")
+    _expect(doc.get("schema") == SCHEMA, f"schema は {SCHEMA!r} です（{_found(doc.get('schema'))}でした）", "$.schema")
     for key in ("fiscal_year", "document", "department", "initiatives"):
         _expect(key in doc, f"項目 '{key}' がありません", "$")
     year = doc["fiscal_year"]
-    _expect(isinstance(year, int) and not isinstance(year, bool) and 1926 <= year <= 2200,
-            f"年度の西暦の開始年（例: 2017）が必要です（{year!r}でした）", "$.fiscal_year")
-    _expect(doc["document"] in DOCUMENT_KINDS,
-            f"次のいずれかが必要です: {', '.join(DOCUMENT_KINDS)}（{doc['document']!r}でした）", "$.document")
+    _expect(isinstance(year, int) and not isinstance(year, bool)
+            and limits.MIN_FISCAL_YEAR <= year <= limits.MAX_FISCAL_YEAR,
+            f"年度の西暦の開始年（例: 2017。{limits.MIN_FISCAL_YEAR}〜{limits.MAX_FISCAL_YEAR}）が必要です"
+            f"（{_found(year)}でした）", "$.fiscal_year")
+    _expect(isinstance(doc["document"], str) and doc["document"] in DOCUMENT_KINDS,
+            f"次のいずれかが必要です: {', '.join(DOCUMENT_KINDS)}（{_found(doc['document'])}でした）", "$.document")
     municipality = doc.get("municipality")
     director = doc.get("director") or {}
     _expect(isinstance(director, dict), f"title と name を持つオブジェクトが必要です（{_kind(director)}でした）",
@@ -185,23 +229,57 @@ def normalise(doc: Any) -> dict:
     label = doc.get("fiscal_year_label")
     initiatives = doc["initiatives"]
     _expect(isinstance(initiatives, list), f"取組の配列が必要です（{_kind(initiatives)}でした）", "$.initiatives")
+    _count(initiatives, limits.MAX_INITIATIVES, "取組", "$.initiatives")
     out = {
         "schema": SCHEMA,
-        "municipality": None if municipality is None else _string(municipality, "$.municipality"),
+        "municipality": None if municipality is None else _string(municipality, "$.municipality",
+                                                                  limit=limits.MAX_NAME_CHARS),
         "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year) if label is None else _string(label, "$.fiscal_year_label"),
+        "fiscal_year_label": fiscal_year_label(year) if label is None else _label(label, year),
         "document": doc["document"],
-        "department": _string(doc["department"], "$.department", allow_empty=False),
+        "department": _string(doc["department"], "$.department", allow_empty=False, limit=limits.MAX_NAME_CHARS),
         "director": {
-            "title": _string(director.get("title") or "", "$.director.title"),
-            "name": _string(director.get("name") or "", "$.director.name"),
+            "title": _string(director.get("title") or "", "$.director.title", limit=limits.MAX_NAME_CHARS),
+            "name": _string(director.get("name") or "", "$.director.name", limit=limits.MAX_NAME_CHARS),
         },
         "initiatives": [_initiative(item, f"$.initiatives[{i}]") for i, item in enumerate(initiatives)],
     }
     numbers = [i["number"] for i in out["initiatives"]]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     _expect(not dupes, f"取組の番号 {dupes[0] if dupes else ''} が重複しています", "$.initiatives")
+    total = _characters(out)
+    _expect(total <= limits.MAX_REPORT_CHARS,
+            f"報告の文字は全部で{limits.MAX_REPORT_CHARS:,}文字までです（{total:,}文字あります）", "$")
     return out
+
+
+def _label(value: Any, year: int) -> str:
+    """The fiscal year as the source labels it, which must name ``year``: 平成29年度, 平成２９年度,
+    令和元年度, H29年度 and 2017年度 all name 2017."""
+    from sengen.core.eras import fiscal_year_label, parse_fiscal_year
+
+    path = "$.fiscal_year_label"
+    # As long as a unit: 令和元年度 is five characters, and the database keeps fifty.
+    label = _string(value, path, allow_empty=False, limit=limits.MAX_UNIT_CHARS)
+    try:
+        named = parse_fiscal_year(label)
+    except ValueError:
+        raise ReportError(f"年度の表記に年度（例: {fiscal_year_label(year)}、{year}年度）がありません"
+                          f"（{_shown(label)}でした）", path) from None
+    _expect(named == year, f"年度の表記「{label}」は{named}年度ですが、fiscal_year は {year}"
+                           f"（{fiscal_year_label(year)}）です", path)
+    return label
+
+
+def _characters(value: Any) -> int:
+    """All the text of a normalised document, in characters."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_characters(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_characters(v) for v in value)
+    return 0
 
 
 def dumps(doc: dict) -> str:
@@ -222,6 +300,10 @@ def loads(text: str | bytes, source: str | None = None) -> dict:
         problem = JSON_PROBLEMS.get(exc.msg, exc.msg)
         raise ReportError(f"JSON の文法に合いません: {exc.lineno}行目、{exc.colno}文字目（{problem}）", "$",
                           source) from None
+    except RecursionError:
+        raise ReportError(JSON_TOO_DEEP, "$", source) from None
+    except ValueError:  # an integer of more than 4,300 digits, which Python refuses to read
+        raise ReportError(JSON_HUGE_NUMBER, "$", source) from None
     try:
         return normalise(raw)
     except ReportError as exc:
