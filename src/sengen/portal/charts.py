@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import logging
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -33,6 +34,8 @@ COLOURS = {
     "actual": "#1a1a1a",              # solid-gray-900
 }
 HATCHES = {"achieved": "", "partially_achieved": "///", "not_achieved": "xx", "not_evaluated": ".."}
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +60,9 @@ def _style():
     import matplotlib
 
     family = japanese_font()
-    rc = {"font.size": 13, "svg.fonttype": "none"}
+    # Department names, units and titles are what people wrote: never TeX or math text
+    # ("$\\foo$" would otherwise be parsed, and fail the page with "Unknown symbol").
+    rc = {"font.size": 13, "svg.fonttype": "none", "text.parse_math": False, "text.usetex": False}
     if family:
         rc["font.family"] = [family, "sans-serif"]
     return matplotlib.rc_context(rc)
@@ -129,6 +134,16 @@ def cached(draw, data, **options) -> str:
         svg = draw(data, **options)
         cache.set(key, svg, CACHE_SECONDS)
     return svg
+
+
+def drawn_or_none(draw, data, **options) -> str | None:
+    """``cached(draw, …)``, or None when drawing fails: a chart stands beside a table with the
+    same numbers, so the page shows the table without it rather than failing as a whole."""
+    try:
+        return cached(draw, data, **options)
+    except Exception:
+        logger.exception("chart %s not drawn", draw.__name__)
+        return None
 
 
 def year_summary_chart(rows: list[dict], **options) -> str:

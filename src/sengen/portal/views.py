@@ -66,7 +66,7 @@ def year(request, fiscal_year: int):
     # One bar per department of one city; a country's year lists cities, with no chart.
     if summary["rows"] and summary["has_results"] and summary["totals"]["total"] \
             and len(summary["rows"]) <= YEAR_CHART_MAX_BARS:
-        chart = charts.cached(
+        chart = charts.drawn_or_none(
             charts.year_summary_chart, [{"department": r["department"], "counts": r["counts"]} for r in summary["rows"]],
             labels=_summary_labels(),
             title=_("%(year)s 部ごとの達成目標の評価（件数）") % {"year": labels.year_label(fiscal_year)},
@@ -190,7 +190,7 @@ def initiative(request, fiscal_year: int, department: str, number: int):
         if len(one["points"]) >= 2:
             for point in one["points"]:
                 point["short"] = labels.year_label(point["year"])
-            one["chart"] = charts.cached(
+            one["chart"] = charts.drawn_or_none(
                 charts.target_series_chart, one["points"], unit=one["unit"], uid=f"series{index}",
                 title=_("「%(target)s」の目標値と実績値の推移") % {"target": one["text"]},
                 target_label=_("目標値"), actual_label=_("実績値"),
