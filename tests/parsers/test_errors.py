@@ -102,3 +102,45 @@ def test_every_message_names_what_it_needs():
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         ParseError(code, **{name: 1 for name in fields})  # raises KeyError if one is missing
         assert "{" not in ParseError(code, **{name: 1 for name in fields}).message, code
+
+
+SEED_PDF = SEED_TXT.with_suffix(".pdf")
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("scan.pdf", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "scan.pdf: PNG の画像で、報告の PDFではありません"),
+    ("photo.pdf", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200), "photo.pdf: JPEG の画像で、報告の PDFではありません"),
+    ("anim.xlsx", b"GIF89a" + bytes(50), "anim.xlsx: GIF の画像で、報告の Excel のブック（.xlsx）ではありません"),
+    ("page.txt", "\ufeff<!DOCTYPE html>\n<html lang=ja><title>平成29年度</title>".encode(),
+     "page.txt: HTML の文書（Web ページ）で、PDF から抽出した報告の文（テキスト）ではありません"),
+    ("page.json", b"  <!-- saved --><html><body>{}</body></html>", "page.json: HTML の文書（Web ページ）で、sengen.report/1 の JSON"),
+    ("feed", b"<?xml version='1.0'?><rss/>", "feed: XML の文書で、報告の PDF、Excel のブック（.xlsx）、テキストか JSONではありません"),
+    ("memo.txt", b"{\\rtf1\\ansi hello}", "memo.txt: RTF の文書で"),
+    ("x.pdf", b"\x1f\x8b\x08\x00" + bytes(40), "x.pdf: gzip の圧縮ファイルで"),
+    ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(100), "setup.pdf: プログラム（実行ファイル）で"),
+    ("old.pdf", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100) + "WordDocument".encode("utf-16-le"),
+     "old.pdf: Word 97-2003 の文書（.doc）です"),
+    ("half.pdf", SEED_PDF.read_bytes()[:4000], "half.pdf: PDF として読めません。ファイルが壊れているか途中で切れています"),
+    ("huge.json", b'{"fiscal_year": ' + b"9" * 5000 + b"}", "huge.json: JSON に桁数が多すぎて読めない数値があります"),
+])
+def test_a_file_that_is_something_else_says_what_it_is_and_what_was_expected(name, data, expected):
+    with pytest.raises(ParseError) as err:
+        parse_bytes(data, source=name)
+    assert str(err.value).startswith(expected)
+    assert "\n" not in str(err.value)
+
+
+def test_a_text_beginning_with_two_letters_of_a_magic_number_is_still_read_as_text():
+    # "BM" opens a bitmap, "MZ" a program; a text may begin so too and holds no NUL.
+    with pytest.raises(ParseError) as err:
+        parse_bytes("BMの報告\n".encode(), source="bm.txt")
+    assert err.value.code == "no_title"
+
+
+def test_the_kind_and_what_was_expected_are_said_in_english_too():
+    from django.utils import translation
+
+    with pytest.raises(ParseError) as err:
+        parse_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), source="scan.pdf")
+    with translation.override("en"):
+        assert err.value.text(translation.gettext) == "scan.pdf: This is a PNG image, not a report's PDF"

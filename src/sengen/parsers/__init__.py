@@ -8,11 +8,12 @@ expected; nothing here touches the database.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePath
 
 from sengen.core.report import JSON_PROBLEMS, ReportError, normalise
 
-from .errors import ParseError
+from .errors import EXPECTED, FILE_KINDS, ParseError
 from .limits import check_pdf_pages
 from .pdf import MAX_PAGES, parse_pdf
 from .table import ReportTable, provenance, to_report
@@ -36,6 +37,40 @@ def _decode(data: bytes, source: str) -> str:
     raise ParseError("encoding", source=source)
 
 
+# Magic bytes of files people mistake for a report (a scan saved as .pdf, a web page saved
+# as .txt); checked first so the refusal says what the file is, not that it fails to decode.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"BM", "bmp"), (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "rar"), (b"MZ", "exe"), (b"\x7fELF", "exe"),
+    (b"{\\rtf", "rtf"),
+)
+_MARKUP = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:(?P<html>!doctype\s+html|html[\s>])|(?P<xml>\?xml))",
+                     re.IGNORECASE | re.DOTALL)
+
+
+def sniff(data: bytes) -> str | None:
+    """What kind of non-report file ``data`` is (a key of ``FILE_KINDS``), or None."""
+    for magic, kind in _MAGIC:
+        # Two letters could begin a text too (BM…, MZ…); those files also hold NULs early on.
+        if data.startswith(magic) and (len(magic) > 2 or b"\x00" in data[:64]):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    m = _MARKUP.match(data[:4096])
+    if m:
+        return "html" if m.group("html") else "xml"
+    return None
+
+
+def _refuse_other_kinds(data: bytes, source: str) -> None:
+    kind = sniff(data)
+    if kind is not None:
+        suffix = PurePath(source).suffix.lower()
+        raise ParseError("not_a_report", source=source, kind=FILE_KINDS[kind],
+                         expected=EXPECTED.get(suffix, EXPECTED[""]))
+
+
 def _read(data: bytes, source: str) -> ReportTable | dict:
     """The report's table as its reader found it, or a JSON report as it is."""
     if len(data) > MAX_BYTES:
@@ -47,6 +82,7 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
     if head.startswith(b"PK\x03\x04"):
         return parse_xlsx(data, source=source)
     refuse_ole(data, source=source)
+    _refuse_other_kinds(data, source)
     text = _decode(data, source)
     if text.lstrip("\ufeff \t\r\n").startswith("{"):
         try:
@@ -56,6 +92,8 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
                              problem=JSON_PROBLEMS.get(exc.msg, exc.msg)) from None
         except RecursionError:
             raise ParseError("json_depth", source=source) from None
+        except ValueError:  # an integer of more than 4,300 digits, which Python refuses to read
+            raise ParseError("json_number", source=source) from None
         try:
             return normalise(raw)
         except ReportError as exc:

@@ -28,8 +28,10 @@ MESSAGES: dict[str, str] = {
     "too_large": gettext_noop("ファイルが{size:,}バイトあります。報告のファイルは{limit:,}バイトまでです"),
     "encoding": gettext_noop("テキストが UTF-8 でも Shift_JIS でもありません"),
     "binary": gettext_noop("報告の文（テキスト）ではなくバイナリのファイルです"),
+    "not_a_report": gettext_noop("{kind}で、{expected}ではありません"),
     "json": gettext_noop("JSON の文法に合いません（{problem}）"),
     "json_depth": gettext_noop("JSON の入れ子が深すぎます"),
+    "json_number": gettext_noop("JSON に桁数が多すぎて読めない数値があります"),
     "report_format": gettext_noop("sengen.report/1 の形式に合いません（{detail}）"),
     # text extracted from a PDF
     "empty": gettext_noop("ファイルが空です。報告の文が入っているはずです"),
@@ -44,12 +46,14 @@ MESSAGES: dict[str, str] = {
     "no_title_cell": gettext_noop("取組名の欄が空です"),
     # PDF
     "pdf_encrypted": gettext_noop("PDF が暗号化されています。パスワードなしで保存し直してください"),
-    "pdf_unreadable": gettext_noop("PDF として読めません（{error}）"),
+    "pdf_unreadable": gettext_noop("PDF として読めません。ファイルが壊れているか途中で切れています（{error}）。"
+                                   "元の PDF をもう一度保存してください"),
     "pdf_pages": gettext_noop("PDF が{count:,}ページあります。報告は{limit}ページまでです"),
     "pdf_no_text": gettext_noop("PDF に文字の情報がありません（スキャンした画像？）。先に OCR で文字を認識させる必要があります"),
     "pdf_no_table": gettext_noop("罫線で囲んだ表とその見出し行（No. / 取組名 / 取組内容 / 達成目標 …）が見つかりません"),
     # XLSX
     "xlsx_encrypted": gettext_noop("ブックが暗号化（パスワードで保護）されています。パスワードなしで保存し直してください"),
+    "doc_not_xlsx": gettext_noop("Word 97-2003 の文書（.doc）です。報告の PDF か XLSX のブックが必要です"),
     "xls": gettext_noop("Excel 97-2003 のブック（.xls）か古い形式の Office ファイルです。.xlsx で保存し直してください"),
     "xlsx_broken": gettext_noop("XLSX のブックとして読めません（zip が壊れているか、途中で切れています）"),
     "xlsx_unreadable": gettext_noop("XLSX のブックとして読めません（{error}）"),
@@ -78,8 +82,34 @@ MESSAGES: dict[str, str] = {
 }
 
 
-# Params that are themselves sengen's words (core.report.JSON_PROBLEMS), translated with the message.
-TRANSLATED_PARAMS = frozenset({"problem"})
+# Params that are themselves sengen's words (core.report.JSON_PROBLEMS, FILE_KINDS, EXPECTED),
+# translated with the message.
+TRANSLATED_PARAMS = frozenset({"problem", "kind", "expected"})
+
+# What a file that is no report is, by the bytes it starts with (``sniff``).
+FILE_KINDS = {
+    "png": gettext_noop("PNG の画像"),
+    "jpeg": gettext_noop("JPEG の画像"),
+    "gif": gettext_noop("GIF の画像"),
+    "tiff": gettext_noop("TIFF の画像"),
+    "bmp": gettext_noop("BMP の画像"),
+    "webp": gettext_noop("WebP の画像"),
+    "html": gettext_noop("HTML の文書（Web ページ）"),
+    "xml": gettext_noop("XML の文書"),
+    "rtf": gettext_noop("RTF の文書"),
+    "gzip": gettext_noop("gzip の圧縮ファイル"),
+    "7z": gettext_noop("7z の圧縮ファイル"),
+    "rar": gettext_noop("RAR の圧縮ファイル"),
+    "exe": gettext_noop("プログラム（実行ファイル）"),
+}
+# What the file's name says it should be.
+EXPECTED = {
+    ".pdf": gettext_noop("報告の PDF"),
+    ".xlsx": gettext_noop("報告の Excel のブック（.xlsx）"),
+    ".txt": gettext_noop("PDF から抽出した報告の文（テキスト）"),
+    ".json": gettext_noop("sengen.report/1 の JSON"),
+    "": gettext_noop("報告の PDF、Excel のブック（.xlsx）、テキストか JSON"),
+}
 
 # Where, in the order a person looks it up.
 PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")

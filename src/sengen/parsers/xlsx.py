@@ -47,6 +47,8 @@ HEADER_SCAN_ROWS = 60  # the header is near the top: title, director, a few note
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+# The stream every Word 97-2003 document has, named in the compound file's directory.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BRACKETS_RE = re.compile(r"[\[\]【】〔〕<>〈〉《》「」［］]")
 _NUMBER_RE = re.compile(r"(\d{1,3})[.．、)）]?")
 _NUMBER_LABELS = {"No.", "NO.", "N0.", "No", "番号"}
@@ -61,6 +63,8 @@ def refuse_ole(data: bytes, *, source: str) -> None:
         return
     if _ENCRYPTION_INFO in data:
         raise ParseError("xlsx_encrypted", source=source)
+    if _WORD_STREAM in data:
+        raise ParseError("doc_not_xlsx", source=source)
     raise ParseError("xls", source=source)
 
 
