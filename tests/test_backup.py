@@ -170,6 +170,73 @@ def test_a_restore_refuses_a_database_with_data_and_changes_nothing(reports, tmp
     assert not (data_dir / "backups").exists()
 
 
+def test_a_backup_restores_into_a_freshly_migrated_database_without_force(reports, new_database, tmp_path):
+    """docs/operations.md: create the database, `sengen migrate`, `sengen restore`. What migrate
+    writes by itself (content types, permissions, the grading presets) is not data to protect."""
+    original = snapshot()
+    path = tmp_path / f"sengen{backup_suffix()}"
+    call_command("backup", str(path))
+    url = new_database()
+    migrated = run(["migrate", "--verbosity=0"], url, tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    result = run(["restore", str(path)], url, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "置き換える前の内容" not in result.stdout  # nothing was there to keep
+    assert snapshot_of(url, tmp_path) == original
+
+
+def as_migrate_leaves_it() -> None:
+    """This test's database as `migrate` leaves a new one: its data migration's grading presets
+    (a transactional test's flush removed them; post_migrate put back the rest)."""
+    import importlib
+
+    importlib.import_module("sengen.declarations.migrations.0002_grading_presets").load_presets(apps, None)
+
+
+def _account():
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(username="kikaku", password="x" * 20)
+
+
+def _city_scale():
+    from sengen.declarations.models import GradingScale
+
+    GradingScale.objects.create(code="city-own", name="市独自の4段階")
+
+
+def _edited_preset():
+    from sengen.declarations.models import Grade
+
+    grade = Grade.objects.order_by("pk").first()
+    grade.label += "（市の表記）"
+    grade.save()
+
+
+def _report():
+    report_import(doc=json.loads((CHECKOUT / "tests/fixtures/seed/h29-shiminseikatsu-achievement.json")
+                                 .read_text(encoding="utf-8")))
+
+
+def _audit_entry():
+    from sengen.declarations.models import AuditEntry
+
+    AuditEntry.objects.create(action="fiscal_year.open", object_type="fiscalyear", object_id="1")
+
+
+@pytest.mark.parametrize("change", [_account, _city_scale, _edited_preset, _report, _audit_entry])
+def test_a_migrated_database_holding_anything_more_is_still_refused(change, tmp_path, data_dir):
+    as_migrate_leaves_it()
+    assert not backup_module.database_has_data()
+    path = tmp_path / f"sengen{backup_suffix()}"
+    call_command("backup", str(path))
+    change()
+    before = snapshot()
+    with pytest.raises(UsageError, match="--force"):
+        call_command("restore", str(path))
+    assert snapshot() == before
+
+
 def test_restore_force_brings_the_backup_back_and_keeps_what_it_replaced(reports, tmp_path, data_dir,
                                                                          new_database):
     original = snapshot()

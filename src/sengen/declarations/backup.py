@@ -36,8 +36,15 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
-# Rows these tables get from migrations (the grading presets) do not make a database "in use".
-_MIGRATION_DATA = {"declarations.GradingScale", "declarations.Grade"}
+# What `migrate` writes into a new database by itself: Django's registry of models and their
+# permissions (its post_migrate step). sengen's grading presets (migration 0002) are checked
+# row by row instead (_only_grading_presets): a city's own or edited scale is its data.
+_MIGRATE_MADE = {"contenttypes.ContentType", "auth.Permission"}
+_GRADING = {"declarations.GradingScale", "declarations.Grade"}
+# The running server's passing state, not the city's: anonymous sessions, and failed logins,
+# which are kept only for the lockout window. A session of someone logged in needs an account,
+# and accounts count.
+_PASSING_STATE = {"sessions.Session", "security.LoginFailure"}
 
 
 class BackupError(Exception):
@@ -95,18 +102,40 @@ def _check_target(path: Path) -> Path:
 
 def database_has_data(alias: str = DEFAULT_DB_ALIAS) -> bool:
     """Does the database hold anything a restore would destroy: reports, accounts, audit
-    records… (rows that migrations create, the grading presets, do not count). A database
-    without sengen's tables is empty."""
+    records, a city's grading scale… A database holding only what `sengen migrate` wrote into
+    it (content types, permissions, the grading presets as the migration made them) is empty,
+    as is one without sengen's tables."""
     connection = connections[alias]
     tables = set(connection.introspection.table_names())
     for model in apps.get_models():
-        if model._meta.label in _MIGRATION_DATA or model._meta.db_table not in tables:
+        label = model._meta.label
+        if label in _MIGRATE_MADE | _PASSING_STATE | _GRADING or model._meta.db_table not in tables:
             continue
         if not model._meta.managed or model._meta.proxy:
             continue
         if model._default_manager.using(alias).exists():
             return True
-    return False
+    return not _only_grading_presets(alias, tables)
+
+
+def _only_grading_presets(alias: str, tables: set[str]) -> bool:
+    """Are the grading scales stored exactly the presets migration 0002 writes (or fewer)?"""
+    from sengen.core.grading import PRESETS
+
+    scale_model = apps.get_model("declarations", "GradingScale")
+    grade_model = apps.get_model("declarations", "Grade")
+    if not {scale_model._meta.db_table, grade_model._meta.db_table} <= tables:
+        return True
+    presets = {scale.code: (scale.name, {(grade.code, grade.label, order, grade.min_rate, grade.evaluation)
+                                         for order, grade in enumerate(scale.grades)})
+               for scale in PRESETS.values()}
+    stored: dict[int, tuple[str, str, set]] = {
+        pk: (code, name, set()) for pk, code, name
+        in scale_model._default_manager.using(alias).values_list("pk", "code", "name")}
+    for scale_id, *grade in grade_model._default_manager.using(alias).values_list(
+            "scale_id", "code", "label", "order", "min_rate", "evaluation"):
+        stored[scale_id][2].add(tuple(grade))
+    return all(presets.get(code) == (name, grades) for code, name, grades in stored.values())
 
 
 def safety_dir() -> Path:
