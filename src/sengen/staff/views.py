@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -736,7 +737,10 @@ def _show_provenance(form, where: dict) -> None:
         if label not in seen:
             seen.append(label)
             field._origins = seen
-            field.help_text = _("読み取り元: %(where)s") % {"where": pgettext("between the places a value was read", "、").join(seen)}
+            # Django prints help_text as markup; a sheet's name is the file author's text
+            # (a sheet named <meta http-equiv="refresh" …> redirected the reviewer's browser).
+            field.help_text = escape(_("読み取り元: %(where)s")
+                                     % {"where": pgettext("between the places a value was read", "、").join(seen)})
 
 
 def _value_at(doc: dict, path: str):
