@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from sengen.core import workflow
 from sengen.declarations import services as s
 from sengen.declarations.models import (
     AuditEntry,
     Declaration,
     Initiative,
+    Phase,
     Progress,
     Publication,
+    PublicationState,
     Revision,
     Target,
 )
@@ -27,6 +32,7 @@ from sengen.declarations.selectors import (
     public_progress,
     report_document,
 )
+from sengen.declarations.workflow import TRANSITION_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -210,15 +216,36 @@ def test_a_user_of_another_department_or_without_rights_is_refused_by_the_servic
     assert AuditEntry.objects.count() == before
 
 
+def _write_services() -> set[str]:
+    """Every public write service, whether ``services`` is one module or a package of them (each
+    submodule is looked in, so a service that is not re-exported is still found)."""
+    modules = [s]
+    if hasattr(s, "__path__"):
+        modules += [importlib.import_module(info.name)
+                    for info in pkgutil.walk_packages(s.__path__, s.__name__ + ".")]
+    own = (s.__name__, s.__name__ + ".")
+    return {name for module in modules for name, obj in vars(module).items()
+            if name.split("_")[0] in {"fiscal", "declaration", "initiative", "progress", "report"}
+            and callable(obj) and (getattr(obj, "__module__", None) or "").startswith(own)}
+
+
 def test_the_list_of_services_checked_is_complete():
     """A new public write service must be added to the scope test above."""
-    writes = {name for name in dir(s) if name.split("_")[0] in {
-        "fiscal", "declaration", "initiative", "progress", "report"}
-        and getattr(getattr(s, name), "__module__", None) == s.__name__}
+    writes = _write_services()
+    # 17 today, 16 once declaration_submit (used only by tests) goes: finding fewer means the
+    # search above went blind (a module moved or renamed), not that the services went away.
+    assert len(writes) >= 16, sorted(writes)
     writes -= {"declaration_transition"}  # checked through each of its actions
     covered = set(SERVICES) | {"initiative_create", "initiative_update", "progress_record"}
     assert writes <= covered | {"declaration_submit", "declaration_approve", "declaration_check",
                                 "declaration_publish"}, writes - covered
+
+
+def test_the_stored_choices_are_the_workflow_tables():
+    """The model fields' choices carry labels; their values and order are core's table."""
+    assert Phase.values == list(workflow.PHASES)
+    assert PublicationState.values == list(workflow.STATES)
+    assert set(TRANSITION_LABELS) == set(workflow.ACTIONS)
 
 
 def test_plan_and_progress_services_refuse_another_departments_user(people, seed_doc):

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sengen.core.eras import Due, fiscal_year_label
 
+from .workflow import Phase, PublicationState
+
 
 class Evaluation(models.TextChoices):
     ACHIEVED = "achieved", _("達成")
@@ -142,21 +144,6 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Phase(models.TextChoices):
-    # Values are sengen.report/1's ``document`` values.
-    DECLARATION = "declaration", _("目標宣言")
-    INTERIM_REPORT = "interim_report", _("中間報告")
-    ACHIEVEMENT_REPORT = "achievement_report", _("達成状況報告")
-
-
-class PublicationState(models.TextChoices):
-    DRAFT = "draft", _("作成中")
-    SUBMITTED = "submitted", _("提出済み")
-    APPROVED = "approved", _("部長承認済み")
-    CHECKED = "checked", _("確認済み")
-    PUBLISHED = "published", _("公開中")
 
 
 class DeclarationQuerySet(models.QuerySet):

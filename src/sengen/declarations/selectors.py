@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
+from sengen.core import workflow
 from sengen.core.numbers import decimal_to_json
 from sengen.core.report import SCHEMA, normalise
 
@@ -344,32 +345,13 @@ def last_change(*, object_type: str, object_id) -> AuditEntry | None:
 
 # Deadlines -----------------------------------------------------------------------------------
 
-PHASE_ORDER = [Phase.DECLARATION, Phase.INTERIM_REPORT, Phase.ACHIEVEMENT_REPORT]
-# The state a department must have reached by a phase's deadline: the declaration and the
-# interim report are due submitted; the year-end report is due approved by the director.
-STATE_ORDER = [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
-               PublicationState.CHECKED, PublicationState.PUBLISHED]
-DUE_STATE = {
-    Phase.DECLARATION: PublicationState.SUBMITTED,
-    Phase.INTERIM_REPORT: PublicationState.SUBMITTED,
-    Phase.ACHIEVEMENT_REPORT: PublicationState.APPROVED,
-}
-DEADLINE_FIELD = {
-    Phase.DECLARATION: "declaration_due",
-    Phase.INTERIM_REPORT: "interim_report_due",
-    Phase.ACHIEVEMENT_REPORT: "achievement_report_due",
-}
-
-
 def phase_reached(declaration: Declaration | None, phase: str) -> bool:
     """Has ``declaration`` reached what ``phase``'s deadline asks for?"""
     if declaration is None:
         return False
-    have = PHASE_ORDER.index(declaration.phase)
-    want = PHASE_ORDER.index(phase)
-    if have != want:
-        return have > want
-    return STATE_ORDER.index(declaration.state) >= STATE_ORDER.index(DUE_STATE[phase])
+    if declaration.phase != phase:
+        return workflow.is_later_phase(declaration.phase, phase)
+    return workflow.has_reached(declaration.state, workflow.DUE_STATE[phase])
 
 
 @dataclass(frozen=True)
@@ -397,8 +379,8 @@ def late_departments(*, user, fiscal_year: FiscalYear, today: dt.date) -> list[L
     late = []
     for department in Department.objects.filter(municipality=fiscal_year.municipality_id).order_by("name"):
         declaration = declarations.get(department.pk)
-        for phase in PHASE_ORDER:
-            deadline = getattr(fiscal_year, DEADLINE_FIELD[phase])
+        for phase in workflow.PHASES:
+            deadline = getattr(fiscal_year, workflow.DEADLINE_FIELD[phase])
             if deadline is None or deadline >= today or phase_reached(declaration, phase):
                 continue
             late.append(Late(department, phase, Phase(phase).label, deadline, declaration,

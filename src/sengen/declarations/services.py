@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from sengen.core import grading
+from sengen.core import grading, workflow
 from sengen.core.assess import assess
 from sengen.core.eras import fiscal_year_label, parse_iso_due
 from sengen.core.numbers import decimal_to_json
@@ -48,7 +48,6 @@ from .models import (
     TargetKind,
 )
 from .selectors import (
-    PHASE_ORDER,
     can_edit_initiative,
     can_manage,
     can_manage_department,
@@ -338,15 +337,6 @@ class EditConflict(Exception):
     is shown again with it."""
 
 
-_FLOW = {
-    Phase.DECLARATION: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.CHECKED,
-                        PublicationState.PUBLISHED],
-    Phase.INTERIM_REPORT: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.CHECKED,
-                           PublicationState.PUBLISHED],
-    # The year-end report alone is approved by the director, who judges each target's grade.
-    Phase.ACHIEVEMENT_REPORT: [PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
-                               PublicationState.CHECKED, PublicationState.PUBLISHED],
-}
 _CLOSED_DIRECTIONS = {FutureDirection.SUSPEND, FutureDirection.COMPLETE}
 
 
@@ -495,13 +485,10 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
     return fiscal_year
 
 
-DEADLINE_FIELDS = ("declaration_due", "interim_report_due", "achievement_report_due")
-
-
 def deadlines_stamp(fiscal_year: FiscalYear) -> str:
     """The year's deadlines as stored, in one string: a form opened on them carries it back, so
     a save over deadlines someone changed since is refused (the year has no version number)."""
-    return "|".join(str(getattr(fiscal_year, f) or "") for f in DEADLINE_FIELDS)
+    return "|".join(str(getattr(fiscal_year, f) or "") for f in workflow.DEADLINE_FIELDS)
 
 
 @transaction.atomic
@@ -515,14 +502,14 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
     caller, fiscal_year = fiscal_year, FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if opened is not None and opened != deadlines_stamp(fiscal_year):
         raise EditConflict(_conflict_message("fiscalyear", fiscal_year.pk))
-    before = {f: getattr(fiscal_year, f) for f in DEADLINE_FIELDS}
+    before = {f: getattr(fiscal_year, f) for f in workflow.DEADLINE_FIELDS}
     fiscal_year.declaration_due = declaration_due
     fiscal_year.interim_report_due = interim_report_due
     fiscal_year.achievement_report_due = achievement_report_due
     fiscal_year.save(update_fields=list(before))
     _audit(user, "fiscal_year.deadlines", fiscal_year, before=before,
            after={f: getattr(fiscal_year, f) for f in before})
-    for name in DEADLINE_FIELDS:  # the caller's object says what is stored now
+    for name in workflow.DEADLINE_FIELDS:  # the caller's object says what is stored now
         setattr(caller, name, getattr(fiscal_year, name))
     return fiscal_year
 
@@ -962,23 +949,10 @@ def _snapshot(*, user, declaration: Declaration, reason: str = "", document: dic
         reason=reason))
 
 
-_TRANSITIONS = {
-    # action: the state it leads to; it starts from the state before that one in the phase's flow.
-    "submit": PublicationState.SUBMITTED,
-    "approve": PublicationState.APPROVED,
-    "check": PublicationState.CHECKED,
-    "publish": PublicationState.PUBLISHED,
-}
-TRANSITION_LABELS = {
-    "submit": gettext_lazy("提出する"), "approve": gettext_lazy("部長として承認する"),
-    "check": gettext_lazy("確認済みにする"), "publish": gettext_lazy("公開する"), "return": gettext_lazy("作成中に戻す"),
-}
-
-
 def transitions_allowed(*, user, declaration: Declaration) -> list[str]:
     """The workflow actions ``user`` may take on ``declaration`` now (for the buttons shown)."""
     out = []
-    for action in ("submit", "approve", "check", "publish", "return"):
+    for action in workflow.ACTIONS:
         try:
             _transition_check(user=user, declaration=declaration, action=action)
         except (PermissionDenied, ValidationError):
@@ -988,32 +962,29 @@ def transitions_allowed(*, user, declaration: Declaration) -> list[str]:
 
 
 def _transition_check(*, user, declaration: Declaration, action: str) -> str:
-    flow = _FLOW[declaration.phase]
     state = declaration.state
-    if action == "return":
-        require(state in (PublicationState.SUBMITTED, PublicationState.APPROVED, PublicationState.CHECKED),
-                gettext("作成中に戻せるのは提出後・公開前の目標宣言だけです"))
-        if state == PublicationState.CHECKED:
+    if action == workflow.RETURN:
+        require(state in workflow.RETURNABLE, gettext("作成中に戻せるのは提出後・公開前の目標宣言だけです"))
+        if state in workflow.RETURN_BY_ADMINISTRATOR:
             require(is_administrator(user), gettext("確認済みの目標宣言を戻せるのは管理者だけです"))
         else:
             require(can_manage(user, declaration), gettext("作成中に戻せるのはその部の部長と管理者です"))
         return PublicationState.DRAFT
-    if action not in _TRANSITIONS:
+    if action not in workflow.TRANSITIONS:
         raise ValueError(f"unknown action {action!r}")
-    target = _TRANSITIONS[action]
-    if target not in flow:
+    transition = workflow.TRANSITIONS[action]
+    target = PublicationState(transition.to)
+    allowed_from = workflow.sources(declaration.phase, action)
+    if not allowed_from:
         raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
-                              % {"phase": declaration.get_phase_display(), "state": PublicationState(target).label})
-    if action in ("submit", "approve"):
+                              % {"phase": declaration.get_phase_display(), "state": target.label})
+    if transition.by == workflow.MANAGER:
         require(can_manage(user, declaration), gettext("提出・承認はその部の部長と管理者が行います"))
     else:
         require(is_administrator(user), gettext("確認と公開は管理者が行います"))
-    allowed_from = {flow[flow.index(target) - 1]}
-    if action == "approve":
-        allowed_from.add(PublicationState.DRAFT)  # the director's approval is also the submission
     if state not in allowed_from:
         raise ValidationError(gettext("「%(current)s」から「%(state)s」にはできません")
-                              % {"current": declaration.get_state_display(), "state": PublicationState(target).label})
+                              % {"current": declaration.get_state_display(), "state": target.label})
     return target
 
 
@@ -1056,9 +1027,7 @@ def declaration_publish(*, user, declaration: Declaration) -> Declaration:
 
 
 def next_phase(declaration: Declaration) -> str | None:
-    order = PHASE_ORDER
-    i = order.index(declaration.phase)
-    return order[i + 1] if i + 1 < len(order) else None
+    return workflow.next_phase(declaration.phase)
 
 
 @transaction.atomic
@@ -1069,7 +1038,7 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     require(can_manage(user, declaration), gettext("次の段階を始められるのはその部の部長と管理者です"))
     if declaration.state != PublicationState.PUBLISHED:
         raise ValidationError(gettext("次の段階は、今の段階を公開してから始めます"))
-    if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(declaration.phase):
+    if not workflow.is_later_phase(phase, declaration.phase):
         raise ValidationError(gettext("後の段階を選んでください"))
     if not declaration.publications.exists():
         # Published before publication records existed (an import): record it now, so the

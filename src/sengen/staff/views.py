@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from sengen.core import workflow
 from sengen.core.assess import assess
 from sengen.core.report import ReportError, normalise
 from sengen.declarations import services
@@ -50,6 +51,7 @@ from sengen.declarations.selectors import (
     late_departments,
     staff_of,
 )
+from sengen.declarations.workflow import TRANSITION_LABELS
 from sengen.parsers import ParseError
 from sengen.parsers.limits import read_upload_limited
 from sengen.portal.labels import year_label
@@ -200,7 +202,7 @@ def year_edit(request, pk: int):
         year = FiscalYear.objects.select_related("municipality").get(pk=pk)
     except FiscalYear.DoesNotExist:
         raise Http404 from None
-    initial = {f: getattr(year, f) for f in services.DEADLINE_FIELDS}
+    initial = {f: getattr(year, f) for f in workflow.DEADLINE_FIELDS}
     conflict = False
     form = forms.DeadlinesEditForm(request.POST or None, initial={**initial, "opened": services.deadlines_stamp(year)})
     if request.method == "POST" and form.is_valid():
@@ -295,7 +297,7 @@ def declaration_detail(request, pk: int):
     return render(request, "staff/declaration_detail.html", {
         "declaration": declaration,
         "rows": rows,
-        "transitions": [(a, services.TRANSITION_LABELS[a])
+        "transitions": [(a, TRANSITION_LABELS[a])
                         for a in services.transitions_allowed(user=user, declaration=declaration)],
         "can_add": manage and declaration.phase == Phase.DECLARATION
         and declaration.state in (PublicationState.DRAFT, PublicationState.SUBMITTED),
@@ -313,7 +315,7 @@ def declaration_detail(request, pk: int):
 @staff_required
 def declaration_action(request, pk: int, action: str):
     declaration = _declaration(request, pk)
-    if action not in services.TRANSITION_LABELS:
+    if action not in TRANSITION_LABELS:
         raise Http404
     form = forms.TransitionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -323,7 +325,7 @@ def declaration_action(request, pk: int, action: str):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("「%(action)s」を行いました") % {"action": services.TRANSITION_LABELS[action]})
+        messages.success(request, _("「%(action)s」を行いました") % {"action": TRANSITION_LABELS[action]})
     return redirect("staff:declaration", pk=declaration.pk)
 
 
