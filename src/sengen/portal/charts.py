@@ -77,7 +77,8 @@ def _figure(width: float, height: float) -> Figure:
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')
-_IDS = re.compile(r'\bid="([^"]+)"')
+_IDS = re.compile(r'\sid="([^"]+)"')
+_TAGS = re.compile(r"<(?!!--)[^<>]+>")
 
 
 def _svg(figure: Figure, *, label: str, uid: str) -> str:
@@ -93,10 +94,16 @@ def _svg(figure: Figure, *, label: str, uid: str) -> str:
     head = _SIZE.sub("", head)
     svg = (f'{head} role="img" aria-label="{escape(label, quote=True)}" class="chart-svg" focusable="false">'
            f"<title>{escape(label)}</title>{rest}")
-    ids = set(_IDS.findall(svg))
-    for old in sorted(ids, key=len, reverse=True):
-        svg = re.sub(rf'(id="|#|url\(#){re.escape(old)}(?=["\)])', rf"\g<1>{uid}-{old}", svg)
-    return svg
+    # Ids and references to them live in tags' attributes. Text people wrote is in text nodes
+    # (where "<" is always escaped), so looking only inside tags never rewrites a department
+    # named 'id="x"'.
+    tags = _TAGS.findall(svg)
+    ids = {found for tag in tags for found in _IDS.findall(tag)}
+    if not ids:
+        return svg
+    reference = re.compile(r'(id="|#|url\(#)(' + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+                           + r')(?=["\)])')
+    return _TAGS.sub(lambda tag: reference.sub(rf"\g<1>{uid}-\g<2>", tag.group(0)), svg)
 
 
 def _plain(value) -> float:
