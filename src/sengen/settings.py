@@ -80,6 +80,7 @@ LOGOUT_REDIRECT_URL = "staff:login"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sengen.security.middleware.SecurityHeadersMiddleware",
+    "sengen.security.middleware.PrivatePagesMiddleware",
     "sengen.security.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

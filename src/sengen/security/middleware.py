@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 
 def build_policy(directives: dict[str, list[str]]) -> str:
@@ -73,3 +75,26 @@ class RequestLimitsMiddleware:
             return HttpResponseBadRequest("URL に使えない文字（NUL）が含まれています。\n",
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: no-store`` (and ``private``) on every response under the staff pages and
+    the admin, whatever the view or status: drafts, audit entries and the people's names on
+    them must not stay in a shared proxy's cache or the browser's after logout. The public
+    portal is left cacheable: it shows only what is published."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._prefixes: tuple[str, ...] | None = None
+
+    def prefixes(self) -> tuple[str, ...]:
+        # Resolved on the first request, when the URLconf (and the admin's path) are loaded.
+        if self._prefixes is None:
+            self._prefixes = (reverse("staff:home"), reverse("admin:index"))
+        return self._prefixes
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.prefixes()):
+            add_never_cache_headers(response)
+        return response
