@@ -501,6 +501,7 @@ def test_the_dashboard_lists_departments_late_for_a_phase(people, reports):
 # Imports by staff ---------------------------------------------------------------------------------
 
 def test_a_director_imports_only_their_own_department_and_only_as_a_draft(people, seed_doc):
+    s.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     with pytest.raises(PermissionDenied):
         s.report_import(doc=seed_doc, state="published", user=people.director)
     declaration = s.report_import(doc=seed_doc, state="draft", user=people.director)

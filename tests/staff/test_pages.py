@@ -227,6 +227,8 @@ def test_the_plan_form_reads_figures_from_a_targets_text_without_javascript(logi
 # Import in the browser -------------------------------------------------------------------------------
 
 def test_import_shows_what_was_read_beside_the_text_and_saves_a_draft(login, people):
+    # A director files reports under years an administrator opened (tests/staff/test_import_years.py).
+    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     client = login("director")
     upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
     page = html(client.post(reverse("staff:import"), {"file": upload}))

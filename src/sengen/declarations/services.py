@@ -322,6 +322,19 @@ def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
             gettext("部長が取り込めるのは自分の部の報告だけです"))
     require(state == PublicationState.DRAFT,
             gettext("部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）"))
+    # report_import creates the year it files a report under; a year a director's import made
+    # would appear in every director's form, and opening a year is the administrators' decision
+    # (fiscal_year_open). The department and the city were required to exist above.
+    require(FiscalYear.objects.filter(municipality=department.municipality, year=doc["fiscal_year"]).exists(),
+            gettext("%(year)sはまだ開かれていません。年度を開くのは行政経営課（管理者）です")
+            % {"year": _year_label(doc["fiscal_year"])})
+
+
+def _year_label(year: int) -> str:
+    try:
+        return fiscal_year_label(year)
+    except ValueError:  # before 明治: no era to name it by
+        return f"{year}年度"
 
 
 # ---------------------------------------------------------------------------------------------
