@@ -19,13 +19,16 @@ no-op, and the folder's files are put in an order that does not undo itself:
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from sengen.core import workflow
 from sengen.core.report import ReportError, normalise
 from sengen.parsers import ParseError
 from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limited
@@ -34,8 +37,9 @@ from .models import Declaration, PublicationState
 from .selectors import report_municipality
 from .services import report_import
 
+logger = logging.getLogger("sengen.import")
+
 REPORT_SUFFIXES = (".pdf", ".xlsx", ".txt", ".json")
-_PHASE_ORDER = {"declaration": 0, "interim_report": 1, "achievement_report": 2}
 
 
 @dataclass
@@ -52,6 +56,7 @@ class FileImport:
     other: Path | None = None  # the file it is the same as, superseded by or in conflict with
     review: list[str] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)  # JSON path → where it was read
+    unexpected: bool = False  # failed in a way sengen does not foresee: its traceback is in the log
 
     @property
     def ok(self) -> bool:
@@ -80,7 +85,7 @@ def review_notes(doc: dict) -> list[str]:
     no_targets = [f"No.{ini['number']}" for ini in doc["initiatives"] if not ini["targets"]]
     if no_targets:
         notes.append(f"達成目標のない取組 {len(no_targets)} 件（{'、'.join(no_targets)}）")
-    if doc["document"] != "declaration":
+    if doc["document"] != workflow.DECLARATION:
         places, count = [], 0
         for ini in doc["initiatives"]:
             positions = [i for i, t in enumerate(ini["targets"], start=1) if t["evaluation"] == "not_evaluated"]
@@ -108,8 +113,8 @@ def _settle(imports: list[FileImport]) -> list[FileImport]:
             groups[_key(item.doc)].append(item)
     to_store = []
     for items in groups.values():
-        latest = max(_PHASE_ORDER.get(i.doc["document"], 0) for i in items)
-        current = [i for i in items if _PHASE_ORDER.get(i.doc["document"], 0) == latest]
+        latest = max(workflow.PHASES.index(i.doc["document"]) for i in items)
+        current = [i for i in items if workflow.PHASES.index(i.doc["document"]) == latest]
         for item in items:
             if item not in current:
                 item.status, item.other = "superseded", current[0].path
@@ -131,6 +136,19 @@ def _settle(imports: list[FileImport]) -> list[FileImport]:
     return sorted(to_store, key=lambda i: str(i.path))
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0][:300] if text else "") or type(exc).__name__
+
+
+def _unexpected(item: FileImport, exc: BaseException, what: str) -> None:
+    # A bug, or a value the gate (normalise) should have refused: the person gets one line, the
+    # operator the traceback, and the next file is read all the same.
+    logger.error("%s: %s failed", item.path, what, exc_info=(type(exc), exc, exc.__traceback__))
+    item.status, item.unexpected = "failed", True
+    item.error = f"{item.path}: 予期しないエラーで{'保存' if what == 'store' else '読み取り'}できませんでした（{type(exc).__name__}）"
+
+
 def file_store(*, item: FileImport, state: str) -> None:
     """Store one parsed file in a transaction of its own; a refusal leaves nothing of it."""
     try:
@@ -139,9 +157,12 @@ def file_store(*, item: FileImport, state: str) -> None:
                                              provenance=item.provenance)
     except ReportError as exc:
         item.status, item.error = "failed", f"{item.path}: {exc}"
-    except DatabaseError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        item.status, item.error = "failed", f"{item.path}: 保存できませんでした（{first}）"
+    except (DatabaseError, ValidationError, OverflowError) as exc:
+        # What the database (or a model's validation) refused: the value normalise let through.
+        logger.warning("%s: the database refused the report", item.path, exc_info=True)
+        item.status, item.error = "failed", f"{item.path}: 保存できませんでした（{_first_line(exc)}）"
+    except Exception as exc:
+        _unexpected(item, exc, "store")
     else:
         item.status = item.declaration.import_action
 
@@ -159,6 +180,8 @@ def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
         item.error = str(exc)
     except ReportError as exc:  # a document that breaks the format
         item.error = f"{path}: {exc}"
+    except Exception as exc:
+        _unexpected(item, exc, "parse")
     else:
         item.status = "parsed"
         item.review = review_notes(item.doc)
@@ -166,18 +189,48 @@ def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
 
 
 def folder_import(*, folder: Path, state: str = PublicationState.PUBLISHED, seconds: float = PARSE_SECONDS,
-                  parse: Callable[..., dict | tuple] = parse_path_with_provenance_limited) -> list[FileImport]:
+                  parse: Callable[..., dict | tuple] = parse_path_with_provenance_limited,
+                  done: Callable[[FileImport], None] | None = None,
+                  progress: Callable[[str, int, int, Path | None], None] | None = None) -> list[FileImport]:
     """Parse every report file in ``folder``, then store what should be stored (one
-    transaction per file). Returns one ``FileImport`` per file, in the files' order."""
-    imports = [file_parse(path, seconds=seconds, parse=parse) for path in report_files(folder)]
-    stored = {}
-    for item in _settle(imports):
-        file_store(item=item, state=state)
-        stored[item.path] = item
+    transaction per file). Returns one ``FileImport`` per file, in the files' order.
+
+    ``done(item)`` is called once per file as soon as what became of it is final — a refusal
+    when it is read, a stored report when its transaction commits — so a person sees each
+    line when it happens, and an import stopped midway has said what it stored.
+    ``progress(phase, count, total, path)`` ("read" or "store") before each step."""
+    told: set[int] = set()
+
+    def tell(item: FileImport) -> None:
+        if done is not None and id(item) not in told:
+            told.add(id(item))
+            done(item)
+
+    paths = report_files(folder)
+    imports = []
+    for count, path in enumerate(paths):
+        if progress is not None:
+            progress("read", count, len(paths), path)
+        item = file_parse(path, seconds=seconds, parse=parse)
+        imports.append(item)
+        if not item.ok:
+            tell(item)
+    to_store = _settle(imports)
     for item in imports:
-        origin = stored.get(item.other) if item.status == "same" else None
-        if origin is not None and not origin.ok:  # the same content fails the same way
-            item.status, item.error = "failed", origin.error.replace(str(origin.path), str(item.path), 1)
-        elif origin is not None:
-            item.declaration = origin.declaration
+        if item.status in ("failed", "superseded"):
+            tell(item)
+    for count, item in enumerate(to_store):
+        if progress is not None:
+            progress("store", count, len(to_store), item.path)
+        file_store(item=item, state=state)
+        tell(item)
+        for other in imports:  # the files with the same content end as this one did
+            if other.status == "same" and other.other == item.path:
+                if not item.ok:
+                    other.status, other.error = "failed", item.error.replace(str(item.path), str(other.path), 1)
+                else:
+                    other.declaration = item.declaration
+                tell(other)
+    if progress is not None:
+        progress("store", len(to_store), len(to_store), None)
     return imports

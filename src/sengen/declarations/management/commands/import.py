@@ -1,7 +1,17 @@
 import argparse
+import logging
 from pathlib import Path
 
-from sengen.declarations.importing import REPORT_SUFFIXES, FileImport, file_parse, file_store, folder_import
+from django.conf import settings
+
+from sengen.declarations.importing import (
+    REPORT_SUFFIXES,
+    FileImport,
+    file_parse,
+    file_store,
+    folder_import,
+    logger,
+)
 from sengen.declarations.models import PublicationState
 from sengen.parsers.limits import PARSE_SECONDS
 
@@ -38,6 +48,55 @@ def _line(item: FileImport, *, with_path: bool) -> str:
     return f"{item.path}: {what}" if with_path else what
 
 
+class _Bar:
+    """A one-line progress bar on stderr, redrawn in place (\\r); only on a terminal, so a log
+    or a pipe gets the file lines alone."""
+
+    WIDTH = 24
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.on = stream.isatty()
+        self.last = ""
+
+    def show(self, phase: str, count: int, total: int, path: Path | None) -> None:
+        if not self.on or not total:
+            return
+        filled = self.WIDTH * count // total
+        word = {"read": "読み取り", "store": "保存"}[phase]
+        name = path.name[:40] if path is not None else ""
+        self.last = f"\r{word} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {count}/{total} {name}\x1b[K"
+        self.stream.write(self.last, ending="")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.on and self.last:
+            self.stream.write("\r\x1b[K", ending="")
+            self.stream.flush()
+
+    def redraw(self) -> None:
+        if self.on and self.last:
+            self.stream.write(self.last, ending="")
+            self.stream.flush()
+
+
+def _log_file() -> Path | None:
+    """Where the traceback of an unexpected failure goes when nothing else is configured: a
+    file beside the data, never the terminal, whose reader gets one line per file."""
+    if logger.hasHandlers():
+        return None
+    path = Path(settings.DATA_DIR) / "sengen-import.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        logger.addHandler(logging.NullHandler())
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    return path
+
+
 class Command(SengenCommand):
     help = ("報告（PDF / XLSX / テキスト / JSON）を読み込んで保存します。フォルダーを指定すると、その中の報告の"
             "ファイルをすべて読み込みます。同じ部・年度の報告をもう一度読み込むと、重複させずに内容を置き換えます。")
@@ -54,31 +113,58 @@ class Command(SengenCommand):
                             help=f"1 ファイルを読む時間の上限（秒、既定: {PARSE_SECONDS:g}）。超えたファイルは読み込みません")
 
     def handle(self, *args, **options):
+        self.log = _log_file()
         path = Path(options["path"])
         if path.is_dir():
             return self._folder(path, options)
         item = file_parse(path, seconds=options["time_limit"])
         if not item.ok:
-            raise UsageError(item.error)
+            raise UsageError(self._error(item))
         self.require_migrated_database()
         file_store(item=item, state=options["state"])
         if not item.ok:
-            raise UsageError(item.error)
+            raise UsageError(self._error(item))
         self.stdout.write(_line(item, with_path=False))
+
+    def _error(self, item: FileImport) -> str:
+        where = f"。詳細は {self.log} にあります" if item.unexpected and self.log else ""
+        return item.error + where
 
     def _folder(self, folder: Path, options) -> None:
         self.require_migrated_database()
-        try:
-            imports = folder_import(folder=folder, state=options["state"], seconds=options["time_limit"])
-        except OSError as exc:
-            raise UsageError(f"{folder}: フォルダーを読めません（{exc.strerror or exc}）") from None
-        if not imports:
-            raise UsageError(f"{folder}: 報告のファイル（{' / '.join(s[1:] for s in REPORT_SUFFIXES)}）がありません")
-        for item in imports:
+        bar = _Bar(self.stderr)
+        finished: list[FileImport] = []
+
+        def done(item: FileImport) -> None:
+            # Each file's line as soon as it is final, flushed: a log read live, or an import
+            # stopped with Ctrl-C, shows what was stored.
+            bar.clear()
             if item.ok:
                 self.stdout.write(_line(item, with_path=True))
+                self.stdout.flush()
             else:
-                self.stderr.write(f"{item.path}: 読み込めません: {item.error.removeprefix(f'{item.path}: ')}")
+                error = self._error(item).removeprefix(f"{item.path}: ")
+                self.stderr.write(f"{item.path}: 読み込めません: {error}")
+                self.stderr.flush()
+            finished.append(item)
+            bar.redraw()
+
+        try:
+            imports = folder_import(folder=folder, state=options["state"], seconds=options["time_limit"],
+                                    done=done, progress=bar.show)
+        except OSError as exc:
+            bar.clear()
+            raise UsageError(f"{folder}: フォルダーを読めません（{exc.strerror or exc}）") from None
+        except KeyboardInterrupt:
+            bar.clear()
+            stored = sum(i.status in ("created", "updated") for i in finished)
+            error = UsageError(f"中断しました。上の行のとおり {len(finished)} ファイルを終え、うち {stored} ファイルを保存しました"
+                               "（保存の途中だったファイルは保存していません）")
+            error.returncode = 130
+            raise error from None
+        bar.clear()
+        if not imports:
+            raise UsageError(f"{folder}: 報告のファイル（{' / '.join(s[1:] for s in REPORT_SUFFIXES)}）がありません")
         failed = sum(not i.ok for i in imports)
         counts = {status: sum(i.status == status for i in imports)
                   for status in ("created", "updated", "unchanged", "same", "superseded")}
