@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sengen.core import limits
+from sengen.core import limits, workflow
 
 SCHEMA = "sengen.report/1"
-DOCUMENT_KINDS = ("declaration", "interim_report", "achievement_report")
+DOCUMENT_KINDS = workflow.PHASES
 EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
 
 _TARGET_DEFAULTS: dict[str, Any] = {
@@ -118,7 +118,7 @@ def _number(value: Any, path: str, *, digits: int = limits.MAX_VALUE_DIGITS) -> 
             f"数値が必要です（{_kind(value)}でした）", path)
     _expect(value == value and value not in (float("inf"), float("-inf")), "有限の数値が必要です", path)
     # Compared, never printed: str() of a 5,000-digit int is refused by Python itself.
-    _expect(-(10**digits) < value < 10**digits, f"整数部が{digits}桁までの数値が必要です（{_found(value)}でした）", path)
+    _expect(-(10**digits) < value < 10**digits, f"桁数が多すぎて保存できない数値です（整数部は{digits}桁まで。{_found(value)}でした）", path)
     return value
 
 
