@@ -178,3 +178,37 @@ def test_export_pdf_writes_a_pdf(seeded, tmp_path):
     path = tmp_path / "report.pdf"
     run("export", "--fiscal-year", "2017", "--department", "市民生活部", "--format", "pdf", "-o", str(path))
     assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_export_writes_through_a_pipe_and_leaves_it_a_pipe(seeded, seed_doc, tmp_path):
+    """-o names a FIFO (or a device): it is written through, not replaced by a regular file
+    (as root, -o /dev/null used to replace the machine's /dev/null)."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        assert run("export", "--fiscal-year", "2017", "--department", "市民生活部", "-o", str(fifo)) == ""
+    finally:
+        if reader.is_alive():  # the old code replaced the pipe: open it once so the reader ends
+            with open(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK) if stat.S_ISFIFO(fifo.lstat().st_mode)
+                      else os.devnull, "wb"):
+                pass
+        reader.join(10)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received == [dumps(seed_doc).encode("utf-8")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_export_through_a_symbolic_link_replaces_the_file_it_points_to(seeded, seed_doc, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old", "utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    run("export", "--fiscal-year", "2017", "--department", "市民生活部", "-o", str(link))
+    assert link.is_symlink() and real.read_text("utf-8") == dumps(seed_doc)

@@ -1,5 +1,6 @@
 import argparse
 import os
+import stat
 import tempfile
 
 from sengen.core.eras import parse_fiscal_year
@@ -38,13 +39,14 @@ def render(doc: dict, fmt: str) -> bytes:
         raise UsageError(f"--format {fmt}: 出力できません: {exc}") from None
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes, *, shown: str | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half file."""
     directory = os.path.dirname(os.path.abspath(path))
+    shown = shown or path
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sengen-export-")
     except OSError as exc:
-        raise UsageError(f"{path}: 書き込めません（{exc.strerror or exc}）") from None
+        raise UsageError(f"{shown}: 書き込めません（{exc.strerror or exc}）") from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -52,6 +54,30 @@ def write_atomically(path: str, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         os.unlink(tmp)
+        raise UsageError(f"{shown}: 書き込めません（{exc.strerror or exc}）") from None
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Write ``data`` to what ``path`` names, as it is: a device (/dev/null, a terminal) or a
+    pipe is written through, never replaced by a file (as root, replacing /dev/null breaks the
+    machine); a regular file, new or old, is replaced atomically, and through a symbolic link
+    the file it points to is."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{path}: 書き込めません（{exc.strerror or exc}）") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"{path}: ファイルではなくフォルダーです。書き出すファイルの名前を指定してください")
+    if mode is None or stat.S_ISREG(mode):
+        write_atomically(os.path.realpath(path), data, shown=path)
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except OSError as exc:
         raise UsageError(f"{path}: 書き込めません（{exc.strerror or exc}）") from None
 
 
@@ -81,4 +107,4 @@ class Command(SengenCommand):
         if output == "-":
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
-            write_atomically(output, data)
+            write_output(output, data)
