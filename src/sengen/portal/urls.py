@@ -1,6 +1,35 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class DepartmentConverter:
+    """A department's name in a URL. It is what the city wrote and may hold a "/", so it takes
+    several path segments; the report's URL is ``<department>/``, an initiative's
+    ``<department>/<number>/`` and a download's ``<department>/download/<format>/``. Were a
+    department's segment allowed to be a number or ``download``, 「X/2」's report would be
+    initiative 2 of 「X」 and 「X/download/csv」's report X's CSV. Such a segment (and one that
+    begins with "~") is written with a "~" in front instead, which reading takes off again:
+    「X/2」 → ``X/~2/``. Every other name, which is every name a city uses in practice, keeps
+    the URL it always had."""
+
+    _SEGMENT = r"(?!(?:[0-9]+|download)/)[^/]*"
+    # Every department segment is followed by "/" (the next segment's, or the route's own),
+    # which is what the look-ahead stops at.
+    regex = rf"{_SEGMENT}(?:/{_SEGMENT})*"
+
+    @staticmethod
+    def _reserved(segment: str) -> bool:
+        return segment.isascii() and (segment.isdigit() or segment == "download" or segment.startswith("~"))
+
+    def to_url(self, value: str) -> str:
+        return "/".join(f"~{s}" if self._reserved(s) else s for s in str(value).split("/"))
+
+    def to_python(self, value: str) -> str:
+        return "/".join(s[1:] if s.startswith("~") else s for s in value.split("/"))
+
+
+register_converter(DepartmentConverter, "department")
 
 app_name = "portal"
 
@@ -9,10 +38,11 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("language/<str:code>/", views.set_language, name="language"),
     path("years/<int:fiscal_year>/", views.year, name="year"),
-    # <path:…>: a department's name is what the city wrote, and may hold a "/". The longer
-    # patterns come first, so that "市民生活部/2/" is initiative 2, not a department of that name.
-    path("reports/<int:fiscal_year>/<path:department>/download/<str:fmt>/", views.report_download,
+    path("reports/<int:fiscal_year>/<department:department>/download/<str:fmt>/", views.report_download,
          name="download"),
-    path("reports/<int:fiscal_year>/<path:department>/<int:number>/", views.initiative, name="initiative"),
-    path("reports/<int:fiscal_year>/<path:department>/", views.report, name="report"),
+    path("reports/<int:fiscal_year>/<department:department>/<int:number>/", views.initiative, name="initiative"),
+    path("reports/<int:fiscal_year>/<department:department>/", views.report, name="report"),
+    # Before the converter, a department whose name is a number or "download" (「2」) had its
+    # report at reports/2017/2/: such a link, found nowhere else, goes to the report's URL now.
+    path("reports/<int:fiscal_year>/<path:department>/", views.report_moved, name="report_moved"),
 ]

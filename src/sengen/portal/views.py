@@ -12,14 +12,16 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sengen.core import workflow
 from sengen.core.report import dumps
+from sengen.declarations import publicindex
 from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
@@ -84,20 +86,27 @@ def year(request, fiscal_year: int):
 def report(request, fiscal_year: int, department: str):
     declaration = _report_or_404(request, fiscal_year, department)
     doc = selectors.report_public_document(declaration=declaration)
-    counts = {key: 0 for key in labels.EVALUATIONS}
-    for initiative in doc["initiatives"]:
-        for target in initiative["targets"]:
-            counts[target["status"]["evaluation"]] += 1
+    counts = publicindex.evaluation_counts(target["status"]["evaluation"]
+                                           for initiative in doc["initiatives"] for target in initiative["targets"])
     return render(request, "portal/report.html", {
         "declaration": declaration,
         "doc": doc,
         # A declaration (start of year) has only the first four columns of the table.
-        "has_results": doc["document"] != "declaration",
+        "has_results": doc["document"] != workflow.DECLARATION,
         "counts": counts,
         "grades": selectors.grade_tally(declaration=declaration, doc=doc),
         "downloads": labels.DOWNLOADS,
         "municipality_query": _municipality_query(request),
     })
+
+
+@require_GET
+def report_moved(request, fiscal_year: int, department: str):
+    declaration = _report_or_404(request, fiscal_year, department)
+    target = reverse("portal:report", args=[fiscal_year, declaration.department.name])
+    if target == request.path:
+        raise Http404(department)
+    return HttpResponsePermanentRedirect(target + _municipality_query(request))
 
 
 def _municipality_query(request) -> str:
@@ -203,7 +212,7 @@ def initiative(request, fiscal_year: int, department: str, number: int):
         "live": found["live"],
         "targets": found["targets"],
         "future_direction_category": found["future_direction_category"],
-        "has_results": doc["document"] != "declaration",
+        "has_results": doc["document"] != workflow.DECLARATION,
         "others": others,
         "series": series,
         "progress": selectors.initiative_progress(declaration=declaration, number=number),
