@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from sengen.declarations import publicindex
 from sengen.declarations import services as s
@@ -63,11 +65,37 @@ def test_a_correction_replaces_the_declarations_rows(seed_doc, admin):
     s.initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
                          correction=s.Correction(title="男女共同参画社会の推進", content=four.content,
                                                  target_texts={}))
-    latest = declaration.publications.order_by("-published_at", "-id").first()
+    latest = declaration.publications.latest()
     assert dict(entries(declaration))[4] == "男女共同参画社会の推進"
     assert PublicEntry.objects.filter(declaration=declaration).count() == 5  # replaced, not added
     assert set(PublicEntry.objects.values_list("publication", flat=True)) == {latest.pk}
     assert PublicSummary.objects.get(declaration=declaration).publication_id == latest.pk
+
+
+def test_latest_is_the_newest_publication_the_later_id_first_at_the_same_instant(seed_doc, admin):
+    declaration = s.report_import(doc=seed_doc, state="draft")
+    assert declaration.publications.latest() is None
+    first = Publication.objects.create(declaration=declaration, phase="declaration", version=1, document={},
+                                       published_at=timezone.now())
+    same_instant = Publication.objects.create(declaration=declaration, phase="declaration", version=2,
+                                              document={}, published_at=first.published_at)
+    older = Publication.objects.create(declaration=declaration, phase="declaration", version=3, document={},
+                                       published_at=first.published_at - dt.timedelta(days=1))
+    assert declaration.publications.latest() == same_instant
+    assert Publication.objects.filter(pk__in=[first.pk, older.pk]).latest() == first
+    assert declaration.publications.latest("version") == older  # with fields: Django's own
+    with pytest.raises(Publication.DoesNotExist):
+        Publication.objects.none().latest("published_at")
+
+
+def test_the_evaluation_tally_counts_every_evaluation_and_an_unknown_one_as_not_evaluated():
+    assert publicindex.evaluation_counts([]) == {"achieved": 0, "partially_achieved": 0, "not_achieved": 0,
+                                                 "not_evaluated": 0}
+    assert publicindex.evaluation_counts(["achieved", "achieved", None, "exceeded", "not_achieved"]) == {
+        "achieved": 2, "partially_achieved": 0, "not_achieved": 1, "not_evaluated": 2}
+    doc = {"initiatives": [{"targets": [{"evaluation": "partially_achieved"}, {}]}, {"targets": []}]}
+    assert publicindex.summary_counts(doc) == {"achieved": 0, "partially_achieved": 1, "not_achieved": 0,
+                                               "not_evaluated": 1, "total": 2, "initiatives": 2}
 
 
 def test_reimporting_with_fewer_initiatives_drops_their_rows(seed_doc):
@@ -110,7 +138,7 @@ def test_reindex_covers_a_declaration_published_before_publication_records(seed_
 
 
 def test_ngrams_and_query_lexemes():
-    text = publicindex.normalise("公民館　ＡＢＣ１２")
+    text = publicindex.fold_for_search("公民館　ＡＢＣ１２")
     assert text == "公民館 abc12"
     assert publicindex.grams(text) >= {"公", "公民", "民館", "ab", "c1", "12"}
     assert not any(" " in g for g in publicindex.grams(text))

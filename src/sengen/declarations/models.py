@@ -388,6 +388,18 @@ class Progress(models.Model):
         return f"{self.target}: {self.as_of}"
 
 
+class PublicationQuerySet(models.QuerySet):
+    def latest(self, *fields):
+        """The newest publication, or None when there is none: what the public reads of a
+        declaration (``declaration.publications.latest()``). With ``fields`` it is Django's own
+        ``latest``, which raises when there is none."""
+        if fields:
+            return super().latest(*fields)
+        # The id settles two publications of the same instant (a correction right after a
+        # publication, within the clock's resolution).
+        return self.order_by("-published_at", "-id").first()
+
+
 class Publication(models.Model):
     """What citizens were shown: the ``sengen.report/1`` document as published, one row per
     publication or correction.
@@ -409,6 +421,8 @@ class Publication(models.Model):
                                      related_name="+", verbose_name="公開者")
     # Empty for a first publication; the reason for a correction.
     reason = models.TextField("訂正理由", blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公開版"

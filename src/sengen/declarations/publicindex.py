@@ -23,17 +23,19 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from sengen.core import workflow
+from sengen.core.report import EVALUATIONS
+
 # The n-gram index (PostgreSQL only); migration 0005 creates it, ``rebuild`` rebuilds it.
 CREATE_GIN = "CREATE INDEX IF NOT EXISTS publicentry_grams ON declarations_publicentry USING gin (grams)"
 DROP_GIN = "DROP INDEX IF EXISTS publicentry_grams"
-EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
 # The columns of a row of the table, in the order the public page shows them.
 FIELDS = ("title", "sections", "content", "targets", "results", "future_direction", "achievement_status")
 
 
 # --------------------------------------------------------------------------- text
 
-def normalise(text: str) -> str:
+def fold_for_search(text: str) -> str:
     """What both the index and a query are compared as: NFKC (full-width ＡＢＣ and １２,０００ as
     abc and 12,000, half-width ｶﾅ as カナ) and lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()
@@ -97,9 +99,9 @@ def entry_rows(document: dict[str, Any], *, municipality: str, department: str, 
     but the foreign keys. The searchable text also holds the city, department and year, so that
     ``防災 消防本部`` narrows to one department."""
     rows = []
-    context = normalise(" ".join(p for p in (municipality, department, year_label, str(fiscal_year)) if p))
+    context = fold_for_search(" ".join(p for p in (municipality, department, year_label, str(fiscal_year)) if p))
     for position, item in enumerate(document.get("initiatives") or []):
-        lines = [normalise(text) for name in FIELDS for text in _texts(item, name)]
+        lines = [fold_for_search(text) for name in FIELDS for text in _texts(item, name)]
         text = "\n".join([*lines, context])
         rows.append({
             "municipality": municipality, "department": department, "fiscal_year": fiscal_year,
@@ -109,15 +111,21 @@ def entry_rows(document: dict[str, Any], *, municipality: str, department: str, 
     return rows
 
 
+def evaluation_counts(evaluations: Iterable[str | None]) -> dict[str, int]:
+    """How many targets have each evaluation, every evaluation present (0 when none has it): the
+    year page's and the report page's tally. A target without an evaluation, or with one this
+    version does not know, counts as not evaluated."""
+    counts = dict.fromkeys(EVALUATIONS, 0)
+    for evaluation in evaluations:
+        counts[evaluation if evaluation in counts else "not_evaluated"] += 1
+    return counts
+
+
 def summary_counts(document: dict[str, Any]) -> dict[str, int]:
     """Targets per evaluation, their total and the number of initiatives, as the year page shows
-    them (a target without an evaluation counts as not evaluated)."""
-    counts = dict.fromkeys(EVALUATIONS, 0)
+    them."""
     initiatives = document.get("initiatives") or []
-    for item in initiatives:
-        for target in item.get("targets") or []:
-            evaluation = target.get("evaluation") or "not_evaluated"
-            counts[evaluation if evaluation in counts else "not_evaluated"] += 1
+    counts = evaluation_counts(target.get("evaluation") for item in initiatives for target in item.get("targets") or [])
     return {**counts, "total": sum(counts.values()), "initiatives": len(initiatives)}
 
 
@@ -179,10 +187,10 @@ def reindex(declarations) -> int:
     m = _models()
     done = 0
     for declaration in declarations.select_related("department__municipality", "fiscal_year"):
-        publication = declaration.publications.order_by("-published_at", "-id").first()
+        publication = declaration.publications.latest()
         if publication is not None:
             index_publication(publication)
-        elif declaration.state == "published":  # published before publication records existed
+        elif declaration.state == workflow.PUBLISHED:  # published before publication records existed
             with transaction.atomic():
                 _write(declaration=declaration, publication=None, document=report_document(declaration=declaration),
                        entry_model=m.PublicEntry, summary_model=m.PublicSummary, using="default")
@@ -257,7 +265,7 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
         if live_fallback and apps is None:
             from .selectors import report_document
 
-            for declaration in (declaration_model.objects.using(using).filter(state="published")
+            for declaration in (declaration_model.objects.using(using).filter(state=workflow.PUBLISHED)
                                 .exclude(pk__in=publication_model.objects.using(using).values("declaration_id"))
                                 .select_related("department__municipality", "fiscal_year")):
                 add(declaration=declaration, publication=None, document=report_document(declaration=declaration))
@@ -276,5 +284,5 @@ def unindexed_published(*, apps=None, using: str = "default") -> int:
     the current models (``sengen reindex``)."""
     model = (apps.get_model("declarations", "Declaration") if apps is not None else _models().Declaration)
     publication = (apps.get_model("declarations", "Publication") if apps is not None else _models().Publication)
-    return (model.objects.using(using).filter(state="published")
+    return (model.objects.using(using).filter(state=workflow.PUBLISHED)
             .exclude(pk__in=publication.objects.using(using).values("declaration_id")).count())

@@ -180,7 +180,7 @@ def public_document(*, declaration: Declaration) -> dict[str, Any] | None:
     progress, so this is the publication record, not ``report_document``. A declaration
     published before publication records existed (or by an import that kept none) falls back
     to its live rows while it is published. None when nothing of it is public."""
-    latest = declaration.publications.order_by("-published_at", "-id").first()
+    latest = declaration.publications.latest()
     if latest is not None:
         return latest.document
     if declaration.state == PublicationState.PUBLISHED:
@@ -190,7 +190,7 @@ def public_document(*, declaration: Declaration) -> dict[str, Any] | None:
 
 def public_progress(*, declaration: Declaration) -> list[dict[str, Any]]:
     """The interim figures published with the latest publication (empty when there are none)."""
-    latest = declaration.publications.order_by("-published_at", "-id").first()
+    latest = declaration.publications.latest()
     return list(latest.progress) if latest is not None else []
 
 

@@ -952,7 +952,7 @@ def _snapshot(*, user, declaration: Declaration, reason: str = "", document: dic
                                  "unit": latest.unit, "as_of": latest.as_of.isoformat(),
                                  "comment": latest.comment})
     elif document is not None:
-        previous = declaration.publications.order_by("-published_at", "-id").first()
+        previous = declaration.publications.latest()
         progress = list(previous.progress) if previous else []
     return publicindex.indexed(Publication.objects.create(
         declaration=declaration, phase=(document or {}).get("document", declaration.phase),
@@ -1090,7 +1090,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     initiative = _reloaded(initiative)
     declaration = initiative.declaration
     require(is_administrator(user), gettext("公開済みの内容を訂正できるのは管理者だけです"))
-    latest = declaration.publications.order_by("-published_at", "-id").first()
+    latest = declaration.publications.latest()
     if latest is None and declaration.state != PublicationState.PUBLISHED:
         raise ValidationError(gettext("公開されていない目標宣言は訂正ではなく通常の編集で変更します"))
     reason = reason.strip()

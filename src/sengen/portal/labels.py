@@ -1,16 +1,15 @@
-"""Display names for the public pages, translatable (the models' choice labels are Japanese
-only: they are the staff's words and the official document's)."""
+"""What the public pages call things, translatable: the evaluations (with the mark and colour
+that go with each), the search fields, the download formats, the year's name. The phases are
+their choices' labels (``declarations.workflow.Phase``), which go through the same catalogue;
+what a city wrote stays as it wrote it."""
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sengen.core.eras import fiscal_year_label
+from sengen.declarations.workflow import Phase
 
-PHASES = {
-    "declaration": _("目標宣言"),
-    "interim_report": _("中間報告"),
-    "achievement_report": _("達成状況報告"),
-}
+PHASES = dict(Phase.choices)
 
 # Each evaluation has a word, a colour and a shape (○ △ × －, as Japanese tables mark them), so
 # that it reads without colour too.

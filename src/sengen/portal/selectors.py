@@ -31,6 +31,7 @@ from sengen.declarations.models import (
     Evaluation,
     Initiative,
     Municipality,
+    PublicationState,
     PublicEntry,
     PublicSummary,
 )
@@ -195,7 +196,7 @@ def initiative_public(*, declaration: Declaration, number: int) -> dict[str, Any
         raise Initiative.DoesNotExist(f"No.{number}")
     live = (Initiative.objects.filter(declaration=declaration, number=number)
             .select_related("declaration__fiscal_year", "declaration__department").first())
-    published_as_is = declaration.state == "published"
+    published_as_is = declaration.state == PublicationState.PUBLISHED
     extras = {}
     revised = []
     if live is not None and published_as_is:
@@ -367,7 +368,7 @@ def _words(terms: list[str]) -> list[str]:
     """The words as the index holds text: NFKC, lower case (ＡＢＣ, abc and ABC are one word)."""
     words = []
     for term in terms:
-        for word in publicindex.normalise(term).split():  # NFKC may turn a character into spaces
+        for word in publicindex.fold_for_search(term).split():  # NFKC may turn a character into spaces
             if word not in words:
                 words.append(word)
     return words
@@ -460,7 +461,7 @@ def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
     character of ``text`` it came from (NFKC can make one character several: ㍻ → 平成)."""
     out, offsets = [], []
     for index, ch in enumerate(text):
-        normal = publicindex.normalise(ch)
+        normal = publicindex.fold_for_search(ch)
         out.append(normal)
         offsets.extend([index] * len(normal))
     return "".join(out), offsets

@@ -17,6 +17,7 @@ from sengen.declarations.models import (
     FiscalYear,
     FutureDirection,
     Municipality,
+    Phase,
     PublicationState,
     Section,
     TargetKind,
@@ -278,12 +279,11 @@ class ImportReviewForm(forms.Form):
     municipality = forms.CharField(label=_("自治体"), required=False, max_length=100)
     fiscal_year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1926, max_value=2200)
     fiscal_year_label = forms.CharField(label=_("年度の表記"), max_length=50)
-    document = forms.ChoiceField(label=_("種類"), choices=[
-        ("declaration", _("目標宣言")), ("interim_report", _("中間報告")), ("achievement_report", _("達成状況報告"))])
+    document = forms.ChoiceField(label=_("種類"), choices=Phase.choices)
     department = forms.CharField(label=_("部"), max_length=200)
     director_title = forms.CharField(label=_("部長の職名"), required=False, max_length=200)
     director_name = forms.CharField(label=_("部長名"), required=False, max_length=200)
-    state = forms.ChoiceField(label=_("保存する状態"), choices=[(PublicationState.DRAFT, _("作成中"))])
+    state = forms.ChoiceField(label=_("保存する状態"), choices=[(PublicationState.DRAFT, PublicationState.DRAFT.label)])
 
     ITEM_FIELDS = ("number", "title", "sections", "content", "targets", "results", "future_direction",
                    "achievement_status")
