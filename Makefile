@@ -64,7 +64,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/django.p
 messages: $(MO_FILES)
 
 $(LOCALE_DIR)/%/LC_MESSAGES/django.mo: $(LOCALE_DIR)/%/LC_MESSAGES/django.po | $(STAMP)
-	$(PY) -m sengen.portal.msgfmt $< $@
+	$(PY) tools/msgfmt.py $< $@
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads) and need a
 # Japanese font to draw the pages as a citizen sees them.

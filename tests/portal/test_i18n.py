@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-
-from sengen.portal.msgfmt import compile_po, mo_bytes, parse_po
+from tools.msgfmt import compile_po, mo_bytes, parse_po
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
 PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"

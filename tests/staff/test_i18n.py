@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tools.msgfmt import parse_po
 
 from sengen.core.eras import fiscal_year_label
 from sengen.declarations import models, services
 from sengen.parsers import parse_with_provenance
-from sengen.portal.msgfmt import parse_po
 from tests.conftest import SEED_TXT
 from tests.staff.test_pages import form_fields
 

@@ -5,7 +5,10 @@ portal's English pages must not depend on it. This handles what Django's catalog
 header, ``msgctxt``, plurals, multi-line strings and C escapes; fuzzy and untranslated entries are
 left out as msgfmt leaves them out. Output is deterministic, so a recompiled .mo is byte-identical.
 
-    python -m sengen.portal.msgfmt locale/en/LC_MESSAGES/django.po [django.mo]
+    python tools/msgfmt.py src/sengen/locale/en/LC_MESSAGES/django.po [django.mo]
+
+A build tool (``make messages``), not part of the installed web app: it lives beside the
+sources, outside the package.
 """
 
 from __future__ import annotations
