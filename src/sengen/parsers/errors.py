@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "json_depth": gettext_noop("JSON の入れ子が深すぎます"),
     "json_number": gettext_noop("JSON に桁数が多すぎて読めない数値があります"),
     "report_format": gettext_noop("sengen.report/1 の形式に合いません（{detail}）"),
+    "report_refused": gettext_noop("読み取った報告を受け付けられません（{detail}）"),
     # text extracted from a PDF
     "empty": gettext_noop("ファイルが空です。報告の文が入っているはずです"),
     "no_title": gettext_noop("先頭に年度の入った表題（例: 平成29年度 … 目標宣言）がありません。報告ではないようです"),

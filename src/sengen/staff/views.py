@@ -819,6 +819,9 @@ def import_upload(request):
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc.text(_)})
         else:
+            # A PDF's ToUnicode map can name any code point, a lone surrogate too, which no page
+            # can be written in; the pages are only shown beside the reading, never stored.
+            pages = [page.encode("utf-8", "replace").decode("utf-8") for page in pages]
             replacing = _replacing(request.user, doc)
             payload = {"doc": doc, "source": upload.name, "pages": pages,
                        "provenance": where, "replaces": _replaces(doc, replacing)}
