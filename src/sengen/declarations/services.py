@@ -987,14 +987,16 @@ def _transition_check(*, user, declaration: Declaration, action: str) -> str:
         raise ValueError(f"unknown action {action!r}")
     transition = workflow.TRANSITIONS[action]
     target = PublicationState(transition.to)
-    allowed_from = workflow.sources(declaration.phase, action)
-    if not allowed_from:
-        raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
-                              % {"phase": declaration.get_phase_display(), "state": target.label})
+    # Who may act comes first: someone who may not is refused (403) whatever the phase or
+    # state, rather than told about a step they could never take.
     if transition.by == workflow.MANAGER:
         require(can_manage(user, declaration), gettext("提出・承認はその部の部長と管理者が行います"))
     else:
         require(is_administrator(user), gettext("確認と公開は管理者が行います"))
+    allowed_from = workflow.sources(declaration.phase, action)
+    if not allowed_from:
+        raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
+                              % {"phase": declaration.get_phase_display(), "state": target.label})
     if state not in allowed_from:
         raise ValidationError(gettext("「%(current)s」から「%(state)s」にはできません")
                               % {"current": declaration.get_state_display(), "state": target.label})
