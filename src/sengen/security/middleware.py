@@ -30,13 +30,19 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csp = build_policy(settings.SENGEN_CSP)
+        # Django's debug error pages (DEBUG only) are styled by an inline <style>, which a
+        # style-src-elem with a hash refuses; unstyled, the 404 page was unreadable. Scripts stay
+        # refused.
+        self.debug_error_csp = build_policy(
+            {**settings.SENGEN_CSP, "style-src-elem": ["'self'", "'unsafe-inline'"]}) if self.csp else ""
         self.permissions = settings.SENGEN_PERMISSIONS_POLICY
 
     def __call__(self, request):
         response = self.get_response(request)
         # A view that needs another policy sets its own; nothing is merged behind its back.
         if self.csp and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.csp
+            debug_page = settings.DEBUG and response.status_code >= 400
+            response["Content-Security-Policy"] = self.debug_error_csp if debug_page else self.csp
         if self.permissions and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = self.permissions
         return response
