@@ -18,11 +18,12 @@ from django.utils.translation import gettext
 from sengen.core import grading, workflow
 from sengen.core.assess import assess
 from sengen.core.eras import fiscal_year_label, parse_iso_due
+from sengen.core.limits import MAX_INITIATIVES, MAX_REPORT_CHARS, MAX_TARGETS
 from sengen.core.numbers import decimal_to_json
 from sengen.core.report import ReportError, normalise
 from sengen.core.targets import TargetAnalysis, achievement_rate, analyse_target, meets
 
-from . import audit, publicindex
+from . import audit, publicindex, textlimits
 from .models import (
     Declaration,
     Department,
@@ -432,9 +433,27 @@ def _require_editable(user, initiative: Initiative) -> None:
             % {"state": declaration.get_state_display()})
 
 
-def _lines(items) -> list[str]:
-    """Bullets as people typed them: blank lines dropped, the text itself kept as written."""
-    return [item.rstrip() for item in items if item and item.strip()]
+def _lines(items, key: str | None = None) -> list[str]:
+    """Bullets as people typed them: blank lines dropped, the text itself kept as written; refused
+    (under ``key``) beyond core/limits.py, whoever the caller."""
+    lines = [item.rstrip() for item in items if item and item.strip()]
+    textlimits.check_lines(lines, key)
+    return lines
+
+
+def _check_report_size(declaration: Declaration) -> None:
+    """Every line may be within its limit and the report still be one no city writes (and that
+    takes minutes to draw): the report's text together is bounded too. Called after the write,
+    inside its transaction, so a refusal leaves what was stored as it was."""
+    total = 0
+    for row in declaration.initiatives.values_list("title", "content", "results", "future_direction",
+                                                   "achievement_status"):
+        total += len(row[0]) + sum(len(str(item)) for items in row[1:] for item in (items or []))
+    total += sum(len(text) for text in Target.objects.current().filter(initiative__declaration=declaration)
+                 .values_list("text", flat=True))
+    if total > MAX_REPORT_CHARS:
+        raise ValidationError(gettext("報告全体の文字数が多すぎます（%(limit)s文字まで、%(total)s文字あります）")
+                              % {"limit": f"{MAX_REPORT_CHARS:,}", "total": f"{total:,}"})
 
 
 def scale_for(declaration: Declaration) -> GradingScale | None:
@@ -534,6 +553,8 @@ def declaration_create(*, user, department: Department, fiscal_year: FiscalYear,
                        director_name: str = "") -> Declaration:
     """A new, empty declaration (draft) of ``department`` for ``fiscal_year``."""
     require(can_manage_department(user, department), gettext("この部の目標宣言を作成する権限がありません"))
+    textlimits.check_text(director_title, textlimits.name, "director_title")
+    textlimits.check_text(director_name, textlimits.name, "director_name")
     if fiscal_year.municipality_id != department.municipality_id:
         raise ValidationError(gettext("部と年度の自治体が異なります"))
     if Declaration.objects.filter(department=department, fiscal_year=fiscal_year).exists():
@@ -624,6 +645,7 @@ def _target_fields(plan: TargetPlan, fiscal_year: int) -> dict[str, Any]:
     text = plan.text.strip()
     if not text:
         raise ValidationError(gettext("達成目標の文が空です"))
+    textlimits.check_text(text, textlimits.line)
     if not plan.kind:
         plan = target_propose(text=text, fiscal_year=fiscal_year)
     if plan.kind not in TargetKind.values:
@@ -633,6 +655,8 @@ def _target_fields(plan: TargetPlan, fiscal_year: int) -> dict[str, Any]:
         raise ValidationError(gettext("数値目標には目標値が必要です: %(text)s") % {"text": text})
     if plan.due_date is None and plan.kind == TargetKind.MILESTONE:
         raise ValidationError(gettext("期日目標には期限が必要です: %(text)s") % {"text": text})
+    textlimits.check_text(plan.unit, textlimits.unit)
+    textlimits.check_text(plan.baseline_unit, textlimits.unit)
     return {
         "text": text,
         "kind": plan.kind,
@@ -651,12 +675,16 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
     title = plan.title.strip()
     if not title:
         raise ValidationError({"title": gettext("取組名を入力してください")})
+    textlimits.check_text(title, textlimits.name, "title")
+    if len(plan.targets) > MAX_TARGETS:
+        raise ValidationError(gettext("達成目標は1つの取組に%(limit)s件までです（%(count)s件あります）")
+                              % {"limit": MAX_TARGETS, "count": len(plan.targets)})
     if declaration.initiatives.exclude(pk=initiative.pk).filter(number=plan.number).exists():
         raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
                                          % {"number": plan.number}})
     initiative.number = plan.number
     initiative.title = title
-    initiative.content = _lines(plan.content)
+    initiative.content = _lines(plan.content, "content")
     initiative.save()
 
     current = [link.section_id for link in initiative.section_links.order_by("position")]
@@ -686,6 +714,7 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
         target.save()
     # A target dropped while the declaration is still a draft was never promised: it goes.
     initiative.targets.filter(pk__in=set(existing) - kept).delete()
+    _check_report_size(declaration)
 
 
 @transaction.atomic
@@ -696,12 +725,15 @@ def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -
     if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
         raise PermissionDenied(gettext("「%(state)s」の目標宣言には取組を追加できません")
                                % {"state": declaration.get_state_display()})
+    if declaration.initiatives.count() >= MAX_INITIATIVES:
+        raise ValidationError(gettext("取組は1つの報告に%(limit)s件までです") % {"limit": MAX_INITIATIVES})
     position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1
     initiative = Initiative(declaration=declaration, position=position, number=plan.number, title="")
     if declaration.initiatives.filter(number=plan.number).exists():
         raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
                                          % {"number": plan.number}})
-    initiative.title = plan.title
+    initiative.title = plan.title.strip()
+    textlimits.check_text(initiative.title, textlimits.name, "title")
     initiative.save()
     _plan_apply(user=user, initiative=initiative, plan=plan, may_change_sections=True)
     _bump_declaration(declaration)
@@ -750,6 +782,8 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
             raise PermissionDenied(gettext("この取組にない達成目標の進捗は入力できません"))
         if entry.value is None and not entry.comment.strip():
             continue
+        textlimits.check_text(entry.comment.strip(), textlimits.line, f"comment_{target.pk}")
+        textlimits.check_text(entry.unit.strip(), textlimits.unit, f"unit_{target.pk}")
         fy = initiative.declaration.fiscal_year.year
         if not dt.date(fy, 4, 1) <= entry.as_of <= dt.date(fy + 1, 3, 31):
             raise ValidationError(gettext("時点は%(year)sの日付にしてください: %(date)s")
@@ -799,11 +833,12 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
         raise ValidationError({"future_direction_category": gettext("方向性の区分が不明です")})
     before = initiative_document(initiative=initiative)
     _lock_initiative(initiative, version)
-    initiative.results = _lines(data.results)
-    initiative.future_direction = _lines(data.future_direction)
+    initiative.results = _lines(data.results, "results")
+    initiative.future_direction = _lines(data.future_direction, "future_direction")
     initiative.future_direction_category = data.future_direction_category
-    initiative.achievement_status = _lines(data.achievement_status)
+    initiative.achievement_status = _lines(data.achievement_status, "achievement_status")
     initiative.save()
+    _check_report_size(declaration)
 
     targets = list(initiative.targets.current().order_by("position", "id"))
     by_id = {t.pk: t for t in targets}
@@ -835,6 +870,12 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
             errors[f"evaluation_{target.pk}"] = gettext("評価が不明です")
             continue
         reason = entry.unmet_reason.strip()
+        try:
+            textlimits.check_text(reason, textlimits.line, f"unmet_reason_{target.pk}")
+            textlimits.check_text(entry.actual_unit.strip(), textlimits.unit, f"actual_unit_{target.pk}")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
         if evaluation == Evaluation.NOT_ACHIEVED and not reason:
             errors[f"unmet_reason_{target.pk}"] = gettext("未達成の目標には理由が必要です: %(text)s") % {"text": target.text}
             continue
@@ -898,6 +939,12 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
         outcome = getattr(target, "outcome", None) or Outcome(target=target)
         proposed = grade_proposal(target=target, scale=scale)
         override = judgement.override_reason.strip()
+        try:
+            textlimits.check_text(override, textlimits.line, f"override_reason_{target.pk}")
+            textlimits.check_text(judgement.unmet_reason.strip(), textlimits.line, f"unmet_reason_{target.pk}")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
         needs_reason = (bool(proposed) and grade.code != proposed) or (
             grade.min_rate is None and grade.evaluation == Evaluation.NOT_EVALUATED)
         if needs_reason and not override:
@@ -1010,6 +1057,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
     require(can_read(user, declaration), gettext("この目標宣言を閲覧する権限がありません"))
     target = _transition_check(user=user, declaration=declaration, action=action)
+    textlimits.check_text(reason.strip(), textlimits.line, "reason")
     if action == "approve":
         problems = _unjudged(declaration)
         if problems:
@@ -1098,19 +1146,21 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": gettext("訂正の理由を入力してください")})
+    textlimits.check_text(reason, textlimits.line, "reason")
     title = correction.title.strip()
     if not title:
         raise ValidationError({"title": gettext("取組名を入力してください")})
+    textlimits.check_text(title, textlimits.name, "title")
     before = initiative_document(initiative=initiative)
     _lock_initiative(initiative, version)
     initiative.title = title
-    initiative.content = _lines(correction.content)
+    initiative.content = _lines(correction.content, "content")
     results_too = correctable_results(declaration)
     if results_too:
         for name in ("results", "future_direction", "achievement_status"):
             value = getattr(correction, name)
             if value is not None:
-                setattr(initiative, name, _lines(value))
+                setattr(initiative, name, _lines(value, name))
     initiative.save()
     targets = {t.pk: t for t in initiative.targets.current()}
     if set(correction.target_texts) - set(targets):
@@ -1120,6 +1170,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
         text = text.strip()
         if not text:
             raise ValidationError({f"target_{pk}": gettext("達成目標の文が空です")})
+        textlimits.check_text(text, textlimits.line, f"target_{pk}")
         if text == old.text:
             continue
         # A revised target is a new row that points at the one it replaces, with the reason.
@@ -1132,6 +1183,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     after = initiative_document(initiative=initiative)
     if after == before:
         raise ValidationError(gettext("訂正する内容がありません"))
+    _check_report_size(declaration)
     _bump_declaration(declaration)
     revision = Revision.objects.create(declaration=declaration, initiative=initiative, version=declaration.version,
                                        reason=reason, before=before, after=after, user=user,

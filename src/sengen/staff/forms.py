@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sengen.declarations import textlimits
 from sengen.declarations.models import (
     Department,
     Direction,
@@ -44,6 +45,10 @@ class LinesField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value) or ""
         return [line.rstrip().removeprefix("・") for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        textlimits.check_lines(value)
 
 
 class DateInput(forms.DateInput):
@@ -86,9 +91,9 @@ class FiscalYearOpenForm(DeadlinesForm):
 class DeclarationCreateForm(forms.Form):
     department = forms.ModelChoiceField(label=_("部"), queryset=Department.objects.none(), empty_label=None)
     fiscal_year = forms.ModelChoiceField(label=_("年度"), queryset=FiscalYear.objects.none(), empty_label=None)
-    director_title = forms.CharField(label=_("部長の職名"), max_length=200, required=False,
+    director_title = forms.CharField(label=_("部長の職名"), required=False, validators=[textlimits.name],
                                      help_text=_("空欄なら部に登録された職名"))
-    director_name = forms.CharField(label=_("部長名"), max_length=200, required=False)
+    director_name = forms.CharField(label=_("部長名"), required=False, validators=[textlimits.name])
 
     def __init__(self, *args, departments, fiscal_years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,14 +118,15 @@ class CarryOverForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(label=_("コメント（任意）"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("コメント（任意）"), required=False, validators=[textlimits.line])
 
 
 # Initiatives: the plan --------------------------------------------------------------------------
 
 class InitiativePlanForm(VersionForm):
     number = forms.IntegerField(label=_("番号（N0.）"), min_value=0)
-    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
+                            validators=[textlimits.name])
     sections = forms.ModelMultipleChoiceField(label=_("担当課"), queryset=Section.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     content = LinesField(label=_("取組内容"))
@@ -136,14 +142,14 @@ class InitiativePlanForm(VersionForm):
 class TargetForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label=_("達成目標（原文）"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("書かれたとおりに。種類を「自動」にすると数値・単位・期限を文から読み取ります。"))
+                           validators=[textlimits.line], help_text=_("書かれたとおりに。種類を「自動」にすると数値・単位・期限を文から読み取ります。"))
     kind = forms.ChoiceField(label=_("種類"), required=False,
                              choices=[("", _("自動（文から読み取る）")), *TargetKind.choices])
     value = _decimal(_("目標値"))
-    unit = forms.CharField(label=_("単位"), required=False, max_length=50)
+    unit = forms.CharField(label=_("単位"), required=False, validators=[textlimits.unit])
     direction = forms.ChoiceField(label=_("方向"), required=False, choices=[("", "—"), *Direction.choices])
     baseline_value = _decimal(_("現状値"))
-    baseline_unit = forms.CharField(label=_("現状値の単位"), required=False, max_length=50)
+    baseline_unit = forms.CharField(label=_("現状値の単位"), required=False, validators=[textlimits.unit])
     due_date = forms.DateField(label=_("期限"), required=False, widget=DateInput())
     due_precision = forms.ChoiceField(label=_("期限の精度"), required=False,
                                       choices=[("", "—"), *DuePrecision.choices])
@@ -194,9 +200,10 @@ class ProgressForm(_PerTargetForm):
         fields = {}
         if target.kind == TargetKind.NUMERIC:
             fields["value"] = _decimal(_("進捗値"))
-            fields["unit"] = forms.CharField(label=_("単位"), required=False, max_length=50, initial=target.unit)
+            fields["unit"] = forms.CharField(label=_("単位"), required=False, validators=[textlimits.unit],
+                                             initial=target.unit)
         fields["as_of"] = forms.DateField(label=_("時点"), widget=DateInput(), initial=dt.date.today)
-        fields["comment"] = forms.CharField(label=_("コメント"), required=False,
+        fields["comment"] = forms.CharField(label=_("コメント"), required=False, validators=[textlimits.line],
                                             widget=forms.Textarea(attrs={"rows": 2}))
         return fields
 
@@ -212,11 +219,11 @@ class ResultsForm(VersionForm, _PerTargetForm):
         fields = {}
         if target.kind == TargetKind.NUMERIC:
             fields["actual_value"] = _decimal(_("実績値"))
-            fields["actual_unit"] = forms.CharField(label=_("実績値の単位"), required=False, max_length=50)
+            fields["actual_unit"] = forms.CharField(label=_("実績値の単位"), required=False, validators=[textlimits.unit])
         fields["evaluation"] = forms.ChoiceField(
             label=_("評価"), required=False, choices=[("", _("自動（実績値・達成状況の文から）")), *Evaluation.choices])
         fields["unmet_reason"] = forms.CharField(label=_("未達成の理由"), required=False,
-                                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                                 widget=forms.Textarea(attrs={"rows": 2}), validators=[textlimits.line],
                                                  help_text=_("未達成の目標には必須です"))
         return fields
 
@@ -232,18 +239,20 @@ class JudgeForm(VersionForm, _PerTargetForm):
             "grade": forms.ChoiceField(label=_("評価段階"), choices=[("", "—"), *[(g.code, g.label) for g in self.grades]],
                                        initial=self.proposals.get(target.pk) or None),
             "override_reason": forms.CharField(label=_("提案と異なる評価の理由"), required=False,
-                                               widget=forms.Textarea(attrs={"rows": 2}),
+                                               widget=forms.Textarea(attrs={"rows": 2}), validators=[textlimits.line],
                                                help_text=_("提案と異なる評価を選ぶときは必須です")),
             "unmet_reason": forms.CharField(label=_("未達成の理由"), required=False,
-                                            widget=forms.Textarea(attrs={"rows": 2}),
+                                            widget=forms.Textarea(attrs={"rows": 2}), validators=[textlimits.line],
                                             help_text=_("未達成の目標には必須です")),
         }
 
 
 class CorrectionForm(VersionForm, _PerTargetForm):
-    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
+                            validators=[textlimits.name])
     content = LinesField(label=_("取組内容"))
     reason = forms.CharField(label=_("訂正の理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             validators=[textlimits.line],
                              help_text=_("公開ページに「訂正」として日時とともに表示されます"))
 
     def __init__(self, *args, with_results: bool, **kwargs):
@@ -255,7 +264,8 @@ class CorrectionForm(VersionForm, _PerTargetForm):
         self.order_fields(["title", "content"])
 
     def target_fields(self, target):
-        return {"target": forms.CharField(label=_("達成目標（原文）"), widget=forms.Textarea(attrs={"rows": 2}))}
+        return {"target": forms.CharField(label=_("達成目標（原文）"), widget=forms.Textarea(attrs={"rows": 2}),
+                                          validators=[textlimits.line])}
 
 
 # Import ----------------------------------------------------------------------------------------
@@ -278,11 +288,11 @@ class ImportReviewForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)  # the parsed document and the source text (JSON)
     municipality = forms.CharField(label=_("自治体"), required=False, max_length=100)
     fiscal_year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1926, max_value=2200)
-    fiscal_year_label = forms.CharField(label=_("年度の表記"), max_length=50)
+    fiscal_year_label = forms.CharField(label=_("年度の表記"), validators=[textlimits.unit])
     document = forms.ChoiceField(label=_("種類"), choices=Phase.choices)
-    department = forms.CharField(label=_("部"), max_length=200)
-    director_title = forms.CharField(label=_("部長の職名"), required=False, max_length=200)
-    director_name = forms.CharField(label=_("部長名"), required=False, max_length=200)
+    department = forms.CharField(label=_("部"), validators=[textlimits.name])
+    director_title = forms.CharField(label=_("部長の職名"), required=False, validators=[textlimits.name])
+    director_name = forms.CharField(label=_("部長名"), required=False, validators=[textlimits.name])
     state = forms.ChoiceField(label=_("保存する状態"), choices=[(PublicationState.DRAFT, PublicationState.DRAFT.label)])
 
     ITEM_FIELDS = ("number", "title", "sections", "content", "targets", "results", "future_direction",
@@ -296,8 +306,10 @@ class ImportReviewForm(forms.Form):
         self.count = initiatives
         for i in range(initiatives):
             self.fields[f"i{i}_number"] = forms.IntegerField(label=_("番号"), min_value=0)
-            self.fields[f"i{i}_title"] = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"i{i}_title"] = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
+                                                         validators=[textlimits.name])
             self.fields[f"i{i}_sections"] = forms.CharField(label=_("担当課"), required=False,
+                                                            validators=[textlimits.line],
                                                             help_text=_("複数のときは「、」で区切ります"))
             for name, label in (("content", _("取組内容")), ("targets", _("達成目標")), ("results", _("取組結果")),
                                 ("future_direction", _("今後の取組の方向性")),
