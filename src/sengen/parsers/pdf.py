@@ -67,6 +67,12 @@ def _row_lines(page, bboxes: list, *, bottom: float | None = None) -> list[list[
             if b is not None and b[0] <= cx < b[2]:
                 owner[id(c)] = k
                 break
+        else:
+            # Hung past the table's outer rule (the last column's 、): the cell it starts in.
+            for k, b in enumerate(bboxes):
+                if b is not None and b[0] <= c["x0"] < b[2]:
+                    owner[id(c)] = k
+                    break
     by_line: dict[tuple[int, int], list] = {}
     for c in chars:
         k = owner.get(id(c))
@@ -78,7 +84,10 @@ def _row_lines(page, bboxes: list, *, bottom: float | None = None) -> list[list[
         # ．and ， before a digit are a decimal point or a thousands separator that a careless
         # wrap left at a line's start, not hung punctuation.
         before_digit = len(ordered) > 1 and unicodedata.normalize("NFKC", ordered[1]["text"]).isdigit()
-        if k > 0 and first["text"] in _NO_LINE_START and not before_digit and bboxes[k - 1] is not None:
+        # Hung punctuation starts left of the rule; one at or right of it is where a line
+        # broken without kinsoku put it: the start of this cell's line.
+        hung = first["x0"] < bboxes[k][0] + 1 if bboxes[k] is not None else False
+        if k > 0 and hung and first["text"] in _NO_LINE_START and not before_digit and bboxes[k - 1] is not None:
             owner[id(first)] = k - 1
     out = []
     for k in range(len(bboxes)):
@@ -226,15 +235,22 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
             if not rows:
                 title_lines += [ln["text"] for ln in page.extract_text_lines(strip=True)]
             continue
-        table = max(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
-        if not rows:
-            above = page.within_bbox((0, 0, page.width, max(table.bbox[1] - 0.5, 1)))
-            title_lines += [ln["text"] for ln in above.extract_text_lines(strip=True)]
+        # A table restarted in the middle of a page (its header row again, after a gap or
+        # not) is another table on the same page: every table is read, top to bottom.
+        tables = sorted(tables, key=lambda t: t.bbox[1])
+        table_rows = []
+        previous_bottom = 0.0
+        for k, table in enumerate(tables):
+            if not rows and table.bbox[1] - 0.5 > previous_bottom + 1:
+                above = page.within_bbox((0, previous_bottom, page.width, table.bbox[1] - 0.5))
+                title_lines += [ln["text"] for ln in above.extract_text_lines(strip=True)]
+            table_rows += [(row.cells, None) for row in table.rows]
+            # Only under the page's last table can a row the page break cut go on unruled.
+            tail = _unclosed_tail(page, table) if k == len(tables) - 1 else None
+            if tail is not None:
+                table_rows.append(tail)
+            previous_bottom = table.bbox[3]
         roles = None
-        table_rows = [(row.cells, None) for row in table.rows]
-        tail = _unclosed_tail(page, table)
-        if tail is not None:
-            table_rows.append(tail)
         for cells_bbox, bottom in table_rows:
             cell_lines = _row_lines(page, cells_bbox, bottom=bottom)
             texts = [" ".join(lines) for lines in cell_lines]
