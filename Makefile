@@ -114,7 +114,17 @@ bench: install
 
 # The public site under load through gunicorn on 127.0.0.1 (docs/benchmarks-load.md);
 # BENCH_LOAD_ARGS="--clients 50 --duration 60 --db postgres" for other runs.
-.PHONY: bench-load bench-national
+.PHONY: bench-load bench-national bench-independent
+# Both readers' field accuracy on PDFs an independent generator lays out (docs/benchmarks.md);
+# pdftotext comes from Debian's poppler-utils (and poppler-data for the CID fonts).
+bench-independent: install
+	@if ! command -v pdftotext >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing pdftotext (Debian packages poppler-utils, poppler-data) for the text extractions"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils poppler-data >/dev/null; \
+	fi
+	$(PY) bench/independent.py $(BENCH_INDEPENDENT_ARGS)
+	$(PY) bench/independent.py --held-out $(BENCH_INDEPENDENT_ARGS)
+
 bench-load: install
 	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
 
