@@ -29,6 +29,10 @@ def pytest_configure(config):
         # Settings refuse a missing key outside DEBUG, as they should on a server; tests sign
         # cookies (messages, sessions) and get a key that exists only here.
         settings.SECRET_KEY = "sengen-tests-only-not-a-secret"
+    # PDF and XLSX downloads are drawn here and now rather than by a child process and answered
+    # 503 until ready (sengen.portal.downloads); tests/portal/test_download_drawing.py turns this
+    # off to test that path.
+    settings.SENGEN_DOWNLOADS_INLINE = True
     config.addinivalue_line(
         "markers",
         "database: touches the database; added automatically to django_db tests, which `make test` "

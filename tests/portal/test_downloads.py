@@ -102,13 +102,13 @@ def test_the_workbook_and_pdf_are_drawn_once_per_published_text(client, publishe
 
     from sengen.declarations import services
     from sengen.declarations.models import Role
-    from sengen.portal import views
+    from sengen.portal import downloads
     from tests.declarations.people import make_user
 
     cache.clear()
     drawn = []
-    real = views.render_document
-    monkeypatch.setattr(views, "render_document", lambda doc, fmt: drawn.append(fmt) or real(doc, fmt))
+    real = downloads.render_document
+    monkeypatch.setattr(downloads, "render_document", lambda doc, fmt: drawn.append(fmt) or real(doc, fmt))
     first, second = download(client, "xlsx").content, download(client, "xlsx").content
     assert first == second and drawn == ["xlsx"]
     download(client, "csv"), download(client, "csv")

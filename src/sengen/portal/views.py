@@ -4,10 +4,7 @@ Everything works without JavaScript: links and GET forms only (search, paging, l
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import unicodedata
-from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,14 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sengen.core import workflow
-from sengen.core.report import dumps
 from sengen.declarations import publicindex
 from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
-from sengen.renderers import render as render_document
 
-from . import charts, labels, selectors
+from . import charts, downloads, labels, selectors
 
 SEARCH_PAGE_SIZE = 20
 YEAR_CITIES_PAGE_SIZE = 100
@@ -131,43 +126,6 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-# Drawing the PDF takes about a second of CPU (WeasyPrint), the workbook a tenth: rendered once
-# per published text and kept, so a crowd downloading the same report costs one rendering, not
-# one per click (and cannot be used to load the server). The key is the document itself.
-RENDERED_FORMATS = {"pdf", "xlsx"}
-RENDERED_SECONDS = 24 * 3600
-
-
-@functools.cache
-def _renderers_stamp() -> str:
-    """A digest of every file of sengen.renderers (code, templates, styles) and of the versions
-    of the libraries that draw the files."""
-    from importlib import metadata, resources
-
-    digest = hashlib.sha256(" ".join(metadata.version(n) for n in ("weasyprint", "openpyxl")).encode())
-    root = resources.files("sengen.renderers")
-    for path in sorted((p for p in Path(str(root)).rglob("*") if p.is_file() and "__pycache__" not in p.parts),
-                       key=str):
-        digest.update(path.relative_to(str(root)).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def rendered_download(doc: dict, fmt: str) -> bytes:
-    if fmt not in RENDERED_FORMATS:
-        return render_document(doc, fmt)
-    from django.core.cache import cache
-
-    # The renderers' own code is in the key: a deploy that changes the layout renders anew, even
-    # with a shared cache on disk and no version bump.
-    material = f"{fmt}\n{_renderers_stamp()}\n{dumps(doc)}".encode()
-    key = f"sengen:download:{hashlib.sha256(material).hexdigest()}"
-    data = cache.get(key)
-    if data is None:
-        data = render_document(doc, fmt)
-        cache.set(key, data, RENDERED_SECONDS)
-    return data
-
-
 @require_GET
 def report_download(request, fiscal_year: int, department: str, fmt: str):
     if fmt not in dict(labels.DOWNLOADS):
@@ -178,7 +136,17 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     except DeclarationNotFound as exc:
         raise Http404(str(exc)) from None
     media_type, extension = FORMATS[fmt]
-    response = HttpResponse(rendered_download(doc, fmt), content_type=media_type)
+    data = downloads.download(doc, fmt)
+    if isinstance(data, downloads.Pending):
+        # The file is being drawn, or could not be: the page says which, and the browser asks
+        # again by itself (a meta refresh, no script) when it is worth asking.
+        response = render(request, "portal/preparing.html", {
+            "doc": doc, "format": fmt, "pending": data, "municipality_query": _municipality_query(request),
+        }, status=503)
+        response["Retry-After"] = str(data.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
+    response = HttpResponse(data, content_type=media_type)
     response["Content-Disposition"] = content_disposition(
         download_filename(doc, extension),
         fallback=f"sengen-{doc['fiscal_year']}-{declaration.department_id}-{doc['document']}.{extension}")
