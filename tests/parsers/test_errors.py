@@ -144,3 +144,14 @@ def test_the_kind_and_what_was_expected_are_said_in_english_too():
         parse_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), source="scan.pdf")
     with translation.override("en"):
         assert err.value.text(translation.gettext) == "scan.pdf: This is a PNG image, not a report's PDF"
+
+
+@pytest.mark.parametrize("broken", [b"/Fl`teDecode", b"/ASCII85Decode"])
+def test_a_pdf_whose_stream_breaks_while_its_page_is_read_is_a_broken_pdf(broken):
+    """pdfminer reads streams lazily: the damage shows only on the page, as whatever pdfminer
+    raises there (found by tests/fuzz)."""
+    data = (Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "h31-jogesuido-declaration.pdf").read_bytes()
+    with pytest.raises(ParseError) as err:
+        parse_bytes(data.replace(b"/FlateDecode", broken), source="x.pdf")
+    assert err.value.code == "pdf_unreadable"
+    assert str(err.value).startswith("x.pdf: PDF として読めません。ファイルが壊れているか途中で切れています")

@@ -78,7 +78,15 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
     head = data[:8].lstrip()
     if head.startswith(b"%PDF"):
         check_pdf_pages(data, source=source, max_pages=MAX_PAGES)
-        return parse_pdf(data, source=source)
+        try:
+            return parse_pdf(data, source=source)
+        except (ParseError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            # pdfminer reads a damaged stream lazily, page by page, and says so with whatever
+            # it meets (ValueError: Ascii85 overflow, AssertionError, PDFNotImplementedError):
+            # the file is a broken PDF, said as such, not a reader's crash.
+            raise ParseError("pdf_unreadable", source=source, error=type(exc).__name__) from None
     if head.startswith(b"PK\x03\x04"):
         return parse_xlsx(data, source=source)
     refuse_ole(data, source=source)
