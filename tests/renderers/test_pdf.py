@@ -211,3 +211,19 @@ def test_pdf_renders_without_weasyprint_warnings(caplog):
     with caplog.at_level("WARNING", logger="weasyprint"):
         render(load_seed(), "pdf")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_long_unbroken_names_and_bullets_stay_on_the_page():
+    """Issue 9.2: a director's title, an initiative's title and a bullet as long as core/limits.py allows, without one
+    break opportunity, wrap inside the page (the heading used to run off its right edge)."""
+    from sengen.core.limits import MAX_LINE_CHARS, MAX_NAME_CHARS
+
+    doc = load_seed()
+    doc["director"]["title"] = "W" * MAX_NAME_CHARS  # in the heading and the director's line
+    doc["initiatives"][0]["title"] = "W" * MAX_NAME_CHARS
+    doc["initiatives"][0]["content"][0] = "W" * MAX_LINE_CHARS
+    with pdfplumber.open(io.BytesIO(render(doc, "pdf"))) as pdf:
+        for page in pdf.pages:
+            assert page.chars and max(c["x1"] for c in page.chars) <= page.width
+        text = "".join(_squash(page.extract_text()) for page in pdf.pages)
+    assert text.count("W") >= 3 * MAX_NAME_CHARS + MAX_LINE_CHARS

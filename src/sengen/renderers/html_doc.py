@@ -49,7 +49,9 @@ CSS = """
 html { font-family: %(fonts)s; color: #1a1a1a; background: #fff; }
 body { margin: 0; }
 .sengen-report { border-collapse: collapse; table-layout: fixed; width: 100%%; }
-.sengen-report caption { text-align: left; margin-bottom: 0.5em; }
+/* A name as long as core/limits.py allows, without a break opportunity (a department written
+   in Latin letters), wraps inside the page instead of running off it. */
+.sengen-report caption { text-align: left; margin-bottom: 0.5em; overflow-wrap: anywhere; }
 .sengen-report h1 { font-size: 1.6em; font-weight: normal; text-align: center; margin: 0 0 0.6em; }
 .sengen-report .director { text-align: right; margin: 0; }
 .sengen-report thead { display: table-header-group; }
