@@ -10,12 +10,13 @@ SENGEN := $(VENV)/bin/sengen
 STAMP  := $(VENV)/.sengen-installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser
+.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser fuzz
 
 help:
 	@echo "make run    install, create the database, load the demo report, serve http://127.0.0.1:8000/"
 	@echo "make test   install, run the tests on PostgreSQL (database tests) and SQLite (all)"
 	@echo "make lint   ruff"
+	@echo "make fuzz   the fuzzing tests at length (FUZZ_EXAMPLES=5000)"
 	@echo "make bench  benchmarks (bench/run.py)"
 	@echo "make assets     npm ci; copy the デジタル庁 design tokens into the portal's static files"
 	@echo "make messages   compile the English catalogue (.po → .mo) without gettext"
@@ -97,6 +98,11 @@ test-postgres: install postgres-server
 
 test-sqlite: install
 	env -u DATABASE_URL $(PYTEST)
+
+# The fuzzing tests at length (`make test` runs 100 examples each, in about a minute).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	SENGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(PYTEST) tests/fuzz
 
 # The server binaries come with the machine image; on one without them, install Debian's.
 postgres-server:
