@@ -183,13 +183,3 @@ def parse_iso_due(text: str) -> Due:
         return Due(day, precision)
     raise ValueError(f"not an ISO date or month: {text!r}")
 
-
-def format_date_ja(day: dt.date, precision: str = "day") -> str:
-    """2019-04-30 → 平成31年4月30日; 2019-05-01 → 令和元年5月1日; a month → 令和元年5月."""
-    era, n = era_of(day)
-    year = "元" if n == 1 else str(n)
-    if precision == "fiscal_year_end":
-        return f"{fiscal_year_label(fiscal_year_of(day))}末"
-    if precision == "month":
-        return f"{era}{year}年{day.month}月"
-    return f"{era}{year}年{day.month}月{day.day}日"

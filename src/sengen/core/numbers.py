@@ -94,17 +94,6 @@ def _plain(number: str) -> Decimal:
         raise ValueError(f"not a number: {number!r}") from None
 
 
-def parse_number(text: str) -> Decimal:
-    """``１２,０００`` → 12000, ``２億５,０００万`` → 250000000, ``７２．５`` → 72.5.
-
-    Raises ValueError when ``text`` (after stripping) is not one number."""
-    norm = join_wrapped_numbers(nfkc(text)).strip()
-    m = _NUMBER_RE.fullmatch(norm)
-    if not norm or not m or not m.group("num"):
-        raise ValueError(f"not a number: {text!r}")
-    return _value(m.group("num"))
-
-
 def _value(num: str) -> Decimal:
     total = Decimal(0)
     rest = num
@@ -145,11 +134,3 @@ def find_numbers(text: str) -> list[NumberMention]:
         found.append(NumberMention(m.start("num"), end, value, unit, qualifier))
     return found
 
-
-def parse_quantity(text: str) -> Quantity:
-    """Exactly one quantity: ``１２,０００人`` → Quantity(12000, "人"); ``７０％以上`` → (70, "%")."""
-    norm = join_wrapped_numbers(nfkc(text)).strip()
-    found = find_numbers(norm)
-    if len(found) != 1 or found[0].start != 0 or found[0].end != len(norm):
-        raise ValueError(f"expected one quantity such as １２,０００人, found {text!r}")
-    return found[0].quantity
