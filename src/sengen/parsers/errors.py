@@ -38,6 +38,11 @@ MESSAGES: dict[str, str] = {
     "empty": gettext_noop("ファイルが空です。報告の文が入っているはずです"),
     "no_title": gettext_noop("先頭に年度の入った表題（例: 平成29年度 … 目標宣言）がありません。報告ではないようです"),
     "no_initiatives": gettext_noop("番号の付いた取組（「1 取組名」の行に（担当課名）が続くもの）が一つもありません"),
+    "text_columns": gettext_noop("表の欄が横に並んだテキストですが、見出し行と空白の並びから各欄の位置を決められません。"
+                                 "PDF そのものを読ませてください"),
+    "text_interleaved": gettext_noop("表の欄の行が入り混じったテキストです（PDF から段組みを保たずに抽出したもの）。"
+                                     "どの行がどの欄のものか決められないので読みません。PDF そのものか、"
+                                     "pdftotext -layout で抽出したテキストを読ませてください"),
     # the heading of any table
     "no_title_above_table": gettext_noop("表の上に年度の入った表題（例: 平成29年度 … 目標宣言）がありません"),
     "fiscal_year": gettext_noop("表題の年度「{label}」を読めません（{detail}）"),

@@ -105,6 +105,10 @@ def _is_bullet(text: str) -> bool:
 
 
 def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
+    from .text_columns import parse_columns, side_by_side  # it reads cells with this module's functions
+
+    if side_by_side(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        return parse_columns(text, source=source)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     lines: list[_Line] = []
     labels: set[str] = set()

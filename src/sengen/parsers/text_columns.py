@@ -1,0 +1,345 @@
+"""Text in which the table's columns stand side by side (``pdftotext -layout``).
+
+Such an extraction keeps each row's cells on the same lines, padded with spaces to where
+they stood on the page: the header row's labels (No. 取組名 取組内容 達成目標 …, in one or
+several lines) stand over their columns, and between two columns a gutter of spaces runs
+down the table body. So the columns are found by position, not guessed from line widths as
+``text.py`` does for text given column by column:
+
+1. The header labels say how many columns there are, which is which and roughly where.
+2. Between two neighbouring columns' labels, the cut is where the fewest body lines have
+   text on both sides of it (a gutter: none); a line that still has text across it there
+   (a 、 hung past the rule, a cell pushed right by the one before) is cut at a blank a
+   character or two away, if there is one.
+3. A number in the No. column starts a row; every line down to the next number is that
+   row's, each cut into its cells, and each cell's lines are read as ``text.py`` reads a
+   cell (bullets, ［今後の取組の方向性］, the title's （担当課名）).
+
+Positions are counted in characters, as poppler pads them, or in display cells (a wide
+character two), as other tools do: whichever the gutters fit better. The columns are found
+again after every header row and every page break, since each page is laid out apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sengen.core.eras import nfkc
+from sengen.core.text import display_width, join_lines
+
+from .errors import ParseError
+from .table import Origin, ReportTable, Row, read_heading, split_sections
+from .text import (
+    _MARKER_RE,
+    _PAGE_NUMBER_RE,
+    CELL_LABEL,
+    MARKER,
+    _Bullet,
+    _items,
+    _Line,
+    _merge_soft,
+    _roles,
+    header_labels,
+)
+
+# Which column each header label names.
+_COLUMN_OF_LABEL = {
+    "No.": "number", "NO.": "number", "N0.": "number", "No": "number", "番号": "number",
+    "取組名": "title", "(担当課名)": "title", "担当課名": "title", "取組名(担当課名)": "title",
+    "取組内容": "content", "達成目標": "targets", "取組結果": "results", "今後の取組の方向性": "results",
+    "目標達成状況": "status", "達成状況": "status",
+}
+_ORDER = ("number", "title", "content", "targets", "results", "status")
+# The cell fields each column holds, in the order of ``text.py``'s roles.
+_ROLES_OF_COLUMN = {"content": ("content",), "targets": ("targets",),
+                    "results": ("results", "future_direction"), "status": ("achievement_status",)}
+# Labels are separated by at least this many spaces; one space may stand inside a label
+# (取 組 内 容, spaced out to fill its cell).
+_LABEL_GAP = re.compile(r" {2,}|\t|　")
+# How far (in characters or cells) a line's own blank may lie from a column's cut and still
+# be taken as that line's gutter: a hung 、 or a cell pushed right by its neighbour.
+STRAY = 3
+# Spaces between two cells of one line; cells themselves hold at most a space or two.
+_GUTTER = re.compile(r"\S {3,}\S")
+_NUMBER_CELL_RE = re.compile(r"^(?P<n>\d{1,3})[.．]?$")
+
+
+@dataclass
+class _Token:
+    column: str
+    start: int
+    end: int  # exclusive
+
+
+@dataclass
+class _Segment:
+    """Body lines laid out alike: from a header row or page break to the next."""
+
+    header: list[_Token]
+    lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text)
+
+
+def _positions(text: str, wide: bool) -> list[int]:
+    """Where each character of ``text`` starts, and its end: characters, or display cells."""
+    out = [0]
+    for ch in text:
+        out.append(out[-1] + (display_width(ch) if wide else 1))
+    return out
+
+
+def header_tokens(line: str, wide: bool = False) -> list[_Token] | None:
+    """The header labels standing on ``line`` with their positions, or None when the line is
+    anything but header labels."""
+    line = line.replace("\f", "").rstrip()
+    if not line.strip():
+        return None
+    pos = _positions(line, wide)
+    tokens: list[_Token] = []
+    start = 0
+    pieces = []
+    for m in _LABEL_GAP.finditer(line):
+        pieces.append((start, m.start()))
+        start = m.end()
+    pieces.append((start, len(line)))
+    for a, b in pieces:
+        piece = line[a:b]
+        if not piece.strip():
+            continue
+        lead = len(piece) - len(piece.lstrip())
+        a += lead
+        marker = _MARKER_RE.match(nfkc(piece))
+        if marker and not marker.group("rest"):
+            tokens.append(_Token("results", pos[a], pos[b]))
+            continue
+        labels = header_labels(piece)
+        if not labels:
+            return None
+        columns = {_COLUMN_OF_LABEL[label] for label in labels if label in _COLUMN_OF_LABEL}
+        if not columns:
+            return None
+        # Two labels a single space apart: the piece stands over both columns.
+        for column in columns:
+            tokens.append(_Token(column, pos[a], pos[b]))
+    return tokens
+
+
+def side_by_side(lines: list[str]) -> bool:
+    """Does the text's header row put its labels side by side, as ``pdftotext -layout`` does?
+    Text given column by column has each label on a line of its own, or all of them on one
+    line one space apart (copied from a cell that held them)."""
+    for i, line in enumerate(lines[:200]):
+        tokens = header_tokens(line)
+        if not tokens or len({t.column for t in tokens}) < 2:
+            continue
+        block = {t.column for ln in lines[max(0, i - 3):i + 4] for t in (header_tokens(ln) or [])}
+        if len(block) < 3 or not _LABEL_GAP.search(line.strip()):
+            continue
+        # Spaced-out labels (取 組 内 容  達 成 目 標) may stand so in text given column by
+        # column too: what tells is the body, whose lines hold gutters between cells.
+        body = [ln for ln in lines[i + 1:i + 60] if ln.strip() and header_tokens(ln) is None][:30]
+        gutters = sum(1 for ln in body if _GUTTER.search(ln.strip()))
+        return gutters * 10 >= len(body) * 3
+    return False
+
+
+def parse_columns(text: str, *, source: str) -> ReportTable:
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    best = None
+    for wide in (False, True):
+        try:
+            read = _read(raw, wide, source)
+        except ParseError as exc:
+            best = best or (float("inf"), exc)
+            continue
+        if best is None or read[0] < best[0]:
+            best = read
+    if isinstance(best[1], ParseError):
+        raise best[1]
+    return best[1]
+
+
+def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
+    """The table read with positions in characters (``wide`` False) or display cells, and
+    how many lines its cuts had to split where no gutter was."""
+    top: list[str] = []
+    labels: set[str] = set()
+    segments: list[_Segment] = []
+    header: list[_Token] = []
+    in_header = False
+    for number, line in enumerate(raw, start=1):
+        page_break = "\f" in line
+        line = line.replace("\f", "").rstrip()
+        stripped = line.strip()
+        if page_break and segments:
+            segments.append(_Segment([]))
+        if not stripped:
+            continue
+        if _PAGE_NUMBER_RE.match(nfkc(stripped)):
+            continue
+        tokens = header_tokens(line, wide)
+        if tokens is not None and not in_header and {t.column for t in tokens} == {"results"} \
+                and not _header_follows(raw, number):
+            tokens = None  # ［今後の取組の方向性］ in a results cell, not in the header row
+        if tokens is not None:
+            labels |= header_labels(re.sub(r"[\[\]【】［］]", "", stripped)) or set()
+            header = header + tokens if in_header else tokens
+            in_header = True
+            continue
+        if in_header:
+            segments.append(_Segment(header))
+            in_header = False
+        if not segments:
+            top.append(stripped)
+            continue
+        segments[-1].lines.append((number, line))
+    if not segments:
+        raise ParseError("no_initiatives", source=source)
+    first = segments[0].header
+    columns = [c for c in _ORDER if any(t.column == c for t in first)]
+    if columns[:1] != ["number"] or "title" not in columns or "content" not in columns:
+        raise ParseError("text_columns", source=source, line=segments[0].lines[0][0] if segments[0].lines else None)
+    body = "\n".join(line for seg in segments for _, line in seg.lines)
+    heading = read_heading(top, labels, body, source=source)
+    roles = _roles(heading.document, labels)
+    splits = 0
+    cuts: list[int] | None = None
+    rows: list[dict] = []
+    for seg in segments:
+        if not seg.lines:
+            continue
+        header_cols = {t.column for t in seg.header}
+        if seg.header and header_cols != set(columns):
+            raise ParseError("text_columns", source=source, line=seg.lines[0][0])
+        if not seg.header and cuts is None:
+            raise ParseError("text_columns", source=source, line=seg.lines[0][0])
+        cuts, cost = _cuts(seg, columns, cuts, wide)
+        splits += cost
+        for number, line in seg.lines:
+            cells = _cut_line(line, cuts, wide)
+            num = cells[0].strip()
+            if num:
+                m = _NUMBER_CELL_RE.match(nfkc(num))
+                if not m or (rows and int(m.group("n")) <= rows[-1]["number"]):
+                    raise ParseError("no_number", source=source, line=number, found=num)
+                rows.append({"number": int(m.group("n")), "line": number, "cells": {c: [] for c in columns}})
+            elif not rows:
+                raise ParseError("no_number", source=source, line=number, found=cells[1].strip() or line.strip())
+            for column, cell in zip(columns[1:], cells[1:], strict=True):
+                piece = cell.strip()
+                if not piece:
+                    continue
+                if re.search(r"\s{3,}", piece):
+                    # A gap as wide as a gutter inside one cell: the cut missed a column.
+                    raise ParseError("text_columns", source=source, line=number)
+                rows[-1]["cells"][column].append(_Line(number, piece, display_width(piece)))
+    if not rows:
+        raise ParseError("no_initiatives", source=source)
+    return splits, ReportTable(heading, [_row(r, roles) for r in rows])
+
+
+def _header_follows(raw: list[str], number: int) -> bool:
+    nxt = next((ln for ln in raw[number:] if ln.strip()), "")
+    tokens = header_tokens(nxt)
+    return bool(tokens) and any(t.column != "results" for t in tokens)
+
+
+def _row(read: dict, roles: tuple[str, ...]) -> Row:
+    cells = read["cells"]
+    head = cells["title"]
+    title, sections = split_sections(join_lines([ln.text for ln in head]))
+    row = Row(read["number"], title, sections)
+    row.origins["title"] = [Origin(first_line=read["line"],
+                                   last_line=max([ln.number for ln in head] + [read["line"]]))]
+    for column, fields in _ROLES_OF_COLUMN.items():
+        if column not in cells:
+            continue
+        items = _items(cells[column])
+        parts: list[list[_Bullet]] = [[]]
+        for item in items:
+            if item == MARKER:
+                parts.append([])
+            elif isinstance(item, _Bullet):
+                parts[-1].append(item)
+        if len(fields) == 1 or len(parts) == 1:
+            parts = [[b for part in parts for b in part]] + [[]] * (len(fields) - 1)
+        else:
+            parts = [parts[0], [b for part in parts[1:] for b in part]]
+        for name, bullets in zip(fields, parts, strict=True):
+            if name not in roles:
+                continue
+            merged = _merge_soft(bullets)
+            setattr(row, name, [b.text for b in merged])
+            row.origins[name] = [Origin(cell=CELL_LABEL[name], first_line=b.lines[0].number,
+                                        last_line=b.lines[-1].number) for b in merged]
+    return row
+
+
+def _cells_at(line: str, wide: bool) -> tuple[list[int], set[int]]:
+    """Each character's start position, and the positions a character covers."""
+    pos = _positions(line, wide)
+    covered = set()
+    for i, ch in enumerate(line):
+        if not ch.isspace():
+            covered.update(range(pos[i], pos[i + 1]))
+    return pos, covered
+
+
+def _cuts(seg: _Segment, columns: list[str], before: list[int] | None, wide: bool) -> tuple[list[int], int]:
+    """Where each column ends (the first position of the next), and how many lines those
+    cuts split inside a run of text."""
+    covered = [_cells_at(line, wide)[1] for _, line in seg.lines]
+    width = max((max(c) + 1 for c in covered if c), default=1)
+    # split[x]: lines with text on both sides of a cut at x, no blank between.
+    split = [sum(1 for c in covered if x - 1 in c and x in c) for x in range(width + 2)]
+    if seg.header:
+        spans = []
+        for column in columns:
+            mine = [t for t in seg.header if t.column == column]
+            spans.append((min(t.start for t in mine), max(t.end for t in mine)))
+        guides = []
+        for (a0, a1), (b0, b1) in zip(spans, spans[1:], strict=False):
+            mid = ((a0 + a1) / 2 + (b0 + b1) / 2) / 2
+            lo, hi = min(a1, int(mid)), max(b0, int(mid) + 1)
+            guides.append((lo, hi, mid))
+    else:
+        # A page without its header row: the columns stand about where they stood before.
+        guides = [(b - 4, b + 4, b) for b in before]
+    cuts: list[int] = []
+    cost = 0
+    for lo, hi, mid in guides:
+        lo = max(lo, cuts[-1] + 1 if cuts else 1)
+        hi = max(hi, lo)
+        span = range(lo, hi + 1)
+        least = min(split[x] if x < len(split) else 0 for x in span)
+        best = min((x for x in span if (split[x] if x < len(split) else 0) == least), key=lambda x: (abs(x - mid), x))
+        cuts.append(best)
+        cost += least
+    return cuts, cost
+
+
+def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
+    """``line`` cut into its cells at ``cuts``; a run of text across a cut is cut at a blank
+    within ``STRAY`` of it, else where the cut is (and a character that may not start a line
+    goes back to the cell it was hung from)."""
+    pos, covered = _cells_at(line, wide)
+    pieces = []
+    start = 0
+    for x in cuts:
+        if x - 1 in covered and x in covered:
+            near = [y for d in range(1, STRAY + 1) for y in (x + d, x - d)
+                    if y - 1 not in covered or y not in covered]
+            if near:
+                x = near[0]
+        # The first character starting at or after x begins the next cell.
+        i = max(next((i for i in range(len(line)) if pos[i] >= x), len(line)), start)
+        pieces.append(line[start:i])
+        start = i
+    pieces.append(line[start:])
+    for k in range(1, len(pieces)):
+        right = pieces[k].lstrip(" ")
+        hung = len(right) - len(right.lstrip("、。，．,."))
+        if hung and not pieces[k][:1].isspace() and pieces[k - 1].strip():
+            pieces[k - 1] += right[:hung]
+            pieces[k] = right[hung:]
+    return pieces
