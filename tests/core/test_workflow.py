@@ -71,3 +71,11 @@ def test_the_next_phase_and_which_phase_is_later():
     assert not w.is_later_phase(w.DECLARATION, w.DECLARATION)
     assert not w.is_later_phase(w.DECLARATION, w.INTERIM_REPORT)
     assert not w.is_later_phase("annual_report", w.DECLARATION)  # not a phase at all
+
+
+def test_each_phase_has_the_name_the_citys_documents_print():
+    # The seed's printed heading and the open-data 文書 column say exactly these words.
+    assert w.DOCUMENT_NAMES == {
+        w.DECLARATION: "目標宣言", w.INTERIM_REPORT: "中間報告", w.ACHIEVEMENT_REPORT: "達成状況報告",
+    }
+    assert tuple(w.DOCUMENT_NAMES) == w.PHASES

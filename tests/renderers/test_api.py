@@ -45,3 +45,21 @@ def test_render_does_not_modify_the_callers_document(seed, fmt):
     before = json.dumps(seed, sort_keys=True)
     render(seed, fmt)
     assert json.dumps(seed, sort_keys=True) == before
+
+
+@pytest.mark.parametrize(("phase", "heading", "column"), [
+    ("declaration", "平成29年度 市民生活部長の目標宣言", "目標宣言"),
+    ("interim_report", "平成29年度 市民生活部長の目標宣言 中間報告", "中間報告"),
+    ("achievement_report", "平成29年度 市民生活部長の目標宣言 達成状況報告", "達成状況報告"),
+])
+def test_headings_and_the_document_column_name_each_phase_from_the_workflow_table(
+        seed, monkeypatch, phase, heading, column):
+    from sengen.core import workflow
+    from sengen.renderers import _doc, rows
+
+    doc = {**seed, "document": phase}
+    assert _doc.title(doc) == heading
+    assert rows.rows(doc)[0][rows.KEYS.index("document")] == column
+    # One place names the phases: a renamed phase is renamed in every output.
+    monkeypatch.setitem(workflow.DOCUMENT_NAMES, phase, "改名")
+    assert rows.rows(doc)[0][rows.KEYS.index("document")] == "改名"

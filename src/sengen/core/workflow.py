@@ -17,6 +17,14 @@ DECLARATION = "declaration"
 INTERIM_REPORT = "interim_report"
 ACHIEVEMENT_REPORT = "achievement_report"
 PHASES = (DECLARATION, INTERIM_REPORT, ACHIEVEMENT_REPORT)
+# What the city's own documents call each phase: the printed table's heading and the open-data
+# files' 文書 column say these words, untranslated, whatever the page's language (the pages'
+# translatable labels are ``declarations.workflow.Phase``).
+DOCUMENT_NAMES = {
+    DECLARATION: "目標宣言",
+    INTERIM_REPORT: "中間報告",
+    ACHIEVEMENT_REPORT: "達成状況報告",
+}
 
 # States, in the order a phase goes through them (a phase may skip one: see FLOW).
 DRAFT = "draft"

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sengen.core import workflow
 from sengen.core.assess import assess
 from sengen.core.eras import fiscal_year_label, nfkc, parse_fiscal_year
 from sengen.core.report import SCHEMA, normalise
@@ -90,8 +91,8 @@ def bullet_text(lines: list[str]) -> str:
 # --- the heading -------------------------------------------------------------------------
 
 _TITLE_DOC_RE = (
-    ("achievement_report", re.compile(r"達成状況|達成報告|実績報告|結果報告|評価")),
-    ("interim_report", re.compile(r"中間|進捗|進ちょく")),
+    (workflow.ACHIEVEMENT_REPORT, re.compile(r"達成状況|達成報告|実績報告|結果報告|評価")),
+    (workflow.INTERIM_REPORT, re.compile(r"中間|進捗|進ちょく")),
 )
 FY_LABEL_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})\s*年\s*度|\d{4}\s*年\s*度")
 _DIRECTOR_RE = re.compile(r"^(?P<title>[^\s　・]{2,}?(?:部|局|室|本部|委員会|事務局|センター|課)長)(?:\s+|　+)(?P<name>\S.*)$")
@@ -105,8 +106,8 @@ def document_kind(title: str, header_labels: set[str]) -> str:
         if pattern.search(title):
             return kind
     if header_labels & {"取組結果", "目標達成状況", "達成状況"}:  # the columns of a year-end report
-        return "achievement_report"
-    return "declaration"
+        return workflow.ACHIEVEMENT_REPORT
+    return workflow.DECLARATION
 
 
 def read_heading(title_lines: list[str], header_labels: set[str], body_text: str, *, source: str,
@@ -191,7 +192,7 @@ def to_report(table: ReportTable) -> dict:
     initiatives = []
     for row in table.rows:
         targets = assess(row.targets, row.achievement_status, row.results, fiscal_year=h.fiscal_year) \
-            if h.document != "declaration" else assess(row.targets, [], [], fiscal_year=h.fiscal_year)
+            if h.document != workflow.DECLARATION else assess(row.targets, [], [], fiscal_year=h.fiscal_year)
         initiatives.append({
             "number": row.number,
             "title": row.title,

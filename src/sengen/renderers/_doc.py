@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sengen.core import workflow
+
+# The heading names the programme, then the report within it: 目標宣言, 目標宣言 中間報告,
+# 目標宣言 達成状況報告.
+_PROGRAMME = workflow.DOCUMENT_NAMES[workflow.DECLARATION]
 KIND_LABELS = {
-    "declaration": "目標宣言",
-    "achievement_report": "目標宣言 達成状況報告",
-    "interim_report": "目標宣言 中間報告",
+    phase: name if phase == workflow.DECLARATION else f"{_PROGRAMME} {name}"
+    for phase, name in workflow.DOCUMENT_NAMES.items()
 }
 
 # Japanese words for the spec's evaluation codes; the open-data files are read by people
@@ -70,7 +74,7 @@ def targets(initiative: dict) -> list[dict]:
 
 def is_declaration(doc: dict) -> bool:
     """A declaration is printed before there are results: four columns, not six."""
-    return doc.get("document") == "declaration"
+    return doc.get("document") == workflow.DECLARATION
 
 
 def fiscal_year_label(doc: dict) -> str:
@@ -97,7 +101,7 @@ def director(doc: dict) -> tuple[str, str]:
 
 def title(doc: dict) -> str:
     """``平成29年度 市民生活部長の目標宣言 達成状況報告``, the official heading."""
-    kind = KIND_LABELS.get(doc.get("document"), KIND_LABELS["achievement_report"])
+    kind = KIND_LABELS.get(doc.get("document"), KIND_LABELS[workflow.ACHIEVEMENT_REPORT])
     who, _ = director(doc)
     head = " ".join(p for p in (fiscal_year_label(doc), who) if p)
     return f"{head}の{kind}" if head else kind

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sengen.core import workflow
+
 from . import _doc
 
 COLUMNS = (
@@ -41,12 +43,6 @@ COLUMNS = (
 )
 HEADER = tuple(label for _, label in COLUMNS)
 KEYS = tuple(key for key, _ in COLUMNS)
-
-DOCUMENT_LABELS = {
-    "declaration": "目標宣言",
-    "interim_report": "中間報告",
-    "achievement_report": "達成状況報告",
-}
 
 
 def _num_or_text(value: Any) -> int | float | str | None:
@@ -81,7 +77,7 @@ def rows(doc: dict) -> list[tuple]:
         "municipality": _doc.clean(doc.get("municipality")) or None,
         "fiscal_year": _num_or_text(doc.get("fiscal_year")),
         "fiscal_year_label": _doc.fiscal_year_label(doc) or None,
-        "document": DOCUMENT_LABELS.get(kind, _doc.clean(kind) or None),
+        "document": workflow.DOCUMENT_NAMES.get(kind, _doc.clean(kind) or None),
         "department": _doc.clean(doc.get("department")) or None,
     }
     out: list[tuple] = []
