@@ -487,7 +487,7 @@ def measure_slow(args, searches: list[str]) -> dict[str, str]:
     is given ``--page-timeout`` seconds at most."""
     from django.db import connection
 
-    from sengen.portal.selectors import search_public
+    from sengen.portal.search import search_public
 
     say("\nsearch, year and index pages (each at most --page-timeout seconds):")
     results = {}
@@ -640,7 +640,7 @@ def proposed_search(query: str) -> tuple[float, int]:
 
     from django.db import connection
 
-    from sengen.portal.selectors import _variants, search_terms
+    from sengen.portal.search import _variants, search_terms
 
     conditions, params = [], []
     for term in search_terms(query):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from sengen.declarations import services as s
 from sengen.declarations.models import Declaration, Initiative
 from sengen.declarations.selectors import public_document
-from sengen.portal import charts, selectors, views
-from sengen.portal.selectors import search_public
+from sengen.portal import charts, search, selectors, views
+from sengen.portal.search import search_public
 
 from .reports import next_year
 
@@ -33,7 +33,7 @@ def brute_force(query: str) -> list[tuple[int, str, int]]:
     def norm(text):
         return unicodedata.normalize("NFKC", text).lower()
 
-    words = [w for term in selectors.search_terms(query) for w in norm(term).split()]
+    words = [w for term in search.search_terms(query) for w in norm(term).split()]
     found = []
     for declaration in Declaration.objects.public().select_related("department__municipality", "fiscal_year"):
         doc = public_document(declaration=declaration)
@@ -102,7 +102,7 @@ def test_a_correction_is_found_at_once_and_the_old_text_no_longer(published, dja
 
 
 def test_a_very_common_word_counts_up_to_the_cap(client, three_reports, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
     monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
     assert len(brute_force("市")) > 3
     response = client.get(reverse("portal:search"), {"q": "市"})
@@ -209,7 +209,7 @@ def test_the_new_words_are_in_english_too(client, seed_doc, monkeypatch):
     s.report_import(doc=other)
     year = client.get(reverse("portal:year", args=[2017]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Reports by municipality" in year and "(2 municipalities)" in year
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 1)
     found = client.get(reverse("portal:search"), {"q": "公民"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 1 results for “公民”" in found
 

@@ -23,6 +23,7 @@ from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
 
 from . import charts, downloads, labels, selectors
+from . import search as public_search  # the view below is ``search``
 
 SEARCH_PAGE_SIZE = 20
 YEAR_CITIES_PAGE_SIZE = 100
@@ -191,9 +192,9 @@ def initiative(request, fiscal_year: int, department: str, number: int):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
-    found = selectors.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
-    return render(request, "portal/search.html", {"query": query, **found, "cap": f"{selectors.SEARCH_COUNT_CAP:,}"})
+    query = request.GET.get("q", "")[: public_search.MAX_QUERY_LENGTH]
+    found = public_search.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
+    return render(request, "portal/search.html", {"query": query, **found, "cap": f"{public_search.SEARCH_COUNT_CAP:,}"})
 
 
 @require_GET
