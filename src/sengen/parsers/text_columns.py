@@ -300,7 +300,9 @@ def _cuts(seg: _Segment, columns: list[str], before: list[int] | None, wide: boo
         guides = []
         for (a0, a1), (b0, b1) in zip(spans, spans[1:], strict=False):
             mid = ((a0 + a1) / 2 + (b0 + b1) / 2) / 2
-            lo, hi = min(a1, int(mid)), max(b0, int(mid) + 1)
+            # Labels stand centred over their cells, text from the cell's left edge: the
+            # cut may lie a little inside the left label's span (a narrow No. column).
+            lo, hi = min(a1, int(mid)) - STRAY, max(b0, int(mid) + 1)
             guides.append((lo, hi, mid))
     else:
         # A page without its header row: the columns stand about where they stood before.
@@ -327,10 +329,13 @@ def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
     start = 0
     for x in cuts:
         if x - 1 in covered and x in covered:
-            near = [y for d in range(1, STRAY + 1) for y in (x + d, x - d)
-                    if y - 1 not in covered or y not in covered]
+            # A blank between two texts of the line is where pdftotext put the cells apart;
+            # the line's end only takes a cut when there is none (a 。 hung past the rule).
+            end = max(covered) + 1
+            near = sorted((not (y <= end - 1 and y - 1 > 0), d, y) for d in range(1, STRAY + 1)
+                          for y in (x + d, x - d) if y - 1 not in covered or y not in covered)
             if near:
-                x = near[0]
+                x = near[0][2]
         # The first character starting at or after x begins the next cell.
         i = max(next((i for i in range(len(line)) if pos[i] >= x), len(line)), start)
         pieces.append(line[start:i])
