@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from sengen.declarations.management.commands.demo import DEMO_ACCOUNTS
 from sengen.declarations.models import StaffProfile
-from sengen.declarations.selectors import staff_of
+from sengen.declarations.permissions import staff_of
 
 pytestmark = pytest.mark.django_db
 

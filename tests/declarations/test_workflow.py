@@ -25,7 +25,6 @@ from sengen.declarations.models import (
 )
 from sengen.declarations.selectors import (
     declaration_corrections,
-    declarations_visible,
     initiative_history,
     late_departments,
     public_document,
@@ -285,15 +284,6 @@ def test_a_target_id_from_another_initiative_is_refused(people, reports):
     with pytest.raises(PermissionDenied):
         s.initiative_results_save(user=people.editor, initiative=own, version=own.version, data=data)
     assert not hasattr(fresh(foreign), "outcome") or foreign.outcome.actual_value is None
-
-
-def test_staff_see_only_their_departments_declarations(people, reports):
-    mine, other = reports
-    assert set(declarations_visible(user=people.director)) == {mine}
-    assert set(declarations_visible(user=people.editor)) == {mine}
-    assert set(declarations_visible(user=people.viewer)) == {mine, other}
-    assert set(declarations_visible(user=people.admin)) == {mine, other}
-    assert not declarations_visible(user=people.nobody).exists()
 
 
 # Optimistic locking ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
@@ -26,10 +25,9 @@ from .models import (
     Progress,
     PublicationState,
     Revision,
-    Role,
-    StaffProfile,
     Target,
 )
+from .permissions import Refusal, can_oversee, can_read, is_administrator, require
 
 
 class DeclarationNotFound(LookupError):
@@ -208,119 +206,20 @@ def declaration_corrections(declaration: Declaration) -> list[Revision]:
                 .order_by("created_at", "id"))
 
 
-# Staff: who may see and do what ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Staff:
-    """A user's role and scope as the services check them."""
-
-    role: str | None  # None: no staff access at all
-    department_id: int | None = None
-    section_id: int | None = None
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
-
-    def in_department(self, department_id: int) -> bool:
-        return self.role in (Role.DIRECTOR, Role.SECTION_EDITOR) and self.department_id == department_id
-
-
-def staff_of(user) -> Staff:
-    """The role of ``user``. A superuser without a profile is an administrator (the account
-    `sengen createsuperuser` makes); any other account without a profile has no access."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Staff(None)
-    try:
-        profile = user.staff_profile
-    except StaffProfile.DoesNotExist:
-        return Staff(Role.ADMINISTRATOR) if user.is_superuser else Staff(None)
-    if profile.role == Role.SECTION_EDITOR:
-        return Staff(profile.role, profile.section.department_id, profile.section_id)
-    if profile.role == Role.DIRECTOR:
-        return Staff(profile.role, profile.department_id)
-    return Staff(profile.role)
-
-
-def declarations_visible(*, user) -> QuerySet[Declaration]:
-    """Declarations ``user`` may read on the staff pages, drafts included: administrators and
-    viewers all of them, directors and section editors their own department's."""
-    staff = staff_of(user)
-    qs = Declaration.objects.select_related("department__municipality", "fiscal_year")
-    if staff.role in (Role.ADMINISTRATOR, Role.VIEWER):
-        return qs
-    if staff.role in (Role.DIRECTOR, Role.SECTION_EDITOR):
-        return qs.filter(department_id=staff.department_id)
-    return qs.none()
-
-
-def can_read(user, declaration: Declaration) -> bool:
-    staff = staff_of(user)
-    return staff.role in (Role.ADMINISTRATOR, Role.VIEWER) or staff.in_department(declaration.department_id)
-
-
-def can_manage(user, declaration: Declaration) -> bool:
-    """Directing a declaration: adding initiatives, submitting, judging, approving."""
-    staff = staff_of(user)
-    return staff.is_administrator or (staff.role == Role.DIRECTOR
-                                      and staff.department_id == declaration.department_id)
-
-
-def can_manage_department(user, department: Department) -> bool:
-    staff = staff_of(user)
-    return staff.is_administrator or (staff.role == Role.DIRECTOR and staff.department_id == department.pk)
-
-
-def owns_initiative(user, initiative: Initiative) -> bool:
-    """A section editor's initiatives are those their section is written against."""
-    staff = staff_of(user)
-    if staff.role != Role.SECTION_EDITOR:
-        return False
-    return initiative.section_links.filter(section_id=staff.section_id).exists()
-
-
-# Which state each role may still change a declaration's content in. Published content
-# changes only through a correction (administrators, with a reason).
-_EDITABLE_STATES = {
-    Role.SECTION_EDITOR: {PublicationState.DRAFT},
-    Role.DIRECTOR: {PublicationState.DRAFT, PublicationState.SUBMITTED},
-    Role.ADMINISTRATOR: {PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
-                         PublicationState.CHECKED},
-}
-
-
-def can_edit_initiative(user, initiative: Initiative) -> bool:
-    """May ``user`` change this initiative's content in its declaration's current state?"""
-    declaration = initiative.declaration
-    staff = staff_of(user)
-    if declaration.state not in _EDITABLE_STATES.get(staff.role, ()):
-        return False
-    if staff.role == Role.SECTION_EDITOR:
-        return staff.department_id == declaration.department_id and owns_initiative(user, initiative)
-    return can_manage(user, declaration)
-
-
-def is_administrator(user) -> bool:
-    return staff_of(user).is_administrator
-
-
-def require(allowed: bool, message: str | None = None) -> None:
-    if not allowed:
-        raise PermissionDenied(message or gettext("この操作を行う権限がありません"))
-
+# Staff reads, each within the user's scope (permissions) ------------------------------------
 
 def declaration_for_staff(*, user, pk: int) -> Declaration:
     """The declaration ``pk`` if ``user`` may read it; ``Declaration.DoesNotExist`` for no such
     row, ``PermissionDenied`` for another department's."""
     declaration = Declaration.objects.select_related("department__municipality", "fiscal_year").get(pk=pk)
-    require(can_read(user, declaration), gettext("この目標宣言を閲覧する権限がありません"))
+    require(can_read(user, declaration), Refusal.READ_DECLARATION)
     return declaration
 
 
 def initiative_for_staff(*, user, pk: int) -> Initiative:
     initiative = Initiative.objects.select_related(
         "declaration__department__municipality", "declaration__fiscal_year").get(pk=pk)
-    require(can_read(user, initiative.declaration), gettext("この取組を閲覧する権限がありません"))
+    require(can_read(user, initiative.declaration), Refusal.READ_INITIATIVE)
     return initiative
 
 
@@ -335,7 +234,7 @@ def initiatives_with_targets(*, declaration: Declaration) -> list[Initiative]:
 
 
 def audit_entries(*, user, limit: int = 200) -> QuerySet[AuditEntry]:
-    require(is_administrator(user), gettext("操作記録を閲覧できるのは管理者だけです"))
+    require(is_administrator(user), Refusal.READ_AUDIT)
     return AuditEntry.objects.all()[:limit]
 
 
@@ -373,8 +272,7 @@ class Late:
 
 def late_departments(*, user, fiscal_year: FiscalYear, today: dt.date) -> list[Late]:
     """Departments of the year's city that have not reached a phase whose deadline has passed."""
-    require(staff_of(user).role in (Role.ADMINISTRATOR, Role.VIEWER),
-            gettext("提出状況を閲覧できるのは管理者と閲覧者です"))
+    require(can_oversee(user), Refusal.READ_LATE)
     declarations = {d.department_id: d for d in fiscal_year.declarations.all()}
     late = []
     for department in Department.objects.filter(municipality=fiscal_year.municipality_id).order_by("name"):

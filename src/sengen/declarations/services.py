@@ -43,24 +43,23 @@ from .models import (
     Publication,
     PublicationState,
     Revision,
-    Role,
     Section,
     Target,
     TargetKind,
 )
-from .selectors import (
+from .permissions import (
+    Refusal,
     can_edit_initiative,
+    can_import,
     can_manage,
     can_manage_department,
     can_read,
-    initiative_document,
     is_administrator,
-    last_change,
-    report_document,
-    report_municipality,
+    open_to_directing,
     require,
     staff_of,
 )
+from .selectors import initiative_document, last_change, report_document, report_municipality
 
 _MAX_DECIMALS = 6  # decimal_places of the value fields
 _MAX_INTEGER_DIGITS = {"value": 24 - 6, "rate": 16 - 6}
@@ -243,7 +242,7 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
         return declaration
     if user is not None and declaration is not None and not is_administrator(user) \
             and declaration.state != PublicationState.DRAFT:
-        raise PermissionDenied(gettext("「%(state)s」の目標宣言を取込で置き換えられるのは管理者だけです")
+        raise PermissionDenied(Refusal.IMPORT_REPLACE_IN_STATE
                                % {"state": declaration.get_state_display()})
     fields = {
         "fiscal_year_label": doc["fiscal_year_label"],
@@ -315,19 +314,19 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
 def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
     if is_administrator(user):
         return
+    require(can_import(user), Refusal.IMPORT)  # a director, since not an administrator
     staff = staff_of(user)
-    require(staff.role == Role.DIRECTOR, gettext("報告を取り込めるのは管理者と部長です"))
     department = Department.objects.filter(pk=staff.department_id).select_related("municipality").first()
     require(department is not None and department.name == doc["department"]
             and department.municipality.name == report_municipality(doc["municipality"]),
-            gettext("部長が取り込めるのは自分の部の報告だけです"))
+            Refusal.IMPORT_OWN_DEPARTMENT)
     require(state == PublicationState.DRAFT,
-            gettext("部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）"))
+            Refusal.IMPORT_AS_DRAFT)
     # report_import creates the year it files a report under; a year a director's import made
     # would appear in every director's form, and opening a year is the administrators' decision
     # (fiscal_year_open). The department and the city were required to exist above.
     require(FiscalYear.objects.filter(municipality=department.municipality, year=doc["fiscal_year"]).exists(),
-            gettext("%(year)sはまだ開かれていません。年度を開くのは行政経営課（管理者）です")
+            Refusal.IMPORT_YEAR_NOT_OPEN
             % {"year": _year_label(doc["fiscal_year"])})
 
 
@@ -425,11 +424,11 @@ def _require_phase(declaration: Declaration, phase: str, what: str) -> None:
 
 def _require_editable(user, initiative: Initiative) -> None:
     declaration = initiative.declaration
-    require(can_read(user, declaration), gettext("この取組を閲覧する権限がありません"))
+    require(can_read(user, declaration), Refusal.READ_INITIATIVE)
     if declaration.state == PublicationState.PUBLISHED:
-        raise PermissionDenied(gettext("公開済みの内容は変更できません。訂正は管理者が理由を添えて行います"))
+        raise PermissionDenied(str(Refusal.EDIT_PUBLISHED))
     require(can_edit_initiative(user, initiative),
-            gettext("「%(state)s」の目標宣言のこの取組を変更する権限がありません")
+            Refusal.EDIT_INITIATIVE_IN_STATE
             % {"state": declaration.get_state_display()})
 
 
@@ -505,7 +504,7 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
                      interim_report_due: dt.date | None = None,
                      achievement_report_due: dt.date | None = None) -> FiscalYear:
     """行政経営課 opens a fiscal year and sets each phase's deadline."""
-    require(is_administrator(user), gettext("年度を開始できるのは管理者だけです"))
+    require(is_administrator(user), Refusal.OPEN_YEAR)
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
     if FiscalYear.objects.filter(municipality=municipality, year=year).exists():
         raise ValidationError({"year": gettext("%(year)sはすでにあります") % {"year": fiscal_year_label(year)}})
@@ -529,7 +528,7 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
                               achievement_report_due: dt.date | None, opened: str | None = None) -> FiscalYear:
     """Set a year's deadlines. ``opened``: the ``deadlines_stamp`` the form was opened on;
     EditConflict when they changed since (None: the caller read them in this transaction)."""
-    require(is_administrator(user), gettext("期限を設定できるのは管理者だけです"))
+    require(is_administrator(user), Refusal.SET_DEADLINES)
     _check_deadlines(declaration_due, interim_report_due, achievement_report_due)
     caller, fiscal_year = fiscal_year, FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if opened is not None and opened != deadlines_stamp(fiscal_year):
@@ -552,7 +551,7 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
 def declaration_create(*, user, department: Department, fiscal_year: FiscalYear, director_title: str = "",
                        director_name: str = "") -> Declaration:
     """A new, empty declaration (draft) of ``department`` for ``fiscal_year``."""
-    require(can_manage_department(user, department), gettext("この部の目標宣言を作成する権限がありません"))
+    require(can_manage_department(user, department), Refusal.CREATE_DEPARTMENTS_DECLARATION)
     textlimits.check_text(director_title, textlimits.name, "director_title")
     textlimits.check_text(director_name, textlimits.name, "director_name")
     if fiscal_year.municipality_id != department.municipality_id:
@@ -583,7 +582,7 @@ def declaration_carry_over(*, user, source: Declaration, fiscal_year: FiscalYear
     future direction is shown beside them to write the new targets from. Targets are not copied:
     a new year promises new figures."""
     source = _reloaded_declaration(source)
-    require(can_manage(user, source), gettext("この部の目標宣言を作成する権限がありません"))
+    require(can_manage(user, source), Refusal.CREATE_DEPARTMENTS_DECLARATION)
     if fiscal_year.year <= source.fiscal_year.year:
         raise ValidationError(gettext("引き継ぎ先は後の年度にしてください"))
     chosen = (carry_over_candidates(declaration=source) if initiative_ids is None
@@ -689,7 +688,7 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
 
     current = [link.section_id for link in initiative.section_links.order_by("position")]
     if plan.section_ids != current:
-        require(may_change_sections, gettext("担当課を変更できるのは部長と管理者です"))
+        require(may_change_sections, Refusal.CHANGE_SECTIONS)
         sections = {s.pk: s for s in Section.objects.filter(pk__in=plan.section_ids, department=declaration.department)}
         if len(sections) != len(set(plan.section_ids)):
             raise PermissionDenied(gettext("この部にない課は担当課にできません"))
@@ -720,11 +719,10 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
 @transaction.atomic
 def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -> Initiative:
     declaration = _reloaded_declaration(declaration)
-    require(can_manage(user, declaration), gettext("取組を追加できるのは部長と管理者です"))
+    require(can_manage(user, declaration), Refusal.ADD_INITIATIVE)
     _require_phase(declaration, Phase.DECLARATION, gettext("取組の追加"))
-    if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
-        raise PermissionDenied(gettext("「%(state)s」の目標宣言には取組を追加できません")
-                               % {"state": declaration.get_state_display()})
+    require(open_to_directing(declaration),
+            Refusal.ADD_INITIATIVE_IN_STATE % {"state": declaration.get_state_display()})
     if declaration.initiatives.count() >= MAX_INITIATIVES:
         raise ValidationError(gettext("取組は1つの報告に%(limit)s件までです") % {"limit": MAX_INITIATIVES})
     position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -913,11 +911,10 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     needs a reason; so does choosing a grade no number supports (評価不能), and an unmet target
     (by its evaluation or by the grade chosen) needs the reason it was not met."""
     declaration = _reloaded_declaration(declaration)
-    require(can_manage(user, declaration), gettext("評価を確定できるのはその部の部長と管理者です"))
+    require(can_manage(user, declaration), Refusal.JUDGE)
     _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("評価"))
-    if declaration.state not in (PublicationState.DRAFT, PublicationState.SUBMITTED):
-        raise PermissionDenied(gettext("「%(state)s」の報告の評価は変更できません")
-                               % {"state": declaration.get_state_display()})
+    require(open_to_directing(declaration),
+            Refusal.JUDGE_IN_STATE % {"state": declaration.get_state_display()})
     scale = scale_for(declaration)
     if scale is None:
         raise ValidationError(gettext("評価尺度が設定されていません"))
@@ -1024,11 +1021,11 @@ def transitions_allowed(*, user, declaration: Declaration) -> list[str]:
 def _transition_check(*, user, declaration: Declaration, action: str) -> str:
     state = declaration.state
     if action == workflow.RETURN:
-        require(state in workflow.RETURNABLE, gettext("作成中に戻せるのは提出後・公開前の目標宣言だけです"))
+        require(state in workflow.RETURNABLE, Refusal.RETURN_STATE)
         if state in workflow.RETURN_BY_ADMINISTRATOR:
-            require(is_administrator(user), gettext("確認済みの目標宣言を戻せるのは管理者だけです"))
+            require(is_administrator(user), Refusal.RETURN_CHECKED)
         else:
-            require(can_manage(user, declaration), gettext("作成中に戻せるのはその部の部長と管理者です"))
+            require(can_manage(user, declaration), Refusal.RETURN)
         return PublicationState.DRAFT
     if action not in workflow.TRANSITIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -1037,9 +1034,9 @@ def _transition_check(*, user, declaration: Declaration, action: str) -> str:
     # Who may act comes first: someone who may not is refused (403) whatever the phase or
     # state, rather than told about a step they could never take.
     if transition.by == workflow.MANAGER:
-        require(can_manage(user, declaration), gettext("提出・承認はその部の部長と管理者が行います"))
+        require(can_manage(user, declaration), Refusal.SUBMIT_OR_APPROVE)
     else:
-        require(is_administrator(user), gettext("確認と公開は管理者が行います"))
+        require(is_administrator(user), Refusal.CHECK_OR_PUBLISH)
     allowed_from = workflow.sources(declaration.phase, action)
     if not allowed_from:
         raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
@@ -1055,7 +1052,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     """Move a declaration along its phase's flow: submit → (approve) → check → publish, or return
     it to draft. Publishing records what citizens see (a Publication)."""
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
-    require(can_read(user, declaration), gettext("この目標宣言を閲覧する権限がありません"))
+    require(can_read(user, declaration), Refusal.READ_DECLARATION)
     target = _transition_check(user=user, declaration=declaration, action=action)
     textlimits.check_text(reason.strip(), textlimits.line, "reason")
     if action == "approve":
@@ -1098,7 +1095,7 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     """Begin the interim or year-end report of a published declaration. The live rows become a
     draft again; the public keeps reading the last publication."""
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
-    require(can_manage(user, declaration), gettext("次の段階を始められるのはその部の部長と管理者です"))
+    require(can_manage(user, declaration), Refusal.START_PHASE)
     if declaration.state != PublicationState.PUBLISHED:
         raise ValidationError(gettext("次の段階は、今の段階を公開してから始めます"))
     if not workflow.is_later_phase(phase, declaration.phase):
@@ -1139,7 +1136,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     kept with who, when and why, and a new publication for the public page."""
     initiative = _reloaded(initiative)
     declaration = initiative.declaration
-    require(is_administrator(user), gettext("公開済みの内容を訂正できるのは管理者だけです"))
+    require(is_administrator(user), Refusal.CORRECT)
     latest = declaration.publications.latest()
     if latest is None and declaration.state != PublicationState.PUBLISHED:
         raise ValidationError(gettext("公開されていない目標宣言は訂正ではなく通常の編集で変更します"))

@@ -35,21 +35,23 @@ from sengen.declarations.models import (
     Role,
     TargetKind,
 )
-from sengen.declarations.selectors import (
-    audit_entries,
+from sengen.declarations.permissions import (
     can_edit_initiative,
     can_manage,
     can_read,
+    declarations_visible,
+    is_administrator,
+    staff_of,
+)
+from sengen.declarations.selectors import (
+    audit_entries,
     declaration_for_report,
     declaration_for_staff,
-    declarations_visible,
     initiative_document,
     initiative_for_staff,
     initiative_history,
     initiatives_with_targets,
-    is_administrator,
     late_departments,
-    staff_of,
 )
 from sengen.declarations.workflow import TRANSITION_LABELS
 from sengen.parsers import ParseError
