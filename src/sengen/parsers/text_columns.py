@@ -305,8 +305,7 @@ def _cuts(seg: _Segment, columns: list[str], before: list[int] | None, wide: boo
             lo, hi = min(a1, int(mid)) - STRAY, max(b0, int(mid) + 1)
             guides.append((lo, hi, mid))
     else:
-        # A page without its header row: the columns stand about where they stood before.
-        guides = [(b - 4, b + 4, b) for b in before]
+        return _cuts_without_header(covered, split, before)
     cuts: list[int] = []
     cost = 0
     for lo, hi, mid in guides:
@@ -318,6 +317,55 @@ def _cuts(seg: _Segment, columns: list[str], before: list[int] | None, wide: boo
         cuts.append(best)
         cost += least
     return cuts, cost
+
+
+# Weights of a cut on a page without its header row: a line split by it costs this many
+# lines starting a text right after it (a gutter is where the cells' texts start); and a
+# cut's distance from where the page before had it only breaks ties.
+SPLIT_WEIGHT = 3.0
+DRIFT_WEIGHT = 0.1
+# A column is at least this wide: a bullet's ・ and the indented line under it start a cell
+# one position apart, never two columns.
+MIN_COLUMN = 3
+
+
+def _cuts_without_header(covered: list[set[int]], split: list[int], before: list[int]) -> tuple[list[int], int]:
+    """The cuts of a page without its header row. pdftotext lays out each page apart, so the
+    columns stand not quite where they stood before (seen: 2 to 6 positions left, not all
+    alike): each cut is sought between its neighbours' old places, at a gutter (no line
+    split) where many texts start, the cuts in order, by a shortest path."""
+    width = len(split)
+    starts = [0] * (width + 3)
+    for c in covered:
+        for x in c:
+            if x - 1 not in c:
+                starts[x] += 1
+    # A cut gains the texts starting in the first positions after it (a hanging indent).
+    gain = [starts[x] + starts[x + 1] + starts[x + 2] if x + 2 < len(starts) else 0 for x in range(width)]
+    bounds = [0, *before, width]
+    k = len(before)
+    inf = float("inf")
+    best: list[dict[int, tuple[float, int | None]]] = []
+    for i in range(k):
+        lo, hi = bounds[i] + 1, max(bounds[i] + 1, min(bounds[i + 2] - 1, width - 1))
+        layer: dict[int, tuple[float, int | None]] = {}
+        for x in range(lo, hi + 1):
+            own = SPLIT_WEIGHT * split[x] - gain[x] + DRIFT_WEIGHT * abs(x - before[i])
+            if i == 0:
+                layer[x] = (own, None)
+                continue
+            prev = [(cost + own, p) for p, (cost, _) in best[-1].items() if p + MIN_COLUMN <= x]
+            layer[x] = min(prev) if prev else (inf, None)
+        best.append(layer)
+    x = min(best[-1], key=lambda p: (best[-1][p][0], p))
+    cuts = [x]
+    for i in range(k - 1, 0, -1):
+        x = best[i][x][1]
+        cuts.append(x)
+    cuts.reverse()
+    if any(c is None for c in cuts):
+        return before, sum(split[b] if b < width else 0 for b in before)
+    return cuts, sum(split[c] for c in cuts)
 
 
 def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
@@ -344,7 +392,9 @@ def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
     for k in range(1, len(pieces)):
         right = pieces[k].lstrip(" ")
         hung = len(right) - len(right.lstrip("、。，．,."))
-        if hung and not pieces[k][:1].isspace() and pieces[k - 1].strip():
+        # Hung from the left cell only when glued to its text: after a blank, a line broken
+        # without 禁則 began with it.
+        if hung and not pieces[k][:1].isspace() and pieces[k - 1][-1:].strip():
             pieces[k - 1] += right[:hung]
             pieces[k] = right[hung:]
     return pieces
