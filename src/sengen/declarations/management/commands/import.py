@@ -88,7 +88,7 @@ def _log_file() -> Path | None:
     path = Path(settings.DATA_DIR) / "sengen-import.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = logging.FileHandler(path, encoding="utf-8", delay=True)  # created only when written
     except OSError:
         logger.addHandler(logging.NullHandler())
         return None
