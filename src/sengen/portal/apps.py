@@ -1,6 +1,49 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 class PortalConfig(AppConfig):
     name = "sengen.portal"
     verbose_name = "公開ページ"
+
+    def ready(self):
+        # Every publication and correction is a new Publication row, whichever door it came in
+        # by (the staff's publish and correction services, an import stored as published,
+        # `sengen demo`). A signal catches them all without the declarations app knowing about
+        # the portal's downloads: declarations never imports the portal (nothing imports upward).
+        from django.db.models.signals import post_save
+
+        from sengen.declarations.models import Publication
+
+        post_save.connect(_published, sender=Publication, dispatch_uid="sengen.portal.draw_ahead")
+
+
+def _published(sender, instance, created, raw=False, **kwargs):
+    """Draws the report's PDF and XLSX ahead once the publication is committed (before that the
+    public document is not yet what citizens will read, and a rolled-back one never is)."""
+    if not created or raw or getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
+        return
+    declaration_id = instance.declaration_id
+    transaction.on_commit(lambda: _draw_ahead(declaration_id), robust=True)
+
+
+def _draw_ahead(declaration_id: int) -> None:
+    from sengen.declarations.models import Declaration
+    from sengen.declarations.selectors import DeclarationNotFound
+
+    from . import downloads, selectors
+
+    declaration = Declaration.objects.filter(pk=declaration_id).first()
+    if declaration is None:
+        return
+    try:
+        # The very document the download view serves, so the key is the one it will look up.
+        doc = selectors.document_public(declaration)
+    except DeclarationNotFound:
+        return
+    downloads.draw_ahead(doc)

@@ -12,16 +12,24 @@ start it again on every request.
 
 The key is the document and the renderers' own code (a deploy that changes the layout draws
 anew, even with a shared cache on disk).
+
+Publishing or correcting a report draws its PDF and XLSX ahead (``draw_ahead``, started by the
+portal app once the transaction commits), one file at a time in one background thread, so the
+first citizen to ask rarely meets the 503.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
+import os
+import queue
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +94,90 @@ def render_out_of_process(doc: dict, fmt: str) -> bytes:
     return done.stdout
 
 
+# --------------------------------------------------------------------------- one drawing per key
+
+# The claim outlives the budget a little, so a worker killed mid-drawing does not leave the key
+# claimed for ever, nor free it while the child may still be running.
+CLAIM_SECONDS = RENDER_BUDGET_SECONDS + 30
+_held: set[str] = set()  # the claims this process holds, released at exit (see _release_held)
+
+
+def _lock_path(key: str) -> Path | None:
+    """Where the claim of ``key`` is a file, or None when the cache's own ``add`` is atomic.
+
+    Django's file-based cache (SENGEN_CACHE_DIR, shared by the gunicorn workers) implements
+    ``add`` as "has_key, then set": two workers missing the same key at once would both claim it
+    and both draw. There the claim is a file created with O_CREAT|O_EXCL in the cache's
+    directory, which the kernel creates for exactly one process (the cache's own files end in
+    .djcache, so its culling and clear() leave these alone). The local-memory cache's ``add``
+    holds its lock (and is one process's anyway); memcached's and Redis's are atomic on the
+    server."""
+    config = settings.CACHES.get("default", {})
+    if not config.get("BACKEND", "").endswith(".FileBasedCache"):
+        return None
+    return Path(config["LOCATION"]) / f"sengen-drawing-{key.rsplit(':', 1)[-1]}.lock"
+
+
+def _claim(key: str) -> bool:
+    """Whether this process is the one to draw ``key`` (every other process is refused until
+    ``_release``, or until the claim is older than CLAIM_SECONDS: its worker died mid-drawing)."""
+    path = _lock_path(key)
+    if path is None:
+        claimed = cache.add(f"{key}:drawing", True, CLAIM_SECONDS)
+    else:
+        claimed = _claim_file(path)
+    if claimed:
+        _held.add(key)
+    return claimed
+
+
+def _claim_file(path: Path) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return True
+        except FileExistsError:
+            pass
+        try:
+            age = time.time() - path.stat().st_mtime
+        except FileNotFoundError:
+            continue  # released meanwhile: try once more
+        if age < CLAIM_SECONDS:
+            return False
+        # Stale. Renaming it aside succeeds for one process only; the winner then claims afresh.
+        # (Two workers that both read the same stale age in the same instant may still both
+        # draw: one extra drawing of the same file, never a wrong one.)
+        aside = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.stale")
+        try:
+            path.rename(aside)
+        except FileNotFoundError:
+            return False  # another process took it over
+        aside.unlink(missing_ok=True)
+    return False
+
+
+def _release(key: str) -> None:
+    _held.discard(key)
+    path = _lock_path(key)
+    if path is None:
+        cache.delete(f"{key}:drawing")
+    else:
+        path.unlink(missing_ok=True)
+
+
+@atexit.register
+def _release_held() -> None:
+    """A process that exits mid-drawing (``sengen import`` ending, a worker restarted) abandons
+    its drawings: their claims go with it, so the next request starts the drawing again rather
+    than answering "being drawn" until the claim goes stale."""
+    for key in list(_held):
+        try:
+            _release(key)
+        except Exception:  # noqa: BLE001 — at exit, a claim left behind only goes stale
+            pass
+
+
 def _draw(key: str, doc: dict, fmt: str) -> None:
     try:
         data = render_out_of_process(doc, fmt)
@@ -95,16 +187,56 @@ def _draw(key: str, doc: dict, fmt: str) -> None:
     else:
         cache.set(key, data, RENDERED_SECONDS)
     finally:
-        cache.delete(f"{key}:drawing")
+        _release(key)
 
 
 _threads: list[threading.Thread] = []
 
 
 def wait_for_drawings(timeout: float | None = None) -> None:
-    """Waits for the drawings this process started (tests; a clean shutdown)."""
+    """Waits for the drawings this process started, ahead ones included (tests; a clean shutdown)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     while _threads:
         _threads.pop().join(timeout)
+    while _ahead.unfinished_tasks and (deadline is None or time.monotonic() < deadline):
+        time.sleep(0.01)
+
+
+# --------------------------------------------------------------------------- drawing ahead
+
+# One queue and one thread: a folder import that publishes a thousand reports draws them one
+# after another, not two thousand child processes at once.
+_ahead: queue.Queue[tuple[dict, str]] = queue.Queue()
+_ahead_lock = threading.Lock()
+_ahead_thread: threading.Thread | None = None
+
+
+def _drawing_ahead() -> None:
+    while True:
+        doc, fmt = _ahead.get()
+        try:
+            key = cache_key(doc, fmt)
+            # A request may have drawn it, or be drawing it, meanwhile; a failure stays failed.
+            if cache.get(key) is None and cache.get(f"{key}:failed") is None and _claim(key):
+                _draw(key, doc, fmt)
+        except Exception:  # noqa: BLE001 — ahead of time is a favour: the request draws it anyway
+            log.exception("drawing ahead %s failed", fmt)
+        finally:
+            _ahead.task_done()
+
+
+def draw_ahead(doc: dict) -> None:
+    """Queues the PDF and XLSX of ``doc`` (a public document) to be drawn in the background.
+    Skipped when downloads are drawn inline (tests, scripts): there the request draws at once."""
+    global _ahead_thread
+    if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
+        return
+    for fmt in sorted(RENDERED_FORMATS):
+        _ahead.put((doc, fmt))
+    with _ahead_lock:
+        if _ahead_thread is None or not _ahead_thread.is_alive():
+            _ahead_thread = threading.Thread(target=_drawing_ahead, name="sengen-draw-ahead", daemon=True)
+            _ahead_thread.start()
 
 
 def download(doc: dict, fmt: str) -> bytes | Pending:
@@ -122,9 +254,7 @@ def download(doc: dict, fmt: str) -> bytes | Pending:
         return data
     if cache.get(f"{key}:failed") is not None:
         return Pending(failed=True, retry_after=FAILED_SECONDS)
-    # The claim outlives the budget a little, so a worker killed mid-drawing does not leave the
-    # key claimed for ever, nor free it while the child may still be running.
-    if cache.add(f"{key}:drawing", True, RENDER_BUDGET_SECONDS + 30):
+    if _claim(key):
         thread = threading.Thread(target=_draw, args=(key, doc, fmt), name=f"sengen-draw-{fmt}", daemon=True)
         _threads.append(thread)
         thread.start()
