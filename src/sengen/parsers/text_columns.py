@@ -369,32 +369,52 @@ def _cuts_without_header(covered: list[set[int]], split: list[int], before: list
 
 
 def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
-    """``line`` cut into its cells at ``cuts``; a run of text across a cut is cut at a blank
-    within ``STRAY`` of it, else where the cut is (and a character that may not start a line
-    goes back to the cell it was hung from)."""
-    pos, covered = _cells_at(line, wide)
-    pieces = []
-    start = 0
-    for x in cuts:
-        if x - 1 in covered and x in covered:
-            # A blank between two texts of the line is where pdftotext put the cells apart;
-            # the line's end only takes a cut when there is none (a 。 hung past the rule).
-            end = max(covered) + 1
-            near = sorted((not (y <= end - 1 and y - 1 > 0), d, y) for d in range(1, STRAY + 1)
-                          for y in (x + d, x - d) if y - 1 not in covered or y not in covered)
-            if near:
-                x = near[0][2]
-        # The first character starting at or after x begins the next cell.
-        i = max(next((i for i in range(len(line)) if pos[i] >= x), len(line)), start)
-        pieces.append(line[start:i])
-        start = i
-    pieces.append(line[start:])
+    """``line`` cut into its cells at ``cuts``. Each text (a run without blanks) goes to the
+    column it starts in, but pdftotext moves a cell's text a few positions when the line is
+    crowded, and glues two cells' texts when no gap was on the page:
+
+    - a text reaching at most ``STRAY`` past a cut hangs there (a 。 past the rule) and
+      stays left — unless a text of the same cell stands before it on the line, when it is
+      the next cell's text moved left;
+    - a text starting at most ``STRAY`` before a cut, or far from its column's left edge
+      with most of it past the cut, is the next cell's text moved left;
+    - any other text across a cut is two cells glued: it is cut there, and a 、 or 。
+      starting the right part goes back to the left one (hung from it)."""
+    pos = _positions(line, wide)
+    edges = [0, *cuts]
+    pieces = [""] * (len(cuts) + 1)
+    first: dict[int, int] = {}  # where in the line each cell's text starts, and ends
+    end: dict[int, int] = {}
+    for m in re.finditer(r"\S+", line):
+        i, j = m.start(), m.end()
+        while i < j:
+            s, e = pos[i], pos[j]
+            col = sum(1 for c in cuts if c <= s)
+            c = cuts[col] if col < len(cuts) else None
+            take = j
+            if c is not None and e > c:
+                left, right = c - s, e - c
+                if right <= STRAY and not (left <= STRAY and col in end):
+                    pass
+                elif left <= STRAY or (s - edges[col] > STRAY and right > left):
+                    col += 1
+                    nxt = cuts[col] if col < len(cuts) else None
+                    if nxt is not None and e > nxt + STRAY:
+                        take = next(k for k in range(i, j) if pos[k] >= nxt)
+                else:
+                    take = next(k for k in range(i, j) if pos[k] >= c)
+            if col in end:
+                pieces[col] += line[end[col]:i]
+            else:
+                first[col] = i
+            pieces[col] += line[i:take]
+            end[col] = take
+            i = take
     for k in range(1, len(pieces)):
-        right = pieces[k].lstrip(" ")
-        hung = len(right) - len(right.lstrip("、。，．,."))
+        hung = len(pieces[k]) - len(pieces[k].lstrip("、。，．,."))
         # Hung from the left cell only when glued to its text: after a blank, a line broken
         # without 禁則 began with it.
-        if hung and not pieces[k][:1].isspace() and pieces[k - 1][-1:].strip():
-            pieces[k - 1] += right[:hung]
-            pieces[k] = right[hung:]
+        if hung and end.get(k - 1) == first.get(k):
+            pieces[k - 1] += pieces[k][:hung]
+            pieces[k] = pieces[k][hung:]
     return pieces
