@@ -86,3 +86,38 @@ def test_djangos_debug_404_page_may_style_itself_but_never_run_script(client, se
     settings.DEBUG = False
     ok = client.get(reverse("portal:index"))
     assert "'unsafe-inline'" not in ok["Content-Security-Policy"].split("style-src-elem")[1].split(";")[0]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/sengen/"])
+def test_the_500_and_400_pages_link_to_the_sites_root_under_a_sub_path(django_db_blocker, prefix):
+    # Django's handler sets the script prefix from SCRIPT_NAME / FORCE_SCRIPT_NAME before the
+    # view runs; the pages read it without a database or URL resolution.
+    from django.urls import set_script_prefix
+
+    request = RequestFactory().get("/")
+    set_script_prefix(prefix)
+    try:
+        with django_db_blocker.block():
+            pages = [defaults.server_error(request).content.decode(),
+                     defaults.bad_request(request, Exception("bad")).content.decode()]
+    finally:
+        set_script_prefix("/")
+    for page in pages:
+        assert page.count(f'href="{prefix}"') == 2  # the site's name and "to the top page"
+        if prefix != "/":
+            assert 'href="/"' not in page
+
+
+@pytest.mark.django_db
+def test_a_not_found_page_under_a_sub_path_names_the_sites_root(client):
+    # The test client does not set the script prefix from SCRIPT_NAME as WSGIHandler does.
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/sengen/")
+    try:
+        response = client.get("/no-such-page/")
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<a href="/sengen/">' in page and 'href="/"' not in page
