@@ -77,9 +77,9 @@ def test_a_lone_surrogate_is_refused_on_the_page_not_a_500(login, people, seed_d
 
 def test_source_text_with_a_lone_surrogate_is_shown_not_a_500(login, people, seed_doc, monkeypatch):
     from sengen.core.report import normalise
-    from sengen.staff import views
+    from sengen.staff.views import imports
 
-    monkeypatch.setattr(views, "read_upload_limited",
+    monkeypatch.setattr(imports, "read_upload_limited",
                         lambda data, source: (normalise(seed_doc), {}, ["元の文\ud800です"]))
     response = _upload(login("admin"), b"{}", name="x.pdf")
     assert response.status_code == 200

@@ -389,7 +389,7 @@ def test_an_import_review_names_no_report_of_another_department_to_a_director(lo
 
 
 def test_a_review_left_open_past_its_time_is_read_again_not_saved(login, people, monkeypatch):
-    from sengen.staff.views import IMPORT_MAX_AGE
+    from sengen.staff.import_review import IMPORT_MAX_AGE
 
     client = login("admin")
     data = _reviewed(client)

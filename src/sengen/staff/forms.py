@@ -23,6 +23,7 @@ from sengen.declarations.models import (
     Section,
     TargetKind,
 )
+from sengen.declarations.permissions import Refusal
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -136,7 +137,7 @@ class InitiativePlanForm(VersionForm):
         self.fields["sections"].queryset = department.sections.all()
         if sections_locked:
             self.fields["sections"].disabled = True
-            self.fields["sections"].help_text = _("担当課を変更できるのは部長と管理者です")
+            self.fields["sections"].help_text = Refusal.CHANGE_SECTIONS
 
 
 class TargetForm(forms.Form):

@@ -1,0 +1,183 @@
+"""A declaration's pages: starting one, its page with every initiative and what the person may
+do next, the workflow buttons, carrying it over into the next year, and judging its grades."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sengen.declarations import services
+from sengen.declarations.models import Phase, PublicationState
+from sengen.declarations.permissions import (
+    Refusal,
+    can_add_initiative,
+    can_edit_initiative,
+    can_judge,
+    can_manage,
+    is_administrator,
+    require,
+)
+from sengen.declarations.selectors import initiatives_with_targets
+from sengen.declarations.workflow import TRANSITION_LABELS
+
+from .. import forms, reads
+from ._common import declaration_or_404, keep_input, save, staff_required
+
+
+@staff_required
+def declaration_new(request):
+    departments = reads.departments_managed(request.user)
+    require(departments.exists(), Refusal.CREATE_DECLARATION)
+    form = forms.DeclarationCreateForm(request.POST or None, departments=departments,
+                                       fiscal_years=reads.fiscal_years_for(departments))
+    if request.method == "POST" and form.is_valid():
+        saved = save(request, form, lambda: services.declaration_create(user=request.user, **form.cleaned_data),
+                     success=None, redirect_to=lambda declaration: _page(declaration))
+        if saved.response:
+            return saved.response
+    return render(request, "staff/declaration_new.html", {"form": form})
+
+
+def _page(declaration, anchor: str = "") -> str:
+    return reverse("staff:declaration", args=[declaration.pk]) + anchor
+
+
+@staff_required
+def declaration_detail(request, pk: int):
+    declaration = declaration_or_404(request, pk)
+    user = request.user
+    initiatives = initiatives_with_targets(declaration=declaration)
+    scale = services.scale_for(declaration)
+    rows = []
+    for initiative in initiatives:
+        initiative.declaration = declaration  # already loaded: spare a query per row
+        editable = can_edit_initiative(user, initiative)
+        targets = []
+        for target in initiative.targets.all():
+            target.initiative = initiative
+            targets.append({"target": target, "outcome": getattr(target, "outcome", None),
+                            "proposal": services.grade_proposal(target=target, scale=scale),
+                            "progress": list(target.progress.all())})
+        rows.append({
+            "initiative": initiative,
+            "targets": targets,
+            "edit": editable and declaration.phase == Phase.DECLARATION,
+            "progress": editable and declaration.phase == Phase.INTERIM_REPORT,
+            "results": editable and declaration.phase == Phase.ACHIEVEMENT_REPORT,
+            "correct": is_administrator(user) and (declaration.state == PublicationState.PUBLISHED
+                                                   or declaration.publications.exists()),
+        })
+    manage = can_manage(user, declaration)
+    next_phase = services.next_phase(declaration)
+    return render(request, "staff/declaration_detail.html", {
+        "declaration": declaration,
+        "rows": rows,
+        "transitions": [(a, TRANSITION_LABELS[a])
+                        for a in services.transitions_allowed(user=user, declaration=declaration)],
+        "can_add": can_add_initiative(user, declaration),
+        "can_judge": can_judge(user, declaration),
+        "next_phase": Phase(next_phase) if (manage and next_phase
+                                            and declaration.state == PublicationState.PUBLISHED) else None,
+        "can_carry_over": manage,
+        "transition_form": forms.TransitionForm(),
+        "publications": declaration.publications.order_by("-published_at", "-id")[:10],
+    })
+
+
+@require_POST
+@staff_required
+def declaration_action(request, pk: int, action: str):
+    declaration = declaration_or_404(request, pk)
+    if action not in TRANSITION_LABELS:
+        raise Http404
+    form = forms.TransitionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return save(request, None, lambda: services.declaration_transition(
+        user=request.user, declaration=declaration, action=action, reason=reason),
+        success=_("「%(action)s」を行いました") % {"action": TRANSITION_LABELS[action]},
+        redirect_to=_page(declaration)).response
+
+
+@require_POST
+@staff_required
+def declaration_start_phase(request, pk: int):
+    declaration = declaration_or_404(request, pk)
+    return save(request, None, lambda: services.declaration_start_phase(
+        user=request.user, declaration=declaration, phase=request.POST.get("phase", "")),
+        success=_("次の段階を始めました。公開ページには前の段階の内容が表示され続けます"),
+        redirect_to=_page(declaration)).response
+
+
+@staff_required
+def declaration_carry_over(request, pk: int):
+    source = declaration_or_404(request, pk)
+    require(can_manage(request.user, source), Refusal.CARRY_OVER)
+    fiscal_years = reads.fiscal_years_after(source)
+    initiatives = list(source.initiatives.order_by("position"))
+    default = [str(i.pk) for i in services.carry_over_candidates(declaration=source)]
+    form = forms.CarryOverForm(request.POST or None, fiscal_years=fiscal_years, initiatives=initiatives,
+                               initial={"initiatives": default})
+    if request.method == "POST" and form.is_valid():
+        saved = save(request, form, lambda: services.declaration_carry_over(
+            user=request.user, source=source, fiscal_year=form.cleaned_data["fiscal_year"],
+            initiative_ids=[int(pk) for pk in form.cleaned_data["initiatives"]]),
+            success=_("前年度の報告から目標宣言を作成しました"), redirect_to=_page)
+        if saved.response:
+            return saved.response
+    return render(request, "staff/carry_over.html", {"source": source, "form": form, "initiatives": initiatives,
+                                                      "has_years": fiscal_years.exists()})
+
+
+@staff_required
+def declaration_judge(request, pk: int):
+    declaration = declaration_or_404(request, pk)
+    require(can_manage(request.user, declaration), Refusal.JUDGE)
+    scale = services.scale_for(declaration)
+    targets = []
+    for initiative in initiatives_with_targets(declaration=declaration):
+        for target in initiative.targets.all():
+            target.initiative = initiative
+            targets.append(target)
+    proposals = {t.pk: services.grade_proposal(target=t, scale=scale) for t in targets}
+    initial = {"version": declaration.version}
+    for target in targets:
+        outcome = getattr(target, "outcome", None)
+        initial[f"grade_{target.pk}"] = (outcome.grade_code if outcome and outcome.judged_at else None) \
+            or proposals[target.pk]
+        if outcome:
+            initial[f"override_reason_{target.pk}"] = outcome.grade_override_reason
+            initial[f"unmet_reason_{target.pk}"] = outcome.unmet_reason
+    form = forms.JudgeForm(request.POST or None, targets=targets, initial=initial,
+                           grades=scale.grades.order_by("order") if scale else [], proposals=proposals)
+    approve = "approve" in request.POST
+
+    def judge():
+        judgements = [services.Judgement(target_id=t.pk, grade_code=d["grade"], override_reason=d["override_reason"],
+                                         unmet_reason=d["unmet_reason"])
+                      for t in targets for d in [form.target_data(t)]]
+        services.declaration_judge(user=request.user, declaration=declaration,
+                                   version=form.cleaned_data["version"], judgements=judgements)
+        if approve:
+            services.declaration_transition(user=request.user, declaration=declaration, action="approve")
+
+    def stored_now(exc):
+        # Each target now shows the grade and reasons stored by the other person, so saving
+        # again from this page is a choice made having seen them.
+        for target, outcome in zip(targets, reads.outcomes_stored(targets), strict=True):
+            target.stored_outcome = outcome
+        declaration.refresh_from_db(fields=["version"])
+        keep_input(form, version=declaration.version)
+        return True
+
+    stored = False  # after a conflict: each target shows what the other person saved
+    if request.method == "POST" and form.is_valid():
+        saved = save(request, form, judge, on_conflict=stored_now, redirect_to=_page(declaration),
+                     success=_("評価を確定し、承認しました") if approve else _("評価を保存しました"))
+        if saved.response:
+            return saved.response
+        stored = bool(saved.stored)
+    return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
+                                                "stored": stored})

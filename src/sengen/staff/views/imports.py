@@ -1,0 +1,100 @@
+"""The browser import: a file is read (in a child process, within the time and memory budget of
+`sengen import`), the person reviews and corrects the reading, and the review is stored. What
+the review is made of lives in ``staff/import_review.py``; these are only its two pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sengen.core.report import ReportError
+from sengen.declarations import services
+from sengen.declarations.permissions import Refusal, can_import, is_administrator, require
+from sengen.parsers import ParseError
+from sengen.parsers.limits import read_upload_limited
+
+from .. import forms
+from .. import import_review as review
+from ._common import keep_input, save, staff_required
+
+
+@staff_required
+def import_upload(request):
+    require(can_import(request.user), Refusal.IMPORT)
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            # Not in this worker: in a child with the time and memory budget of `sengen import`.
+            doc, where, pages = read_upload_limited(data, source=upload.name)
+        except ParseError as exc:
+            form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc.text(_)})
+        else:
+            # A PDF's ToUnicode map can name any code point, a lone surrogate too, which no page
+            # can be written in; the pages are only shown beside the reading, never stored.
+            pages = [page.encode("utf-8", "replace").decode("utf-8") for page in pages]
+            replacing = review.replacing(request.user, doc)
+            payload = {"doc": doc, "source": upload.name, "pages": pages,
+                       "provenance": where, "replaces": review.replaces(doc, replacing)}
+            form = forms.ImportReviewForm(
+                initial=review.review_initial(doc) | {"payload": review.sign_payload(payload)},
+                initiatives=len(doc["initiatives"]), allow_states=is_administrator(request.user))
+            review.show_provenance(form, where)
+            return render(request, "staff/import_review.html",
+                          {"form": form, "payload": payload, "replacing": replacing})
+    return render(request, "staff/import_upload.html", {"form": form})
+
+
+@require_POST
+@staff_required
+def import_save(request):
+    require(can_import(request.user), Refusal.IMPORT)
+    try:
+        payload = review.payload_read(review.load_payload(request.POST.get("payload", "")))
+    except signing.SignatureExpired:
+        messages.error(request, _("読み取った内容の確認は%(hours)s時間で期限が切れます。もう一度ファイルを選んでください")
+                       % {"hours": review.IMPORT_MAX_AGE // 3600})
+        return redirect("staff:import")
+    except signing.BadSignature:
+        messages.error(request, _("取込の内容が壊れているか書き換えられています。保存していません。もう一度ファイルを選んでください"))
+        return redirect("staff:import")
+    except (ValueError, KeyError, TypeError, ReportError):
+        messages.error(request, _("取込の内容が壊れています。もう一度ファイルを選んでください"))
+        return redirect("staff:import")
+    parsed, where = payload["doc"], payload["provenance"]
+    form = forms.ImportReviewForm(request.POST, initiatives=len(parsed["initiatives"]),
+                                  allow_states=is_administrator(request.user))
+    review.show_provenance(form, where)
+    replacing = review.replacing(request.user, parsed)
+    if form.is_valid():
+        doc = parsed  # until the corrections are read (a conflict says what saving replaces)
+
+        def write():
+            nonlocal doc, replacing
+            doc = review.reviewed_document(form, parsed)
+            replacing = review.replacing(request.user, doc)  # the department and year as corrected
+            return services.report_import(doc=doc, source=payload["source"], state=form.cleaned_data["state"],
+                                          user=request.user, provenance=review.still_read(where, parsed, doc),
+                                          expected_version=review.expected_version(payload["replaces"], doc))
+
+        def replaced_now(exc):
+            # The corrections stay in the form; the page now says what saving replaces, so the
+            # next save is made knowing it.
+            payload["replaces"] = review.replaces(doc, replacing)
+            keep_input(form, payload=review.sign_payload(payload))
+
+        saved = save(request, form, write, redirect_to=lambda declaration: reverse("staff:declaration", args=[declaration.pk]),
+            success=lambda declaration: _("取り込みました（%(action)s）") % {"action": {
+                "created": _("新規"), "updated": _("更新"), "unchanged": _("変更なし")}[declaration.import_action]},
+            on_conflict=replaced_now, refusals={
+                ReportError: lambda exc: _("保存できませんでした: %(error)s") % {"error": exc},
+                PermissionDenied: lambda exc: str(exc) or str(Refusal.IMPORT_THIS_REPORT)})
+        if saved.response:
+            return saved.response
+    return render(request, "staff/import_review.html", {"form": form, "payload": payload, "replacing": replacing})
