@@ -105,10 +105,16 @@ def _is_bullet(text: str) -> bool:
 
 
 def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
-    from .text_columns import parse_columns, side_by_side  # it reads cells with this module's functions
+    # text_columns reads cells with this module's functions, so it is imported here.
+    from .text_columns import interleaved, parse_columns, side_by_side
 
-    if side_by_side(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+    split = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if side_by_side(split):
         return parse_columns(text, source=source)
+    mixed = interleaved(split)
+    if mixed is not None:
+        # Read anyway, a wrong cut would pass for a reading: say what was seen instead.
+        raise ParseError("text_interleaved", source=source, line=mixed)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     lines: list[_Line] = []
     labels: set[str] = set()

@@ -418,3 +418,59 @@ def _cut_line(line: str, cuts: list[int], wide: bool) -> list[str]:
             pieces[k - 1] += pieces[k][:hung]
             pieces[k] = pieces[k][hung:]
     return pieces
+
+
+_SECTIONS_LINE_RE = re.compile(r"^[（(][^（）()]+[）)]$")
+
+
+def interleaved(lines: list[str]) -> int | None:
+    """The line that shows the table's cells interleaved, as plain ``pdftotext`` and
+    pdfminer extract a ruled table, or None. Given column by column (what ``text.py`` reads),
+    the header row's labels stand together before the first row, and a row's title cell with
+    its （担当課名） comes before its first bullet. Interleaved, a label the header row had
+    turns up again among the rows though the header before them lacked it (the extraction
+    read the header row's cells one by one between the body's), or a （担当課名） line comes
+    after bullets of its row on the same page, or the rows' numbers stand one under the other."""
+    seen: set[str] = set()
+    block: set[str] | None = None
+    blocks = 0
+    in_row = bullets = False
+    previous_number: int | None = None
+    for number, raw in enumerate(lines, start=1):
+        line = raw.replace("\f", "").strip()
+        if "\f" in raw:
+            in_row = bullets = False
+        if not line:
+            continue
+        norm = nfkc(line)
+        if _PAGE_NUMBER_RE.match(norm):
+            in_row = bullets = False
+            continue
+        found = header_labels(line)
+        marker = _MARKER_RE.match(norm)
+        if found is None and marker and not marker.group("rest") and block is not None:
+            found = {"今後の取組の方向性"}
+        if found is not None:
+            columns = {_COLUMN_OF_LABEL[label] for label in found if label in _COLUMN_OF_LABEL}
+            if block is None:
+                block = set()
+                blocks += 1
+            if blocks > 1 and columns - seen and seen:
+                return number
+            block |= columns
+            in_row = bullets = False
+            continue
+        if block is not None:
+            seen |= block
+            block = None
+        alone = _NUMBER_CELL_RE.match(norm)
+        if alone and previous_number is not None and int(alone.group("n")) == previous_number + 1:
+            return number  # the No. column's numbers one under the other: the column read alone
+        previous_number = int(alone.group("n")) if alone else None
+        if re.match(r"^\d{1,2}(?:[.．、)]|\s)", norm):
+            in_row, bullets = True, False
+        elif in_row and norm.startswith(("・", "･", "●", "○")):
+            bullets = True
+        elif in_row and bullets and _SECTIONS_LINE_RE.match(norm):
+            return number
+    return None
