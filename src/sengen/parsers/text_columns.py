@@ -467,7 +467,7 @@ def interleaved(lines: list[str]) -> int | None:
         if alone and previous_number is not None and int(alone.group("n")) == previous_number + 1:
             return number  # the No. column's numbers one under the other: the column read alone
         previous_number = int(alone.group("n")) if alone else None
-        if re.match(r"^\d{1,2}(?:[.．、)]|\s)", norm):
+        if alone or re.match(r"^\d{1,2}(?:[.．、)]|\s)", norm):
             in_row, bullets = True, False
         elif in_row and norm.startswith(("・", "･", "●", "○")):
             bullets = True
