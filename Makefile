@@ -10,7 +10,7 @@ SENGEN := $(VENV)/bin/sengen
 STAMP  := $(VENV)/.sengen-installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser fuzz
+.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser poppler fuzz
 
 help:
 	@echo "make run    install, create the database, load the demo report, serve http://127.0.0.1:8000/"
@@ -79,6 +79,14 @@ browser:
 	  fi; \
 	fi
 
+# pdftotext (Debian's poppler-utils, and poppler-data for the CID fonts): the text reader's
+# tests and bench read PDFs' text as a city extracts it.
+poppler:
+	@if ! command -v pdftotext >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing pdftotext (Debian packages poppler-utils, poppler-data) for the text extractions"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils poppler-data >/dev/null; \
+	fi
+
 # The demo needs a readable SECRET_KEY-less development server: SENGEN_DEBUG=1 unless set.
 run: export SENGEN_DEBUG ?= 1
 run: install
@@ -87,7 +95,7 @@ run: install
 	$(SENGEN) runserver 127.0.0.1:8000
 
 # PostgreSQL first, then everything on SQLite, so the output ends with the whole suite's summary.
-test: install browser
+test: install browser poppler
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-sqlite
 
@@ -123,11 +131,7 @@ bench: install
 .PHONY: bench-load bench-national bench-independent
 # Both readers' field accuracy on PDFs an independent generator lays out (docs/benchmarks.md);
 # pdftotext comes from Debian's poppler-utils (and poppler-data for the CID fonts).
-bench-independent: install
-	@if ! command -v pdftotext >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing pdftotext (Debian packages poppler-utils, poppler-data) for the text extractions"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils poppler-data >/dev/null; \
-	fi
+bench-independent: install poppler
 	$(PY) bench/independent.py $(BENCH_INDEPENDENT_ARGS)
 	$(PY) bench/independent.py --held-out $(BENCH_INDEPENDENT_ARGS)
 
