@@ -531,6 +531,24 @@ def _unfinished_cost(role: str) -> float:
     return 1.5 if role == "targets" else 3.0
 
 
+# What _path charges, in the units of the other costs (a clear mismatch of width or tense
+# weighs 2-3, a lean 0.5-1):
+# ［今後の取組の方向性］ closed the page before, so the future direction's bullets must be on
+# this page: leaving that column empty is as unlikely as a clear mismatch.
+PENDING_EMPTY_COST = 3.0
+# A cell that ended short of the page's foot was complete: more of it after the break is as
+# unlikely.
+FINISHED_REOPENED_COST = 3.0
+# A loose line after a page break in a column with nothing before it: possible (the cell
+# began at the page's foot with an empty line) but a lean against.
+LOOSE_WITHOUT_CELL_COST = 1.0
+# The title cell is complete once （担当課名） closes it: more title after that is unlikely.
+TITLE_REOPENED_COST = 3.0
+# In a row's last part, a sentence column whose last line ran to the edge unfinished would
+# have gone on: its next line is missing.
+UNFINISHED_LAST_COST = 3.0
+
+
 def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
           before: dict[str, _Bullet] | None, pending: set[str] = frozenset(), page_ends: bool = False,
           sentence_targets: bool = False, finished: set[str] = frozenset(), not_cut: set[str] = frozenset()):
@@ -556,7 +574,7 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
 
     def empty(r: int) -> float:
         if roles[r] in pending:
-            return 3.0  # ［今後の取組の方向性］ closed the last page: its bullets are on this one
+            return PENDING_EMPTY_COST
         if roles[r] in finished:
             return 0.0
         if continuation:
@@ -569,13 +587,13 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         if not continuation:
             return 0.0
         if roles[r] in finished:
-            return 3.0  # the cell ended short of the page's foot: nothing of it is on this page
+            return FINISHED_REOPENED_COST
         prev = before.get(roles[r])
         if bullet.soft:
             if prev is None:
-                return 1.0
+                return LOOSE_WITHOUT_CELL_COST
             if roles[r] == "title":
-                return 0.0 if _cut_off(prev, None, "title") else 3.0
+                return 0.0 if _cut_off(prev, None, "title") else TITLE_REOPENED_COST
             return _join_cost(prev, capacities.get(_COLUMN_OF[roles[r]]))
         return _unfinished_cost(roles[r]) if _cut_off(prev, capacities.get(_COLUMN_OF[roles[r]]), roles[r]) else 0.0
 
@@ -598,7 +616,7 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
         cost = _ending_cost(bullet, roles[r], continued=cut, sentence_targets=sentence_targets)
         if last and continuation and not page_ends and roles[r] not in ("title", "targets") and \
                 _cut_off(bullet, capacities.get(_COLUMN_OF[roles[r]]), roles[r]):
-            cost += 3.0
+            cost += UNFINISHED_LAST_COST
         return cost
 
     inf = float("inf")
@@ -624,7 +642,7 @@ def _path(items: list, roles: tuple[str, ...], capacities: dict[str, float], *,
                     if roles[r2] == "title":
                         # The title cell breaks its lines by hand ((担当課名) starts a line)
                         # and is complete once that parenthesis closes.
-                        total += 3.0 if not _cut_off(bullets[i - 1], None, "title") else 0.0
+                        total += TITLE_REOPENED_COST if not _cut_off(bullets[i - 1], None, "title") else 0.0
                     else:
                         total += _join_cost(bullets[i - 1], capacity)
                 elif r2 != r:
