@@ -131,6 +131,8 @@ STATIC_ROOT = DATA_DIR / "static"
 # What the public pages draw once and keep: charts (SVG) and the PDF/XLSX downloads, keyed by
 # their content, so nothing is ever stale. Per process by default (each gunicorn worker keeps
 # its own, ~100 KB an entry); SENGEN_CACHE_DIR shares one on disk between the workers.
+# Set by sengen.wsgi (gunicorn, runserver): only a process that serves pages draws ahead.
+SENGEN_DRAW_AHEAD = os.environ.get("SENGEN_DRAW_AHEAD") == "1"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

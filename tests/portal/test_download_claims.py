@@ -98,6 +98,7 @@ def test_publishing_draws_the_pdf_and_xlsx_ahead(client, settings, seed_doc, mon
     from sengen.declarations.services import report_import
 
     settings.SENGEN_DOWNLOADS_INLINE = False
+    settings.SENGEN_DRAW_AHEAD = True
     cache.clear()
     drawn = []
     monkeypatch.setattr(downloads, "render_out_of_process",
@@ -125,6 +126,35 @@ def test_with_inline_downloads_nothing_is_drawn_ahead(settings, seed_doc, monkey
         report_import(doc=seed_doc)
     assert asked == []
     assert downloads._ahead.unfinished_tasks == 0
+
+
+@pytest.mark.django_db
+def test_a_command_draws_nothing_ahead(settings, seed_doc, monkeypatch, django_capture_on_commit_callbacks):
+    """`sengen import` exits before a drawing could serve anyone: only a serving process draws."""
+    from sengen.declarations.services import report_import
+
+    settings.SENGEN_DOWNLOADS_INLINE = False
+    settings.SENGEN_DRAW_AHEAD = False
+    asked = []
+    monkeypatch.setattr(downloads, "draw_ahead", asked.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_import(doc=seed_doc)
+    assert asked == []
+
+
+def test_the_wsgi_application_is_a_process_that_draws_ahead():
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SENGEN_DRAW_AHEAD"}
+    env.setdefault("SENGEN_DEBUG", "1")
+    code = ("import sengen.wsgi; from django.conf import settings; print(settings.SENGEN_DRAW_AHEAD)")
+    served = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert served.stdout.strip() == "True", served.stderr
+    code = ("import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'sengen.settings'; django.setup(); "
+            "from django.conf import settings; print(settings.SENGEN_DRAW_AHEAD)")
+    command = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert command.stdout.strip() == "False", command.stderr
 
 
 @pytest.mark.django_db

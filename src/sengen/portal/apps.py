@@ -26,7 +26,8 @@ class PortalConfig(AppConfig):
 def _published(sender, instance, created, raw=False, **kwargs):
     """Draws the report's PDF and XLSX ahead once the publication is committed (before that the
     public document is not yet what citizens will read, and a rolled-back one never is)."""
-    if not created or raw or getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
+    if not created or raw or getattr(settings, "SENGEN_DOWNLOADS_INLINE", False) \
+            or not getattr(settings, "SENGEN_DRAW_AHEAD", False):
         return
     declaration_id = instance.declaration_id
     transaction.on_commit(lambda: _draw_ahead(declaration_id), robust=True)
