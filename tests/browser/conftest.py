@@ -108,7 +108,7 @@ def published_seed(transactional_db, seed_doc):
     """The seed report, published: what `sengen demo` loads and `make run` shows."""
     from sengen.declarations.services import report_import
 
-    return report_import(doc=seed_doc)
+    return report_import(doc=seed_doc).declaration
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,6 @@ def other_department_doc(seed_doc: dict) -> dict:
 
 def draft_reports(seed_doc: dict):
     """This year's year-end report of both departments, in draft (what staff complete)."""
-    mine = report_import(doc=copy.deepcopy(seed_doc), state="draft")
-    other = report_import(doc=other_department_doc(seed_doc), state="draft")
+    mine = report_import(doc=copy.deepcopy(seed_doc), state="draft").declaration
+    other = report_import(doc=other_department_doc(seed_doc), state="draft").declaration
     return mine, other

@@ -120,7 +120,7 @@ def test_demo_loads_the_packaged_seed_and_is_idempotent(seed_doc):
 
 @pytest.fixture
 def seeded(db, seed_doc):
-    return report_import(doc=seed_doc)
+    return report_import(doc=seed_doc).declaration
 
 
 def test_export_json_to_stdout_gives_back_the_imported_report(seeded, seed_doc):

@@ -157,14 +157,16 @@ def test_a_demo_city_on_a_scale_without_a_cannot_judge_grade_gets_the_report_as_
 
 
 def test_a_demo_that_cannot_finish_the_cycle_says_why_and_stores_nothing(monkeypatch):
-    from sengen.declarations import services
+    from django.core.exceptions import ValidationError
+
+    from sengen.declarations.management.commands import demo
     from sengen.declarations.management.commands._base import UsageError
     from sengen.declarations.models import Declaration
 
     def refuse(**kwargs):
-        raise services.ValidationError("評価尺度が設定されていません")
+        raise ValidationError("評価尺度が設定されていません")
 
-    monkeypatch.setattr(services, "declaration_approve", refuse)
+    monkeypatch.setattr(demo, "declaration_approve", refuse)
     with pytest.raises(UsageError, match="年度末の手続きができませんでした（何も保存していません）: 評価尺度が設定されていません"):
         run_demo()
     assert not Declaration.objects.exists() and not get_user_model().objects.exists()

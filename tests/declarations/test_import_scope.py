@@ -31,7 +31,7 @@ def test_a_directors_import_does_not_open_a_fiscal_year(people, seed_doc):
     assert not Declaration.objects.exists()
     # Once an administrator has opened the year, the same import is the director's to make.
     s.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2099)
-    assert s.report_import(doc=doc, state="draft", user=people.director).fiscal_year.year == 2099
+    assert s.report_import(doc=doc, state="draft", user=people.director).declaration.fiscal_year.year == 2099
     assert FiscalYear.objects.filter(year=2099).count() == 1
 
 

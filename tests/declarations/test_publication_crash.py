@@ -14,6 +14,7 @@ import pytest
 from sengen.declarations import services as s
 from sengen.declarations.models import Declaration, Publication, Revision
 from sengen.declarations.selectors import public_document
+from sengen.declarations.services import publications
 from tests.test_backup import database_for_another_process, run, snapshot, snapshot_of
 
 from .test_workflow import fresh, initiative, judge_all
@@ -55,14 +56,14 @@ def public_view() -> dict:
 
 
 def dying_after_the_snapshot(monkeypatch, error: Exception) -> list:
-    """Make ``services._snapshot`` write its Publication (and whatever goes with it), then fail."""
-    real, written = s._snapshot, []
+    """Make ``publications.snapshot`` write its Publication (and whatever goes with it), then fail."""
+    real, written = publications.snapshot, []
 
     def dying(**kwargs):
         written.append(real(**kwargs))
         raise error
 
-    monkeypatch.setattr(s, "_snapshot", dying)
+    monkeypatch.setattr(publications, "snapshot", dying)
     return written
 
 
@@ -108,15 +109,16 @@ import os, sys, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "sengen.settings"
 django.setup()
 from django.contrib.auth import get_user_model
-from sengen.declarations import services
 from sengen.declarations.models import Declaration
-real = services._snapshot
+from sengen.declarations.services import publications
+from sengen.declarations.services.transitions import declaration_transition
+real = publications.snapshot
 def dying(**kwargs):
     real(**kwargs)
     os._exit(9)
-services._snapshot = dying
-services.declaration_transition(user=get_user_model().objects.get(username=sys.argv[1]),
-                                declaration=Declaration.objects.get(pk=int(sys.argv[2])), action="publish")
+publications.snapshot = dying
+declaration_transition(user=get_user_model().objects.get(username=sys.argv[1]),
+                       declaration=Declaration.objects.get(pk=int(sys.argv[2])), action="publish")
 """
 
 

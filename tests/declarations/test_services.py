@@ -32,14 +32,15 @@ def _target(declaration, number, position=0):
 
 def test_the_seed_round_trips_through_the_database(seed_doc):
     """import → export gives the same document, and the same canonical JSON bytes."""
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     exported = report_document(declaration=declaration)
     assert exported == normalise(seed_doc)
     assert dumps(exported) == dumps(seed_doc)
 
 
 def test_import_files_the_report_under_its_city_year_and_department(seed_doc):
-    declaration = report_import(doc=seed_doc, source="seed.json")
+    stored = report_import(doc=seed_doc, source="seed.json")
+    declaration = stored.declaration
     assert declaration.department.municipality.name == "伊勢原市"
     assert declaration.fiscal_year.year == 2017
     assert declaration.fiscal_year.label == "平成29年度"
@@ -50,13 +51,13 @@ def test_import_files_the_report_under_its_city_year_and_department(seed_doc):
     assert declaration.phase == "achievement_report"
     assert declaration.state == "published" and declaration.published_at is not None
     assert declaration.source == "seed.json"
-    assert declaration.import_action == "created"
+    assert stored.action == "created"
     assert declaration.initiatives.count() == 5
     assert Target.objects.filter(initiative__declaration=declaration).count() == 9
 
 
 def test_text_is_stored_exactly_as_written(seed_doc):
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     target = _target(declaration, 2, 1)
     # Full-width digits and the comma stay as the director wrote them.
     assert target.text == "平成２９年度末時点のくらし安心メール登録目標：１２,０００人"
@@ -66,7 +67,7 @@ def test_text_is_stored_exactly_as_written(seed_doc):
 
 
 def test_numeric_target_keeps_value_unit_direction_and_year_end_due(seed_doc):
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     target = _target(declaration, 2, 1)
     assert target.kind == "numeric"
     assert (target.value, target.unit, target.direction) == (Decimal(12000), "人", "higher")
@@ -78,7 +79,7 @@ def test_numeric_target_keeps_value_unit_direction_and_year_end_due(seed_doc):
 
 
 def test_milestone_and_qualitative_targets_are_told_apart(seed_doc):
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     milestone = _target(declaration, 5, 0)  # 平成２９年１０月のコンビニ交付サービス稼動
     assert milestone.kind == "milestone"
     assert (milestone.value, milestone.due_date, milestone.due_precision) == (None, dt.date(2017, 10, 1), "month")
@@ -88,24 +89,25 @@ def test_milestone_and_qualitative_targets_are_told_apart(seed_doc):
 
 
 def test_a_target_the_report_says_nothing_about_gets_no_outcome(seed_doc):
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     assert not Outcome.objects.filter(target=_target(declaration, 1, 0)).exists()
     assert _target(declaration, 4, 0).outcome.evaluation == "achieved"
 
 
 def test_importing_the_same_report_again_changes_nothing(seed_doc):
-    first = report_import(doc=seed_doc)
+    first = report_import(doc=seed_doc).declaration
     ids = sorted(Target.objects.values_list("id", flat=True))
-    again = report_import(doc=copy.deepcopy(seed_doc))
+    stored = report_import(doc=copy.deepcopy(seed_doc))
+    again = stored.declaration
     assert again.pk == first.pk
-    assert again.import_action == "unchanged"
+    assert stored.action == "unchanged"
     assert again.version == 1
     assert Declaration.objects.count() == 1
     assert sorted(Target.objects.values_list("id", flat=True)) == ids
 
 
 def test_importing_a_changed_report_updates_it_in_place(seed_doc):
-    first = report_import(doc=seed_doc)
+    first = report_import(doc=seed_doc).declaration
     kept = first.initiatives.get(number=2)
     changed = copy.deepcopy(seed_doc)
     del changed["initiatives"][0]  # initiative 1 dropped
@@ -114,10 +116,11 @@ def test_importing_a_changed_report_updates_it_in_place(seed_doc):
     changed["initiatives"][0]["targets"][1]["evaluation"] = "achieved"
     changed["initiatives"][0]["targets"][1]["achievement_rate"] = 1.0083
 
-    second = report_import(doc=changed)
+    stored = report_import(doc=changed)
+    second = stored.declaration
 
     assert second.pk == first.pk
-    assert second.import_action == "updated"
+    assert stored.action == "updated"
     assert second.version == 2
     assert Declaration.objects.count() == 1
     assert list(second.initiatives.values_list("number", flat=True)) == [2, 3, 4, 5]
@@ -131,13 +134,13 @@ def test_reordered_initiatives_keep_the_order_of_the_new_report(seed_doc):
     report_import(doc=seed_doc)
     reordered = copy.deepcopy(seed_doc)
     reordered["initiatives"].reverse()
-    declaration = report_import(doc=reordered)
+    declaration = report_import(doc=reordered).declaration
     assert [i["number"] for i in report_document(declaration=declaration)["initiatives"]] == [5, 4, 3, 2, 1]
 
 
 def test_several_sections_keep_their_written_order_and_are_shared(seed_doc):
     seed_doc["initiatives"][0]["sections"] = ["文化会館担当", "市民協働課"]
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     doc = report_document(declaration=declaration)
     assert doc["initiatives"][0]["sections"] == ["文化会館担当", "市民協働課"]
     # 文化会館担当 also owns initiative 3: one Section row, not two.
@@ -148,7 +151,7 @@ def test_several_sections_keep_their_written_order_and_are_shared(seed_doc):
 def test_a_report_without_a_city_exports_without_one(seed_doc, settings):
     settings.SENGEN_MUNICIPALITY = None
     seed_doc["municipality"] = None
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     assert str(declaration.department.municipality) == "（未設定）"
     assert report_document(declaration=declaration)["municipality"] is None
 
@@ -158,14 +161,14 @@ def test_a_report_without_a_city_goes_to_the_configured_city(seed_doc, settings)
     report_import(doc=seed_doc)
     seed_doc["municipality"] = None
     seed_doc["department"] = "総務部"
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     assert declaration.department.municipality.name == "伊勢原市"
     assert Municipality.objects.count() == 1
 
 
 def test_a_new_city_starts_with_the_configured_grading_scale(seed_doc, settings):
     settings.SENGEN_GRADING_SCALE = "abcd"
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     assert declaration.department.municipality.grading_scale.code == "abcd"
 
 
@@ -174,7 +177,7 @@ def test_grades_of_the_city_scale_are_linked_and_others_kept_as_written(seed_doc
     targets = seed_doc["initiatives"][3]["targets"]
     targets[0]["grade"] = "達成"
     targets[1]["grade"] = "Z"  # not a grade of this city's scale
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     linked = _target(declaration, 4, 0).outcome
     assert linked.grade == Grade.objects.get(scale__code="three-step", code="達成")
     foreign = _target(declaration, 4, 1).outcome
@@ -190,7 +193,7 @@ def test_the_director_title_of_an_older_year_does_not_overwrite_the_current_one(
     older = copy.deepcopy(seed_doc)
     older["director"]["title"] = "市民生活部長"
     older["fiscal_year"], older["fiscal_year_label"] = 2017, "平成29年度"
-    declaration = report_import(doc=older)
+    declaration = report_import(doc=older).declaration
     declaration.department.refresh_from_db()
     assert declaration.department.director_title == "くらし部長"
     assert report_document(declaration=declaration)["director"]["title"] == "市民生活部長"
@@ -239,13 +242,13 @@ def test_the_grading_presets_are_in_the_database():
 
 
 def test_the_report_is_read_in_a_fixed_number_of_queries(seed_doc):
-    declaration = report_import(doc=seed_doc)
+    declaration = report_import(doc=seed_doc).declaration
     with CaptureQueriesContext(connection) as small:
         report_document(declaration=declaration)
     bigger = copy.deepcopy(seed_doc)
     bigger["department"] = "総務部"
     bigger["initiatives"] += [dict(copy.deepcopy(i), number=i["number"] + 10) for i in seed_doc["initiatives"]]
-    declaration = report_import(doc=bigger)
+    declaration = report_import(doc=bigger).declaration
     with CaptureQueriesContext(connection) as large:
         report_document(declaration=declaration)
     assert len(large.captured_queries) == len(small.captured_queries) <= 6

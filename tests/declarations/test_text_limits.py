@@ -19,6 +19,7 @@ from sengen.core.limits import (
 )
 from sengen.declarations import services as s
 from sengen.declarations.models import Initiative, Outcome, Progress, Revision
+from sengen.declarations.services import _common, plans
 
 from .test_workflow import _publish, fresh, initiative, results_input
 
@@ -80,7 +81,7 @@ def test_the_message_says_which_line_and_the_limit(people, draft):
 
 def test_a_report_has_at_most_max_initiatives(people, draft, monkeypatch):
     # The count is checked against the constant; a smaller one keeps the test quick.
-    monkeypatch.setattr(s, "MAX_INITIATIVES", 3)
+    monkeypatch.setattr(plans, "MAX_INITIATIVES", 3)
     for number in (1, 2, 3):
         s.initiative_create(user=people.director, declaration=draft, plan=plan(number=number))
     with pytest.raises(ValidationError):
@@ -90,7 +91,7 @@ def test_a_report_has_at_most_max_initiatives(people, draft, monkeypatch):
 
 
 def test_the_report_as_a_whole_is_bounded(people, draft, monkeypatch):
-    monkeypatch.setattr(s, "MAX_REPORT_CHARS", 5_000)
+    monkeypatch.setattr(_common, "MAX_REPORT_CHARS", 5_000)
     s.initiative_create(user=people.director, declaration=draft, plan=plan(number=1, content=["A" * 1_900] * 2))
     with pytest.raises(ValidationError) as refused:
         s.initiative_create(user=people.director, declaration=draft, plan=plan(number=2, content=["A" * 1_900] * 2))

@@ -15,6 +15,8 @@ from sengen.declarations import services as s
 from sengen.declarations.models import (
     AuditEntry,
     Declaration,
+    Department,
+    FiscalYear,
     Initiative,
     Phase,
     Progress,
@@ -175,9 +177,9 @@ def _calls(people, mine):
             user=u, fiscal_year=fy, declaration_due=None, interim_report_due=None, achievement_report_due=None),
         "declaration_create": lambda u: s.declaration_create(
             user=u, department=people.department,
-            fiscal_year=s.FiscalYear.objects.get_or_create(municipality=fy.municipality, year=2031)[0]),
+            fiscal_year=FiscalYear.objects.get_or_create(municipality=fy.municipality, year=2031)[0]),
         "declaration_carry_over": lambda u: s.declaration_carry_over(
-            user=u, source=mine, fiscal_year=s.FiscalYear.objects.get_or_create(
+            user=u, source=mine, fiscal_year=FiscalYear.objects.get_or_create(
                 municipality=fy.municipality, year=2032)[0]),
         "initiative_results_save": lambda u: s.initiative_results_save(
             user=u, initiative=one, version=one.version, data=results_input(one)),
@@ -480,7 +482,7 @@ def test_the_dashboard_lists_departments_late_for_a_phase(people, reports):
     assert late[0].state_label == "達成状況報告・作成中"
     # Before the deadline nobody is late; a department without a declaration is late for all.
     assert late_departments(user=people.admin, fiscal_year=fy, today=dt.date(2018, 5, 31)) == []
-    s.Department.objects.create(municipality=fy.municipality, name="消防本部")
+    Department.objects.create(municipality=fy.municipality, name="消防本部")
     late = late_departments(user=people.admin, fiscal_year=fy, today=dt.date(2017, 11, 1))
     assert [(row.department.name, row.phase) for row in late] == [
         ("消防本部", "declaration"), ("消防本部", "interim_report")]
@@ -494,7 +496,7 @@ def test_a_director_imports_only_their_own_department_and_only_as_a_draft(people
     s.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     with pytest.raises(PermissionDenied):
         s.report_import(doc=seed_doc, state="published", user=people.director)
-    declaration = s.report_import(doc=seed_doc, state="draft", user=people.director)
+    declaration = s.report_import(doc=seed_doc, state="draft", user=people.director).declaration
     assert declaration.state == "draft"
     with pytest.raises(PermissionDenied):
         from tests.declarations.people import other_department_doc
@@ -503,7 +505,7 @@ def test_a_director_imports_only_their_own_department_and_only_as_a_draft(people
 
 
 def test_a_published_import_is_what_the_public_reads(people, seed_doc):
-    declaration = s.report_import(doc=seed_doc)
+    declaration = s.report_import(doc=seed_doc).declaration
     assert public_document(declaration=declaration) == report_document(declaration=declaration)
     assert Publication.objects.filter(declaration=declaration).count() == 1
 

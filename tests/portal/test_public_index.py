@@ -54,7 +54,7 @@ def three_reports(seed_doc):
     other = copy.deepcopy(seed_doc)
     other["department"] = "総務部"
     other["initiatives"][0]["content"] = ["ＩＣＴを活用した窓口の改善（ｺﾐｭﾆﾃｨ放送）"]
-    return s.report_import(doc=other)
+    return s.report_import(doc=other).declaration
 
 
 def test_search_finds_the_published_text_not_the_draft_of_the_next_phase(client, published):

@@ -35,7 +35,7 @@ INJECTIONS = [
 
 @pytest.fixture
 def published_and_draft(seed_doc):
-    published = report_import(doc=seed_doc)
+    published = report_import(doc=seed_doc).declaration
     draft = copy.deepcopy(seed_doc)
     draft["department"] = "総務部"
     draft["initiatives"][0]["title"] = "下書きの取組（非公開）"

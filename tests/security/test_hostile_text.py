@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stored(hostile_doc):
-    declaration = report_import(doc=hostile_doc)
+    declaration = report_import(doc=hostile_doc).declaration
     return declaration, report_document(declaration=declaration)
 
 

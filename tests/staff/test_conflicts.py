@@ -65,7 +65,7 @@ def test_results_saved_again_only_after_the_other_persons_figures_were_shown(peo
 
 def test_a_results_page_whose_targets_were_corrected_meanwhile_cannot_be_saved(people, seed_doc):
     mine = services.declaration_start_phase(user=people.admin, phase="achievement_report",
-                                            declaration=services.report_import(doc=declaration_doc(seed_doc)))
+                                            declaration=services.report_import(doc=declaration_doc(seed_doc)).declaration)
     two = mine.initiatives.get(number=2)
     mail = two.targets.current().get(position=1)
     url = reverse("staff:initiative_results", args=[two.pk])
@@ -113,7 +113,7 @@ def test_grades_are_saved_again_only_after_the_other_persons_grades_were_shown(p
 
 
 def _declaration_draft(seed_doc):
-    return services.report_import(doc=declaration_doc(seed_doc), state="draft")
+    return services.report_import(doc=declaration_doc(seed_doc), state="draft").declaration
 
 
 def _plan(initiative, targets, changed=None) -> services.InitiativePlan:

@@ -195,7 +195,7 @@ def test_administrator_checks_and_publishes_then_corrects_with_a_reason(login, p
 
 
 def test_published_text_cannot_be_edited_through_the_forms(login, people, seed_doc):
-    published = services.report_import(doc=seed_doc)
+    published = services.report_import(doc=seed_doc).declaration
     one = published.initiatives.get(number=1)
     for role in ("editor", "director"):
         assert login(role).get(reverse("staff:initiative_results", args=[one.pk])).status_code == 403
@@ -333,7 +333,7 @@ def test_an_import_never_silently_replaces_a_report_changed_since_its_review(log
 
     from sengen.declarations.services import report_import
 
-    stored = report_import(doc=copy.deepcopy(seed_doc), state="draft")
+    stored = report_import(doc=copy.deepcopy(seed_doc), state="draft").declaration
     client = login("admin")
     upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
     page = html(client.post(reverse("staff:import"), {"file": upload}))

@@ -35,7 +35,7 @@ from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limi
 
 from .models import Declaration, PublicationState
 from .selectors import report_municipality
-from .services import report_import
+from .services.imports import report_import
 
 logger = logging.getLogger("sengen.import")
 
@@ -153,8 +153,8 @@ def file_store(*, item: FileImport, state: str) -> None:
     """Store one parsed file in a transaction of its own; a refusal leaves nothing of it."""
     try:
         with transaction.atomic():
-            item.declaration = report_import(doc=item.doc, source=str(item.path), state=state,
-                                             provenance=item.provenance)
+            stored = report_import(doc=item.doc, source=str(item.path), state=state,
+                                   provenance=item.provenance)
     except ReportError as exc:
         item.status, item.error = "failed", f"{item.path}: {exc}"
     except (DatabaseError, ValidationError, OverflowError) as exc:
@@ -164,7 +164,7 @@ def file_store(*, item: FileImport, state: str) -> None:
     except Exception as exc:
         _unexpected(item, exc, "store")
     else:
-        item.status = item.declaration.import_action
+        item.declaration, item.status = stored.declaration, stored.action
 
 
 def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,

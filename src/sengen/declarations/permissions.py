@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+from sengen.core import workflow
 
 from .models import Declaration, Department, Initiative, Phase, PublicationState, Role, StaffProfile
 
@@ -192,3 +194,37 @@ def can_judge(user, declaration: Declaration) -> bool:
     """What the declaration page offers: judging the year-end grades."""
     return (can_manage(user, declaration) and declaration.phase == Phase.ACHIEVEMENT_REPORT
             and open_to_directing(declaration))
+
+
+# Workflow steps -------------------------------------------------------------------------------
+
+def transition_to(*, user, declaration: Declaration, action: str) -> str:
+    """The state ``action`` takes ``declaration`` to, if ``user`` may take it now; else
+    PermissionDenied (not theirs to take) or ValidationError (not from this phase or state).
+    The order and the steps are core.workflow's table; who takes each is decided here."""
+    state = declaration.state
+    if action == workflow.RETURN:
+        require(state in workflow.RETURNABLE, Refusal.RETURN_STATE)
+        if state in workflow.RETURN_BY_ADMINISTRATOR:
+            require(is_administrator(user), Refusal.RETURN_CHECKED)
+        else:
+            require(can_manage(user, declaration), Refusal.RETURN)
+        return PublicationState.DRAFT
+    if action not in workflow.TRANSITIONS:
+        raise ValueError(f"unknown action {action!r}")
+    transition = workflow.TRANSITIONS[action]
+    target = PublicationState(transition.to)
+    # Who may act comes first: someone who may not is refused (403) whatever the phase or
+    # state, rather than told about a step they could never take.
+    if transition.by == workflow.MANAGER:
+        require(can_manage(user, declaration), Refusal.SUBMIT_OR_APPROVE)
+    else:
+        require(is_administrator(user), Refusal.CHECK_OR_PUBLISH)
+    allowed_from = workflow.sources(declaration.phase, action)
+    if not allowed_from:
+        raise ValidationError(gettext("「%(phase)s」には「%(state)s」の段階はありません")
+                              % {"phase": declaration.get_phase_display(), "state": target.label})
+    if state not in allowed_from:
+        raise ValidationError(gettext("「%(current)s」から「%(state)s」にはできません")
+                              % {"current": declaration.get_state_display(), "state": target.label})
+    return target

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
@@ -19,6 +20,7 @@ from .models import (
     Department,
     Evaluation,
     FiscalYear,
+    FutureDirection,
     Initiative,
     InitiativeSection,
     Phase,
@@ -27,7 +29,7 @@ from .models import (
     Revision,
     Target,
 )
-from .permissions import Refusal, can_oversee, can_read, is_administrator, require
+from .permissions import Refusal, can_oversee, can_read, is_administrator, require, transition_to
 
 
 class DeclarationNotFound(LookupError):
@@ -155,20 +157,6 @@ def report_document(*, declaration: Declaration) -> dict[str, Any]:
     return normalise(doc)
 
 
-def reports_public_index() -> list[dict[str, Any]]:
-    """Published reports grouped by fiscal year, newest year first, for the public index page:
-    ``[{"year": 2017, "label": "平成29年度", "reports": [Declaration, …]}, …]``."""
-    years: dict[int, dict[str, Any]] = {}
-    qs = (Declaration.objects.published()
-          .select_related("department__municipality", "fiscal_year")
-          .order_by("-fiscal_year__year", "department__municipality__name", "department__name"))
-    for declaration in qs:
-        year = declaration.fiscal_year.year
-        entry = years.setdefault(year, {"year": year, "label": declaration.fiscal_year.label, "reports": []})
-        entry["reports"].append(declaration)
-    return list(years.values())
-
-
 # Public reads of what was published ------------------------------------------------------
 
 def public_document(*, declaration: Declaration) -> dict[str, Any] | None:
@@ -284,3 +272,43 @@ def late_departments(*, user, fiscal_year: FiscalYear, today: dt.date) -> list[L
             late.append(Late(department, phase, Phase(phase).label, deadline, declaration,
                              (today - deadline).days))
     return late
+
+
+
+# Reads for the workflow's forms and buttons --------------------------------------------------
+
+def deadlines_stamp(fiscal_year: FiscalYear) -> str:
+    """The year's deadlines as stored, in one string: a form opened on them carries it back, so
+    a save over deadlines someone changed since is refused (the year has no version number)."""
+    return "|".join(str(getattr(fiscal_year, f) or "") for f in workflow.DEADLINE_FIELDS)
+
+
+_CLOSED_DIRECTIONS = {FutureDirection.SUSPEND, FutureDirection.COMPLETE}
+
+
+def carry_over_candidates(*, declaration: Declaration) -> list[Initiative]:
+    """Initiatives worth carrying into next year: all but those whose future direction is
+    休止・廃止 or 完了."""
+    return [i for i in declaration.initiatives.order_by("position")
+            if i.future_direction_category not in _CLOSED_DIRECTIONS]
+
+
+def transitions_allowed(*, user, declaration: Declaration) -> list[str]:
+    """The workflow actions ``user`` may take on ``declaration`` now (for the buttons shown)."""
+    out = []
+    for action in workflow.ACTIONS:
+        try:
+            transition_to(user=user, declaration=declaration, action=action)
+        except (PermissionDenied, ValidationError):
+            continue
+        out.append(action)
+    return out
+
+
+def next_phase(declaration: Declaration) -> str | None:
+    return workflow.next_phase(declaration.phase)
+
+
+def correctable_results(declaration: Declaration) -> bool:
+    """Results columns can be corrected only while the published text is the live text."""
+    return declaration.state == PublicationState.PUBLISHED and declaration.phase == Phase.ACHIEVEMENT_REPORT

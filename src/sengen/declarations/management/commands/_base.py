@@ -62,10 +62,10 @@ class SengenCommand(BaseCommand):
             raise UsageError("データベースが最新ではありません。先に `sengen migrate` を実行してください")
 
 
-def summary(declaration, doc) -> str:
+def summary(declaration, doc, action: str) -> str:
+    """One line for what an import did (``action``: ``ImportResult.action``)."""
     targets = sum(len(i["targets"]) for i in doc["initiatives"])
-    action = {"created": "登録しました", "updated": "更新しました", "unchanged": "変更はありません"}[
-        declaration.import_action]
+    action = {"created": "登録しました", "updated": "更新しました", "unchanged": "変更はありません"}[action]
     return (f"{action}: {declaration.fiscal_year_label} {declaration.department.name}"
             f" {declaration.get_phase_display()}（取組 {len(doc['initiatives'])} 件、達成目標 {targets} 件、"
             f"版 {declaration.version}、{declaration.get_state_display()}）")

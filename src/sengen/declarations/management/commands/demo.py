@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from sengen.declarations import services
+from sengen.declarations.grading import grade_proposal, municipality_scale, scale_for
 from sengen.declarations.models import (
     Evaluation,
     GradingScale,
@@ -17,7 +17,13 @@ from sengen.declarations.models import (
     Target,
 )
 from sengen.declarations.selectors import declaration_for_report, report_municipality
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.results import Judgement, declaration_judge
+from sengen.declarations.services.transitions import (
+    declaration_approve,
+    declaration_check,
+    declaration_publish,
+)
 
 from ._base import SengenCommand, UsageError, summary
 
@@ -69,10 +75,11 @@ class Command(SengenCommand):
                 # would run it (draft → judged → approved → checked → published); without them it
                 # is stored as the city published it.
                 state = PublicationState.DRAFT if cycle else PublicationState.PUBLISHED
-                declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}", state=state)
+                declaration = report_import(doc=doc, source=f"sengen.demo/{DEMO_REPORT}", state=state).declaration
+                action = "created"
             else:
-                declaration.import_action = "unchanged"
-            self.stdout.write(summary(declaration, doc))
+                action = "unchanged"
+            self.stdout.write(summary(declaration, doc, action))
             if not accounts:
                 # README publishes these passwords: a production server must not get them by accident.
                 self.stdout.write("見本アカウントは作成しません（開発モードではありません。作成するには --accounts）")
@@ -92,7 +99,7 @@ def _judgeable(doc) -> bool:
     """Whether the demo city's scale has the 評価不能 grade the demo director needs for the
     targets the report never judged (a city configured otherwise gets the report as published)."""
     city = Municipality.objects.filter(name=report_municipality(doc["municipality"])).first()
-    scale = services.municipality_scale(city)
+    scale = municipality_scale(city)
     return scale is not None and scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).exists()
 
 
@@ -138,17 +145,17 @@ def demo_year_end(declaration) -> str:
     User = get_user_model()
     director = User.objects.get(username="demo-director")
     admin = User.objects.get(username="demo-admin")
-    scale = services.scale_for(declaration)
+    scale = scale_for(declaration)
     unjudged = scale.grades.get(min_rate=None, evaluation=Evaluation.NOT_EVALUATED)
     judgements = []
     targets = (Target.objects.current().filter(initiative__declaration=declaration)
                .select_related("initiative", "outcome").order_by("initiative__position", "position"))
     for target in targets:
-        proposed = services.grade_proposal(target=target, scale=scale)
+        proposed = grade_proposal(target=target, scale=scale)
         if proposed:
-            judgement = services.Judgement(target_id=target.pk, grade_code=proposed)
+            judgement = Judgement(target_id=target.pk, grade_code=proposed)
         else:
-            judgement = services.Judgement(target_id=target.pk, grade_code=unjudged.code,
+            judgement = Judgement(target_id=target.pk, grade_code=unjudged.code,
                                            override_reason=UNJUDGED_REASON)
         grade = scale.grades.get(code=judgement.grade_code)
         outcome = getattr(target, "outcome", None)
@@ -157,10 +164,10 @@ def demo_year_end(declaration) -> str:
             judgement.unmet_reason = UNMET_REASON_PREFIX + status if status else UNJUDGED_REASON
         judgements.append(judgement)
     declaration.refresh_from_db()
-    services.declaration_judge(user=director, declaration=declaration, version=declaration.version,
+    declaration_judge(user=director, declaration=declaration, version=declaration.version,
                                judgements=judgements)
-    services.declaration_approve(user=director, declaration=declaration)
-    services.declaration_check(user=admin, declaration=declaration)
-    services.declaration_publish(user=admin, declaration=declaration)
+    declaration_approve(user=director, declaration=declaration)
+    declaration_check(user=admin, declaration=declaration)
+    declaration_publish(user=admin, declaration=declaration)
     return (f"見本の報告の評価を確定して公開しました: 達成目標 {len(judgements)} 件"
             f"（部長 demo-director が確定・承認、管理者 demo-admin が確認・公開）")

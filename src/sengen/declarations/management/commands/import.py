@@ -42,7 +42,7 @@ def _line(item: FileImport, *, with_path: bool) -> str:
             what = (f"{doc['fiscal_year_label']} {doc['department']} "
                     f"（取組 {len(doc['initiatives'])} 件）を{what}")
     else:
-        what = summary(item.declaration, item.doc)
+        what = summary(item.declaration, item.doc, item.status)
     if item.review and item.status != "same":  # the same notes stand on the line of the file it repeats
         what += f" 要確認: {'、'.join(item.review)}"
     return f"{item.path}: {what}" if with_path else what

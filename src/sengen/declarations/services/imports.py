@@ -1,0 +1,367 @@
+"""Storing a ``sengen.report/1`` document (``report_import``): what the command line, the folder
+import, the demo and the browser import all call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sengen.core.eras import fiscal_year_label, parse_iso_due
+from sengen.core.report import ReportError, normalise
+from sengen.core.targets import TargetAnalysis, analyse_target
+
+from .. import publicindex
+from ..models import (
+    Declaration,
+    Department,
+    Evaluation,
+    FiscalYear,
+    Grade,
+    GradingScale,
+    Initiative,
+    InitiativeSection,
+    Municipality,
+    Outcome,
+    Publication,
+    PublicationState,
+    Section,
+    Target,
+    TargetKind,
+)
+from ..permissions import (
+    Refusal,
+    can_import,
+    is_administrator,
+    require,
+    staff_of,
+)
+from ..selectors import report_document, report_municipality
+from ._common import (
+    EditConflict,
+    _audit,
+    _conflict_message,
+)
+
+
+def municipality_for_report(name: str | None) -> Municipality:
+    """The municipality a report is filed under (``selectors.report_municipality``), created on
+    the configured grading scale if it is new."""
+    name = report_municipality(name)
+    municipality = Municipality.objects.filter(name=name).first()
+    if municipality is None:
+        scale = GradingScale.objects.filter(code=settings.SENGEN_GRADING_SCALE).first()
+        municipality = Municipality.objects.create(name=name, grading_scale=scale)
+    return municipality
+
+
+_MAX_DECIMALS = 6  # decimal_places of the value fields
+
+
+_MAX_INTEGER_DIGITS = {"value": 24 - 6, "rate": 16 - 6}
+
+
+def _check_length(value: str, limit: int, path: str) -> str:
+    if len(value) > limit:
+        raise ReportError(f"{limit}文字までしか保存できません（{len(value)}文字あります）", path)
+    return value
+
+
+def _decimal(number: int | float | None, path: str, *, kind: str = "value") -> Decimal | None:
+    """A JSON number as Decimal, refusing what the database would round or overflow: an import
+    that silently changed a published figure would be worse than one that fails."""
+    if number is None:
+        return None
+    value = Decimal(str(number))  # str(): 0.985 stays 0.985, not its binary approximation
+    sign, digits, exponent = value.as_tuple()
+    if exponent < -_MAX_DECIMALS:
+        raise ReportError(f"小数点以下は{_MAX_DECIMALS}桁までしか保存できません（{number}）", path)
+    if len(digits) + exponent > _MAX_INTEGER_DIGITS[kind]:
+        raise ReportError(f"桁数が多すぎて保存できない数値です（{number}）", path)
+    return value
+
+
+def _kind(doc_target: dict, analysis: TargetAnalysis) -> str:
+    # The document is authoritative for the metric (a parser or a person decided it); the text
+    # analysis only tells a milestone from a qualitative target where the document has no metric.
+    if doc_target["metric"] is not None:
+        return TargetKind.NUMERIC
+    if doc_target["due"] is not None or analysis.kind == TargetKind.MILESTONE:
+        return TargetKind.MILESTONE
+    return TargetKind.QUALITATIVE
+
+
+def _target_create(*, initiative: Initiative, position: int, doc_target: dict, fiscal_year: int,
+                   scale: GradingScale | None, path: str) -> Target:
+    analysis = analyse_target(doc_target["text"], fiscal_year=fiscal_year)
+    kind = _kind(doc_target, analysis)
+    metric = doc_target["metric"]
+    due = None
+    if doc_target["due"] is not None:
+        # Keep the analysis's precision when it agrees (平成30年3月31日 is a day, not 年度末).
+        due = analysis.due if analysis.due_iso == doc_target["due"] else parse_iso_due(doc_target["due"])
+    numeric = kind == TargetKind.NUMERIC
+    baseline = analysis.baseline if numeric else None
+    if baseline is not None:
+        try:
+            _decimal(baseline.value, path)
+        except ReportError:
+            baseline = None  # only a proposal read from the text: drop it rather than fail the import
+    target = Target.objects.create(
+        initiative=initiative,
+        position=position,
+        text=doc_target["text"],
+        kind=kind,
+        value=_decimal(metric["value"], f"{path}.metric.value") if metric else None,
+        unit=_check_length(metric["unit"], 50, f"{path}.metric.unit") if metric else "",
+        direction=analysis.direction if numeric else None,
+        baseline_value=baseline.value if baseline else None,
+        baseline_unit=baseline.unit[:50] if baseline else "",
+        due_date=due.date if due else None,
+        due_precision=due.precision if due else "",
+    )
+    actual = doc_target["actual"]
+    has_outcome = (actual is not None or doc_target["achievement_rate"] is not None
+                   or doc_target["evaluation"] != Evaluation.NOT_EVALUATED or doc_target["grade"] is not None)
+    if has_outcome:
+        grade_code = doc_target["grade"]
+        Outcome.objects.create(
+            target=target,
+            actual_value=_decimal(actual["value"], f"{path}.actual.value") if actual else None,
+            actual_unit=_check_length(actual["unit"], 50, f"{path}.actual.unit") if actual else "",
+            achievement_rate=_decimal(doc_target["achievement_rate"], f"{path}.achievement_rate", kind="rate"),
+            evaluation=doc_target["evaluation"],
+            grade_code=_check_length(grade_code, 50, f"{path}.grade") if grade_code is not None else None,
+            grade=_grade_lookup(scale, grade_code),
+        )
+    return target
+
+
+def _grade_lookup(scale: GradingScale | None, code: str | None) -> Grade | None:
+    if scale is None or not code:
+        return None
+    return scale.grades.filter(code=code).first() or scale.grades.filter(label=code).first()
+
+
+def _sections_set(*, initiative: Initiative, department: Department, names: list[str], path: str) -> None:
+    InitiativeSection.objects.filter(initiative=initiative).delete()
+    for position, name in enumerate(names):
+        _check_length(name, 200, f"{path}.sections[{position}]")
+        section, _ = Section.objects.get_or_create(department=department, name=name)
+        InitiativeSection.objects.create(initiative=initiative, section=section, position=position)
+
+
+# ``report_import(expected_version=ANY_VERSION)``: replace whatever is stored (the command line).
+ANY_VERSION = object()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``report_import`` did: the declaration stored and ``action``, one of ``"created"``,
+    ``"updated"`` or ``"unchanged"`` (the words the command line and the import page report)."""
+
+    declaration: Declaration
+    action: str
+
+
+@transaction.atomic
+def report_import(*, doc: dict[str, Any], source: str | None = None,
+                  state: str = PublicationState.PUBLISHED, user=None,
+                  provenance: dict[str, dict] | None = None, expected_version=ANY_VERSION) -> ImportResult:
+    """Store a ``sengen.report/1`` document as the declaration of its department and year.
+
+    Importing the same department and year again updates that declaration — its initiatives,
+    targets and outcomes are replaced by the document's — and never adds a second one.
+    Initiatives are matched by number so that links to them (``carried_from``) survive.
+
+    ``state`` defaults to published because what gets imported is a report the city already
+    published (its PDF); a staff workflow that imports a draft passes ``state="draft"``.
+    Returns an ``ImportResult``: the declaration and what happened to it, ``"created"``,
+    ``"updated"`` or ``"unchanged"`` (the same report again: no write, no new version).
+
+    Raises ``ReportError`` (nothing stored) for a document that does not follow the format or
+    holds a value the database cannot store exactly.
+
+    ``user`` is the staff member importing through the browser (the command line passes none):
+    an administrator may import in any state; a director only their own department's report, as
+    a draft, and not over one already past draft. The import is then in the audit log.
+
+    ``provenance`` (JSON path → where the value was read, from ``parse_with_provenance``) is
+    kept with the declaration; an import without it keeps what an earlier one recorded only
+    if the report is unchanged.
+
+    ``expected_version``: the version of the declaration the person was told this import
+    replaces (None: that it creates one). EditConflict when what is stored is another one —
+    someone saved it since, or a corrected department or year now points at another report —
+    so an import never silently replaces work nobody showed them.
+    """
+    doc = normalise(doc)
+    if state not in PublicationState.values:
+        raise ValueError(f"unknown publication state {state!r}")
+    if user is not None:
+        _import_check(user=user, doc=doc, state=state)
+    _check_header_lengths(doc)
+    department, fiscal_year = _department_and_year(doc)
+    declaration = (Declaration.objects.select_for_update()
+                   .filter(department=department, fiscal_year=fiscal_year).first())
+    _refuse_stale(declaration, expected_version)
+    if (declaration is not None and declaration.state == state
+            and report_document(declaration=declaration) == doc):
+        # Same report again (`sengen demo` twice): nothing to change, so no new version either.
+        if provenance and declaration.provenance != provenance:
+            declaration.provenance = provenance  # the same values, read from another file
+            declaration.save(update_fields=["provenance"])
+        return ImportResult(declaration, "unchanged")
+    if user is not None and declaration is not None and not is_administrator(user) \
+            and declaration.state != PublicationState.DRAFT:
+        raise PermissionDenied(Refusal.IMPORT_REPLACE_IN_STATE
+                               % {"state": declaration.get_state_display()})
+    action = "created" if declaration is None else "updated"
+    declaration = _declaration_write(declaration, doc=doc, department=department, fiscal_year=fiscal_year,
+                                     state=state, source=source, provenance=provenance)
+    _initiatives_write(declaration, doc)
+    if state == PublicationState.PUBLISHED:
+        # What the public page shows from now on (see selectors.public_document).
+        publicindex.indexed(Publication.objects.create(
+            declaration=declaration, phase=declaration.phase, version=declaration.version,
+            document=doc, published_at=declaration.published_at or timezone.now(), published_by=user))
+    if user is not None:
+        _audit(user, f"declaration.import.{action}", declaration, source=declaration.source, state=state)
+    return ImportResult(declaration, action)
+
+
+def _check_header_lengths(doc: dict[str, Any]) -> None:
+    _check_length(doc["department"], 200, "$.department")
+    _check_length(doc["director"]["title"], 200, "$.director.title")
+    _check_length(doc["director"]["name"], 200, "$.director.name")
+    _check_length(doc["fiscal_year_label"], 50, "$.fiscal_year_label")
+    if doc["municipality"] is not None:
+        _check_length(doc["municipality"], 100, "$.municipality")
+
+
+def _department_and_year(doc: dict[str, Any]) -> tuple[Department, FiscalYear]:
+    """The department and year the report is filed under, created if new."""
+    municipality = municipality_for_report(doc["municipality"])
+    fiscal_year, _ = FiscalYear.objects.get_or_create(municipality=municipality, year=doc["fiscal_year"])
+    department, _ = Department.objects.get_or_create(municipality=municipality, name=doc["department"])
+    title = doc["director"]["title"]
+    later_exists = department.declarations.filter(fiscal_year__year__gt=fiscal_year.year).exists()
+    if title and department.director_title != title and not later_exists:
+        # The department's current title follows its latest year; older years keep theirs.
+        department.director_title = title
+        department.save(update_fields=["director_title"])
+    return department, fiscal_year
+
+
+def _refuse_stale(declaration: Declaration | None, expected_version) -> None:
+    """EditConflict when what is stored is not what the person was shown (``expected_version``)."""
+    if expected_version is ANY_VERSION or declaration is None or declaration.version == expected_version:
+        return
+    if expected_version is None:
+        raise EditConflict(gettext(
+            "この部・年度にはすでに目標宣言（%(state)s、版 %(version)s）があり、保存するとこの取込の内容で"
+            "置き換わります。よければもう一度保存してください。") % {
+                "state": declaration.get_state_display(), "version": declaration.version})
+    raise EditConflict(_conflict_message("declaration", declaration.pk))
+
+
+def _declaration_write(declaration: Declaration | None, *, doc: dict[str, Any], department: Department,
+                       fiscal_year: FiscalYear, state: str, source: str | None,
+                       provenance: dict[str, dict] | None) -> Declaration:
+    """The declaration's own fields from the document: a new row, or the stored one a version on."""
+    fields = {
+        "fiscal_year_label": doc["fiscal_year_label"],
+        "director_title": doc["director"]["title"],
+        "director_name": doc["director"]["name"],
+        "phase": doc["document"],
+        "state": state,
+        "source": (source or "")[:500],
+        "provenance": provenance or {},
+    }
+    published_at = timezone.now() if state == PublicationState.PUBLISHED else None
+    if declaration is None:
+        return Declaration.objects.create(department=department, fiscal_year=fiscal_year,
+                                          published_at=published_at, **fields)
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    declaration.version += 1
+    if state != PublicationState.PUBLISHED:
+        declaration.published_at = None
+    elif declaration.published_at is None:
+        declaration.published_at = published_at
+    declaration.save()
+    return declaration
+
+
+def _initiatives_write(declaration: Declaration, doc: dict[str, Any]) -> None:
+    """The document's initiatives, matched by number so that links to them (``carried_from``)
+    survive; those it no longer has go."""
+    existing = {i.number: i for i in declaration.initiatives.all()}
+    wanted = {i["number"] for i in doc["initiatives"]}
+    declaration.initiatives.exclude(number__in=wanted).delete()
+    # Positions are unique per declaration: park the kept rows out of the way before reordering.
+    offset = len(existing) + len(doc["initiatives"]) + 1
+    for initiative in existing.values():
+        if initiative.number in wanted:
+            initiative.position += offset
+            initiative.save(update_fields=["position"])
+
+    for position, doc_initiative in enumerate(doc["initiatives"]):
+        path = f"$.initiatives[{position}]"
+        initiative = existing.get(doc_initiative["number"]) or Initiative(declaration=declaration)
+        if initiative.pk is not None:
+            initiative.version += 1  # a staff form opened before the import must not overwrite it
+        initiative.position = position
+        initiative.number = doc_initiative["number"]
+        initiative.title = doc_initiative["title"]
+        initiative.content = doc_initiative["content"]
+        initiative.results = doc_initiative["results"]
+        initiative.future_direction = doc_initiative["future_direction"]
+        initiative.achievement_status = doc_initiative["achievement_status"]
+        initiative.save()
+        _sections_set(initiative=initiative, department=declaration.department, names=doc_initiative["sections"],
+                      path=path)
+        _targets_write(initiative, doc_initiative["targets"], fiscal_year=declaration.fiscal_year.year,
+                       scale=declaration.department.municipality.grading_scale, path=path)
+
+
+def _targets_write(initiative: Initiative, doc_targets: list[dict], *, fiscal_year: int,
+                   scale: GradingScale | None, path: str) -> None:
+    # Targets are replaced: the document is the whole truth about them.
+    initiative.targets.update(revised_from=None)
+    initiative.targets.all().delete()
+    for t_position, doc_target in enumerate(doc_targets):
+        _target_create(initiative=initiative, position=t_position, doc_target=doc_target,
+                       fiscal_year=fiscal_year, scale=scale, path=f"{path}.targets[{t_position}]")
+
+
+def _import_check(*, user, doc: dict[str, Any], state: str) -> None:
+    if is_administrator(user):
+        return
+    require(can_import(user), Refusal.IMPORT)  # a director, since not an administrator
+    staff = staff_of(user)
+    department = Department.objects.filter(pk=staff.department_id).select_related("municipality").first()
+    require(department is not None and department.name == doc["department"]
+            and department.municipality.name == report_municipality(doc["municipality"]),
+            Refusal.IMPORT_OWN_DEPARTMENT)
+    require(state == PublicationState.DRAFT,
+            Refusal.IMPORT_AS_DRAFT)
+    # report_import creates the year it files a report under; a year a director's import made
+    # would appear in every director's form, and opening a year is the administrators' decision
+    # (fiscal_year_open). The department and the city were required to exist above.
+    require(FiscalYear.objects.filter(municipality=department.municipality, year=doc["fiscal_year"]).exists(),
+            Refusal.IMPORT_YEAR_NOT_OPEN
+            % {"year": _year_label(doc["fiscal_year"])})
+
+
+def _year_label(year: int) -> str:
+    try:
+        return fiscal_year_label(year)
+    except ValueError:  # before 明治: no era to name it by
+        return f"{year}年度"

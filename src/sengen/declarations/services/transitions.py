@@ -1,0 +1,106 @@
+"""The workflow's steps: submit → (approve) → check → publish, return to draft, and the start
+of the next phase. Who may take which step, and from which state, is ``permissions.transition_to``
+over the table in ``core.workflow``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sengen.core import workflow
+
+from .. import textlimits
+from ..models import (
+    Declaration,
+    Evaluation,
+    PublicationState,
+    Target,
+)
+from ..permissions import (
+    Refusal,
+    can_manage,
+    can_read,
+    require,
+    transition_to,
+)
+from . import publications
+from ._common import (
+    _audit,
+    _reloaded_declaration,
+    _sync,
+)
+
+
+def _unjudged(declaration: Declaration) -> list[str]:
+    problems = []
+    for target in (Target.objects.current().filter(initiative__declaration=declaration)
+                   .select_related("outcome", "initiative").order_by("initiative__position", "position")):
+        outcome = getattr(target, "outcome", None)
+        label = f"{target.initiative.number}. {target.text}"
+        if outcome is None or outcome.judged_at is None:
+            problems.append(gettext("評価が確定していません: %(target)s") % {"target": label})
+        elif (Evaluation.NOT_ACHIEVED in (outcome.evaluation, getattr(outcome.grade, "evaluation", None))
+              and not outcome.unmet_reason.strip()):
+            problems.append(gettext("未達成の理由がありません: %(target)s") % {"target": label})
+    return problems
+
+
+@transaction.atomic
+def declaration_transition(*, user, declaration: Declaration, action: str, reason: str = "") -> Declaration:
+    """Move a declaration along its phase's flow: submit → (approve) → check → publish, or return
+    it to draft. Publishing records what citizens see (a Publication)."""
+    caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
+    require(can_read(user, declaration), Refusal.READ_DECLARATION)
+    target = transition_to(user=user, declaration=declaration, action=action)
+    textlimits.check_text(reason.strip(), textlimits.line, "reason")
+    if action == "approve":
+        problems = _unjudged(declaration)
+        if problems:
+            raise ValidationError(problems)
+    before = declaration.state
+    declaration.state = target
+    if target == PublicationState.PUBLISHED:
+        declaration.published_at = timezone.now()
+    declaration.save(update_fields=["state", "published_at", "updated_at"])
+    if target == PublicationState.PUBLISHED:
+        publications.snapshot(user=user, declaration=declaration)
+    _audit(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip())
+    return _sync(caller, declaration)
+
+
+# The steps by name, for callers that always take the same one (the demo's year-end cycle).
+
+def declaration_approve(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="approve")
+
+
+def declaration_check(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="check")
+
+
+def declaration_publish(*, user, declaration: Declaration) -> Declaration:
+    return declaration_transition(user=user, declaration=declaration, action="publish")
+
+
+@transaction.atomic
+def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> Declaration:
+    """Begin the interim or year-end report of a published declaration. The live rows become a
+    draft again; the public keeps reading the last publication."""
+    caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
+    require(can_manage(user, declaration), Refusal.START_PHASE)
+    if declaration.state != PublicationState.PUBLISHED:
+        raise ValidationError(gettext("次の段階は、今の段階を公開してから始めます"))
+    if not workflow.is_later_phase(phase, declaration.phase):
+        raise ValidationError(gettext("後の段階を選んでください"))
+    if not declaration.publications.exists():
+        # Published before publication records existed (an import): record it now, so the
+        # public page keeps what it showed.
+        publications.snapshot(user=user, declaration=declaration)
+    before = declaration.phase
+    declaration.phase = phase
+    declaration.state = PublicationState.DRAFT
+    declaration.save(update_fields=["phase", "state", "updated_at"])
+    _audit(user, "declaration.start_phase", declaration, before=before, after=phase)
+    return _sync(caller, declaration)
