@@ -37,7 +37,7 @@ def test_text_is_never_rewritten(seed):
 
 
 @pytest.mark.parametrize("mutate, path", [
-    (lambda d: d.update(schema="sengen.report/2"), "$.schema"),
+    (lambda d: d.update(schema="sengen.report/3"), "$.schema"),
     (lambda d: d.update(fiscal_year="2017"), "$.fiscal_year"),
     (lambda d: d.update(document="memo"), "$.document"),
     (lambda d: d["initiatives"][1]["targets"][1]["metric"].update(value="many"),

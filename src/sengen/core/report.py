@@ -1,10 +1,15 @@
-"""``sengen.report/1``: one department's declaration or achievement report as data.
+"""``sengen.report/1`` and ``/2``: one unit's declaration or achievement report as data.
 
 The document is a plain ``dict`` (what ``json.loads`` gives), so every layer — parsers,
 the database, renderers, the API — can exchange it without sharing classes.
 ``normalise`` is the single gate: it checks the shape the spec defines and fills the
-optional target fields with their defaults, so two equal reports compare equal
+optional fields with their defaults, so two equal reports compare equal
 whatever the producer omitted.
+
+``/2`` (any city's form: preamble, initiative grades, unnumbered items, relative targets…) is
+``/1`` plus optional fields; its own checks live in ``report_v2``. The document keeps the version
+it came in: ``upgrade``, ``downgrade``, ``fits_v1`` and ``simplest`` move between them, and writers
+use ``simplest`` so a report /1 can say (the seed) is still written as /1, byte for byte.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from typing import Any
 
 from sengen.core import limits, workflow
 
-SCHEMA = "sengen.report/1"
+SCHEMA = "sengen.report/1"  # what /1 writers (parsers, selectors) put in "schema"
+SCHEMA_V1 = SCHEMA
+SCHEMA_V2 = "sengen.report/2"
+SCHEMAS = (SCHEMA_V1, SCHEMA_V2)
 DOCUMENT_KINDS = workflow.PHASES
 EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
 
@@ -54,7 +62,7 @@ JSON_HUGE_NUMBER = gettext_noop("JSON に桁数が多すぎて読めない数値
 
 
 class ReportError(ValueError):
-    """The document does not follow ``sengen.report/1``.
+    """The document does not follow ``sengen.report/1`` (or ``/2``).
 
     ``path`` is a JSON path (``$.initiatives[2].targets[0].metric.value``) so the message
     says where, not only what.
@@ -157,7 +165,7 @@ def _string_list(value: Any, path: str, *, limit: int = limits.MAX_LINE_CHARS) -
     return [_string(item, f"{path}[{i}]", limit=limit) for i, item in enumerate(value)]
 
 
-def _target(value: Any, path: str) -> dict:
+def _target(value: Any, path: str, v2: bool = False) -> dict:
     _expect(isinstance(value, dict), f"達成目標のオブジェクトが必要です（{_kind(value)}でした）", path)
     _expect("text" in value, "項目 'text' がありません", path)
     target = {"text": _string(value["text"], f"{path}.text", allow_empty=False)}
@@ -177,17 +185,22 @@ def _target(value: Any, path: str) -> dict:
             target[key] = raw
         else:  # grade
             target[key] = None if raw is None else _string(raw, where, limit=limits.MAX_UNIT_CHARS)
+    if v2:
+        target.update(_v2().target_fields(value, path))
     return target
 
 
-def _initiative(value: Any, path: str) -> dict:
+def _initiative(value: Any, path: str, v2: bool = False) -> dict:
     _expect(isinstance(value, dict), f"取組のオブジェクトが必要です（{_kind(value)}でした）", path)
-    for key in ("number", "title"):
+    # /2 reads forms whose items carry no number (F3): null or absent, and position identifies them.
+    for key in ("title",) if v2 else ("number", "title"):
         _expect(key in value, f"項目 '{key}' がありません", path)
-    number = value["number"]
+    number = value.get("number")
     # 0 stays allowed: the staff form and the database column (a positive integer) take it.
-    _expect(isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= limits.MAX_NUMBER,
-            f"0以上{limits.MAX_NUMBER:,}以下の整数が必要です（{_found(number)}でした）", f"{path}.number")
+    _expect((v2 and number is None)
+            or (isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= limits.MAX_NUMBER),
+            f"0以上{limits.MAX_NUMBER:,}以下の整数{'か null ' if v2 else ''}が必要です（{_found(number)}でした）",
+            f"{path}.number")
     initiative: dict[str, Any] = {
         "number": number,
         "title": _string(value["title"], f"{path}.title", allow_empty=False, limit=limits.MAX_NAME_CHARS),
@@ -197,22 +210,39 @@ def _initiative(value: Any, path: str) -> dict:
     targets = value.get("targets") or []
     _expect(isinstance(targets, list), f"達成目標の配列が必要です（{_kind(targets)}でした）", f"{path}.targets")
     _count(targets, limits.MAX_TARGETS, "達成目標", f"{path}.targets")
-    initiative["targets"] = [_target(t, f"{path}.targets[{i}]") for i, t in enumerate(targets)]
+    initiative["targets"] = [_target(t, f"{path}.targets[{i}]", v2) for i, t in enumerate(targets)]
     for key in _LIST_FIELDS[1:]:
         initiative[key] = _string_list(value.get(key), f"{path}.{key}")
+    if v2:
+        initiative.update(_v2().initiative_fields(value, path))
     return initiative
 
 
+def _v2():
+    """The /2 checks, imported when first needed: report_v2 builds on this module's helpers."""
+    from sengen.core import report_v2
+
+    return report_v2
+
+
 def normalise(doc: Any) -> dict:
-    """Validate ``doc`` and return a new document with every optional field present.
+    """Validate ``doc`` (``sengen.report/1`` or ``/2``) and return a new document of the same
+    version with every optional field present.
 
     Raises ``ReportError`` naming the first place that does not follow the format.
     Text is copied as written: normalising text is the parsers' business, not this gate's.
+    A /1 document comes out exactly as it always has; unknown keys are ignored in /1 (as they
+    always were) and refused in /2, where a misspelt field would silently drop what a city printed.
     """
     from sengen.core.eras import fiscal_year_label
 
     _expect(isinstance(doc, dict), f"JSON のオブジェクトが必要です（{_kind(doc)}でした）", "$")
-    _expect(doc.get("schema") == SCHEMA, f"schema は {SCHEMA!r} です（{_found(doc.get('schema'))}でした）", "$.schema")
+    schema = doc.get("schema")
+    _expect(isinstance(schema, str) and schema in SCHEMAS,
+            f"schema は {SCHEMA_V1!r} か {SCHEMA_V2!r} です（{_found(schema)}でした）", "$.schema")
+    v2 = schema == SCHEMA_V2
+    if v2:
+        _v2().check_top(doc)
     for key in ("fiscal_year", "document", "department", "initiatives"):
         _expect(key in doc, f"項目 '{key}' がありません", "$")
     year = doc["fiscal_year"]
@@ -231,7 +261,7 @@ def normalise(doc: Any) -> dict:
     _expect(isinstance(initiatives, list), f"取組の配列が必要です（{_kind(initiatives)}でした）", "$.initiatives")
     _count(initiatives, limits.MAX_INITIATIVES, "取組", "$.initiatives")
     out = {
-        "schema": SCHEMA,
+        "schema": schema,
         "municipality": None if municipality is None else _string(municipality, "$.municipality",
                                                                   limit=limits.MAX_NAME_CHARS),
         "fiscal_year": year,
@@ -242,9 +272,11 @@ def normalise(doc: Any) -> dict:
             "title": _string(director.get("title") or "", "$.director.title", limit=limits.MAX_NAME_CHARS),
             "name": _string(director.get("name") or "", "$.director.name", limit=limits.MAX_NAME_CHARS),
         },
-        "initiatives": [_initiative(item, f"$.initiatives[{i}]") for i, item in enumerate(initiatives)],
     }
-    numbers = [i["number"] for i in out["initiatives"]]
+    if v2:
+        out.update(_v2().top_fields(doc))
+    out["initiatives"] = [_initiative(item, f"$.initiatives[{i}]", v2) for i, item in enumerate(initiatives)]
+    numbers = [i["number"] for i in out["initiatives"] if i["number"] is not None]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     _expect(not dupes, f"取組の番号 {dupes[0] if dupes else ''} が重複しています", "$.initiatives")
     total = _characters(out)
@@ -308,3 +340,27 @@ def loads(text: str | bytes, source: str | None = None) -> dict:
         return normalise(raw)
     except ReportError as exc:
         raise ReportError(exc.message, exc.path, source) from None
+
+
+def upgrade(doc: Any) -> dict:
+    """``doc`` (/1 or /2) as a normalised ``sengen.report/2`` document; nothing is lost, and
+    ``downgrade(upgrade(d)) == normalise(d)`` for every /1 document ``d``."""
+    return _v2().upgrade(doc)
+
+
+def fits_v1(doc: Any) -> bool:
+    """Whether ``doc`` (/1 or /2, valid) says nothing that ``sengen.report/1`` cannot: every /2
+    field at its default and every initiative numbered. Raises ``ReportError`` if ``doc`` is invalid."""
+    return _v2().fits_v1(doc)
+
+
+def downgrade(doc: Any) -> dict:
+    """``doc`` as a normalised ``sengen.report/1`` document; ``ReportError`` at the JSON path of
+    the first field /1 cannot say (``downgrade`` never drops anything silently)."""
+    return _v2().downgrade(doc)
+
+
+def simplest(doc: Any) -> dict:
+    """``doc`` normalised in the oldest version that says all of it: /1 when it fits, else /2.
+    What exporters write, so a report /1 can say (the seed) stays byte for byte what it was."""
+    return _v2().simplest(doc)
