@@ -4,6 +4,7 @@ director's browser anywhere (issue 9.1)."""
 
 from __future__ import annotations
 
+import copy
 import io
 import warnings
 
@@ -66,3 +67,49 @@ def test_the_review_shown_again_after_a_refused_save_keeps_the_sheet_name_inert(
     response = client.post(reverse("staff:import_save"), data)
     assert response.status_code == 200
     assert_no_markup_from_the_file(html(response))
+
+
+# The review's logic itself (staff/import_review.py), without a page --------------------------------
+
+def test_where_a_value_was_read_is_said_as_staff_find_it_in_the_file():
+    from sengen.staff.import_review import origin_label
+
+    assert origin_label({"page": 2, "cell": "取組結果"}) == "2ページ・取組結果"
+    assert origin_label({"first_line": 12, "last_line": 15}) == "12〜15行目"
+    assert origin_label({"first_line": 7}) == "7行目"
+    assert origin_label({}) == ""
+
+
+def test_a_corrected_value_loses_where_it_was_read(seed_doc):
+    from sengen.staff.import_review import still_read
+
+    parsed = normalise(seed_doc)
+    saved = copy.deepcopy(parsed)
+    saved["initiatives"][0]["title"] = "直した取組名"
+    where = {"$": {"file": "a.pdf"}, "$.initiatives[0].title": {"page": 1},
+             "$.initiatives[0].content[0]": {"page": 1}, "$.initiatives[9].title": {"page": 9}}
+    assert still_read(where, parsed, saved) == {"$": {"file": "a.pdf"}, "$.initiatives[0].content[0]": {"page": 1}}
+
+
+def test_a_replacement_is_expected_only_while_the_report_is_still_the_one_shown(seed_doc):
+    from sengen.staff.import_review import expected_version, replaces
+
+    doc = normalise(seed_doc)
+    shown = replaces(doc, None) | {"version": 4}
+    assert expected_version(shown, doc) == 4
+    assert expected_version(shown, doc | {"department": "総務部"}) is None
+    assert expected_version(None, doc) is None
+    assert expected_version("forged", doc) is None
+
+
+def test_what_was_read_comes_back_signed_and_coerced(seed_doc):
+    from django.core import signing
+
+    from sengen.staff.import_review import load_payload, payload_read, sign_payload
+
+    signed = sign_payload({"doc": seed_doc, "source": "x" * 600, "pages": [1], "provenance": {"$": {"page": 1, "bad": []}}})
+    payload = payload_read(load_payload(signed))
+    assert payload["doc"] == normalise(seed_doc) and len(payload["source"]) == 500 and payload["pages"] == ["1"]
+    assert payload["provenance"] == {"$": {"page": 1}} and payload["replaces"] is None
+    with pytest.raises(signing.BadSignature):
+        load_payload(signed[:-2] + "xx")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from sengen.declarations.models import Declaration, Initiative
 from sengen.declarations.permissions import Refusal, require, staff_of
 from sengen.declarations.selectors import declaration_for_staff, initiative_for_staff
-from sengen.declarations.services import EditConflict
+from sengen.declarations.services._common import EditConflict
 
 
 def staff_required(view):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sengen.declarations import services
+from sengen.declarations.grading import grade_proposal, scale_for
 from sengen.declarations.models import Phase, PublicationState
 from sengen.declarations.permissions import (
     Refusal,
@@ -20,7 +20,13 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import initiatives_with_targets
+from sengen.declarations.selectors import (
+    carry_over_candidates,
+    initiatives_with_targets,
+    next_phase,
+    transitions_allowed,
+)
+from sengen.declarations.services import plans, results, transitions
 from sengen.declarations.workflow import TRANSITION_LABELS
 
 from .. import forms, reads
@@ -34,7 +40,7 @@ def declaration_new(request):
     form = forms.DeclarationCreateForm(request.POST or None, departments=departments,
                                        fiscal_years=reads.fiscal_years_for(departments))
     if request.method == "POST" and form.is_valid():
-        saved = save(request, form, lambda: services.declaration_create(user=request.user, **form.cleaned_data),
+        saved = save(request, form, lambda: plans.declaration_create(user=request.user, **form.cleaned_data),
                      success=None, redirect_to=lambda declaration: _page(declaration))
         if saved.response:
             return saved.response
@@ -50,7 +56,7 @@ def declaration_detail(request, pk: int):
     declaration = declaration_or_404(request, pk)
     user = request.user
     initiatives = initiatives_with_targets(declaration=declaration)
-    scale = services.scale_for(declaration)
+    scale = scale_for(declaration)
     rows = []
     for initiative in initiatives:
         initiative.declaration = declaration  # already loaded: spare a query per row
@@ -59,7 +65,7 @@ def declaration_detail(request, pk: int):
         for target in initiative.targets.all():
             target.initiative = initiative
             targets.append({"target": target, "outcome": getattr(target, "outcome", None),
-                            "proposal": services.grade_proposal(target=target, scale=scale),
+                            "proposal": grade_proposal(target=target, scale=scale),
                             "progress": list(target.progress.all())})
         rows.append({
             "initiative": initiative,
@@ -71,15 +77,15 @@ def declaration_detail(request, pk: int):
                                                    or declaration.publications.exists()),
         })
     manage = can_manage(user, declaration)
-    next_phase = services.next_phase(declaration)
+    following = next_phase(declaration)
     return render(request, "staff/declaration_detail.html", {
         "declaration": declaration,
         "rows": rows,
         "transitions": [(a, TRANSITION_LABELS[a])
-                        for a in services.transitions_allowed(user=user, declaration=declaration)],
+                        for a in transitions_allowed(user=user, declaration=declaration)],
         "can_add": can_add_initiative(user, declaration),
         "can_judge": can_judge(user, declaration),
-        "next_phase": Phase(next_phase) if (manage and next_phase
+        "next_phase": Phase(following) if (manage and following
                                             and declaration.state == PublicationState.PUBLISHED) else None,
         "can_carry_over": manage,
         "transition_form": forms.TransitionForm(),
@@ -95,7 +101,7 @@ def declaration_action(request, pk: int, action: str):
         raise Http404
     form = forms.TransitionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return save(request, None, lambda: services.declaration_transition(
+    return save(request, None, lambda: transitions.declaration_transition(
         user=request.user, declaration=declaration, action=action, reason=reason),
         success=_("「%(action)s」を行いました") % {"action": TRANSITION_LABELS[action]},
         redirect_to=_page(declaration)).response
@@ -105,7 +111,7 @@ def declaration_action(request, pk: int, action: str):
 @staff_required
 def declaration_start_phase(request, pk: int):
     declaration = declaration_or_404(request, pk)
-    return save(request, None, lambda: services.declaration_start_phase(
+    return save(request, None, lambda: transitions.declaration_start_phase(
         user=request.user, declaration=declaration, phase=request.POST.get("phase", "")),
         success=_("次の段階を始めました。公開ページには前の段階の内容が表示され続けます"),
         redirect_to=_page(declaration)).response
@@ -117,11 +123,11 @@ def declaration_carry_over(request, pk: int):
     require(can_manage(request.user, source), Refusal.CARRY_OVER)
     fiscal_years = reads.fiscal_years_after(source)
     initiatives = list(source.initiatives.order_by("position"))
-    default = [str(i.pk) for i in services.carry_over_candidates(declaration=source)]
+    default = [str(i.pk) for i in carry_over_candidates(declaration=source)]
     form = forms.CarryOverForm(request.POST or None, fiscal_years=fiscal_years, initiatives=initiatives,
                                initial={"initiatives": default})
     if request.method == "POST" and form.is_valid():
-        saved = save(request, form, lambda: services.declaration_carry_over(
+        saved = save(request, form, lambda: plans.declaration_carry_over(
             user=request.user, source=source, fiscal_year=form.cleaned_data["fiscal_year"],
             initiative_ids=[int(pk) for pk in form.cleaned_data["initiatives"]]),
             success=_("前年度の報告から目標宣言を作成しました"), redirect_to=_page)
@@ -135,13 +141,13 @@ def declaration_carry_over(request, pk: int):
 def declaration_judge(request, pk: int):
     declaration = declaration_or_404(request, pk)
     require(can_manage(request.user, declaration), Refusal.JUDGE)
-    scale = services.scale_for(declaration)
+    scale = scale_for(declaration)
     targets = []
     for initiative in initiatives_with_targets(declaration=declaration):
         for target in initiative.targets.all():
             target.initiative = initiative
             targets.append(target)
-    proposals = {t.pk: services.grade_proposal(target=t, scale=scale) for t in targets}
+    proposals = {t.pk: grade_proposal(target=t, scale=scale) for t in targets}
     initial = {"version": declaration.version}
     for target in targets:
         outcome = getattr(target, "outcome", None)
@@ -155,13 +161,13 @@ def declaration_judge(request, pk: int):
     approve = "approve" in request.POST
 
     def judge():
-        judgements = [services.Judgement(target_id=t.pk, grade_code=d["grade"], override_reason=d["override_reason"],
+        judgements = [results.Judgement(target_id=t.pk, grade_code=d["grade"], override_reason=d["override_reason"],
                                          unmet_reason=d["unmet_reason"])
                       for t in targets for d in [form.target_data(t)]]
-        services.declaration_judge(user=request.user, declaration=declaration,
+        results.declaration_judge(user=request.user, declaration=declaration,
                                    version=form.cleaned_data["version"], judgements=judgements)
         if approve:
-            services.declaration_transition(user=request.user, declaration=declaration, action="approve")
+            transitions.declaration_transition(user=request.user, declaration=declaration, action="approve")
 
     def stored_now(exc):
         # Each target now shows the grade and reasons stored by the other person, so saving

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sengen.core.report import ReportError
-from sengen.declarations import services
 from sengen.declarations.permissions import Refusal, can_import, is_administrator, require
+from sengen.declarations.services import imports as importing_service
 from sengen.parsers import ParseError
 from sengen.parsers.limits import read_upload_limited
 
@@ -79,7 +79,7 @@ def import_save(request):
             nonlocal doc, replacing
             doc = review.reviewed_document(form, parsed)
             replacing = review.replacing(request.user, doc)  # the department and year as corrected
-            return services.report_import(doc=doc, source=payload["source"], state=form.cleaned_data["state"],
+            return importing_service.report_import(doc=doc, source=payload["source"], state=form.cleaned_data["state"],
                                           user=request.user, provenance=review.still_read(where, parsed, doc),
                                           expected_version=review.expected_version(payload["replaces"], doc))
 
@@ -89,9 +89,9 @@ def import_save(request):
             payload["replaces"] = review.replaces(doc, replacing)
             keep_input(form, payload=review.sign_payload(payload))
 
-        saved = save(request, form, write, redirect_to=lambda declaration: reverse("staff:declaration", args=[declaration.pk]),
-            success=lambda declaration: _("取り込みました（%(action)s）") % {"action": {
-                "created": _("新規"), "updated": _("更新"), "unchanged": _("変更なし")}[declaration.import_action]},
+        saved = save(request, form, write, redirect_to=lambda done: reverse("staff:declaration", args=[done.declaration.pk]),
+            success=lambda done: _("取り込みました（%(action)s）") % {"action": {
+                "created": _("新規"), "updated": _("更新"), "unchanged": _("変更なし")}[done.action]},
             on_conflict=replaced_now, refusals={
                 ReportError: lambda exc: _("保存できませんでした: %(error)s") % {"error": exc},
                 PermissionDenied: lambda exc: str(exc) or str(Refusal.IMPORT_THIS_REPORT)})

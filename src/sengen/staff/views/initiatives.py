@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sengen.declarations import services
 from sengen.declarations.models import TargetKind
 from sengen.declarations.permissions import (
     Refusal,
@@ -23,7 +22,8 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import initiative_document, initiative_history
+from sengen.declarations.selectors import correctable_results, initiative_document, initiative_history
+from sengen.declarations.services import plans, publications, results
 
 from .. import forms
 from ._common import declaration_or_404, initiative_or_404, keep_input, save, staff_required
@@ -84,13 +84,13 @@ def _stored_for_retry(form, initiative):
 
 # The plan ------------------------------------------------------------------------------------------
 
-def _plan_from(form, formset, current_sections: list[int]) -> services.InitiativePlan:
+def _plan_from(form, formset, current_sections: list[int]) -> plans.InitiativePlan:
     targets = []
     for target_form in formset.forms:
         data = target_form.cleaned_data
         if not data or formset._should_delete_form(target_form) or not data.get("text", "").strip():
             continue
-        targets.append(services.TargetPlan(
+        targets.append(plans.TargetPlan(
             id=data.get("id"), text=data["text"], kind=data.get("kind") or "", value=data.get("value"),
             unit=data.get("unit") or "", direction=data.get("direction") or "",
             baseline_value=data.get("baseline_value"), baseline_unit=data.get("baseline_unit") or "",
@@ -99,7 +99,7 @@ def _plan_from(form, formset, current_sections: list[int]) -> services.Initiativ
     # Checkboxes do not say in which order the sections are written: keep the written order
     # unless the set changed (then new ones go last).
     section_ids = [pk for pk in current_sections if pk in chosen] + [pk for pk in chosen if pk not in current_sections]
-    return services.InitiativePlan(
+    return plans.InitiativePlan(
         number=form.cleaned_data["number"], title=form.cleaned_data["title"],
         section_ids=section_ids,
         content=form.cleaned_data["content"], targets=targets)
@@ -111,7 +111,7 @@ def _proposed(formset, fiscal_year: int) -> list[dict]:
     for target_form in formset.forms:
         data = dict(target_form.cleaned_data or {})
         if data.get("text", "").strip() and not data.get("DELETE"):
-            proposal = services.target_propose(text=data["text"], fiscal_year=fiscal_year)
+            proposal = plans.target_propose(text=data["text"], fiscal_year=fiscal_year)
             data.update(kind=proposal.kind, value=proposal.value, unit=proposal.unit, direction=proposal.direction,
                         baseline_value=proposal.baseline_value, baseline_unit=proposal.baseline_unit,
                         due_date=proposal.due_date, due_precision=proposal.due_precision)
@@ -160,10 +160,10 @@ def _plan_page(request, *, declaration, initiative=None):
             else:
                 if initiative is None:
                     def write():
-                        return services.initiative_create(user=user, declaration=declaration, plan=plan)
+                        return plans.initiative_create(user=user, declaration=declaration, plan=plan)
                 else:
                     def write():
-                        return services.initiative_update(user=user, initiative=initiative,
+                        return plans.initiative_update(user=user, initiative=initiative,
                                                           version=form.cleaned_data["version"], plan=plan)
                 saved = save(request, form, write, success=_("取組を保存しました"), redirect_to=_on_its_page,
                              on_conflict=_stored_for_retry(form, initiative))
@@ -201,9 +201,9 @@ def initiative_progress(request, pk: int):
         entries = []
         for target in targets:
             data = form.target_data(target)
-            entries.append(services.ProgressInput(target_id=target.pk, as_of=data["as_of"], value=data.get("value"),
+            entries.append(results.ProgressInput(target_id=target.pk, as_of=data["as_of"], value=data.get("value"),
                                                   unit=data.get("unit") or "", comment=data.get("comment") or ""))
-        saved = save(request, form, lambda: services.progress_record(
+        saved = save(request, form, lambda: results.progress_record(
             user=request.user, initiative=initiative, entries=entries),
             success=_("進捗を保存しました"), redirect_to=_on_its_page(initiative))
         if saved.response:
@@ -239,14 +239,14 @@ def initiative_results(request, pk: int):
         outcomes = []
         for target in targets:
             data = form.target_data(target)
-            outcomes.append(services.OutcomeInput(
+            outcomes.append(results.OutcomeInput(
                 target_id=target.pk, actual_value=data.get("actual_value"), actual_unit=data.get("actual_unit") or "",
                 evaluation=data.get("evaluation") or "", unmet_reason=data.get("unmet_reason") or ""))
-        data = services.ResultsInput(
+        data = results.ResultsInput(
             results=form.cleaned_data["results"], future_direction=form.cleaned_data["future_direction"],
             future_direction_category=form.cleaned_data["future_direction_category"],
             achievement_status=form.cleaned_data["achievement_status"], outcomes=outcomes)
-        saved = save(request, form, lambda: services.initiative_results_save(
+        saved = save(request, form, lambda: results.initiative_results_save(
             user=request.user, initiative=initiative, version=form.cleaned_data["version"], data=data),
             success=_("取組結果を保存しました"), redirect_to=_on_its_page(initiative),
             on_conflict=_stored_for_retry(form, initiative))
@@ -262,7 +262,7 @@ def initiative_correct(request, pk: int):
     initiative = initiative_or_404(request, pk)
     require(is_administrator(request.user), Refusal.CORRECT)
     declaration = initiative.declaration
-    with_results = services.correctable_results(declaration)
+    with_results = correctable_results(declaration)
     targets, same_targets = _targets_opened(initiative, request.POST or None, "target")
     initial = {"version": initiative.version, "title": initiative.title, "content": initiative.content,
                "results": initiative.results, "future_direction": initiative.future_direction,
@@ -274,12 +274,12 @@ def initiative_correct(request, pk: int):
         stored = _targets_changed(form, initiative)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        correction = services.Correction(
+        correction = publications.Correction(
             title=data["title"], content=data["content"],
             target_texts={t.pk: data[f"target_{t.pk}"] for t in targets},
             results=data.get("results"), future_direction=data.get("future_direction"),
             achievement_status=data.get("achievement_status"))
-        saved = save(request, form, lambda: services.initiative_correct(
+        saved = save(request, form, lambda: publications.initiative_correct(
             user=request.user, initiative=initiative, version=data["version"], reason=data["reason"],
             correction=correction),
             success=_("訂正を公開しました"), redirect_to=reverse("staff:initiative_history", args=[initiative.pk]),

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sengen.core import workflow
-from sengen.declarations import services
 from sengen.declarations.models import FiscalYear
 from sengen.declarations.permissions import (
     Refusal,
@@ -18,7 +17,8 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import audit_entries, late_departments
+from sengen.declarations.selectors import audit_entries, deadlines_stamp, late_departments
+from sengen.declarations.services import fiscal_years
 from sengen.portal.labels import year_label
 
 from .. import forms, reads
@@ -42,7 +42,7 @@ def year_list(request):
     if request.method == "POST":
         require(form is not None, Refusal.OPEN_YEAR)
         if form.is_valid():
-            saved = save(request, form, lambda: services.fiscal_year_open(user=request.user, **form.cleaned_data),
+            saved = save(request, form, lambda: fiscal_years.fiscal_year_open(user=request.user, **form.cleaned_data),
                          success=lambda year: _("%(label)sを開始しました") % {"label": year_label(year.year)},
                          redirect_to="staff:year_list")
             if saved.response:
@@ -58,18 +58,18 @@ def year_edit(request, pk: int):
     except FiscalYear.DoesNotExist:
         raise Http404 from None
     initial = {f: getattr(year, f) for f in workflow.DEADLINE_FIELDS}
-    form = forms.DeadlinesEditForm(request.POST or None, initial={**initial, "opened": services.deadlines_stamp(year)})
+    form = forms.DeadlinesEditForm(request.POST or None, initial={**initial, "opened": deadlines_stamp(year)})
 
     def stored_now(exc):
         # The input stays; the page now carries what is stored (and shows it), so saving
         # again is a choice made knowing the other change.
         year.refresh_from_db()
-        keep_input(form, opened=services.deadlines_stamp(year))
+        keep_input(form, opened=deadlines_stamp(year))
         return True
 
     conflict = False
     if request.method == "POST" and form.is_valid():
-        saved = save(request, form, lambda: services.fiscal_year_deadlines_set(
+        saved = save(request, form, lambda: fiscal_years.fiscal_year_deadlines_set(
             user=request.user, fiscal_year=year, **form.cleaned_data),
             success=_("期限を保存しました"), redirect_to="staff:year_list", on_conflict=stored_now)
         if saved.response:
