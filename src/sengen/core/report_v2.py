@@ -164,6 +164,10 @@ def _date(value: Any, path: str) -> str | None:
 def initiative_fields(value: dict, path: str) -> dict:
     """The /2 fields of one initiative, checked, with defaults."""
     _keys(value, _INITIATIVE_KEYS, path)
+    # /1 has always taken any falsy ``targets`` as none; /2 says what it means.
+    targets = value.get("targets")
+    _expect(targets is None or isinstance(targets, list), f"達成目標の配列が必要です（{_kind(targets)}でした）",
+            f"{path}.targets")
     out: dict[str, Any] = {key: _string_list(value.get(key), f"{path}.{key}") for key in TEXT_LISTS}
     grade = value.get("grade")
     out["grade"] = None if grade is None else _string(grade, f"{path}.grade", allow_empty=False,
