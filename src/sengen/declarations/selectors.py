@@ -23,13 +23,15 @@ from .models import (
     FutureDirection,
     Initiative,
     InitiativeSection,
+    Outcome,
     Phase,
     Progress,
     PublicationState,
     Revision,
+    Role,
     Target,
 )
-from .permissions import Refusal, can_oversee, can_read, is_administrator, require, transition_to
+from .permissions import Refusal, can_oversee, can_read, is_administrator, require, staff_of, transition_to
 
 
 class DeclarationNotFound(LookupError):
@@ -312,3 +314,49 @@ def next_phase(declaration: Declaration) -> str | None:
 def correctable_results(declaration: Declaration) -> bool:
     """Results columns can be corrected only while the published text is the live text."""
     return declaration.state == PublicationState.PUBLISHED and declaration.phase == Phase.ACHIEVEMENT_REPORT
+
+
+# Fiscal years, departments and stored outcomes for the staff pages ---------------------------
+
+def departments_managed(user) -> QuerySet[Department]:
+    """The departments ``user`` may start a declaration for: all for administrators, their
+    own for a director, none for anyone else."""
+    staff = staff_of(user)
+    if staff.is_administrator:
+        return Department.objects.select_related("municipality").order_by("municipality__name", "name")
+    if staff.role == Role.DIRECTOR:
+        return Department.objects.filter(pk=staff.department_id)
+    return Department.objects.none()
+
+
+def fiscal_years_by_municipality() -> QuerySet[FiscalYear]:
+    """Every fiscal year, each city's together, its newest first (the years page)."""
+    return FiscalYear.objects.select_related("municipality").order_by("municipality__name", "-year")
+
+
+def fiscal_years_newest_first() -> list[FiscalYear]:
+    """Every fiscal year, the newest first across cities (the late-departments page)."""
+    return list(FiscalYear.objects.select_related("municipality").order_by("-year", "municipality__name"))
+
+
+def fiscal_year_get(pk: int) -> FiscalYear:
+    """The fiscal year ``pk`` (``FiscalYear.DoesNotExist`` if there is none)."""
+    return FiscalYear.objects.select_related("municipality").get(pk=pk)
+
+
+def fiscal_years_for(departments: QuerySet[Department]) -> QuerySet[FiscalYear]:
+    """The fiscal years of the cities of ``departments``, the newest first."""
+    return FiscalYear.objects.filter(
+        municipality__in=departments.values("municipality")).select_related("municipality").order_by("-year")
+
+
+def fiscal_years_after(declaration: Declaration) -> QuerySet[FiscalYear]:
+    """The later fiscal years of ``declaration``'s city, the nearest first (carrying over)."""
+    return FiscalYear.objects.filter(municipality=declaration.fiscal_year.municipality_id,
+                                     year__gt=declaration.fiscal_year.year).order_by("year")
+
+
+def outcomes_stored(targets) -> list[Outcome | None]:
+    """Each target's outcome as stored now (None where it has none), in the order of ``targets``."""
+    stored = {o.target_id: o for o in Outcome.objects.filter(target__in=targets)}
+    return [stored.get(t.pk) for t in targets]

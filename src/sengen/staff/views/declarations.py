@@ -22,23 +22,27 @@ from sengen.declarations.permissions import (
 )
 from sengen.declarations.selectors import (
     carry_over_candidates,
+    departments_managed,
+    fiscal_years_after,
+    fiscal_years_for,
     initiatives_with_targets,
     next_phase,
+    outcomes_stored,
     transitions_allowed,
 )
 from sengen.declarations.services import plans, results, transitions
 from sengen.declarations.workflow import TRANSITION_LABELS
 
-from .. import forms, reads
+from .. import forms
 from ._common import declaration_or_404, keep_input, save, staff_required
 
 
 @staff_required
 def declaration_new(request):
-    departments = reads.departments_managed(request.user)
+    departments = departments_managed(request.user)
     require(departments.exists(), Refusal.CREATE_DECLARATION)
     form = forms.DeclarationCreateForm(request.POST or None, departments=departments,
-                                       fiscal_years=reads.fiscal_years_for(departments))
+                                       fiscal_years=fiscal_years_for(departments))
     if request.method == "POST" and form.is_valid():
         saved = save(request, form, lambda: plans.declaration_create(user=request.user, **form.cleaned_data),
                      success=None, redirect_to=lambda declaration: _page(declaration))
@@ -121,7 +125,7 @@ def declaration_start_phase(request, pk: int):
 def declaration_carry_over(request, pk: int):
     source = declaration_or_404(request, pk)
     require(can_manage(request.user, source), Refusal.CARRY_OVER)
-    fiscal_years = reads.fiscal_years_after(source)
+    fiscal_years = fiscal_years_after(source)
     initiatives = list(source.initiatives.order_by("position"))
     default = [str(i.pk) for i in carry_over_candidates(declaration=source)]
     form = forms.CarryOverForm(request.POST or None, fiscal_years=fiscal_years, initiatives=initiatives,
@@ -172,7 +176,7 @@ def declaration_judge(request, pk: int):
     def stored_now(exc):
         # Each target now shows the grade and reasons stored by the other person, so saving
         # again from this page is a choice made having seen them.
-        for target, outcome in zip(targets, reads.outcomes_stored(targets), strict=True):
+        for target, outcome in zip(targets, outcomes_stored(targets), strict=True):
             target.stored_outcome = outcome
         declaration.refresh_from_db(fields=["version"])
         keep_input(form, version=declaration.version)

@@ -17,11 +17,19 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import audit_entries, deadlines_stamp, late_departments
+from sengen.declarations.selectors import (
+    audit_entries,
+    deadlines_stamp,
+    departments_managed,
+    fiscal_year_get,
+    fiscal_years_by_municipality,
+    fiscal_years_newest_first,
+    late_departments,
+)
 from sengen.declarations.services import fiscal_years
 from sengen.portal.labels import year_label
 
-from .. import forms, reads
+from .. import forms
 from ._common import keep_input, save, staff_required
 
 
@@ -31,7 +39,7 @@ def home(request):
         "-fiscal_year__year", "department__municipality__name", "department__name")
     return render(request, "staff/home.html", {
         "declarations": declarations,
-        "can_create": reads.departments_managed(request.user).exists(),
+        "can_create": departments_managed(request.user).exists(),
     })
 
 
@@ -47,14 +55,14 @@ def year_list(request):
                          redirect_to="staff:year_list")
             if saved.response:
                 return saved.response
-    return render(request, "staff/year_list.html", {"years": reads.fiscal_years_by_municipality(), "form": form})
+    return render(request, "staff/year_list.html", {"years": fiscal_years_by_municipality(), "form": form})
 
 
 @staff_required
 def year_edit(request, pk: int):
     require(is_administrator(request.user), Refusal.SET_DEADLINES)
     try:
-        year = reads.fiscal_year_get(pk)
+        year = fiscal_year_get(pk)
     except FiscalYear.DoesNotExist:
         raise Http404 from None
     initial = {f: getattr(year, f) for f in workflow.DEADLINE_FIELDS}
@@ -81,7 +89,7 @@ def year_edit(request, pk: int):
 @staff_required
 def late(request):
     require(can_oversee(request.user), Refusal.LATE_PAGE)
-    years = reads.fiscal_years_newest_first()
+    years = fiscal_years_newest_first()
     chosen = None
     if request.GET.get("year"):
         chosen = next((y for y in years if str(y.pk) == request.GET["year"]), None)
