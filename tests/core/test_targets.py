@@ -56,3 +56,27 @@ def test_meets_respects_direction():
     assert not meets(Decimal(100), Decimal(99), "higher")
     assert meets(Decimal(20), Decimal(18), "lower")
     assert not meets(Decimal(20), Decimal(21), "lower")
+
+
+# --- relative targets (sengen.report/2's relative): a promised change, not a figure
+
+@pytest.mark.parametrize("text, percent, direction, baseline", [
+    ("延べ回数を2割増やす", 20, "higher", None),
+    ("公園愛護会の登録団体数を前年度比１０％増", 10, "higher", None),
+    ("窓口の利用者数を1.2倍にする", 20, "higher", None),
+    ("不法投棄の件数を半減させる", -50, "lower", None),
+    ("紙の申請書を半分にする", -50, "lower", None),
+    ("管理不全の空き家を３割削減する", -30, "lower", None),
+    ("コミュニティバスの延べ利用回数を現状値の４万回から２割増やす", 20, "higher", Quantity(Decimal(40000), "回")),
+    ("前年度の１２０件から３割増やす", 30, "higher", Quantity(Decimal(120), "件")),
+])
+def test_a_relative_target_states_its_change_and_no_absolute_metric(text, percent, direction, baseline):
+    a = analyse_target(text)
+    assert a.kind == "numeric" and a.metric is None and a.direction == direction
+    assert a.relative is not None and a.relative.change_percent == Decimal(percent)
+    assert a.relative.baseline == baseline == a.baseline
+
+
+@pytest.mark.parametrize("text", ["２割の世帯に届ける", "特定健診受診率７０％以上", "くらし安心メール追加メニュー目標：５種類"])
+def test_a_share_or_an_absolute_figure_is_not_relative(text):
+    assert analyse_target(text).relative is None
