@@ -17,7 +17,7 @@ from sengen.declarations.selectors import public_document
 from sengen.declarations.services import publications
 from tests.test_backup import database_for_another_process, run, snapshot, snapshot_of
 
-from .test_workflow import fresh, initiative, judge_all
+from .helpers import fresh, initiative, judge_all
 
 
 def load_grading_presets():

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sengen.declarations.models import Declaration, Target
 from sengen.declarations.selectors import (
@@ -85,3 +86,16 @@ def test_the_public_index_lists_published_reports_by_year(seed_doc):
     index = years_public()
     assert [(y["year"], y["label"]) for y in index] == [(2019, "令和元年度"), (2017, "平成29年度")]
     assert [row["department"] for row in year_public(fiscal_year=2017)["rows"]] == ["市民生活部"]
+
+
+def test_the_report_is_read_in_a_fixed_number_of_queries(seed_doc):
+    declaration = report_import(doc=seed_doc).declaration
+    with CaptureQueriesContext(connection) as small:
+        report_document(declaration=declaration)
+    bigger = copy.deepcopy(seed_doc)
+    bigger["department"] = "総務部"
+    bigger["initiatives"] += [dict(copy.deepcopy(i), number=i["number"] + 10) for i in seed_doc["initiatives"]]
+    declaration = report_import(doc=bigger).declaration
+    with CaptureQueriesContext(connection) as large:
+        report_document(declaration=declaration)
+    assert len(large.captured_queries) == len(small.captured_queries) <= 6

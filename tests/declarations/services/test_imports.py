@@ -1,27 +1,37 @@
+"""``services.imports``: storing a report — what is kept and exactly as written, the same report
+again changing nothing and a changed one updating in place, what is refused before anything is
+stored, and what a staff member's import may do."""
+
+from __future__ import annotations
+
 import copy
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.core.exceptions import PermissionDenied
 
-from sengen.core.grading import PRESETS
 from sengen.core.report import ReportError, dumps, normalise
 from sengen.declarations.models import (
+    AuditEntry,
     Declaration,
     Department,
     FiscalYear,
     Grade,
-    GradingScale,
     Initiative,
     Municipality,
     Outcome,
+    Publication,
     Section,
     Target,
 )
-from sengen.declarations.selectors import report_document
-from sengen.declarations.services import report_import
+from sengen.declarations.selectors import public_document, report_document
+from sengen.declarations.services._common import EditConflict
+from sengen.declarations.services.fiscal_years import fiscal_year_open
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.results import initiative_results_save
+
+from ..helpers import initiative, results_input
 
 pytestmark = pytest.mark.django_db
 
@@ -232,23 +242,32 @@ def test_a_failure_half_way_rolls_back_an_update(seed_doc):
     assert report_document(declaration=declaration) == normalise(seed_doc)
 
 
-def test_the_grading_presets_are_in_the_database():
-    assert set(GradingScale.objects.values_list("code", flat=True)) >= set(PRESETS)
-    for code, scale in PRESETS.items():
-        grades = list(Grade.objects.filter(scale__code=code).order_by("order"))
-        assert [(g.code, g.min_rate, g.evaluation) for g in grades] == [
-            (g.code, g.min_rate, g.evaluation) for g in scale.grades
-        ]
+# Imports by staff ---------------------------------------------------------------------------------
+
+def test_a_director_imports_only_their_own_department_and_only_as_a_draft(people, seed_doc):
+    fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
+    with pytest.raises(PermissionDenied):
+        report_import(doc=seed_doc, state="published", user=people.director)
+    declaration = report_import(doc=seed_doc, state="draft", user=people.director).declaration
+    assert declaration.state == "draft"
+    with pytest.raises(PermissionDenied):
+        from tests.declarations.people import other_department_doc
+        report_import(doc=other_department_doc(seed_doc), state="draft", user=people.director)
+    assert AuditEntry.objects.filter(action="declaration.import.created").count() == 1
 
 
-def test_the_report_is_read_in_a_fixed_number_of_queries(seed_doc):
+def test_a_published_import_is_what_the_public_reads(people, seed_doc):
     declaration = report_import(doc=seed_doc).declaration
-    with CaptureQueriesContext(connection) as small:
-        report_document(declaration=declaration)
-    bigger = copy.deepcopy(seed_doc)
-    bigger["department"] = "総務部"
-    bigger["initiatives"] += [dict(copy.deepcopy(i), number=i["number"] + 10) for i in seed_doc["initiatives"]]
-    declaration = report_import(doc=bigger).declaration
-    with CaptureQueriesContext(connection) as large:
-        report_document(declaration=declaration)
-    assert len(large.captured_queries) == len(small.captured_queries) <= 6
+    assert public_document(declaration=declaration) == report_document(declaration=declaration)
+    assert Publication.objects.filter(declaration=declaration).count() == 1
+
+
+def test_an_import_makes_forms_opened_before_it_stale(people, reports):
+    mine, _ = reports
+    one = initiative(mine, 1)
+    opened = one.version
+    doc = report_document(declaration=mine)
+    doc["initiatives"][0]["results"] = ["取込で変わった内容"]
+    report_import(doc=doc, state="draft", user=people.admin)
+    with pytest.raises(EditConflict):
+        initiative_results_save(user=people.editor, initiative=one, version=opened, data=results_input(one))

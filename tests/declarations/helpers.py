@@ -1,0 +1,63 @@
+"""Steps the service tests share: finding and refreshing what they changed, the year-end input
+as the form would send it, judging and publishing a report, and text just beyond
+core/limits.py (issue 9.2: the services refuse it, so a caller that bypasses the staff forms — a
+script, a future API — cannot store a report that takes minutes to draw)."""
+
+from __future__ import annotations
+
+from sengen.core.limits import MAX_LINE_CHARS, MAX_NAME_CHARS
+from sengen.declarations.grading import grade_proposal
+from sengen.declarations.models import Initiative, Target
+from sengen.declarations.services.plans import InitiativePlan, TargetPlan
+from sengen.declarations.services.results import Judgement, OutcomeInput, ResultsInput, declaration_judge
+from sengen.declarations.services.transitions import declaration_transition
+
+
+def initiative(declaration, number) -> Initiative:
+    return declaration.initiatives.get(number=number)
+
+
+def fresh(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+def results_input(initiative, **outcomes) -> ResultsInput:
+    return ResultsInput(
+        results=list(initiative.results), future_direction=list(initiative.future_direction),
+        future_direction_category=initiative.future_direction_category,
+        achievement_status=list(initiative.achievement_status),
+        outcomes=[OutcomeInput(target_id=t.pk, **outcomes.get(str(t.position), {}))
+                  for t in initiative.targets.current()],
+    )
+
+
+def judge_all(user, declaration, **overrides):
+    """Confirm every proposal; ``overrides`` maps target pk → Judgement fields."""
+    judgements = []
+    for target in Target.objects.current().filter(initiative__declaration=declaration).select_related("outcome"):
+        proposal = grade_proposal(target=target)
+        fields = {"grade_code": proposal or "未達成", "unmet_reason": "周知が不足したため",
+                  "override_reason": "" if proposal else "実績を示す数値がないため"}
+        fields.update(overrides.get(target.pk, {}))
+        judgements.append(Judgement(target_id=target.pk, **fields))
+    declaration_judge(user=user, declaration=declaration, version=fresh(declaration).version,
+                      judgements=judgements)
+
+
+def publish(people, declaration):
+    judge_all(people.director, declaration)
+    for user, action in [(people.director, "approve"), (people.admin, "check"), (people.admin, "publish")]:
+        declaration_transition(user=user, declaration=declaration, action=action)
+    return fresh(declaration)
+
+
+LONG_LINE = "A" * (MAX_LINE_CHARS + 1)
+LONG_NAME = "取" * (MAX_NAME_CHARS + 1)
+
+
+def plan(**changes) -> InitiativePlan:
+    fields = {"number": 1, "title": "地域コミュニティの推進", "content": ["自治会への加入を促進します。"],
+              "targets": [TargetPlan(text="自治会の加入促進")]}
+    fields.update(changes)
+    return InitiativePlan(**fields)

@@ -1,0 +1,36 @@
+"""``services.transitions``: the workflow's steps (the annual cycle through every service is in
+``tests/declarations/test_workflow.py``)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sengen.declarations.models import AuditEntry
+from sengen.declarations.services.plans import declaration_create, initiative_create
+from sengen.declarations.services.transitions import declaration_transition
+
+from ..helpers import LONG_LINE, LONG_NAME, fresh, plan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_write_is_in_the_audit_log_with_who(people, reports):
+    mine, _ = reports
+    declaration_transition(user=people.director, declaration=mine, action="submit")
+    entry = AuditEntry.objects.get(action="declaration.submit")
+    assert (entry.user, entry.user_name, entry.object_id) == (people.director, "shimin-bucho", str(mine.pk))
+    assert entry.detail == {"before": "draft", "after": "submitted", "reason": ""}
+
+
+# Text beyond core/limits.py (issue 9.2) --------------------------------------------------------
+
+def test_a_director_name_or_a_transition_comment_beyond_the_limit_is_refused(people, draft):
+    fy = draft.fiscal_year
+    with pytest.raises(ValidationError):
+        declaration_create(user=people.admin, department=people.other_department, fiscal_year=fy,
+                           director_name=LONG_NAME)
+    initiative_create(user=people.director, declaration=draft, plan=plan())
+    with pytest.raises(ValidationError):
+        declaration_transition(user=people.director, declaration=draft, action="submit", reason=LONG_LINE)
+    assert fresh(draft).state == "draft"
