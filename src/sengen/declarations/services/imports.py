@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sengen.core.eras import fiscal_year_label, parse_iso_due
-from sengen.core.report import ReportError, normalise
+from sengen.core.report import ReportError, downgrade
 from sengen.core.targets import TargetAnalysis, analyse_target
 
 from .. import publicindex
@@ -201,7 +201,10 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     someone saved it since, or a corrected department or year now points at another report —
     so an import never silently replaces work nobody showed them.
     """
-    doc = normalise(doc)
+    # The tables hold what sengen.report/1 says. A /2 report that says more (a preamble, an
+    # initiative's grade, an unnumbered item…) is refused at the first such field rather than
+    # stored without it: nothing a city printed is dropped. A /2 report that /1 can say is stored.
+    doc = downgrade(doc)
     if state not in PublicationState.values:
         raise ValueError(f"unknown publication state {state!r}")
     if user is not None:
