@@ -331,3 +331,22 @@ def test_identify_takes_the_candidates_it_is_given_before_the_presets():
 def test_documents_are_in_the_years_order():
     assert presets()["f1-isehara"].documents == workflow.PHASES
     assert json.loads(form_to_json(presets()["f1-isehara"]))["layouts"].keys() == set(workflow.PHASES)
+
+
+def test_the_worked_example_in_docs_forms_md_loads_and_gives_a_blank():
+    import re
+
+    from sengen.renderers.xlsx_blank import blank_workbook
+
+    docs = (Path(__file__).parents[2] / "docs" / "forms.md").read_text(encoding="utf-8")
+    definition = re.search(r"```json\n(.*?)```", docs, re.S).group(1)
+    form = form_from_json(definition, source="kakuu.json")
+    assert (form.code, form.unit_kind, form.grade_placement) == ("kakuu-kacho", "課", "initiative")
+    assert form.layouts["declaration"].preamble[0].label == "課の使命"
+    assert form.layouts["achievement_report"].roles.count("extra") == 1
+    assert blank_workbook(form, "declaration", unit="総務課").startswith(b"PK")
+    broken = json.loads(definition)
+    broken["layouts"]["achievement_report"]["columns"][4]["parts"] = ["grades"]
+    with pytest.raises(FormError) as info:
+        form_from_dict(broken, source="kakuu.json")
+    assert str(info.value).startswith("kakuu.json: $.layouts.achievement_report.columns[4].parts[0]: 次のいずれかが必要です")
