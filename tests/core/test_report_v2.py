@@ -108,7 +108,7 @@ def test_downgrade_names_the_first_field_v1_cannot_say():
     (lambda d: d.update(declared_on="平成27年5月1日"), "$.declared_on", "YYYY-MM-DD"),
     (lambda d: d.update(declared_on="2015-02-30"), "$.declared_on", "YYYY-MM-DD"),
     (lambda d: d.update(declared_on="20150501"), "$.declared_on", "YYYY-MM-DD"),
-    (lambda d: d.update(form={"code": "f2"}), "$.form", "'version'"),
+    (lambda d: d.update(form={"version": 1}), "$.form", "'code'"),
     (lambda d: d.update(form={"code": "f2", "version": 0}), "$.form.version", "1以上"),
     (lambda d: d.update(form={"code": "f2", "version": True}), "$.form.version", "真偽値"),
     (lambda d: d.update(preamble={"label": "方針"}), "$.preamble", "配列"),
@@ -174,3 +174,11 @@ def test_v1_and_v2_move_into_each_other_without_loss(initiatives, numbered):
     if not numbered and initiatives:
         up["initiatives"][0]["number"] = None
         assert not fits_v1(up) and simplest(up) == normalise(up)
+
+
+@pytest.mark.parametrize("form", [{"code": "f2-sengensha"}, {"code": "f2-sengensha", "version": None}])
+def test_a_form_named_without_version_means_its_latest(form):
+    # What a reader writes: it knows the form by its labels, never the version (the importer resolves it).
+    doc = {"schema": "sengen.report/2", "fiscal_year": 2015, "document": "declaration", "department": "環境部",
+           "director": {"title": "環境部長", "name": ""}, "form": form, "initiatives": []}
+    assert normalise(doc)["form"] == {"code": "f2-sengensha", "version": None}

@@ -131,11 +131,13 @@ def top_fields(doc: dict) -> dict:
     if form is not None:
         _object(form, "様式（code と version）", "$.form")
         _keys(form, ("code", "version"), "$.form")
-        for key in ("code", "version"):
-            _expect(key in form, f"項目 '{key}' がありません", "$.form")
-        version = form["version"]
-        _expect(isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= limits.MAX_NUMBER,
-                f"1以上{limits.MAX_NUMBER:,}以下の整数が必要です（{_found(version)}でした）", "$.form.version")
+        _expect("code" in form, "項目 'code' がありません", "$.form")
+        # A reader knows a file's form by its labels, never which version of it: a version absent
+        # or null means "the form's latest when the report is stored" (the importer resolves it).
+        version = form.get("version")
+        _expect(version is None or (isinstance(version, int) and not isinstance(version, bool)
+                                    and 1 <= version <= limits.MAX_NUMBER),
+                f"1以上{limits.MAX_NUMBER:,}以下の整数か null が必要です（{_found(version)}でした）", "$.form.version")
         form = {"code": _string(form["code"], "$.form.code", allow_empty=False, limit=limits.MAX_UNIT_CHARS),
                 "version": version}
     out["form"] = form
