@@ -9,7 +9,8 @@ Two rules shape these models:
   methods here are display helpers and QuerySet filters.
 
 One module per noun: ``reference`` (cities, scales, years, departments, sections, staff roles),
-``declarations`` (declarations, initiatives, targets, outcomes, progress), ``publications``
+``forms`` (forms and their versions), ``declarations`` (declarations, initiatives, targets,
+outcomes, progress), ``publications``
 (publication records, corrections, the audit log, the public index). Every model is imported
 here: Django finds an app's models in ``models``, and callers import them from here.
 """
@@ -29,6 +30,7 @@ from .declarations import (
     TargetKind,
     TargetQuerySet,
 )
+from .forms import Form, FormVersion
 from .publications import (
     AuditEntry,
     GramsField,
@@ -53,7 +55,8 @@ from .reference import (
 
 __all__ = [
     "AuditEntry", "Declaration", "DeclarationQuerySet", "Department", "Direction", "DuePrecision", "Evaluation",
-    "FiscalYear", "FutureDirection", "Grade", "GradingScale", "GramsField", "Initiative", "InitiativeSection",
+    "FiscalYear", "Form", "FormVersion", "FutureDirection", "Grade", "GradingScale", "GramsField", "Initiative",
+    "InitiativeSection",
     "Municipality", "NgramsMatch", "Outcome", "Phase", "Progress", "PublicEntry", "PublicSummary", "Publication",
     "PublicationQuerySet", "PublicationState", "Revision", "Role", "Section", "StaffProfile", "Target",
     "TargetKind", "TargetQuerySet",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sengen.core.eras import Due
 
 from ..workflow import Phase, PublicationState
+from .forms import FormVersion
 from .reference import Department, Evaluation, FiscalYear, Grade, Section
 
 
@@ -52,6 +53,15 @@ class Declaration(models.Model):
     # (sengen.parsers.parse_with_provenance). Kept so that anyone checking a published value
     # can find it in the city's own file.
     provenance = models.JSONField("読み取り元", default=dict, blank=True)
+    # The form version the report was made with; null: the seed's form (core.forms.DEFAULT_FORM),
+    # as for every report stored before forms existed. PROTECT: a report keeps its form.
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="declarations", verbose_name="様式の版")
+    # sengen.report/2: who declares (部, 課, 室…; blank = 部), the date the form prints, and the
+    # blocks before the table ([{"label", "items", "sdgs", ...}] as the document has them).
+    unit_kind = models.CharField("宣言する組織の種類", max_length=20, blank=True)
+    declared_on = models.DateField("宣言日", null=True, blank=True)
+    preamble = models.JSONField("前文", default=list, blank=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
@@ -87,7 +97,8 @@ class Initiative(models.Model):
                                     verbose_name="目標宣言")
     # Row order as written; ``number`` is the N0. printed, which a source need not keep in order.
     position = models.PositiveSmallIntegerField("並び順")
-    number = models.PositiveIntegerField("番号")
+    # Null for a form whose items are unnumbered (matched by position on re-import).
+    number = models.PositiveIntegerField("番号", null=True, blank=True)
     title = models.TextField("取組名")
     sections = models.ManyToManyField(Section, through="InitiativeSection", related_name="initiatives",
                                       verbose_name="担当課")
@@ -98,6 +109,20 @@ class Initiative(models.Model):
     future_direction_category = models.CharField("方向性の区分", max_length=10, choices=FutureDirection.choices,
                                                  blank=True)
     achievement_status = models.JSONField("目標達成状況", default=list, blank=True)
+    # sengen.report/2's columns other forms print, each a list of strings as written.
+    background = models.JSONField("現状と課題", default=list, blank=True)
+    approach = models.JSONField("方策・手段", default=list, blank=True)
+    partners = models.JSONField("協働関係先", default=list, blank=True)
+    self_evaluation = models.JSONField("自己評価", default=list, blank=True)
+    remarks = models.JSONField("備考", default=list, blank=True)
+    sdgs = models.JSONField("SDGs", default=list, blank=True)
+    plan_refs = models.JSONField("総合計画の施策", default=list, blank=True)
+    # Columns with no role: [{"label", "items"}], so nothing a city printed is dropped.
+    extra = models.JSONField("その他の欄", default=list, blank=True)
+    # The initiative-level grade, for forms that grade the initiative rather than each target
+    # (grade_placement "initiative"), on the form's scale; kept as written, like Outcome.grade_code.
+    grade_code = models.CharField("評価（取組）", max_length=50, null=True, blank=True)
+    grade_reason = models.TextField("評価の理由", blank=True)
     # Optimistic locking for the staff forms: a save states the version it read (see services).
     version = models.PositiveIntegerField("版", default=1)
     # The same initiative in an earlier year's declaration, to follow it across years.
@@ -114,7 +139,7 @@ class Initiative(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return self.title if self.number is None else f"{self.number}. {self.title}"
 
 
 class InitiativeSection(models.Model):
@@ -180,6 +205,10 @@ class Target(models.Model):
     revised_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="revisions", verbose_name="変更前の目標")
     revision_reason = models.TextField("変更理由", blank=True)
+    # sengen.report/2: a relative target ({"change_percent", "baseline"}: 「2割増やす」) and
+    # the interim status (on_track / needs_effort / at_risk; blank: none).
+    relative = models.JSONField("相対目標", null=True, blank=True)
+    interim_status = models.CharField("中間の進捗状況", max_length=20, blank=True)
 
     objects = TargetQuerySet.as_manager()
 

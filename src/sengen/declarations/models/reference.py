@@ -64,6 +64,10 @@ class Municipality(models.Model):
     name = models.CharField("自治体名", max_length=100, unique=True, blank=True)
     grading_scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name="評価尺度")
+    # The form (様式) the city's new reports use; null: sengen's default (the seed's form,
+    # core.forms.DEFAULT_FORM). A string reference: forms.py imports this module.
+    form = models.ForeignKey("Form", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="様式")
 
     UNSPECIFIED_LABEL = "（未設定）"
 
