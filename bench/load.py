@@ -145,7 +145,7 @@ def load_data(args) -> list[dict]:
     django.setup()
     from django.core.management import call_command
 
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     call_command("migrate", verbosity=0)
     docs = generated_reports(args.cities, args.years)

@@ -106,7 +106,7 @@ def url(live_server):
 @pytest.fixture
 def published_seed(transactional_db, seed_doc):
     """The seed report, published: what `sengen demo` loads and `make run` shows."""
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     return report_import(doc=seed_doc).declaration
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from tests.portal.reports import next_year
 
 from .conftest import describe_violations

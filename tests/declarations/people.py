@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from sengen.declarations.models import Department, Role, Section, StaffProfile
-from sengen.declarations.services import municipality_for_report, report_import
+from sengen.declarations.services.imports import municipality_for_report, report_import
 
 PASSWORD = "sengen-test-password"
 

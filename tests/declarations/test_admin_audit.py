@@ -179,7 +179,7 @@ def test_a_password_change_in_the_admin_is_audited_without_the_password(admin_cl
 
 
 def test_a_department_renamed_in_the_admin_is_renamed_on_the_public_pages_at_once(admin_client, people, seed_doc):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     report_import(doc=seed_doc)  # published, so in the public index
     department = people.department

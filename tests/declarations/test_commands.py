@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from sengen.core.report import dumps, normalise
 from sengen.declarations.models import Declaration, Initiative, Municipality
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from sengen.parsers import parse_path
 
 

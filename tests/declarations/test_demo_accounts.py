@@ -133,7 +133,7 @@ def demo_doc() -> dict:
 @pytest.mark.parametrize("phase", ["achievement_report", "declaration"])
 def test_demo_leaves_someones_draft_of_the_demo_report_as_it_is(phase):
     from sengen.declarations.models import Declaration
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     doc = demo_doc()
     doc["document"] = phase

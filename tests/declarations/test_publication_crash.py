@@ -11,10 +11,11 @@ import importlib
 
 import pytest
 
-from sengen.declarations import services as s
 from sengen.declarations.models import Declaration, Publication, Revision
 from sengen.declarations.selectors import public_document
 from sengen.declarations.services import publications
+from sengen.declarations.services.publications import Correction, initiative_correct
+from sengen.declarations.services.transitions import declaration_transition
 from tests.test_backup import database_for_another_process, run, snapshot, snapshot_of
 
 from .helpers import fresh, initiative, judge_all
@@ -37,8 +38,8 @@ def transactional_db_with_presets(transactional_db):
 def checked(people, declaration) -> Declaration:
     """The year-end report judged, approved and checked: one step from being published."""
     judge_all(people.director, declaration)
-    s.declaration_transition(user=people.director, declaration=declaration, action="approve")
-    s.declaration_transition(user=people.admin, declaration=declaration, action="check")
+    declaration_transition(user=people.director, declaration=declaration, action="approve")
+    declaration_transition(user=people.admin, declaration=declaration, action="check")
     return fresh(declaration)
 
 
@@ -73,28 +74,28 @@ def test_a_publication_that_fails_after_writing_its_snapshot_leaves_everything_a
     before, seen = snapshot(), public_view()
     written = dying_after_the_snapshot(monkeypatch, OSError("the disk is full"))
     with pytest.raises(OSError):
-        s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+        declaration_transition(user=people.admin, declaration=mine, action="publish")
     assert len(written) == 1  # the snapshot was written before it failed…
     assert snapshot() == before  # …and neither it, the state change nor an audit entry stayed
     assert public_view() == seen and seen["documents"][mine.pk] is None
     assert (fresh(mine).state, fresh(mine).published_at) == ("checked", None)
     # Nothing is stuck either: publishing again, without the failure, works.
     monkeypatch.undo()
-    s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+    declaration_transition(user=people.admin, declaration=mine, action="publish")
     assert public_document(declaration=mine) is not None
 
 
 def test_a_correction_that_fails_half_way_keeps_the_published_text(people, reports, monkeypatch):
     mine = checked(people, reports[0])
-    s.declaration_transition(user=people.admin, declaration=mine, action="publish")
+    declaration_transition(user=people.admin, declaration=mine, action="publish")
     before, seen = snapshot(), public_view()
     four = initiative(mine, 4)
     site = four.targets.get(position=1)
     written = dying_after_the_snapshot(monkeypatch, RuntimeError("connection lost"))
     with pytest.raises(RuntimeError):
-        s.initiative_correct(user=people.admin, initiative=four, version=four.version, reason="誤字の訂正",
-                             correction=s.Correction(title="男女共同参画の推進（訂正）", content=four.content,
-                                                     target_texts={site.pk: "男女共同参画ホームページの公開"}))
+        initiative_correct(user=people.admin, initiative=four, version=four.version, reason="誤字の訂正",
+                           correction=Correction(title="男女共同参画の推進（訂正）", content=four.content,
+                                                 target_texts={site.pk: "男女共同参画ホームページの公開"}))
     assert len(written) == 1
     assert snapshot() == before
     assert public_view() == seen

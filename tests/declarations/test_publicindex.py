@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sengen.declarations import publicindex
-from sengen.declarations import services as s
 from sengen.declarations.models import (
     Declaration,
     Initiative,
@@ -19,6 +18,8 @@ from sengen.declarations.models import (
     PublicSummary,
 )
 from sengen.declarations.selectors import public_document
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.publications import Correction, initiative_correct
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def entries(declaration) -> list[tuple[int, str]]:
 
 
 def test_importing_a_published_report_indexes_each_initiative_of_its_publication(seed_doc):
-    declaration = s.report_import(doc=seed_doc).declaration
+    declaration = report_import(doc=seed_doc).declaration
     publication = declaration.publications.get()
     assert entries(declaration) == [(i["number"], i["title"]) for i in seed_doc["initiatives"]]
     assert set(PublicEntry.objects.values_list("publication", flat=True)) == {publication.pk}
@@ -46,12 +47,12 @@ def test_importing_a_published_report_indexes_each_initiative_of_its_publication
 
 
 def test_a_draft_import_is_not_indexed(seed_doc):
-    s.report_import(doc=seed_doc, state="draft")
+    report_import(doc=seed_doc, state="draft")
     assert not PublicEntry.objects.exists() and not PublicSummary.objects.exists()
 
 
 def test_the_next_phase_drafted_in_the_live_rows_leaves_the_index_as_published(seed_doc):
-    declaration = s.report_import(doc=seed_doc).declaration
+    declaration = report_import(doc=seed_doc).declaration
     before = list(PublicEntry.objects.values_list("id", "text"))
     # What declaration_start_phase does: the live rows become a draft that staff edit.
     Declaration.objects.filter(pk=declaration.pk).update(state="draft")
@@ -60,11 +61,11 @@ def test_the_next_phase_drafted_in_the_live_rows_leaves_the_index_as_published(s
 
 
 def test_a_correction_replaces_the_declarations_rows(seed_doc, admin):
-    declaration = s.report_import(doc=seed_doc).declaration
+    declaration = report_import(doc=seed_doc).declaration
     four = Initiative.objects.get(declaration=declaration, number=4)
-    s.initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
-                         correction=s.Correction(title="男女共同参画社会の推進", content=four.content,
-                                                 target_texts={}))
+    initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
+                       correction=Correction(title="男女共同参画社会の推進", content=four.content,
+                                             target_texts={}))
     latest = declaration.publications.latest()
     assert dict(entries(declaration))[4] == "男女共同参画社会の推進"
     assert PublicEntry.objects.filter(declaration=declaration).count() == 5  # replaced, not added
@@ -73,7 +74,7 @@ def test_a_correction_replaces_the_declarations_rows(seed_doc, admin):
 
 
 def test_latest_is_the_newest_publication_the_later_id_first_at_the_same_instant(seed_doc, admin):
-    declaration = s.report_import(doc=seed_doc, state="draft").declaration
+    declaration = report_import(doc=seed_doc, state="draft").declaration
     assert declaration.publications.latest() is None
     first = Publication.objects.create(declaration=declaration, phase="declaration", version=1, document={},
                                        published_at=timezone.now())
@@ -99,19 +100,19 @@ def test_the_evaluation_tally_counts_every_evaluation_and_an_unknown_one_as_not_
 
 
 def test_reimporting_with_fewer_initiatives_drops_their_rows(seed_doc):
-    declaration = s.report_import(doc=seed_doc).declaration
+    declaration = report_import(doc=seed_doc).declaration
     shorter = copy.deepcopy(seed_doc)
     shorter["initiatives"] = shorter["initiatives"][:2]
-    s.report_import(doc=shorter)
+    report_import(doc=shorter)
     assert [n for n, _ in entries(declaration)] == [1, 2]
     assert PublicSummary.objects.get(declaration=declaration).initiatives == 2
 
 
 def test_rebuild_and_the_reindex_command_write_what_publishing_wrote(seed_doc):
-    s.report_import(doc=seed_doc)
+    report_import(doc=seed_doc)
     other = copy.deepcopy(seed_doc)
     other["department"] = "総務部"
-    s.report_import(doc=other)
+    report_import(doc=other)
     written = sorted(PublicEntry.objects.values_list("declaration", "number", "text", "grams"))
     counts = sorted(PublicSummary.objects.values_list("declaration", "total", "achieved", "not_evaluated"))
     PublicEntry.objects.all().delete()
@@ -128,7 +129,7 @@ def test_rebuild_and_the_reindex_command_write_what_publishing_wrote(seed_doc):
 
 
 def test_reindex_covers_a_declaration_published_before_publication_records(seed_doc):
-    declaration = s.report_import(doc=seed_doc).declaration
+    declaration = report_import(doc=seed_doc).declaration
     Publication.objects.filter(declaration=declaration).delete()  # the index rows go with it
     assert not PublicEntry.objects.exists()
     assert publicindex.unindexed_published() == 1

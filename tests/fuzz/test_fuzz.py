@@ -267,7 +267,7 @@ def _counts() -> dict[str, int]:
 @given(mutated_documents())
 def test_the_store_step_stores_or_refuses_and_a_refusal_leaves_nothing(doc):
     from sengen.declarations.importing import FileImport, file_store
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     before = _counts()
     # The service itself: a refusal is one of the three, and nothing of it is written.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sengen.declarations.models import Initiative
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 
 from .reports import next_year
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from sengen.portal import charts
 
 from .reports import next_year

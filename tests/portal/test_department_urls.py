@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 import pytest
 from django.urls import resolve, reverse
 
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 
 pytestmark = pytest.mark.django_db
 

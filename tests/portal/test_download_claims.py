@@ -95,7 +95,7 @@ def test_without_a_file_cache_the_backends_add_is_the_claim(settings):
 @pytest.mark.django_db
 def test_publishing_draws_the_pdf_and_xlsx_ahead(client, settings, seed_doc, monkeypatch,
                                                   django_capture_on_commit_callbacks):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     settings.SENGEN_DOWNLOADS_INLINE = False
     settings.SENGEN_DRAW_AHEAD = True
@@ -117,7 +117,7 @@ def test_publishing_draws_the_pdf_and_xlsx_ahead(client, settings, seed_doc, mon
 @pytest.mark.django_db
 def test_with_inline_downloads_nothing_is_drawn_ahead(settings, seed_doc, monkeypatch,
                                                       django_capture_on_commit_callbacks):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     settings.SENGEN_DOWNLOADS_INLINE = True
     asked = []
@@ -131,7 +131,7 @@ def test_with_inline_downloads_nothing_is_drawn_ahead(settings, seed_doc, monkey
 @pytest.mark.django_db
 def test_a_command_draws_nothing_ahead(settings, seed_doc, monkeypatch, django_capture_on_commit_callbacks):
     """`sengen import` exits before a drawing could serve anyone: only a serving process draws."""
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     settings.SENGEN_DOWNLOADS_INLINE = False
     settings.SENGEN_DRAW_AHEAD = False
@@ -164,7 +164,7 @@ def test_the_being_prepared_page_links_back_through_the_portals_url_builder(
     import copy
     import threading
 
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     doc = copy.deepcopy(seed_doc)
     doc["department"] = department

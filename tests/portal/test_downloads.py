@@ -73,7 +73,7 @@ def test_an_unknown_format_is_404(client, published):
 
 
 def test_a_name_with_a_slash_still_has_its_pages_and_a_safe_file_name(client, seed_doc):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
     from sengen.portal.views import download_filename
 
     seed_doc["department"] = "市民/生活部"
@@ -100,8 +100,8 @@ def test_the_workbook_and_pdf_are_drawn_once_per_published_text(client, publishe
     """A crowd downloading the same report costs one rendering; a correction is drawn anew."""
     from django.core.cache import cache
 
-    from sengen.declarations import services
     from sengen.declarations.models import Role
+    from sengen.declarations.services.publications import Correction, initiative_correct
     from sengen.portal import downloads
     from tests.declarations.people import make_user
 
@@ -115,9 +115,9 @@ def test_the_workbook_and_pdf_are_drawn_once_per_published_text(client, publishe
     assert drawn == ["xlsx", "csv", "csv"]  # cheap formats are simply written each time
 
     one = published.initiatives.get(number=1)
-    services.initiative_correct(
+    initiative_correct(
         user=make_user("gyosei", Role.ADMINISTRATOR), initiative=one, version=one.version, reason="誤字の訂正",
-        correction=services.Correction(title="地域コミュニティの推進（訂正後）", content=one.content, target_texts={}))
+        correction=Correction(title="地域コミュニティの推進（訂正後）", content=one.content, target_texts={}))
     corrected = download(client, "xlsx").content
     assert drawn[-1] == "xlsx" and len(drawn) == 4
     from openpyxl import load_workbook

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sengen.declarations.models import Declaration, Initiative, Target
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 
 pytestmark = pytest.mark.django_db
 

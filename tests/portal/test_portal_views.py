@@ -3,7 +3,7 @@ import copy
 import pytest
 from django.urls import reverse
 
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 
 pytestmark = pytest.mark.django_db
 

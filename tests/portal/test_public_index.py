@@ -10,9 +10,10 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from sengen.declarations import services as s
 from sengen.declarations.models import Declaration, Initiative
 from sengen.declarations.selectors import public_document
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.publications import Correction, initiative_correct
 from sengen.portal import charts, search, selectors, views
 from sengen.portal.search import search_public
 
@@ -49,12 +50,12 @@ def brute_force(query: str) -> list[tuple[int, str, int]]:
 
 @pytest.fixture
 def three_reports(seed_doc):
-    s.report_import(doc=seed_doc)
-    s.report_import(doc=next_year(seed_doc, actual=12100))
+    report_import(doc=seed_doc)
+    report_import(doc=next_year(seed_doc, actual=12100))
     other = copy.deepcopy(seed_doc)
     other["department"] = "総務部"
     other["initiatives"][0]["content"] = ["ＩＣＴを活用した窓口の改善（ｺﾐｭﾆﾃｨ放送）"]
-    return s.report_import(doc=other).declaration
+    return report_import(doc=other).declaration
 
 
 def test_search_finds_the_published_text_not_the_draft_of_the_next_phase(client, published):
@@ -95,8 +96,8 @@ def test_the_snippet_shows_the_text_as_written(client, three_reports):
 def test_a_correction_is_found_at_once_and_the_old_text_no_longer(published, django_user_model):
     admin = django_user_model.objects.create_superuser("gyosei", password="sengen-test-password")
     four = Initiative.objects.get(declaration=published, number=4)
-    s.initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
-                         correction=s.Correction(title="ジェンダー平等の推進", content=four.content, target_texts={}))
+    initiative_correct(user=admin, initiative=four, version=four.version, reason="題名の誤記",
+                       correction=Correction(title="ジェンダー平等の推進", content=four.content, target_texts={}))
     assert hits("ジェンダー") == [(2017, DEPT, 4)]
     assert hits("男女共同参画の推進") == []
 
@@ -113,10 +114,10 @@ def test_a_very_common_word_counts_up_to_the_cap(client, three_reports, monkeypa
 
 
 def test_search_links_name_the_city_when_several_are_stored(client, seed_doc):
-    s.report_import(doc=seed_doc)
+    report_import(doc=seed_doc)
     other = copy.deepcopy(seed_doc)
     other["municipality"] = "秦野市"
-    s.report_import(doc=other)
+    report_import(doc=other)
     html = client.get(reverse("portal:search"), {"q": "公民"}).content.decode()
     for city in ("伊勢原市", "秦野市"):
         url = reverse("portal:initiative", args=[2017, DEPT, 1]) + "?municipality=" + city
@@ -142,7 +143,7 @@ def test_the_year_pages_counts_equal_counting_the_targets(client, three_reports,
     changed = copy.deepcopy(seed_doc)
     changed["department"] = "総務部"
     changed["initiatives"][1]["targets"][0]["evaluation"] = "partially_achieved"
-    s.report_import(doc=changed)
+    report_import(doc=changed)
     summary = selectors.year_public(fiscal_year=2017)
     expected = counted(Declaration.objects.filter(fiscal_year__year=2017))
     assert {r["department"]: r["counts"] for r in summary["rows"]} == expected
@@ -160,11 +161,11 @@ def test_the_year_pages_counts_equal_counting_the_targets(client, three_reports,
 
 
 def test_a_year_of_several_cities_lists_the_cities_then_each_citys_departments(client, seed_doc):
-    s.report_import(doc=seed_doc)
+    report_import(doc=seed_doc)
     for city in ("秦野市", "厚木市"):
         other = copy.deepcopy(seed_doc)
         other["municipality"] = city
-        s.report_import(doc=other)
+        report_import(doc=other)
     html = client.get(reverse("portal:year", args=[2017])).content.decode()
     assert 'id="cities-heading"' in html and "<svg" not in html
     assert html.count('href="/years/2017/?municipality=') == 3
@@ -184,13 +185,13 @@ def test_the_year_chart_is_drawn_once_until_a_publication_changes_its_numbers(cl
     drawn = []
     real = charts._year_summary_chart
     monkeypatch.setattr(charts, "_year_summary_chart", lambda rows, **kw: drawn.append(1) or real(rows, **kw))
-    s.report_import(doc=seed_doc)
+    report_import(doc=seed_doc)
     first = client.get(reverse("portal:year", args=[2017])).content.decode()
     second = client.get(reverse("portal:year", args=[2017])).content.decode()
     assert len(drawn) == 1 and first == second
     changed = copy.deepcopy(seed_doc)
     changed["initiatives"][1]["targets"][0]["evaluation"] = "partially_achieved"
-    s.report_import(doc=changed)
+    report_import(doc=changed)
     client.get(reverse("portal:year", args=[2017]))
     assert len(drawn) == 2
 
@@ -203,10 +204,10 @@ def test_on_postgresql_the_ngram_index_picks_the_candidates(published):
 
 
 def test_the_new_words_are_in_english_too(client, seed_doc, monkeypatch):
-    s.report_import(doc=seed_doc)
+    report_import(doc=seed_doc)
     other = copy.deepcopy(seed_doc)
     other["municipality"] = "秦野市"
-    s.report_import(doc=other)
+    report_import(doc=other)
     year = client.get(reverse("portal:year", args=[2017]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Reports by municipality" in year and "(2 municipalities)" in year
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 1)
@@ -219,6 +220,6 @@ def test_the_new_words_are_in_english_too(client, seed_doc, monkeypatch):
 def test_tsquery_syntax_in_a_query_is_only_text(seed_doc, query):
     doc = copy.deepcopy(seed_doc)
     doc["initiatives"][0]["content"] = ["O'Brien & Co. \\ 100％ | a:b* (x) <-> !not_this"]
-    s.report_import(doc=doc)
+    report_import(doc=doc)
     assert hits(query) == brute_force(query)
     assert hits(query) == [(2017, DEPT, 1)]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sengen.declarations.models import Initiative
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from sengen.portal import views
 from sengen.portal.search import search_public, search_terms
 

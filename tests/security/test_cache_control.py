@@ -36,7 +36,7 @@ def test_the_admin_says_no_store(client, django_user_model):
 
 
 def test_the_public_pages_may_be_cached(client, seed_doc):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     report_import(doc=seed_doc)
     for url in (reverse("portal:index"), reverse("portal:year", args=[2017]),

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from tests.portal.reports import next_year
 
 from .conftest import PASSWORD

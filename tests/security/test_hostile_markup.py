@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from sengen.core.report import normalise
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from sengen.portal import charts
 from sengen.renderers import render
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from sengen.declarations.models import Initiative
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from sengen.declarations.selectors import report_document
-from sengen.declarations.services import report_import
+from sengen.declarations.services.imports import report_import
 from sengen.renderers import render
 from sengen.renderers.csv_doc import FORMULA_TRIGGERS
 

@@ -11,8 +11,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sengen.declarations import services
 from sengen.declarations.models import Target
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.plans import InitiativePlan, TargetPlan, initiative_update
+from sengen.declarations.services.publications import Correction, initiative_correct
+from sengen.declarations.services.transitions import declaration_start_phase
 
 from .test_pages import form_fields, html
 
@@ -64,8 +67,8 @@ def test_results_saved_again_only_after_the_other_persons_figures_were_shown(peo
 
 
 def test_a_results_page_whose_targets_were_corrected_meanwhile_cannot_be_saved(people, seed_doc):
-    mine = services.declaration_start_phase(user=people.admin, phase="achievement_report",
-                                            declaration=services.report_import(doc=declaration_doc(seed_doc)).declaration)
+    mine = declaration_start_phase(user=people.admin, phase="achievement_report",
+                                   declaration=report_import(doc=declaration_doc(seed_doc)).declaration)
     two = mine.initiatives.get(number=2)
     mail = two.targets.current().get(position=1)
     url = reverse("staff:initiative_results", args=[two.pk])
@@ -76,9 +79,9 @@ def test_a_results_page_whose_targets_were_corrected_meanwhile_cannot_be_saved(p
     form = form_fields(html(director.get(url))) | {f"actual_value_{mail.pk}": "13000"}
     # The administrator corrects the published target's text: a new target row takes the outcome.
     two.refresh_from_db()
-    services.initiative_correct(user=people.admin, initiative=two, version=two.version, reason="誤字の訂正",
-                                correction=services.Correction(title=two.title, content=two.content,
-                                                               target_texts={mail.pk: mail.text + "（訂正）"}))
+    initiative_correct(user=people.admin, initiative=two, version=two.version, reason="誤字の訂正",
+                       correction=Correction(title=two.title, content=two.content,
+                                             target_texts={mail.pk: mail.text + "（訂正）"}))
     page = html(director.post(url, form))
     assert TARGETS_CHANGED in page
     assert 'value="13000"' in page  # the input is still on the page…
@@ -113,15 +116,15 @@ def test_grades_are_saved_again_only_after_the_other_persons_grades_were_shown(p
 
 
 def _declaration_draft(seed_doc):
-    return services.report_import(doc=declaration_doc(seed_doc), state="draft").declaration
+    return report_import(doc=declaration_doc(seed_doc), state="draft").declaration
 
 
-def _plan(initiative, targets, changed=None) -> services.InitiativePlan:
+def _plan(initiative, targets, changed=None) -> InitiativePlan:
     changed = changed or {}
-    return services.InitiativePlan(
+    return InitiativePlan(
         number=initiative.number, title=initiative.title, content=initiative.content,
         section_ids=[link.section_id for link in initiative.section_links.order_by("position")],
-        targets=[services.TargetPlan(
+        targets=[TargetPlan(
             id=t.pk, text=t.text, kind=t.kind, value=changed.get(t.pk, t.value), unit=t.unit, direction=t.direction,
             baseline_value=t.baseline_value, baseline_unit=t.baseline_unit, due_date=t.due_date,
             due_precision=t.due_precision) for t in targets])
@@ -134,8 +137,8 @@ def test_a_plan_page_shows_a_target_figure_changed_meanwhile_before_saving_again
     url = reverse("staff:initiative_edit", args=[two.pk])
     director = client_of(people.director)
     form = form_fields(html(director.get(url))) | {"title": "部長が直した取組名"}
-    services.initiative_update(user=people.admin, initiative=two, version=two.version,
-                               plan=_plan(two, targets, {numeric.pk: Decimal(15000)}))
+    initiative_update(user=people.admin, initiative=two, version=two.version,
+                      plan=_plan(two, targets, {numeric.pk: Decimal(15000)}))
     page = html(director.post(url, form))
     assert CONFLICT in page and "15000" in stored_panel(page)
 
@@ -146,7 +149,7 @@ def test_a_plan_page_whose_target_was_removed_meanwhile_says_so_and_is_not_saved
     url = reverse("staff:initiative_edit", args=[two.pk])
     director = client_of(people.director)
     form = form_fields(html(director.get(url))) | {"title": "部長が直した取組名"}
-    services.initiative_update(user=people.admin, initiative=two, version=two.version, plan=_plan(two, targets[:-1]))
+    initiative_update(user=people.admin, initiative=two, version=two.version, plan=_plan(two, targets[:-1]))
     response = director.post(url, form)
     assert response.status_code == 200 and TARGETS_CHANGED in html(response)  # not a 403
     assert "部長が直した取組名" in html(response)

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sengen.declarations import services
 from sengen.declarations.models import Declaration, FiscalYear
+from sengen.declarations.services.fiscal_years import fiscal_year_open
 from tests.conftest import SEED_TXT
 
 from .test_pages import form_fields, html
@@ -22,7 +22,7 @@ def reviewed(client) -> dict[str, str]:
 
 
 def test_a_director_changing_the_year_to_one_not_opened_is_refused_on_the_review(login, people):
-    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
+    fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     client = login("director")
     data = reviewed(client)
     data.update(fiscal_year="2099", fiscal_year_label="令和81年度")
@@ -41,7 +41,7 @@ def test_a_director_changing_the_year_to_one_not_opened_is_refused_on_the_review
 
 
 def test_the_refusal_is_in_english_on_the_english_pages(login, people, settings):
-    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
+    fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     client = login("director")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     data = reviewed(client)

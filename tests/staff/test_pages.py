@@ -14,9 +14,19 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sengen.declarations import services
+from sengen.declarations.grading import grade_proposal
 from sengen.declarations.models import Declaration, Revision, Target
 from sengen.declarations.selectors import public_document
+from sengen.declarations.services.fiscal_years import fiscal_year_deadlines_set, fiscal_year_open
+from sengen.declarations.services.imports import report_import
+from sengen.declarations.services.plans import (
+    InitiativePlan,
+    TargetPlan,
+    declaration_create,
+    initiative_create,
+)
+from sengen.declarations.services.results import Judgement, declaration_judge
+from sengen.declarations.services.transitions import declaration_transition
 from sengen.staff.forms import MAX_UPLOAD_BYTES
 from tests.conftest import SEED_PDF, SEED_TXT
 from tests.declarations.people import PASSWORD
@@ -166,12 +176,12 @@ def test_the_director_overrides_a_grade_only_with_a_reason_and_approves(login, r
 def test_administrator_checks_and_publishes_then_corrects_with_a_reason(login, people, reports):
     mine, _ = reports
     for target in Target.objects.filter(initiative__declaration=mine):
-        proposal = services.grade_proposal(target=target)
-        services.declaration_judge(user=people.director, declaration=mine, version=Declaration.objects.get(
-            pk=mine.pk).version, judgements=[services.Judgement(
+        proposal = grade_proposal(target=target)
+        declaration_judge(user=people.director, declaration=mine, version=Declaration.objects.get(
+            pk=mine.pk).version, judgements=[Judgement(
                 target_id=target.pk, grade_code=proposal or "未達成", unmet_reason="理由",
                 override_reason="" if proposal else "数値がないため")])
-    services.declaration_transition(user=people.director, declaration=mine, action="approve")
+    declaration_transition(user=people.director, declaration=mine, action="approve")
     client = login("admin")
     for action in ("check", "publish"):
         response = client.post(reverse("staff:declaration_action", args=[mine.pk, action]))
@@ -195,7 +205,7 @@ def test_administrator_checks_and_publishes_then_corrects_with_a_reason(login, p
 
 
 def test_published_text_cannot_be_edited_through_the_forms(login, people, seed_doc):
-    published = services.report_import(doc=seed_doc).declaration
+    published = report_import(doc=seed_doc).declaration
     one = published.initiatives.get(number=1)
     for role in ("editor", "director"):
         assert login(role).get(reverse("staff:initiative_results", args=[one.pk])).status_code == 403
@@ -204,8 +214,8 @@ def test_published_text_cannot_be_edited_through_the_forms(login, people, seed_d
 # The plan: targets proposed from their text ----------------------------------------------------------
 
 def test_the_plan_form_reads_figures_from_a_targets_text_without_javascript(login, people):
-    fy = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
-    declaration = services.declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+    fy = fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
+    declaration = declaration_create(user=people.director, department=people.department, fiscal_year=fy)
     client = login("director")
     url = reverse("staff:initiative_new", args=[declaration.pk])
     data = form_fields(html(client.get(url)))
@@ -228,7 +238,7 @@ def test_the_plan_form_reads_figures_from_a_targets_text_without_javascript(logi
 
 def test_import_shows_what_was_read_beside_the_text_and_saves_a_draft(login, people):
     # A director files reports under years an administrator opened (tests/staff/test_import_years.py).
-    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
+    fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2017)
     client = login("director")
     upload = SimpleUploadedFile("h29.txt", SEED_TXT.read_bytes(), content_type="text/plain")
     page = html(client.post(reverse("staff:import"), {"file": upload}))
@@ -331,7 +341,7 @@ def test_the_review_refuses_a_document_written_into_the_page_instead_of_the_one_
 def test_an_import_never_silently_replaces_a_report_changed_since_its_review(login, people, seed_doc):
     import copy
 
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
 
     stored = report_import(doc=copy.deepcopy(seed_doc), state="draft").declaration
     client = login("admin")
@@ -355,7 +365,7 @@ def test_an_import_never_silently_replaces_a_report_changed_since_its_review(log
 
 
 def test_a_corrected_department_that_points_at_another_report_asks_before_replacing_it(login, people, seed_doc):
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
     from tests.declarations.people import other_department_doc
 
     report_import(doc=other_department_doc(seed_doc), state="draft")
@@ -372,7 +382,7 @@ def test_a_corrected_department_that_points_at_another_report_asks_before_replac
 def test_an_import_review_names_no_report_of_another_department_to_a_director(login, people, seed_doc):
     import copy
 
-    from sengen.declarations.services import report_import
+    from sengen.declarations.services.imports import report_import
     from tests.declarations.people import other_department_doc
 
     report_import(doc=copy.deepcopy(seed_doc), state="submitted")  # 市民生活部's, not theirs
@@ -404,9 +414,9 @@ def test_a_review_left_open_past_its_time_is_read_again_not_saved(login, people,
 
 def test_the_late_page_lists_departments_past_a_deadline(login, people, reports):
     mine, _ = reports
-    services.fiscal_year_deadlines_set(user=people.admin, fiscal_year=mine.fiscal_year,
-                                       declaration_due=dt.date(2017, 4, 30), interim_report_due=None,
-                                       achievement_report_due=dt.date(2018, 5, 31))
+    fiscal_year_deadlines_set(user=people.admin, fiscal_year=mine.fiscal_year,
+                              declaration_due=dt.date(2017, 4, 30), interim_report_due=None,
+                              achievement_report_due=dt.date(2018, 5, 31))
     page = html(login("admin").get(reverse("staff:late") + f"?year={mine.fiscal_year.pk}"))
     assert "総務部" in page and "市民生活部" in page and "達成状況報告" in page
 
@@ -424,16 +434,16 @@ def test_the_administrator_opens_a_year_with_its_deadlines(login, people):
 
 
 def test_deadlines_saved_over_someone_elses_change_are_refused_with_the_input_kept(login, people):
-    year = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2026,
-                                     declaration_due=dt.date(2026, 4, 30))
+    year = fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2026,
+                            declaration_due=dt.date(2026, 4, 30))
     client = login("admin")
     url = reverse("staff:year_edit", args=[year.pk])
     opened = html(client.get(url))
     assert 'for="id_opened"' not in opened and "Opened" not in opened  # the lock is not a field people see
     data = form_fields(opened)
     # Another administrator moves the deadline after this page was opened.
-    services.fiscal_year_deadlines_set(user=people.admin, fiscal_year=year, declaration_due=dt.date(2026, 5, 15),
-                                       interim_report_due=None, achievement_report_due=None)
+    fiscal_year_deadlines_set(user=people.admin, fiscal_year=year, declaration_due=dt.date(2026, 5, 15),
+                              interim_report_due=None, achievement_report_due=None)
     data.update(declaration_due="2026-04-25", interim_report_due="2026-10-31", achievement_report_due="")
     page = html(client.post(url, data))
     assert "この年度の期限は、あなたが開いた後に別の利用者が保存しました" in page
@@ -449,14 +459,14 @@ def test_deadlines_saved_over_someone_elses_change_are_refused_with_the_input_ke
 
 def test_the_audit_page_lists_writes(login, people, reports):
     mine, _ = reports
-    services.declaration_transition(user=people.director, declaration=mine, action="submit")
+    declaration_transition(user=people.director, declaration=mine, action="submit")
     page = html(login("admin").get(reverse("staff:audit")))
     assert "declaration.submit" in page and "shimin-bucho" in page
 
 
 def test_next_years_declaration_starts_from_this_years_report(login, people, reports):
     mine, _ = reports
-    services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2018)
+    fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2018)
     client = login("director")
     url = reverse("staff:declaration_carry_over", args=[mine.pk])
     data = form_fields(html(client.get(url)))
@@ -470,11 +480,11 @@ def test_next_years_declaration_starts_from_this_years_report(login, people, rep
 
 
 def test_a_section_editor_edits_their_initiatives_plan_but_not_its_sections(login, people):
-    fy = services.fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
-    declaration = services.declaration_create(user=people.director, department=people.department, fiscal_year=fy)
-    item = services.initiative_create(user=people.director, declaration=declaration, plan=services.InitiativePlan(
+    fy = fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2025)
+    declaration = declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+    item = initiative_create(user=people.director, declaration=declaration, plan=InitiativePlan(
         number=1, title="地域コミュニティの推進", section_ids=[people.section.pk],
-        targets=[services.TargetPlan(text="住民の合意形成")]))
+        targets=[TargetPlan(text="住民の合意形成")]))
     client = login("editor")
     url = reverse("staff:initiative_edit", args=[item.pk])
     page = html(client.get(url))

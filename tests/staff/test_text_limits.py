@@ -46,7 +46,7 @@ def test_the_message_is_english_on_english_pages():
 @pytest.mark.django_db
 def test_the_plan_form_refuses_a_long_title_and_a_long_target():
     from sengen.declarations.models import Department
-    from sengen.declarations.services import municipality_for_report
+    from sengen.declarations.services.imports import municipality_for_report
 
     department = Department.objects.create(municipality=municipality_for_report("伊勢原市"), name="市民生活部")
     form = forms.InitiativePlanForm({"version": 1, "number": 1, "title": LONG_NAME, "content": "短い"},
