@@ -134,12 +134,29 @@ def report_public_document(*, declaration: Declaration) -> dict[str, Any]:
     return doc
 
 
+def report_form(*, declaration: Declaration, doc: dict[str, Any]):
+    """The form (様式) the published report is in: the declaration's own form version when the
+    database says (``declarations.selectors.form_for_declaration``), else the form the document
+    names among the presets, else the seed's."""
+    from sengen.declarations import selectors as declaration_selectors
+
+    from .formtable import form_of
+
+    by_declaration = getattr(declaration_selectors, "form_for_declaration", None)
+    if by_declaration is not None:
+        return by_declaration(declaration)
+    return form_of(doc)
+
+
 def grade_tally(*, declaration: Declaration, doc: dict[str, Any]) -> list[tuple[str, int]]:
     """How many of the published targets got each grade of the city's scale, in the scale's
     order (計画以上 before 計画通り…); a grade the scale does not know (a report imported from
     another city's scale) follows in order of appearance. Empty when nothing was graded."""
     counts: dict[str, int] = {}
     for initiative in doc["initiatives"]:
+        # A form grading each initiative (sengen.report/2 ``grade``) counts once per initiative.
+        if initiative.get("grade"):
+            counts[initiative["grade"]] = counts.get(initiative["grade"], 0) + 1
         for target in initiative["targets"]:
             grade = target["status"]["grade"]
             if grade:

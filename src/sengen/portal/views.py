@@ -22,6 +22,8 @@ from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
 
+from . import formtable
+
 from . import charts, downloads, labels, selectors
 from . import search as public_search  # the view below is ``search``
 
@@ -84,7 +86,14 @@ def report(request, fiscal_year: int, department: str):
     doc = selectors.report_public_document(declaration=declaration)
     counts = publicindex.evaluation_counts(target["status"]["evaluation"]
                                            for initiative in doc["initiatives"] for target in initiative["targets"])
+    form = selectors.report_form(declaration=declaration, doc=doc)
+    # The seed's form keeps its hand-written table (a /1 report's page is unchanged); any other
+    # form is printed from its layout.
+    table = None if formtable.is_seed_form(form) else formtable.official_table(doc, form)
     return render(request, "portal/report.html", {
+        "table": table,
+        "form_title": formtable.title_line(doc, form) if table else "",
+        "widths": formtable.percentages(table.widths) if table else [],
         "declaration": declaration,
         "doc": doc,
         # A declaration (start of year) has only the first four columns of the table.
