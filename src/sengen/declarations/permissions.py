@@ -58,6 +58,7 @@ class Refusal:
     IMPORT_AS_DRAFT = gettext_lazy("部長が取り込んだ報告は作成中として保存されます（公開は管理者が行います）")
     IMPORT_YEAR_NOT_OPEN = gettext_lazy("%(year)sはまだ開かれていません。年度を開くのは行政経営課（管理者）です")
     IMPORT_REPLACE_IN_STATE = gettext_lazy("「%(state)s」の目標宣言を取込で置き換えられるのは管理者だけです")
+    MANAGE_FORMS = gettext_lazy("様式を登録・変更できるのは管理者だけです")
 
 
 def require(allowed: bool, message=None) -> None:
@@ -115,6 +116,12 @@ def can_import(user) -> bool:
     (the rest is checked against the report in ``require_import``)."""
     staff = staff_of(user)
     return staff.is_administrator or staff.role == Role.DIRECTOR
+
+
+def can_manage_forms(user) -> bool:
+    """Forms (様式) are the whole programme's configuration: what every department's report looks
+    like from then on. Only administrators (行政経営課) define them and choose a city's."""
+    return staff_of(user).is_administrator
 
 
 def declarations_visible(*, user) -> QuerySet[Declaration]:

@@ -1,0 +1,96 @@
+"""Reads of forms (様式) as the database keeps them: which forms there are, one by id or code,
+and a form's versions. The writes are ``services.forms``; what a form *is* is ``core.forms``.
+
+Not Django form classes (those live beside the views that use them): a 様式 is the programme's
+word, and this module is named after it, as ``services/forms.py`` is.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Max, Q, QuerySet
+
+from sengen.core import forms as core_forms
+
+from .models import Declaration, Form, FormVersion, Municipality
+
+
+class FormNotFound(LookupError):
+    """No single form matches; ``str()`` is one line saying what was looked for."""
+
+
+def forms_list(*, municipality: Municipality | None = None) -> QuerySet[Form]:
+    """Every form, presets first, then by city and code; ``municipality``: the presets and
+    that city's own. Each carries ``latest_version`` and ``report_count`` (the declarations made
+    with any of its versions; see ``report_count`` for the default preset's own)."""
+    qs = Form.objects.select_related("municipality")
+    if municipality is not None:
+        qs = qs.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    return (qs.annotate(latest_version=Max("versions__version"),
+                        report_count=Count("versions__declarations", distinct=True))
+            .order_by(F("municipality__name").asc(nulls_first=True), "code"))
+
+
+def report_count(form: Form) -> int:
+    """How many stored reports are in ``form``: those made with one of its versions, and for the
+    default preset also every report stored without a form (before forms existed, or sengen.report/1
+    without one), since those are in the seed's form."""
+    count = Declaration.objects.filter(form_version__form=form).count()
+    if form.municipality_id is None and form.code == core_forms.DEFAULT_FORM:
+        count += Declaration.objects.filter(form_version__isnull=True).count()
+    return count
+
+
+def form_get(key: str | int, municipality: Municipality | str | None = None) -> Form:
+    """The form ``key`` names: its id (digits), or its code — the city's own form of that code
+    when ``municipality`` (a Municipality or its name) is given, else the preset of that code,
+    else the one city's form of that code. FormNotFound when none or several match."""
+    key = str(key).strip()
+    qs = Form.objects.select_related("municipality")
+    if key.isdigit():
+        found = qs.filter(pk=int(key)).first()
+        if found is None:
+            raise FormNotFound(f"様式 {key} は登録されていません（sengen form list で一覧を表示）")
+        return found
+    if isinstance(municipality, str):
+        city = Municipality.objects.filter(name=municipality).first()
+        if city is None:
+            raise FormNotFound(f"自治体「{municipality}」は登録されていません")
+        municipality = city
+    if municipality is not None:
+        own = qs.filter(municipality=municipality, code=key).first()
+        if own is not None:
+            return own
+    preset = qs.filter(municipality__isnull=True, code=key).first()
+    if preset is not None:
+        return preset
+    if municipality is not None:
+        raise FormNotFound(f"様式 {key} は{municipality}にもプリセットにもありません（sengen form list で一覧を表示）")
+    cities = list(qs.filter(code=key)[:10])
+    if not cities:
+        raise FormNotFound(f"様式 {key} は登録されていません（sengen form list で一覧を表示）")
+    if len(cities) > 1:
+        names = "、".join(str(f.municipality) for f in cities)
+        raise FormNotFound(f"様式 {key} は複数の自治体にあります（{names}）: 自治体を指定するか番号で指定してください")
+    return cities[0]
+
+
+def form_current_version(form: Form) -> FormVersion | None:
+    """The form's latest version: its current definition (None only for a form being created)."""
+    return form.versions.order_by("-version").first()
+
+
+def form_version_get(form: Form, version: int | None = None) -> FormVersion:
+    """Version ``version`` of ``form`` (the latest when None); FormNotFound naming the versions
+    there are otherwise."""
+    found = form_current_version(form) if version is None else form.versions.filter(version=version).first()
+    if found is None:
+        have = list(form.versions.order_by("version").values_list("version", flat=True))
+        listed = "、".join(str(v) for v in have) or "なし"
+        raise FormNotFound(f"様式 {form.code} に版 {version} はありません（ある版: {listed}）")
+    return found
+
+
+def form_of_version(version: FormVersion) -> core_forms.Form:
+    """The version's definition as ``core.forms.Form`` (stored definitions were checked when
+    written, so this does not fail on one sengen stored)."""
+    return core_forms.form_from_dict(version.definition, source=f"{version.form.code} 版 {version.version}")
