@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from . import _doc
+from sengen.core.forms import Form
+
+from . import _doc, _form
 
 # Column widths measured from the ruled lines of the seed PDF (pt: 28.4, 107.7, 175.7,
 # 141.8, 192.7, 127.6 of 773.9), so our print reads like the one the city published.
@@ -105,16 +107,54 @@ BROWSER_CSS = """
 """
 
 
+# What a form prints beyond the seed's table (only written when the report has any of it, so
+# the seed's HTML stays what it was): the blocks before and after the table, the heading above
+# it, and items printed as a grid of labelled cells (FAMILIES.md F3).
+FORM_CSS = """
+.sengen-report caption h1 { margin-bottom: 0.3em; }
+.sengen-report .declared-on { text-align: right; margin: 0; }
+.sengen-report .preamble, .sengen-closing .closing { text-align: left; margin: 0.8em 0 0; }
+.sengen-report .preamble h2, .sengen-closing h2, .sengen-report h2.table-heading {
+  font-size: 1.1em; font-weight: bold; margin: 0.6em 0 0.2em; }
+.sengen-report .preamble h3, .sengen-closing h3 { font-size: 1em; font-weight: bold; margin: 0.5em 0 0.1em; }
+.sengen-report .preamble p, .sengen-closing p { margin: 0 0 0.2em; }
+.sengen-report .sdgs { font-weight: normal; }
+.sengen-report caption ul, .sengen-closing ul { list-style: none; margin: 0; padding: 0; }
+.sengen-report caption li, .sengen-closing li { padding-left: 1em; text-indent: -1em; }
+.sengen-closing { margin-top: 1em; overflow-wrap: anywhere; }
+.sengen-report td p { margin: 0; }
+.sengen-report td p + p, .sengen-report td ul + p { margin-top: 0.4em; }
+.sengen-blocks tbody.block { break-inside: avoid; }
+.sengen-blocks tbody.block + tbody.block tr:first-child th { border-top-width: 2px; }
+.sengen-blocks th { text-align: left; }
+@media print {
+  .sengen-report h2.table-heading, .sengen-report .preamble h2 { font-size: 10pt; }
+  .sengen-blocks th { border-top: 0; }
+  .sengen-blocks tbody.block tr:first-child th { border-top: 0.75pt solid #000; }
+  .sengen-blocks tbody.block + tbody.block tr:first-child th { border-top: 1.5pt solid #000; }
+}
+"""
+BROWSER_FORM_CSS = """
+@media screen and (max-width: 48em) {
+  .sengen-blocks th { display: none; }
+  .sengen-blocks tbody.block { display: block; border: 1px solid #1a1a1a; margin: 0 0 1rem; }
+  .sengen-blocks tbody.block tr { border: 0; margin: 0; }
+}
+"""
+
+
 def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _bullets(lines: list[str]) -> str:
+def _bullets(lines: list[str], marks: tuple[str, ...] | None = None) -> str:
     if not lines:
         return ""
+    marks = marks if marks is not None else ("・",) * len(lines)
     # The ・ is drawn as in the official table but hidden from screen readers, which
     # already announce a list item.
-    items = "".join(f'<li><span aria-hidden="true">・</span>{_e(line)}</li>' for line in lines)
+    items = "".join(f'<li><span aria-hidden="true">{_e(mark)}</span>{_e(line)}</li>'
+                    for line, mark in zip(lines, marks, strict=True))
     return f"<ul>{items}</ul>"
 
 
@@ -122,45 +162,147 @@ def _plain_label(header_html: str) -> str:
     return header_html.replace("<br>", "")
 
 
-def _cells(initiative: dict, columns) -> str:
-    number = _doc.clean(initiative.get("number"))
-    sections = "、".join(s for s in _doc.texts(initiative.get("sections")) if s)
-    cells = {
-        "no": _e(number),
-        "title": _e(_doc.clean(initiative.get("title")))
-        + (f'<p class="sections">（{_e(sections)}）</p>' if sections else ""),
-        "content": _bullets(_doc.texts(initiative.get("content"))),
-        "targets": _bullets([_doc.clean(t.get("text")) for t in _doc.targets(initiative)]),
-    }
-    if len(columns) > 4:
-        future = _doc.texts(initiative.get("future_direction"))
-        cells["results"] = _bullets(_doc.texts(initiative.get("results"))) + (
-            f'<p class="future">{FUTURE_DIRECTION_LABEL}</p>{_bullets(future)}' if future else "")
-        cells["status"] = _bullets(_doc.texts(initiative.get("achievement_status")))
+# A part's paragraph class: the seed's two kept their names (the CSS above styles them).
+_PART_CLASSES = {"future_direction": "future"}
+
+
+def _piece(piece: _form.Piece, *, bare_first: bool = True) -> str:
+    cls = _PART_CLASSES.get(piece.role, piece.role.replace("_", "-"))
+    if piece.wrap:
+        return f'<p class="{cls}">{_e(piece.wrap[0] + "、".join(piece.items) + piece.wrap[1])}</p>'
+    head = f'<p class="{cls}">{_e(piece.heading)}</p>' if piece.heading else ""
+    if any(piece.marks):
+        return head + _bullets(list(piece.items), piece.marks)
+    if piece.first and bare_first and len(piece.items) == 1 and not head and piece.role not in _form.TARGET_ROLES:
+        return _e(piece.items[0])
+    return head + "".join(f'<p class="{cls}">{_e(item)}</p>' for item in piece.items)
+
+
+def _cell(initiative: dict, column, form) -> str:
+    return "".join(_piece(p) for p in _form.cell(initiative, column, form))
+
+
+def _row(initiative: dict, t: _form.Table) -> str:
     return "".join(
-        f'<td class="{key}" data-label="{_e(_plain_label(label))}">{cells[key]}</td>'
-        for key, label, _ in columns
+        f'<td class="{_form.column_class(c)}" data-label="{_e("".join(_form.label_lines(c)))}">'
+        f"{_cell(initiative, c, t.form)}</td>"
+        for c in t.columns
     )
 
 
-def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, browser: bool = True) -> str:
-    """The standalone HTML document for one report.
+def _header(column) -> str:
+    return "<br>".join(_e(line) for line in _form.label_lines(column))
+
+
+def _block_rows(initiative: dict, t: _form.Table) -> str:
+    """One item as the form's grid: labels above their cells, ``block_width`` to a line."""
+    width = max(1, t.layout.block_width)
+    out = []
+    for at in range(0, len(t.columns), width):
+        line = t.columns[at:at + width]
+        pad = width - len(line)
+        span = f' colspan="{pad + 1}"' if pad else ""
+        out.append("<tr>" + "".join(
+            f'<th scope="col" class="{_form.column_class(c)}"{span if i == len(line) - 1 else ""}>{_header(c)}</th>'
+            for i, c in enumerate(line)) + "</tr>")
+        out.append("<tr>" + "".join(
+            f'<td class="{_form.column_class(c)}" data-label="{_e("".join(_form.label_lines(c)))}"'
+            f'{span if i == len(line) - 1 else ""}>{_cell(initiative, c, t.form)}</td>'
+            for i, c in enumerate(line)) + "</tr>")
+    return "".join(out)
+
+
+def _preamble(blocks: list[_form.Block], cls: str) -> str:
+    out = []
+    for block in blocks:
+        themes = block.block.kind == "themes"
+        parts = []
+        if themes or block.heading is not None:
+            parts.append(f"<h2>{_e(block.heading or block.block.label)}</h2>")
+        for entry in block.entries:
+            items, tags = _form.entry_items(block, entry)
+            tag_html = f' <span class="sdgs">{_e("".join(tags))}</span>' if tags else ""
+            if themes or block.heading is None:
+                parts.append(f"<h3>{_e(_doc.clean(entry.get('label')))}{tag_html}</h3>" if themes
+                             else f"<h2>{_e(_doc.clean(entry.get('label')))}{tag_html}</h2>")
+            elif tags:
+                parts.append(f'<p class="sdgs">{_e("".join(tags))}</p>')
+            marks = _form.marks(block.block.bullet, len(items))
+            parts.append(_bullets(items, marks) if any(marks) else "".join(f"<p>{_e(i)}</p>" for i in items))
+        out.append(f'<section class="{cls}">{"".join(parts)}</section>')
+    return "".join(out)
+
+
+def report_table(doc: dict, *, form: Form | None = None) -> str:
+    """The report as its form prints it, as an HTML fragment for a page: the table with its
+    caption (title, declarer, date, the blocks before the table, the table's heading) and the
+    blocks printed after it. Every text is escaped; the style sheet is ``CSS`` (+ ``FORM_CSS``
+    when ``needs_form_css``), scoped to ``.sengen-report`` / ``.sengen-closing``."""
+    t = _form.table(doc, form)
+    layout = t.layout
+    title = _form.title(doc, layout)
+    director = _form.declarer(doc, layout)
+    before, after = _form.blocks(doc, layout)
+    n = len(t.columns)
+
+    caption = f"<h1>{_e(title)}</h1>" + (f'<p class="director">{_e(director)}</p>' if director else "")
+    declared = _form.declared_on(doc, layout)
+    if declared:
+        caption += f'<p class="declared-on">{_e(declared[0])} {_e(declared[1])}</p>'
+    caption += _preamble(before, "preamble")
+    heading = _form.table_heading(doc, layout)
+    if heading:
+        caption += f'<h2 class="table-heading">{_e(heading)}</h2>'
+
+    initiatives = _doc.initiatives(doc)
+    if t.blocks:
+        width = max(1, layout.block_width)
+        colgroup = "".join(f'<col style="width: {round(100 / width, 2)}%">' for _ in range(width))
+        thead = ""
+        body = "".join(f'<tbody class="block">{_block_rows(i, t)}</tbody>\n' for i in initiatives)
+        n = width
+    else:
+        colgroup = "".join(f'<col class="{_form.column_class(c)}" style="width: {w}%">'
+                           for c, w in zip(t.columns, t.percent_widths(), strict=True))
+        header = "".join(f'<th scope="col" class="{_form.column_class(c)}">{_header(c)}</th>' for c in t.columns)
+        thead = f"<thead><tr>{header}</tr></thead>\n"
+        rows = "".join(f"<tr>{_row(i, t)}</tr>" for i in initiatives)
+        body = f"<tbody>\n{rows}\n</tbody>\n" if rows else ""
+    if not initiatives:
+        body = f'<tbody>\n<tr><td colspan="{n}">取組の記載はありません。</td></tr>\n</tbody>\n'
+    closing = _preamble(after, "closing")
+    return (
+        f'<table class="sengen-report{" sengen-blocks" if t.blocks else ""}">\n'
+        f"<caption>{caption}</caption>\n"
+        f"<colgroup>{colgroup}</colgroup>\n"
+        f"{thead}{body}"
+        "</table>\n" + (f'<div class="sengen-closing">{closing}</div>\n' if closing else "")
+    )
+
+
+def needs_form_css(doc: dict, *, form: Form | None = None) -> bool:
+    """Whether the report prints anything the seed's table never had (preamble, a heading above
+    the table, blocks, a date): the seed's HTML stays byte for byte what it was."""
+    return not _form.table(doc, form).plain
+
+
+def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, browser: bool = True,
+                form: Form | None = None) -> str:
+    """The standalone HTML document for one report, in its form (``form``; by default the one
+    the document names, else the seed's).
 
     ``head_css`` goes before the built-in style sheet (the PDF renderer puts its
     @font-face there); ``fonts`` is the CSS font-family list; ``browser=False`` leaves
     out the screen-only CSS (for WeasyPrint).
     """
-    columns = DECLARATION_COLUMNS if _doc.is_declaration(doc) else REPORT_COLUMNS
-    title = _doc.title(doc)
-    director = _doc.director_line(doc)
+    t = _form.table(doc, form)
+    title = _form.title(doc, t.layout)
+    director = _form.declarer(doc, t.layout)
     municipality = _doc.clean(doc.get("municipality")).strip()
     author = " ".join(p for p in (municipality, director) if p)
-
-    colgroup = "".join(f'<col class="{key}" style="width: {width}%">' for key, _, width in columns)
-    header = "".join(f'<th scope="col" class="{key}">{label}</th>' for key, label, _ in columns)
-    rows = "".join(f"<tr>{_cells(i, columns)}</tr>" for i in _doc.initiatives(doc))
-    if not rows:
-        rows = f'<tr><td colspan="{len(columns)}">取組の記載はありません。</td></tr>'
+    css = CSS % {"fonts": fonts} + ("" if t.plain else FORM_CSS) + (BROWSER_CSS if browser else "")
+    if browser and not t.plain:
+        css += BROWSER_FORM_CSS
 
     meta = [f'<meta name="author" content="{_e(author)}">'] if author else []
     meta.append('<meta name="generator" content="sengen">')
@@ -169,14 +311,8 @@ def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, brows
         '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n" + "\n".join(meta) + "\n"
-        f"<style>{head_css}{CSS % {'fonts': fonts}}{BROWSER_CSS if browser else ''}</style>\n"
+        f"<style>{head_css}{css}</style>\n"
         "</head>\n<body>\n"
-        '<table class="sengen-report">\n'
-        f'<caption><h1>{_e(title)}</h1>'
-        + (f'<p class="director">{_e(director)}</p>' if director else "")
-        + "</caption>\n"
-        f"<colgroup>{colgroup}</colgroup>\n"
-        f"<thead><tr>{header}</tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody>\n"
-        "</table>\n</body>\n</html>\n"
+        + report_table(doc, form=t.form) +
+        "</body>\n</html>\n"
     )

@@ -14,7 +14,9 @@ The public API (everything else here is private to the package):
   ``DEFAULT_FORM`` (the seed's form, for documents that name none);
 * ``identify(labels, document=None, forms=None) -> [(Form, Layout, score)]`` — which form a
   header row is in, best first;
-* ``scale_of(form) -> core.grading.Scale | None`` — the form's grading scale as core grades it.
+* ``scale_of(form) -> core.grading.Scale | None`` — the form's grading scale as core grades it;
+* ``form_of(doc, forms=None) -> Form`` — the form a ``sengen.report`` document is in (its
+  ``form.code`` among ``forms`` or the presets, else the seed's), for writers given no form.
 
 docs/forms.md explains forms for the people who define them.
 """
@@ -55,7 +57,7 @@ __all__ = [
     "NUMBER_ALIASES", "PLACEHOLDERS", "PREAMBLE_KINDS", "ROLES", "SDG_GOALS", "TARGET_ROLES", "Column", "Form",
     "FormError", "GradeDefinition", "Layout", "Part", "PreambleBlock", "ScaleDefinition", "default_bullet",
     "fill", "form_from_dict", "form_from_json", "form_to_dict", "form_to_json", "identify", "label_key",
-    "placeholders", "preset_definition", "preset_parts", "presets", "scale_of", "score",
+    "placeholders", "preset_definition", "preset_parts", "presets", "scale_of", "score", "form_of",
 ]
 
 
@@ -69,3 +71,18 @@ def scale_of(form: Form) -> grading.Scale | None:
             grading.Grade(g.code, g.label, None if g.min_rate is None else Decimal(str(g.min_rate)), g.evaluation)
             for g in definition.grades))
     return grading.PRESETS.get(form.scale) if form.scale else None
+
+
+def form_of(doc, forms=None) -> Form:
+    """The form ``doc`` (a ``sengen.report`` dict) is in: the one its ``form.code`` names among
+    ``forms`` (a mapping code → Form, or Forms) or else the presets; the seed's form
+    (``DEFAULT_FORM``) when it names none or one neither knows — a /1 document names none, and
+    every /1 report was made in the seed's form. The version is the database's business: the
+    caller that knows versions passes the right one in ``forms``."""
+    known = presets()
+    if forms is not None:
+        given = forms.values() if isinstance(forms, dict) else forms
+        known = {**known, **{f.code: f for f in given}}
+    form = doc.get("form") if isinstance(doc, dict) else None
+    code = form.get("code") if isinstance(form, dict) else None
+    return known.get(code) if isinstance(code, str) and code in known else presets()[DEFAULT_FORM]
