@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from sengen.core import workflow
 from sengen.core.eras import fiscal_year_label
 
+from .. import audit
 from ..models import (
     FiscalYear,
     Municipality,
@@ -25,7 +26,6 @@ from ..selectors import (
 )
 from ._common import (
     EditConflict,
-    _audit,
     _conflict_message,
 )
 
@@ -48,8 +48,8 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
     fiscal_year = FiscalYear.objects.create(
         municipality=municipality, year=year, declaration_due=declaration_due,
         interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
-    _audit(user, "fiscal_year.open", fiscal_year, declaration_due=declaration_due,
-           interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
+    audit.record(user, "fiscal_year.open", fiscal_year, declaration_due=declaration_due,
+                 interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
     return fiscal_year
 
 
@@ -69,8 +69,8 @@ def fiscal_year_deadlines_set(*, user, fiscal_year: FiscalYear, declaration_due:
     fiscal_year.interim_report_due = interim_report_due
     fiscal_year.achievement_report_due = achievement_report_due
     fiscal_year.save(update_fields=list(before))
-    _audit(user, "fiscal_year.deadlines", fiscal_year, before=before,
-           after={f: getattr(fiscal_year, f) for f in before})
+    audit.record(user, "fiscal_year.deadlines", fiscal_year, before=before,
+                 after={f: getattr(fiscal_year, f) for f in before})
     for name in workflow.DEADLINE_FIELDS:  # the caller's object says what is stored now
         setattr(caller, name, getattr(fiscal_year, name))
     return fiscal_year

@@ -17,7 +17,7 @@ from sengen.core.eras import fiscal_year_label, parse_iso_due
 from sengen.core.report import ReportError, downgrade
 from sengen.core.targets import TargetAnalysis, analyse_target
 
-from .. import publicindex
+from .. import audit, publicindex
 from ..models import (
     Declaration,
     Department,
@@ -45,7 +45,6 @@ from ..permissions import (
 from ..selectors import report_document, report_municipality
 from ._common import (
     EditConflict,
-    _audit,
     _conflict_message,
 )
 
@@ -235,7 +234,7 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
             declaration=declaration, phase=declaration.phase, version=declaration.version,
             document=doc, published_at=declaration.published_at or timezone.now(), published_by=user))
     if user is not None:
-        _audit(user, f"declaration.import.{action}", declaration, source=declaration.source, state=state)
+        audit.record(user, f"declaration.import.{action}", declaration, source=declaration.source, state=state)
     return ImportResult(declaration, action)
 
 

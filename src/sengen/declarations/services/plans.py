@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from sengen.core.limits import MAX_INITIATIVES, MAX_TARGETS
 from sengen.core.targets import analyse_target
 
-from .. import textlimits
+from .. import audit, textlimits
 from ..models import (
     Declaration,
     Department,
@@ -43,7 +43,6 @@ from ..selectors import (
     initiative_document,
 )
 from ._common import (
-    _audit,
     _bump_declaration,
     _check_report_size,
     _lines,
@@ -71,7 +70,7 @@ def declaration_create(*, user, department: Department, fiscal_year: FiscalYear,
         department=department, fiscal_year=fiscal_year, fiscal_year_label=fiscal_year.label,
         director_title=director_title or department.director_title or f"{department.name}長",
         director_name=director_name, phase=Phase.DECLARATION, state=PublicationState.DRAFT)
-    _audit(user, "declaration.create", declaration)
+    audit.record(user, "declaration.create", declaration)
     return declaration
 
 
@@ -97,8 +96,8 @@ def declaration_carry_over(*, user, source: Declaration, fiscal_year: FiscalYear
                                         title=old.title, content=list(old.content), carried_from=old)
         for link in old.section_links.order_by("position"):
             InitiativeSection.objects.create(initiative=new, section=link.section, position=link.position)
-    _audit(user, "declaration.carry_over", declaration, source=source.pk,
-           initiatives=[i.number for i in chosen])
+    audit.record(user, "declaration.carry_over", declaration, source=source.pk,
+                 initiatives=[i.number for i in chosen])
     return declaration
 
 
@@ -237,7 +236,7 @@ def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -
     initiative.save()
     _plan_apply(user=user, initiative=initiative, plan=plan, may_change_sections=True)
     _bump_declaration(declaration)
-    _audit(user, "initiative.create", initiative, after=initiative_document(initiative=initiative))
+    audit.record(user, "initiative.create", initiative, after=initiative_document(initiative=initiative))
     return initiative
 
 
@@ -252,5 +251,5 @@ def initiative_update(*, user, initiative: Initiative, version: int, plan: Initi
     _plan_apply(user=user, initiative=initiative, plan=plan,
                 may_change_sections=can_manage(user, initiative.declaration))
     _bump_declaration(initiative.declaration)
-    _audit(user, "initiative.update", initiative, before=before, after=initiative_document(initiative=initiative))
+    audit.record(user, "initiative.update", initiative, before=before, after=initiative_document(initiative=initiative))
     return initiative

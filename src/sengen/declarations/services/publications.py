@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from sengen.core.numbers import decimal_to_json
 
-from .. import publicindex, textlimits
+from .. import audit, publicindex, textlimits
 from ..models import (
     Declaration,
     Initiative,
@@ -36,13 +36,11 @@ from ..selectors import (
     report_document,
 )
 from ._common import (
-    _audit,
     _bump_declaration,
     _check_report_size,
     _lines,
     _lock_initiative,
     _reloaded,
-    _user_name,
 )
 
 
@@ -136,7 +134,7 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
     _bump_declaration(declaration)
     revision = Revision.objects.create(declaration=declaration, initiative=initiative, version=declaration.version,
                                        reason=reason, before=before, after=after, user=user,
-                                       user_name=_user_name(user) or "-")
+                                       user_name=audit.user_name(user) or "-")
     if declaration.state == PublicationState.PUBLISHED:
         document = report_document(declaration=declaration)
     else:
@@ -150,6 +148,6 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
                 for doc_target, live in zip(item["targets"], after["targets"], strict=False):
                     doc_target["text"] = live["text"]
     snapshot(user=user, declaration=declaration, reason=reason, document=document)
-    _audit(user, "initiative.correct", initiative, reason=reason, before=before, after=after,
-           version=declaration.version)
+    audit.record(user, "initiative.correct", initiative, reason=reason, before=before, after=after,
+                 version=declaration.version)
     return revision

@@ -16,7 +16,7 @@ from sengen.core.assess import assess
 from sengen.core.eras import fiscal_year_label
 from sengen.core.targets import achievement_rate, meets
 
-from .. import textlimits
+from .. import audit, textlimits
 from ..grading import grade_proposal, propose_grade_for, scale_for
 from ..models import (
     Declaration,
@@ -37,7 +37,6 @@ from ..permissions import (
 )
 from ..selectors import initiative_document
 from ._common import (
-    _audit,
     _bump_declaration,
     _check_report_size,
     _lines,
@@ -84,7 +83,7 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
             as_of=entry.as_of, comment=entry.comment.strip(), entered_by=user))
     if created:
         _bump_declaration(initiative.declaration)
-        _audit(user, "initiative.progress", initiative, entries=[
+        audit.record(user, "initiative.progress", initiative, entries=[
             {"target": p.target_id, "value": p.value, "unit": p.unit, "as_of": p.as_of, "comment": p.comment}
             for p in created])
     return created
@@ -187,7 +186,7 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
     if errors:
         raise ValidationError(errors)
     _bump_declaration(declaration)
-    _audit(user, "initiative.results", initiative, before=before, after=initiative_document(initiative=initiative))
+    audit.record(user, "initiative.results", initiative, before=before, after=initiative_document(initiative=initiative))
     return initiative
 
 
@@ -263,4 +262,4 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
         outcome.save()
     if errors:
         raise ValidationError(errors)
-    _audit(user, "declaration.judge", declaration, judgements=changes)
+    audit.record(user, "declaration.judge", declaration, judgements=changes)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from sengen.core import workflow
 
-from .. import textlimits
+from .. import audit, textlimits
 from ..models import (
     Declaration,
     Evaluation,
@@ -27,7 +27,6 @@ from ..permissions import (
 )
 from . import publications
 from ._common import (
-    _audit,
     _reloaded_declaration,
     _sync,
 )
@@ -66,7 +65,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     declaration.save(update_fields=["state", "published_at", "updated_at"])
     if target == PublicationState.PUBLISHED:
         publications.snapshot(user=user, declaration=declaration)
-    _audit(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip())
+    audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip())
     return _sync(caller, declaration)
 
 
@@ -102,5 +101,5 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     declaration.phase = phase
     declaration.state = PublicationState.DRAFT
     declaration.save(update_fields=["phase", "state", "updated_at"])
-    _audit(user, "declaration.start_phase", declaration, before=before, after=phase)
+    audit.record(user, "declaration.start_phase", declaration, before=before, after=phase)
     return _sync(caller, declaration)
