@@ -74,6 +74,14 @@ def form_get(key: str | int, municipality: Municipality | str | None = None) -> 
     return cities[0]
 
 
+def form_stored(code: str, municipality: Municipality | None) -> Form | None:
+    """The form of exactly this code and city (None: the preset), or None: what loading a
+    definition of that code for that city would add a version to."""
+    qs = Form.objects.filter(code=code)
+    return (qs.filter(municipality__isnull=True) if municipality is None
+            else qs.filter(municipality=municipality)).first()
+
+
 def form_current_version(form: Form) -> FormVersion | None:
     """The form's latest version: its current definition (None only for a form being created)."""
     return form.versions.order_by("-version").first()

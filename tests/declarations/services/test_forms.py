@@ -104,7 +104,7 @@ def test_an_invalid_definition_is_refused_with_its_file_and_json_path_and_nothin
         form_load(user=people.admin, definition=bad, municipality=city, source="soshiki.json")
     message = refused.value.messages[0]
     assert message.startswith("soshiki.json: $.layouts.achievement_report.columns[2].parts[0]: ")
-    assert refused.value.params["path"] == "$.layouts.achievement_report.columns[2].parts[0]"
+    assert refused.value.path == "$.layouts.achievement_report.columns[2].parts[0]"
     assert not Form.objects.filter(code="test-soshiki").exists()
     assert not GradingScale.objects.filter(code="test-tasseido").exists()
 
@@ -225,6 +225,14 @@ def test_the_list_shows_presets_first_with_their_latest_version_and_reports(peop
     # The reports stored without a form are in the seed's form: counted with the default preset.
     assert report_count(form_get("f1-isehara")) == 2
     assert report_count(mine) == 0
+
+
+def test_a_percent_sign_in_a_refused_definition_is_quoted_as_written(people, city):
+    bad = city_form()
+    bad["layouts"]["achievement_report"]["columns"][2]["parts"] = ["%(x)s 100%"]
+    with pytest.raises(ValidationError) as refused:
+        form_load(user=people.admin, definition=bad, municipality=city)
+    assert "'%(x)s 100%'" in refused.value.messages[0]
 
 
 def test_a_definition_that_is_not_an_object_is_refused_at_the_root(people, city):

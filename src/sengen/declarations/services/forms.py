@@ -34,15 +34,23 @@ def _checked(definition: Any, source: str | None) -> core_forms.Form:
         return core_forms.form_from_dict(definition, source=source)
     except core_forms.FormError as exc:
         # The message names the file and the JSON path (FormError's str); the path is kept apart
-        # for a caller that shows it beside a field.
-        raise ValidationError(str(exc), code="invalid_form", params={"path": exc.path}) from None
+        # for a caller that shows it beside a field. Not as ``params``: Django would apply them
+        # with %, and the message quotes the definition's text, which may hold a %.
+        error = ValidationError(str(exc), code="invalid_form")
+        error.path = exc.path
+        raise error from None
+
+
+def _refused(message: str, source: str | None, code: str) -> ValidationError:
+    # Said as FormError says it (``file: $.path: what``), whichever check refused the definition.
+    return ValidationError(f"{source}: {message}" if source else message, code=code)
 
 
 def _rate(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).normalize()
 
 
-def _ensure_scale(form: core_forms.Form) -> GradingScale | None:
+def _ensure_scale(form: core_forms.Form, source: str | None) -> GradingScale | None:
     """The grading scale the form grades on, created from its ``scale_definition`` when the
     database lacks it. An existing scale of that code with other grades is refused rather than
     changed: reports already judged on it would change meaning."""
@@ -52,19 +60,19 @@ def _ensure_scale(form: core_forms.Form) -> GradingScale | None:
     definition = form.scale_definition
     if definition is None:
         if existing is None:
-            raise ValidationError(gettext(
+            raise _refused(gettext(
                 "$.scale: 評価尺度 %(code)s は登録されていません（scale_definition で段階を定義するか、"
-                "管理画面で評価尺度を登録してください）") % {"code": form.scale}, code="unknown_scale")
+                "管理画面で評価尺度を登録してください）") % {"code": form.scale}, source, "unknown_scale")
         return existing
     wanted = [(g.code, g.label, g.evaluation, _rate(g.min_rate)) for g in definition.grades]
     if existing is not None:
         stored = [(g.code, g.label, g.evaluation, _rate(g.min_rate)) for g in existing.grades.order_by("order", "pk")]
         if stored != wanted:
-            raise ValidationError(gettext(
+            raise _refused(gettext(
                 "$.scale_definition: 評価尺度 %(code)s はすでにあり、段階が違います（登録済み: %(stored)s）。"
                 "別のコードにするか、登録済みの段階に合わせてください")
                 % {"code": definition.code, "stored": " / ".join(g[1] for g in stored) or "なし"},
-                code="scale_conflict")
+                source, "scale_conflict")
         return existing
     scale = GradingScale.objects.create(code=definition.code, name=definition.name)
     Grade.objects.bulk_create(
@@ -89,13 +97,13 @@ def form_load(*, user, definition: dict, municipality: Municipality | None, sour
     checked = _checked(definition, source)
     canonical = core_forms.form_to_dict(checked)
     if form is not None and (checked.code != form.code or form.municipality_id != (municipality and municipality.pk)):
-        raise ValidationError(gettext("$.code: 様式のコードは変えられません（%(old)s のまま。別の様式にするなら新しく登録してください）")
-                              % {"old": form.code}, code="code_changed")
+        raise _refused(gettext("$.code: 様式のコードは変えられません（%(old)s のまま。別の様式にするなら新しく登録してください）")
+                       % {"old": form.code}, source, "code_changed")
     if municipality is not None and checked.code in core_forms.presets():
         # A document names its form by code: a city's form of a preset's code would make
         # 「f2-sengensha」 mean two layouts.
-        raise ValidationError(gettext("$.code: %(code)s はプリセットの様式のコードです。別のコードにしてください")
-                              % {"code": checked.code}, code="preset_code")
+        raise _refused(gettext("$.code: %(code)s はプリセットの様式のコードです。別のコードにしてください")
+                       % {"code": checked.code}, source, "preset_code")
     # The form row locked first: two loads of one form get consecutive versions, not one each
     # of the same number.
     qs = Form.objects.select_for_update()
@@ -104,7 +112,7 @@ def form_load(*, user, definition: dict, municipality: Municipality | None, sour
     latest = stored.versions.order_by("-version").first() if stored is not None else None
     if latest is not None and latest.definition == canonical:
         return latest
-    _ensure_scale(checked)
+    _ensure_scale(checked, source)
     action = "form.update"
     if stored is None:
         action = "form.create"
