@@ -1,4 +1,9 @@
-"""Reports in the formats cities have them → ``sengen.report/1``.
+"""Reports in the formats cities have them → ``sengen.report/1`` (``/2`` for other forms).
+
+A PDF or XLSX table in the seed's form reads as it always has (``table.py``: /1). A table in
+another known form — named by its header labels among ``forms`` (``core.forms.presets()`` unless
+given), or forced with ``form`` — is read through that form's layout (``formed.py``) into
+``sengen.report/2`` naming the form.
 
 ``parse_path`` picks the reader by content, not by name alone: a ``.txt`` that is really
 JSON still reads. Every reader raises ``ParseError`` with the file, the place and what was
@@ -14,6 +19,8 @@ from pathlib import Path, PurePath
 from sengen.core.report import JSON_PROBLEMS, ReportError, normalise
 
 from .errors import EXPECTED, FILE_KINDS, ParseError
+from .formed import FormedTable
+from .formed import to_report as formed_report
 from .limits import check_pdf_pages
 from .pdf import MAX_PAGES, parse_pdf
 from .table import ReportTable, provenance, to_report
@@ -71,7 +78,7 @@ def _refuse_other_kinds(data: bytes, source: str) -> None:
                          expected=EXPECTED.get(suffix, EXPECTED[""]))
 
 
-def _read(data: bytes, source: str) -> ReportTable | dict:
+def _read(data: bytes, source: str, form=None, forms=None) -> ReportTable | FormedTable | dict:
     """The report's table as its reader found it, or a JSON report as it is."""
     if len(data) > MAX_BYTES:
         raise ParseError("too_large", source=source, size=len(data), limit=MAX_BYTES)
@@ -79,7 +86,7 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
     if head.startswith(b"%PDF"):
         check_pdf_pages(data, source=source, max_pages=MAX_PAGES)
         try:
-            return parse_pdf(data, source=source)
+            return parse_pdf(data, source=source, form=form, forms=forms)
         except (ParseError, MemoryError, RecursionError):
             raise
         except Exception as exc:
@@ -88,7 +95,7 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
             # the file is a broken PDF, said as such, not a reader's crash.
             raise ParseError("pdf_unreadable", source=source, error=type(exc).__name__) from None
     if head.startswith(b"PK\x03\x04"):
-        return parse_xlsx(data, source=source)
+        return parse_xlsx(data, source=source, form=form, forms=forms)
     refuse_ole(data, source=source)
     _refuse_other_kinds(data, source)
     text = _decode(data, source)
@@ -108,30 +115,37 @@ def _read(data: bytes, source: str) -> ReportTable | dict:
             raise ParseError("report_format", source=source, path=exc.path, detail=exc.message) from None
     if "\x00" in text:
         raise ParseError("binary", source=source)
-    return parse_text(text, source=source)
+    return parse_text(text, source=source, form=form, forms=forms)
 
 
-def _report(read: ReportTable, source: str) -> dict:
-    """The table as a report; what the gate refuses in it (a 101st initiative, a bullet past
-    core/limits.py) is a refusal of this file like any other, not a reader's failure."""
+def _report(read: ReportTable | FormedTable, source: str) -> tuple[dict, dict[str, dict] | None]:
+    """The table as a report (and, for a form's table, its provenance); what the gate refuses in
+    it (a 101st initiative, a bullet past core/limits.py) is a refusal of this file like any
+    other, not a reader's failure."""
     try:
-        return to_report(read)
+        if isinstance(read, FormedTable):
+            return formed_report(read, source)
+        return to_report(read), None
     except ReportError as exc:
         raise ParseError("report_refused", source=source, path=exc.path, detail=exc.message) from None
 
 
-def parse_bytes(data: bytes, *, source: str = "<input>") -> dict:
-    read = _read(data, source)
-    return read if isinstance(read, dict) else _report(read, source)
+def parse_bytes(data: bytes, *, source: str = "<input>", form=None, forms=None) -> dict:
+    """The report ``data`` holds. ``forms``: the known forms (``core.forms.Form``) a table may be
+    in, presets when None; ``form``: the one it is in, whatever its header says."""
+    read = _read(data, source, form, forms)
+    return read if isinstance(read, dict) else _report(read, source)[0]
 
 
-def parse_with_provenance(data: bytes, *, source: str = "<input>") -> tuple[dict, dict[str, dict]]:
+def parse_with_provenance(data: bytes, *, source: str = "<input>", form=None,
+                          forms=None) -> tuple[dict, dict[str, dict]]:
     """The report and, for each value read from a table, where it was read: JSON path →
     {file, page, cell, first_line, last_line}. A JSON report is its own source."""
-    read = _read(data, source)
+    read = _read(data, source, form, forms)
     if isinstance(read, dict):
         return read, {"$": {"file": source}}
-    return _report(read, source), provenance(read, source)
+    report, where = _report(read, source)
+    return report, where if where is not None else provenance(read, source)
 
 
 def source_pages(data: bytes) -> list[str]:
@@ -168,11 +182,11 @@ def _read_file(path: Path) -> bytes:
         raise ParseError("os_error", source=source, reason=exc.strerror or type(exc).__name__) from None
 
 
-def parse_path(path: str | Path) -> dict:
+def parse_path(path: str | Path, *, form=None, forms=None) -> dict:
     path = Path(path)
-    return parse_bytes(_read_file(path), source=str(path))
+    return parse_bytes(_read_file(path), source=str(path), form=form, forms=forms)
 
 
-def parse_path_with_provenance(path: str | Path) -> tuple[dict, dict[str, dict]]:
+def parse_path_with_provenance(path: str | Path, *, form=None, forms=None) -> tuple[dict, dict[str, dict]]:
     path = Path(path)
-    return parse_with_provenance(_read_file(path), source=str(path))
+    return parse_with_provenance(_read_file(path), source=str(path), form=form, forms=forms)

@@ -75,6 +75,14 @@ MESSAGES: dict[str, str] = {
     "xlsx_several_tables": gettext_noop("{count}枚のシート（{sheets}）に報告の表があります。1ファイルに1つの報告を読みます。"
                             "シートごとに別のブックとして保存してください"),
     "xlsx_no_initiatives": gettext_noop("見出し行の下に番号の付いた取組が一つもありません"),
+    # a table in a known form other than the seed's (formed.py)
+    "form_no_items": gettext_noop("様式「{form}」の表の見出し行の下に取組が一つもありません"),
+    "form_no_title": gettext_noop("様式「{form}」の{item}件目の取組の「{label}」の欄が空です"),
+    "form_no_number": gettext_noop("様式「{form}」の{item}件目の取組に番号がありません（この様式は取組に番号を付けます）"),
+    "form_text": gettext_noop("この文は様式「{form}」の表です（見出し: {labels}）。文（テキスト）から読めるのは"
+                  "様式「{default}」の表だけです。この様式の報告は PDF か Excel のブック（.xlsx）で読み込んでください"),
+    "form_unknown": gettext_noop("様式「{name}」はありません（あるのは {known}）"),
+    "form_not_this": gettext_noop("見出し行が様式「{form}」の列に合いません（見出し: {labels}）"),
     # a workbook is a zip: what its directory claims
     "zip_entries": gettext_noop("ブックの部品が{count:,}個あります。報告のブックは{limit:,}個までです（zip 爆弾？）"),
     "zip_ratio": gettext_noop("{name} は展開すると{ratio:,.0f}倍（{size:,}バイト）になります。"

@@ -226,20 +226,33 @@ def call_with_budget(func: Callable, *args, source: str, seconds: float = PARSE_
     raise error if error.source else error.at(source)
 
 
-def parse_path_limited(path: str | Path, *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY) -> dict:
-    """``parse_path`` within a time and memory budget (see the module's docstring)."""
+def _parse_path(path: str, form, forms) -> dict:
     from . import parse_path
 
-    return call_with_budget(parse_path, str(path), source=str(path), seconds=seconds, memory=memory)
+    return parse_path(path, form=form, forms=forms)
+
+
+def _parse_path_with_provenance(path: str, form, forms) -> tuple[dict, dict[str, dict]]:
+    from . import parse_path_with_provenance
+
+    return parse_path_with_provenance(path, form=form, forms=forms)
+
+
+def parse_path_limited(path: str | Path, *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY,
+                       form=None, forms=None) -> dict:
+    """``parse_path`` within a time and memory budget (see the module's docstring); ``form`` and
+    ``forms`` as ``parse_path`` takes them (frozen values: they pickle to the child)."""
+    forms = None if forms is None else tuple(forms)
+    return call_with_budget(_parse_path, str(path), form, forms, source=str(path), seconds=seconds, memory=memory)
 
 
 def parse_path_with_provenance_limited(path: str | Path, *, seconds: float = PARSE_SECONDS,
-                                       memory: int = PARSE_MEMORY) -> tuple[dict, dict[str, dict]]:
+                                       memory: int = PARSE_MEMORY, form=None,
+                                       forms=None) -> tuple[dict, dict[str, dict]]:
     """``parse_path_with_provenance`` within the same budget."""
-    from . import parse_path_with_provenance
-
-    return call_with_budget(parse_path_with_provenance, str(path), source=str(path), seconds=seconds,
-                            memory=memory)
+    forms = None if forms is None else tuple(forms)
+    return call_with_budget(_parse_path_with_provenance, str(path), form, forms, source=str(path),
+                            seconds=seconds, memory=memory)
 
 
 def _read_upload(data: bytes, source: str) -> tuple[dict, dict[str, dict], list[str]]:

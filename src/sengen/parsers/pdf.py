@@ -199,7 +199,34 @@ def _unclosed_tail(page, table):
     return cells, bottom + line_height + 1
 
 
-def parse_pdf(data: bytes, *, source: str = "<pdf>") -> ReportTable:
+class _OtherForm(Exception):
+    """The table's header is another known form's: read the pages again through it."""
+
+    def __init__(self, form, layout):
+        super().__init__(form.code)
+        self.form, self.layout = form, layout
+
+
+# A row is a form's header when the form's layout explains this much of it (identify's score).
+FORM_HEADER_SCORE = 0.75
+
+
+def _other_form(texts: list[str], candidates) -> tuple | None:
+    """(form, layout) when ``texts`` is the header of a form other than the seed's, best first."""
+    from sengen.core.forms import DEFAULT_FORM, identify
+
+    if not candidates or sum(1 for t in texts if t.strip()) < 2:
+        return None
+    found = identify(texts, forms=candidates)
+    if found and found[0][2] >= FORM_HEADER_SCORE and found[0][0].code != DEFAULT_FORM:
+        return found[0][0], found[0][1]
+    return None
+
+
+def parse_pdf(data: bytes, *, source: str = "<pdf>", form=None, forms=None):
+    """The PDF's table: a ``ReportTable`` in the seed's form (read as it always was), or a
+    ``FormedTable`` in another of ``forms`` (``core.forms.presets()`` when None) named by its
+    header labels; ``form`` forces one."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -218,10 +245,87 @@ def parse_pdf(data: bytes, *, source: str = "<pdf>") -> ReportTable:
         if len(pages) > MAX_PAGES:
             raise ParseError("pdf_pages", source=source, count=len(pages), limit=MAX_PAGES)
         author = pdf.metadata.get("Author") if isinstance(pdf.metadata, dict) else None
-        return _read_pages(pages, source, author if isinstance(author, str) else None)
+        author = author if isinstance(author, str) else None
+        from sengen.core.forms import DEFAULT_FORM, presets
+
+        if form is not None and form.code != DEFAULT_FORM:
+            return _read_formed(pages, source, author, form, None)
+        candidates = None if form is not None else list(forms if forms is not None else presets().values())
+        if candidates is not None and all(f.code == DEFAULT_FORM for f in candidates):
+            candidates = None
+        try:
+            return _read_pages(pages, source, author, candidates)
+        except _OtherForm as other:
+            return _read_formed(pages, source, author, other.form, other.layout)
 
 
-def _read_pages(pages, source: str, author: str | None) -> ReportTable:
+def _read_formed(pages, source: str, author: str | None, form, layout):
+    """The pages as a table of ``form`` (``layout``; the best-matching one when None)."""
+    from sengen.core.forms import identify
+
+    from .formed import FormedTable, match_columns
+
+    above: list = []
+    below: list = []
+    items: list = []
+    mapping: list | None = None
+    width = 0
+    labels: list[str] = []
+    any_text = False
+    for page in pages:
+        if page.chars:
+            any_text = True
+        tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
+        previous_bottom = 0.0
+        for table in tables:
+            if mapping is None and table.bbox[1] - 0.5 > previous_bottom + 1:
+                part = page.within_bbox((0, previous_bottom, page.width, table.bbox[1] - 0.5))
+                above += [[(ln["text"], Origin(page=page.page_number))] for ln in part.extract_text_lines(strip=True)]
+            previous_bottom = table.bbox[3]
+            for row in table.rows:
+                cell_lines = _row_lines(page, row.cells)
+                texts = [" ".join(lines) for lines in cell_lines]
+                if mapping is None or not items:
+                    ranked = identify(texts, forms=[form])
+                    ranked = [r for r in ranked if layout is None or r[1] == layout]
+                    if ranked and ranked[0][2] >= FORM_HEADER_SCORE:
+                        layout = ranked[0][1]
+                        mapping = match_columns(texts, layout)
+                        labels = [t for t, m in zip(texts, mapping, strict=True) if m is None and t.strip()]
+                        width = len(layout.columns) + len(labels)
+                        continue
+                elif _other_form(texts, [form]) is not None:
+                    continue  # the header again, repeated on this page
+                if mapping is None:
+                    above += [[(line, Origin(page=page.page_number))] for lines in cell_lines for line in lines]
+                    continue
+                cells: list[list] = [[] for _ in range(width)]
+                extra = len(layout.columns)
+                for index, lines, text in zip(mapping, cell_lines, texts, strict=False):
+                    if index is None:
+                        if not text.strip() and extra >= width:
+                            continue
+                        index, extra = extra, extra + 1
+                        if index >= width:
+                            continue
+                    label = layout.columns[index].label.replace("\n", "") if index < len(layout.columns) else ""
+                    cells[index] += [(line, Origin(page=page.page_number, cell=label or None)) for line in lines]
+                items.append(cells)
+        if mapping is not None and items and tables:
+            bottom = tables[-1].bbox[3] + 0.5
+            if bottom < page.height:
+                rest = page.within_bbox((0, bottom, page.width, page.height))
+                tail = [ln["text"] for ln in rest.extract_text_lines(strip=True)]
+                below += [[(t, Origin(page=page.page_number))] for t in tail if not _PAGE_NUMBER_RE.match(nfkc(t))]
+    if not any_text:
+        raise ParseError("pdf_no_text", source=source)
+    if mapping is None:
+        raise ParseError("form_not_this", source=source, form=form.name,
+                         labels=" / ".join(t for cell in above[:3] for t, _ in cell)[:200] or "—")
+    return FormedTable(form, layout, above, items, below, labels, wrapped=True, author=author)
+
+
+def _read_pages(pages, source: str, author: str | None, candidates=None) -> ReportTable:
     title_lines: list[str] = []
     labels: set[str] = set()
     rows: list[_RawRow] = []
@@ -255,6 +359,11 @@ def _read_pages(pages, source: str, author: str | None) -> ReportTable:
             cell_lines = _row_lines(page, cells_bbox, bottom=bottom)
             texts = [" ".join(lines) for lines in cell_lines]
             header_here = _header_roles(texts)
+            if candidates is not None and not rows and (header_here is not None or roles is None):
+                # Before the first row: a header another form explains better is that form's.
+                other = _other_form(texts, candidates)
+                if other is not None:
+                    raise _OtherForm(*other)
             if header_here is not None:
                 roles = header_here
                 labels |= {label for role in roles if role for label in _LABEL_OF_ROLE[role]}

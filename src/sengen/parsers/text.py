@@ -104,7 +104,58 @@ def _is_bullet(text: str) -> bool:
     return text.lstrip().startswith(BULLET_MARKS)
 
 
-def parse_text(text: str, *, source: str = "<text>") -> ReportTable:
+def parse_text(text: str, *, source: str = "<text>", form=None, forms=None) -> ReportTable:
+    """Text extracted from a PDF in the seed's form. Text in another known form (its header
+    line named by ``identify`` among ``forms``, or ``form`` forced) is refused naming the form,
+    so the person knows to give the PDF or the workbook instead of a vague 'no initiative'."""
+    from sengen.core.forms import DEFAULT_FORM
+
+    if form is not None and form.code != DEFAULT_FORM:
+        raise _form_refusal(text, source, form, [form])
+    try:
+        return _parse_seed_text(text, source=source)
+    except ParseError as exc:
+        other = _other_form(text, forms)
+        if other is not None:
+            raise _form_refusal(text, source, other[0], [other[0]], other[1]) from None
+        raise exc from None
+
+
+# The first lines a header of another form is looked for in, and how well a line must match it.
+_FORM_SCAN_LINES = 80
+_FORM_LINE_SCORE = 0.75
+
+
+def _other_form(text: str, forms, only=None):
+    """(form, labels) of another known form whose header is one of the text's first lines."""
+    from sengen.core.forms import DEFAULT_FORM, identify, presets
+
+    candidates = [f for f in (forms if forms is not None else presets().values()) if f.code != DEFAULT_FORM]
+    if not candidates:
+        return None
+    best = None
+    for line in text.replace("\r", "\n").split("\n")[:_FORM_SCAN_LINES]:
+        cells = [c for c in re.split(r"\s{2,}|\t|　+", line.strip()) if c]
+        if len(cells) < 2:
+            continue
+        found = identify(cells, forms=candidates)
+        if found and found[0][2] >= _FORM_LINE_SCORE and (best is None or found[0][2] > best[2]):
+            best = (found[0][0], cells, found[0][2])
+    return (best[0], best[1]) if best else None
+
+
+def _form_refusal(text: str, source: str, form, forms, labels=None) -> ParseError:
+    from sengen.core.forms import DEFAULT_FORM, presets
+
+    if labels is None:
+        found = _other_form(text, forms)
+        labels = found[1] if found else []
+    default = presets()[DEFAULT_FORM].name
+    return ParseError("form_text", source=source, form=form.name, default=default,
+                      labels=" / ".join(labels)[:200] or "—")
+
+
+def _parse_seed_text(text: str, *, source: str) -> ReportTable:
     # text_columns reads cells with this module's functions, so it is imported here.
     from .text_columns import interleaved, parse_columns, side_by_side
 

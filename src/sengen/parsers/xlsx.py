@@ -397,24 +397,141 @@ def _title_lines(sheet: _Sheet, header: _Header) -> list[str]:
     return out + sheet.page_header
 
 
-def _report_sheets(wb, source: str) -> list[tuple[_Sheet, _Header]]:
+def _report_sheets(wb, source: str, sheets: list[_Sheet] | None = None) -> list[tuple[_Sheet, _Header]]:
     found = []
     for ws in wb.worksheets:
         if getattr(ws, "sheet_state", "visible") != "visible":
             continue
         sheet = _read_sheet(ws, source)
+        if sheets is not None:
+            sheets.append(sheet)
         header = _find_header(sheet)
         if header is not None:
             found.append((sheet, header))
     return found
 
 
-def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
+# --- a table in another known form (formed.py) ------------------------------------------------
+
+# A row is a form's header when its layout explains this much of it (identify's score): the
+# blank workbook's header scores 1.0; a title line that happens to hold one label scores far less.
+FORM_HEADER_SCORE = 0.75
+
+
+def _cells_of(sheet: _Sheet, r: int) -> list[tuple[int, str]]:
+    return sorted(sheet.rows.get(r, {}).items())
+
+
+def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
+    """(sheet, row, form, layout) of the best-explained header row among the sheets' first rows."""
+    from sengen.core.forms import identify
+
+    best = None
+    for sheet in sheets:
+        for r in sorted(sheet.rows):
+            if r > HEADER_SCAN_ROWS:
+                break
+            cells = [t for _, t in _cells_of(sheet, r)]
+            if len(cells) < 2:
+                continue
+            found = identify(cells, forms=[forced] if forced is not None else candidates)
+            if found and found[0][2] >= FORM_HEADER_SCORE and (best is None or found[0][2] > best[4]):
+                best = (sheet, r, found[0][0], found[0][1], found[0][2])
+    return best[:4] if best else None
+
+
+def _is_block_label(sheet: _Sheet, r: int, keys: set[str]) -> bool:
+    from sengen.core.forms import label_key
+
+    cells = sheet.rows.get(r, {})
+    return len(cells) == 1 and label_key(next(iter(cells.values()))) in keys
+
+
+def _formed(sheet: _Sheet, header_row: int, form, layout, author):
+    from sengen.core.forms import label_key
+
+    from .formed import FormedTable, match_columns
+
+    header = _cells_of(sheet, header_row)
+    matched = match_columns([t for _, t in header], layout)
+    col_of: dict[int, int] = {}
+    unknown: list[str] = []
+    for (col, text), index in zip(header, matched, strict=True):
+        if index is not None:
+            col_of[col] = index
+        else:
+            col_of[col] = len(layout.columns) + len(unknown)
+            unknown.append(text.replace("\n", ""))
+    spans = _spans(sheet.merges, header_row)
+    for col, index in list(col_of.items()):
+        for c in spans.get(col, ()):
+            col_of.setdefault(c, index)
+    width = len(layout.columns) + len(unknown)
+    closing = {label_key(b.label) for b in layout.closing}
+    above = []
+    for r in sorted(sheet.rows):
+        if r >= header_row:
+            break
+        cells = _cells_of(sheet, r)
+        if len(cells) > 1 and all(len(_lines(t)) <= 1 for _, t in cells):
+            # A label and its value side by side (宣言日 | 2025-05-01) read as one line.
+            above.append([(" ".join(t.strip() for _, t in cells), Origin(cell=_ref(sheet.title, cells[0][0], r)))])
+            continue
+        above += [[(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)] for col, text in cells]
+    above += [[(line, Origin(cell="page header"))] for line in sheet.page_header]
+    items, below = [], []
+    in_table = True
+    for r in sorted(sheet.rows):
+        if r <= header_row:
+            continue
+        if in_table and _is_block_label(sheet, r, closing):
+            in_table = False
+        if not in_table:
+            below += [[(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)]
+                      for col, text in _cells_of(sheet, r)]
+            continue
+        cells: list[list] = [[] for _ in range(width)]
+        for col, text in _cells_of(sheet, r):
+            index = col_of.get(col)
+            if index is not None:
+                cells[index] += [(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)]
+        items.append(cells)
+    return FormedTable(form, layout, above, items, below, unknown, wrapped=False, author=author)
+
+
+def parse_xlsx(data: bytes, *, source: str = "<xlsx>", form=None, forms=None):
+    """The workbook's table: a ``ReportTable`` in the seed's form (read as it always was), or a
+    ``FormedTable`` in another of ``forms`` (the candidates; ``core.forms.presets()`` when None),
+    named by its header labels; ``form`` forces one."""
+    from sengen.core.forms import DEFAULT_FORM, identify, presets
+
     refuse_ole(data, source=source)
+    candidates = list(forms) if forms is not None else list(presets().values())
+    others = [f for f in candidates if f.code != DEFAULT_FORM]
+    forced = form if form is not None and form.code != DEFAULT_FORM else None
     wb = _open_workbook(data, source)
+    sheets: list[_Sheet] = []
+    formed = None
     try:
         try:
-            found = _report_sheets(wb, source)
+            found = _report_sheets(wb, source, sheets)
+            if forced is not None:
+                formed = _form_header(sheets, others, forced)
+                if formed is None:
+                    raise ParseError("form_not_this", source=source, form=forced.name,
+                                     labels=" / ".join(t for s in sheets[:1] for r in sorted(s.rows)[:1]
+                                                       for _, t in _cells_of(s, r))[:200])
+            elif others and (form is None):
+                if found:
+                    # The seed's header names 取組内容 and 達成目標; a form whose labels explain
+                    # the row better (a city's own columns around them) is that form.
+                    sheet, header = found[0]
+                    cells = [t for _, t in _cells_of(sheet, header.row)]
+                    ranked = identify(cells, forms=candidates)
+                    if ranked and ranked[0][0].code != DEFAULT_FORM:
+                        formed = (sheet, header.row, ranked[0][0], ranked[0][1])
+                else:
+                    formed = _form_header(sheets, others, None)
         except ParseError:
             raise
         except Exception as exc:
@@ -425,6 +542,8 @@ def parse_xlsx(data: bytes, *, source: str = "<xlsx>") -> ReportTable:
         sheet_names = [ws.title for ws in wb.worksheets]
     finally:
         wb.close()
+    if formed is not None:
+        return _formed(*formed, author)
     if not found:
         raise ParseError("xlsx_no_table", source=source, sheets="、".join(f"「{n}」" for n in sheet_names[:10]))
     if len(found) > 1:
