@@ -3,7 +3,8 @@
 Pure Python (no Django): the CLI, the web app and the tests call the same function.
 
     >>> from sengen.renderers import render, FORMATS
-    >>> render(doc, "pdf")          # bytes
+    >>> render(doc, "pdf")          # bytes, in the form the document names (else the seed's)
+    >>> render(doc, "pdf", form=f)  # in Form ``f`` (the version a stored report was made with)
     >>> FORMATS["csv"]              # ("text/csv; charset=utf-8", "csv")
 
 Heavy libraries (WeasyPrint, openpyxl) are imported only when their format is asked for.
@@ -22,43 +23,50 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def _json(doc: dict) -> bytes:
-    from sengen.core.report import dumps
+def _json(doc: dict, form=None) -> bytes:
+    from sengen.core.report import ReportError, dumps, simplest
 
+    # The simplest version that says everything: /1 when the report fits it, so every report
+    # stored before /2 (the seed among them) exports byte for byte as it did.
+    try:
+        doc = simplest(doc)
+    except ReportError:
+        pass  # written as given: the caller's validation (normalise) is where it is refused
     return dumps(doc).encode("utf-8")
 
 
-def _csv(doc: dict) -> bytes:
+def _csv(doc: dict, form=None) -> bytes:
     from .csv_doc import render_csv
 
-    return render_csv(doc)
+    return render_csv(doc, form=form)
 
 
-def _xlsx(doc: dict) -> bytes:
+def _xlsx(doc: dict, form=None) -> bytes:
     from .xlsx_doc import render_xlsx
 
-    return render_xlsx(doc)
+    return render_xlsx(doc, form=form)
 
 
-def _html(doc: dict) -> bytes:
+def _html(doc: dict, form=None) -> bytes:
     from .html_doc import render_html
 
-    return render_html(doc).encode("utf-8")
+    return render_html(doc, form=form).encode("utf-8")
 
 
-def _pdf(doc: dict) -> bytes:
+def _pdf(doc: dict, form=None) -> bytes:
     from .pdf_doc import render_pdf
 
-    return render_pdf(doc)
+    return render_pdf(doc, form=form)
 
 
-_RENDERERS: dict[str, Callable[[dict], bytes]] = {
+_RENDERERS: dict[str, Callable[..., bytes]] = {
     "json": _json, "csv": _csv, "xlsx": _xlsx, "html": _html, "pdf": _pdf,
 }
 
 
-def render(doc: dict, fmt: str) -> bytes:
-    """Render one report; ``fmt`` is a key of ``FORMATS``."""
+def render(doc: dict, fmt: str, *, form=None) -> bytes:
+    """Render one report; ``fmt`` is a key of ``FORMATS``; ``form`` the ``core.forms.Form`` to
+    lay it out in (default: ``core.forms.form_of(doc)``, the form it names or the seed's)."""
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
@@ -67,7 +75,7 @@ def render(doc: dict, fmt: str) -> bytes:
         raise TypeError(f"expected a sengen.report/1 dict, got {type(doc).__name__}")
     if fmt != "json":
         doc = _with_defaults(doc)
-    return renderer(doc)
+    return renderer(doc, form)
 
 
 def _with_defaults(doc: dict) -> dict:

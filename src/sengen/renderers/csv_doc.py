@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .rows import HEADER, rows
+from .rows import header, rows
 
 # Spreadsheet apps treat a cell starting with these as a formula (CSV injection,
 # OWASP). LF is added for apps that strip a leading newline before looking.
@@ -32,10 +32,11 @@ def neutralise(value) -> str:
     return text
 
 
-def render_csv(doc: dict) -> bytes:
+def render_csv(doc: dict, *, form=None) -> bytes:
+    """The flat table (rows.py); a /2 document gets /2's columns after /1's, neutralised alike."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    for row in rows(doc):
+    writer.writerow(header(doc))
+    for row in rows(doc, form):
         writer.writerow([neutralise(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

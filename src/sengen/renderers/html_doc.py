@@ -213,20 +213,20 @@ def _block_rows(initiative: dict, t: _form.Table) -> str:
 
 
 def _preamble(blocks: list[_form.Block], cls: str) -> str:
+    """Blocks before (or after) the table: the form's heading, and under it the report's items
+    with the block's marks; SDG tags after the heading they belong to (a theme's own heading in
+    a ``themes`` block), as the form prints them."""
     out = []
     for block in blocks:
         themes = block.block.kind == "themes"
         parts = []
-        if themes or block.heading is not None:
+        if themes or (block.heading is not None and not block.entries):
             parts.append(f"<h2>{_e(block.heading or block.block.label)}</h2>")
         for entry in block.entries:
             items, tags = _form.entry_items(block, entry)
             tag_html = f' <span class="sdgs">{_e("".join(tags))}</span>' if tags else ""
-            if themes or block.heading is None:
-                parts.append(f"<h3>{_e(_doc.clean(entry.get('label')))}{tag_html}</h3>" if themes
-                             else f"<h2>{_e(_doc.clean(entry.get('label')))}{tag_html}</h2>")
-            elif tags:
-                parts.append(f'<p class="sdgs">{_e("".join(tags))}</p>')
+            label = block.heading if not themes and block.heading is not None else _doc.clean(entry.get("label"))
+            parts.append(f"<h3>{_e(label)}{tag_html}</h3>" if themes else f"<h2>{_e(label)}{tag_html}</h2>")
             marks = _form.marks(block.block.bullet, len(items))
             parts.append(_bullets(items, marks) if any(marks) else "".join(f"<p>{_e(i)}</p>" for i in items))
         out.append(f'<section class="{cls}">{"".join(parts)}</section>')

@@ -48,12 +48,14 @@ def _url_fetcher(allowed: str):
     return fetch
 
 
-def render_pdf(doc: dict) -> bytes:
+def render_pdf(doc: dict, *, form=None) -> bytes:
+    """The report's official table in its form (``form``: a ``core.forms.Form``; by default the
+    one the document names, else the seed's)."""
     from weasyprint import HTML
 
     font_url = font_path().as_uri()
     font_face = f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_url}"); }}\n'
-    html = render_html(doc, head_css=font_face, fonts=f'"{FONT_FAMILY}", {FONT_STACK}', browser=False)
+    html = render_html(doc, head_css=font_face, fonts=f'"{FONT_FAMILY}", {FONT_STACK}', browser=False, form=form)
     return HTML(string=html, url_fetcher=_url_fetcher(font_url)).write_pdf(
         # PDF/UA-1: tagged structure (Table/TH/TD, H1, L/LI), document title shown,
         # /Lang from <html lang="ja"> — what a screen reader needs in a public document.

@@ -43,6 +43,41 @@ COLUMNS = (
 )
 HEADER = tuple(label for _, label in COLUMNS)
 KEYS = tuple(key for key, _ in COLUMNS)
+# What sengen.report/2 adds, as columns after /1's: written only for a /2 document, so every
+# /1 report's CSV (the seed's among them) keeps its columns byte for byte. Grades and interim
+# statuses in the form's words, as the table prints them; ``extra`` as 「label: item」 lines.
+V2_COLUMNS = (
+    ("unit_kind", "組織の区分"),
+    ("declared_on", "宣言日"),
+    ("background", "現状と課題"),
+    ("approach", "方策・手段"),
+    ("partners", "協働関係先"),
+    ("self_evaluation", "自己評価"),
+    ("remarks", "備考"),
+    ("initiative_grade", "取組の評価"),
+    ("grade_reason", "評価の理由"),
+    ("sdgs", "SDGs"),
+    ("plan_refs", "総合計画の施策"),
+    ("extra", "その他の欄"),
+    ("relative_change", "増減の目標（％）"),
+    ("relative_baseline_value", "基準値"),
+    ("relative_baseline_unit", "基準値の単位"),
+    ("interim_status", "中間の進み具合"),
+)
+V2_SCHEMA = "sengen.report/2"
+
+
+def is_v2(doc: dict) -> bool:
+    return doc.get("schema") == V2_SCHEMA
+
+
+def columns(doc: dict) -> tuple[tuple[str, str], ...]:
+    """The flat table's (key, header label) for ``doc``: /1's, and /2's after them for a /2 document."""
+    return COLUMNS + V2_COLUMNS if is_v2(doc) else COLUMNS
+
+
+def header(doc: dict) -> tuple[str, ...]:
+    return tuple(label for _, label in columns(doc))
 
 
 def _num_or_text(value: Any) -> int | float | str | None:
@@ -70,8 +105,46 @@ def _evaluation(value: Any) -> str | None:
     return _doc.EVALUATION_LABELS.get(text, text)
 
 
-def rows(doc: dict) -> list[tuple]:
-    """Data rows (without the header), in document order, one per target."""
+def _v2_initiative(ini: dict, form) -> dict:
+    from . import _form
+
+    extra = []
+    for entry in _doc.items(ini.get("extra")):
+        label = _doc.clean(entry.get("label"))
+        extra += [f"{label}: {item}" for item in _doc.texts(entry.get("items"))]
+    return {
+        **{role: _joined(ini.get(role), "\n") for role in ("background", "approach", "partners", "self_evaluation",
+                                                              "remarks")},
+        "initiative_grade": (_form.role_items(ini, "grade", form) or [None])[0],
+        "grade_reason": _doc.clean(ini.get("grade_reason")) or None,
+        "sdgs": "、".join(_doc.clean(n) for n in (ini.get("sdgs") or []) if _doc.number(n) is not None) or None,
+        "plan_refs": _joined(ini.get("plan_refs"), "\n"),
+        "extra": "\n".join(extra),
+    }
+
+
+def _v2_target(t: dict, form) -> dict:
+    from . import _form
+
+    relative = _doc.mapping(t.get("relative"))
+    value, unit = _quantity(relative.get("baseline"))
+    return {
+        "relative_change": _num_or_text(relative.get("change_percent")),
+        "relative_baseline_value": value,
+        "relative_baseline_unit": unit,
+        "interim_status": _form.interim_word(form, t.get("interim_status")) or None,
+    }
+
+
+def rows(doc: dict, form=None) -> list[tuple]:
+    """Data rows (without the header), in document order, one per target; with /2's columns
+    for a /2 document (``form``: the report's form, for grades and statuses in its words)."""
+    v2 = is_v2(doc)
+    keys = tuple(key for key, _ in columns(doc))
+    if v2 and form is None:
+        from sengen.core.forms import form_of
+
+        form = form_of(doc)
     kind = doc.get("document")
     common = {
         "municipality": _doc.clean(doc.get("municipality")) or None,
@@ -92,9 +165,12 @@ def rows(doc: dict) -> list[tuple]:
             future_direction=_joined(ini.get("future_direction"), "\n"),
             achievement_status=_joined(ini.get("achievement_status"), "\n"),
         )
+        if v2:
+            base.update(unit_kind=_doc.clean(doc.get("unit_kind")) or None,
+                        declared_on=_doc.clean(doc.get("declared_on")) or None, **_v2_initiative(ini, form))
         targets = _doc.targets(ini)
         if not targets:
-            out.append(tuple(base.get(k) for k in KEYS))
+            out.append(tuple(base.get(k) for k in keys))
             continue
         for i, t in enumerate(targets, start=1):
             metric_value, metric_unit = _quantity(t.get("metric"))
@@ -114,5 +190,7 @@ def rows(doc: dict) -> list[tuple]:
                 evaluation=_evaluation(t.get("evaluation")),
                 grade=_doc.clean(grade) if grade is not None else None,
             )
-            out.append(tuple(row.get(k) for k in KEYS))
+            if v2:
+                row.update(_v2_target(t, form))
+            out.append(tuple(row.get(k) for k in keys))
     return out

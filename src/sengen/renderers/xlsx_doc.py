@@ -19,10 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from sengen.core.text import display_width
 
-from . import _doc
+from . import _doc, _form
 from .csv_doc import FORMULA_TRIGGERS
-from .html_doc import DECLARATION_COLUMNS, FUTURE_DIRECTION_LABEL, REPORT_COLUMNS
-from .rows import COLUMNS, HEADER, rows
+from .rows import columns, rows
 
 DATA_SHEET = "データ"
 HEADER_ROW = 3  # below the title and the director
@@ -75,26 +74,18 @@ def _set(cell, key: str, value) -> None:
         cell.quotePrefix = True
 
 
-def _bullet_lines(lines: list[str]) -> list[str]:
-    return [f"{BULLET}{line}" for line in lines]
+def _piece_lines(piece: _form.Piece) -> list[str]:
+    """A part's lines in a wrapped cell: each item with its mark; a wrapped part after a blank
+    line (the seed's （担当課名）, set apart as printed); a heading on its own line."""
+    if piece.wrap:
+        joined = piece.wrap[0] + "、".join(piece.items) + piece.wrap[1]
+        return [joined] if piece.first else ["", joined]
+    items = [f"{mark}{item}" for mark, item in zip(piece.marks, piece.items, strict=True)]
+    return ([piece.heading] if piece.heading else []) + items
 
 
-def _report_cells(initiative: dict, keys: tuple[str, ...]) -> dict[str, list[str]]:
-    """Each cell's lines: one per bullet (Excel wraps them), ［今後の取組の方向性］ on its own."""
-    sections = "、".join(s for s in _doc.texts(initiative.get("sections")) if s)
-    title = _doc.clean(initiative.get("title"))
-    cells = {
-        # A blank line before （担当課名）, as the printed table sets it apart.
-        "title": [title] + (["", f"（{sections}）"] if sections else []),
-        "content": _bullet_lines(_doc.texts(initiative.get("content"))),
-        "targets": _bullet_lines([_doc.clean(t.get("text")) for t in _doc.targets(initiative)]),
-    }
-    if "results" in keys:
-        future = _doc.texts(initiative.get("future_direction"))
-        cells["results"] = _bullet_lines(_doc.texts(initiative.get("results"))) + (
-            [FUTURE_DIRECTION_LABEL, *_bullet_lines(future)] if future else [])
-        cells["status"] = _bullet_lines(_doc.texts(initiative.get("achievement_status")))
-    return cells
+def _cell_lines(initiative: dict, column, form) -> list[str]:
+    return [line for piece in _form.cell(initiative, column, form) for line in _piece_lines(piece)]
 
 
 def wrapped_lines(line: str, width: float) -> int:
@@ -119,7 +110,13 @@ def _chunks(lines: list[str], width: float, limit: int) -> list[list[str]]:
     return groups
 
 
-def _report_rows(ws, initiative: dict, keys: tuple[str, ...], widths: dict[str, float], first: int) -> int:
+def _head_column(column) -> bool:
+    """A column that names the item (No., 取組名（担当課名）): written once, merged down when the
+    item goes on over several rows, never cut."""
+    return bool(column.roles) and set(column.roles) <= {"number", "title", "sections"}
+
+
+def _report_rows(ws, initiative: dict, t: _form.Table, widths: list[float], first: int) -> int:
     """Write one initiative from row ``first``; returns the next free row.
 
     Excel neither grows a row to fit its text when it opens a file nor prints a row over two
@@ -127,9 +124,10 @@ def _report_rows(ws, initiative: dict, keys: tuple[str, ...], widths: dict[str, 
     initiative too long for one row goes on in the rows below it with an empty No. (as a
     printed row continues on the next page), drawn as one row: No. and title merged down,
     no rules between the parts."""
-    cells = _report_cells(initiative, keys)
+    cells = [_cell_lines(initiative, c, t.form) for c in t.columns]
+    heads = [_head_column(c) for c in t.columns]
     limit = int((MAX_ROW_PT - ROW_PAD_PT) / LINE_PT)
-    chunks = {key: _chunks(cells[key], widths[key], limit) for key in keys if key not in ("no", "title")}
+    chunks = {i: _chunks(cells[i], widths[i], limit) for i in range(len(t.columns)) if not heads[i]}
     height = max(len(c) for c in chunks.values()) if chunks else 1
     number = initiative.get("number")
     thin = Side(style="thin", color="000000")
@@ -137,18 +135,20 @@ def _report_rows(ws, initiative: dict, keys: tuple[str, ...], widths: dict[str, 
     for i in range(height):
         r = first + i
         lines_used = 1
-        for col, key in enumerate(keys, start=1):
+        for col, column in enumerate(t.columns, start=1):
+            k = col - 1
             cell = ws.cell(row=r, column=col)
+            key = "no" if column.roles == ("number",) else "text"
             if key == "no":
                 value = (_doc.number(number) if _doc.number(number) is not None else _doc.clean(number)) if i == 0 else None
-            elif key == "title":
-                value = "\n".join(cells["title"]) if i == 0 else None
+            elif heads[k]:
+                value = "\n".join(cells[k]) if i == 0 and cells[k] else None
                 if i == 0:
-                    lines_used = max(lines_used, sum(wrapped_lines(x, widths[key]) for x in cells["title"]))
+                    lines_used = max(lines_used, sum(wrapped_lines(x, widths[k]) for x in cells[k]))
             else:
-                group = chunks[key][i] if i < len(chunks[key]) else []
+                group = chunks[k][i] if i < len(chunks[k]) else []
                 value = "\n".join(group) or None
-                lines_used = max(lines_used, sum(wrapped_lines(x, widths[key]) for x in group))
+                lines_used = max(lines_used, sum(wrapped_lines(x, widths[k]) for x in group))
             _set(cell, key, value)
             cell.font = font
             cell.border = Border(left=thin, right=thin, top=thin if i == 0 else None,
@@ -157,53 +157,119 @@ def _report_rows(ws, initiative: dict, keys: tuple[str, ...], widths: dict[str, 
                               else Alignment(wrap_text=True, vertical="top"))
         ws.row_dimensions[r].height = min(MAX_ROW_PT, lines_used * LINE_PT + ROW_PAD_PT)
     if height > 1:
-        for col in (1, 2):
-            ws.merge_cells(start_row=first, start_column=col, end_row=first + height - 1, end_column=col)
+        for col, head in enumerate(heads, start=1):
+            if head:
+                ws.merge_cells(start_row=first, start_column=col, end_row=first + height - 1, end_column=col)
     return first + height
 
 
-def _report_sheet(ws, doc: dict) -> None:
-    """The official table, as the PDF prints it."""
-    columns = DECLARATION_COLUMNS if _doc.is_declaration(doc) else REPORT_COLUMNS
-    keys = tuple(key for key, _, _ in columns)
-    last = get_column_letter(len(columns))
+def _text_row(ws, row: int, last: str, text: str, *, bold: bool = False, size: int = 10) -> int:
+    """A cell above or below the table (a preamble block's heading or items, the table's
+    heading), merged across the table's width; returns the next row."""
+    cell = ws.cell(row=row, column=1)
+    _set(cell, "text", text)
+    cell.font = Font(name=FONT, size=size, bold=bold)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A{row}:{last}{row}")
+    lines = sum(wrapped_lines(line, REPORT_WIDTH) for line in text.split("\n"))
+    ws.row_dimensions[row].height = min(MAX_ROW_PT, lines * LINE_PT + ROW_PAD_PT)
+    return row + 1
+
+
+def _block_cells(block: _form.Block) -> list[tuple[str, bool]]:
+    """A preamble block as the blank workbook lays it out (xlsx_blank: a heading cell, then one
+    cell holding the items a line each with their marks), so the reader of a filled-in blank reads
+    this too: (text, is a heading). A theme's heading and a block's heading carry its SDG tags
+    after them, as the blank asks a department to write them."""
+    out: list[tuple[str, bool]] = []
+    themes = block.block.kind == "themes"
+    if themes:
+        out.append((block.heading or block.block.label, True))
+    elif block.heading is not None and not block.entries:
+        out.append((block.heading, True))
+    for entry in block.entries:
+        items, tags = _form.entry_items(block, entry)
+        label = block.heading if not themes and block.heading is not None else _doc.clean(entry.get("label"))
+        out.append((label + (" " + "".join(tags) if tags else ""), True))
+        lines = [f"{mark}{item}" for mark, item in zip(_form.marks(block.block.bullet, len(items)), items, strict=True)]
+        if lines:
+            out.append(("\n".join(lines), False))
+    return out
+
+
+def _blocks(ws, row: int, last: str, blocks: list[_form.Block]) -> int:
+    for block in blocks:
+        for text, heading in _block_cells(block):
+            row = _text_row(ws, row, last, text, bold=heading)
+    return row
+
+
+def _report_sheet(ws, doc: dict, form=None) -> None:
+    """The official table in the report's form, as the PDF prints it (items one to a row even
+    where the form prints them as blocks: a table is what Excel sorts and reads back)."""
+    t = _form.table(doc, form)
+    layout = t.layout
+    last = get_column_letter(len(t.columns))
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     body_font = Font(name=FONT, size=10)
 
-    _set(ws["A1"], "title", _doc.title(doc))
+    _set(ws["A1"], "title", _form.title(doc, layout))
     ws["A1"].font = Font(name=FONT, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
-    director = _doc.director_line(doc)
+    director = _form.declarer(doc, layout)
     if director:
         _set(ws["A2"], "director", director)
         ws["A2"].font = Font(name=FONT, size=11)
         ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
     ws.merge_cells(f"A2:{last}2")
 
-    for col, (_key, label, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=label.replace("<br>", "\n"))
+    header_row = HEADER_ROW
+    if not t.plain:
+        r = 3
+        declared = _form.declared_on(doc, layout)
+        if declared:
+            _set(ws.cell(row=r, column=1), "text", declared[0])
+            _set(ws.cell(row=r, column=2), "text", declared[1])
+            r += 1
+        before, _after = _form.blocks(doc, layout)
+        r = _blocks(ws, r, last, before)
+        heading = _form.table_heading(doc, layout)
+        if heading:
+            r = _text_row(ws, r, last, heading, bold=True, size=11)
+        header_row = max(r, HEADER_ROW)
+
+    percents = t.percent_widths()
+    widths = [max(round(p * REPORT_WIDTH / 100, 1), 5) for p in percents]
+    for col, column in enumerate(t.columns, start=1):
+        cell = ws.cell(row=header_row, column=col, value="\n".join(_form.label_lines(column)))
+        cell.data_type = "s"
         cell.font = body_font
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
         cell.border = box
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = max(round(width * REPORT_WIDTH / 100, 1), 5)
-    ws.row_dimensions[HEADER_ROW].height = 2 * LINE_PT + ROW_PAD_PT
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    lines = max(len(_form.label_lines(c)) for c in t.columns)
+    ws.row_dimensions[header_row].height = max(2, lines) * LINE_PT + ROW_PAD_PT
 
-    widths = {key: max(round(width * REPORT_WIDTH / 100, 1), 5) for key, _, width in columns}
     initiatives = _doc.initiatives(doc)
-    r = HEADER_ROW + 1
+    r = header_row + 1
     for initiative in initiatives:
-        r = _report_rows(ws, initiative, keys, widths, r)
+        r = _report_rows(ws, initiative, t, widths, r)
     if not initiatives:
-        r = HEADER_ROW + 1
+        r = header_row + 1
         ws.cell(row=r, column=1, value="取組の記載はありません。").font = body_font
         ws.merge_cells(f"A{r}:{last}{r}")
+        r += 1
+    if not t.plain:
+        _before, after = _form.blocks(doc, layout)
+        if after:
+            _blocks(ws, r + 1, last, after)
 
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
     _print_setup(ws)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "- &P -"
@@ -219,8 +285,10 @@ def _print_setup(ws) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.55  # 14 mm
 
 
-def _data_sheet(ws, doc: dict) -> None:
-    """The open-data table: the CSV's rows, typed."""
+def _data_sheet(ws, doc: dict, form=None) -> None:
+    """The open-data table: the CSV's rows (with /2's columns for a /2 document), typed."""
+    COLUMNS = columns(doc)
+    HEADER = tuple(label for _, label in COLUMNS)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="F2F2F2")
     wrap_top = Alignment(wrap_text=True, vertical="top")
@@ -229,7 +297,7 @@ def _data_sheet(ws, doc: dict) -> None:
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    data = rows(doc)
+    data = rows(doc, form)
     for r, row in enumerate(data, start=2):
         lines = 1
         for col, ((key, _), value) in enumerate(zip(COLUMNS, row, strict=True), start=1):
@@ -249,21 +317,28 @@ def _data_sheet(ws, doc: dict) -> None:
     _print_setup(ws)
     ws.print_options.gridLines = True
     # "&" starts a header/footer code in Excel; double it so a title cannot inject one.
-    ws.oddHeader.center.text = _doc.title(doc).replace("&", "&&")[:200]
+    title = _form.title(doc, _form.layout_for(form, doc.get("document"))) if form else _doc.title(doc)
+    ws.oddHeader.center.text = title.replace("&", "&&")[:200]
     ws.oddFooter.center.text = "&P / &N"
 
 
-def render_xlsx(doc: dict) -> bytes:
-    title = _doc.title(doc)
+def render_xlsx(doc: dict, *, form=None) -> bytes:
+    """The workbook of one report in its form (``form``; by default the one the document names,
+    else the seed's)."""
+    if form is None:
+        from sengen.core.forms import form_of
+
+        form = form_of(doc)
+    title = _form.title(doc, _form.layout_for(form, doc.get("document")))
     wb = Workbook()
     report = wb.active
     report.title = _sheet_title(doc)
-    _report_sheet(report, doc)
-    _data_sheet(wb.create_sheet(DATA_SHEET), doc)
+    _report_sheet(report, doc, form)
+    _data_sheet(wb.create_sheet(DATA_SHEET), doc, form)
 
     wb.properties.title = title
     wb.properties.language = "ja-JP"
-    director = _doc.director_line(doc)
+    director = _form.declarer(doc, _form.layout_for(form, doc.get("document")))
     if director:
         wb.properties.subject = director
     # As the PDF's author: the city and its director, which is how a reader of the file (and
