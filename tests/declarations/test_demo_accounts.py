@@ -20,6 +20,13 @@ def run_demo() -> str:
     return out.getvalue()
 
 
+def seed_declaration():
+    """The seed city's demo report (the second demo city, 架空市, has reports of its own)."""
+    from sengen.declarations.models import Declaration
+
+    return Declaration.objects.get(department__municipality__name="伊勢原市")
+
+
 def test_migrations_create_no_account():
     assert not get_user_model().objects.exists()
 
@@ -75,7 +82,7 @@ def test_demo_director_judges_every_target_and_the_administrator_publishes():
 
     out = run_demo()
     assert "評価を確定して公開しました: 達成目標 9 件" in out
-    declaration = Declaration.objects.get()
+    declaration = seed_declaration()
     assert (declaration.phase, declaration.state) == ("achievement_report", "published")
     assert declaration.department.municipality.grading_scale.code == "plan"
     for target in Target.objects.current().filter(initiative__declaration=declaration).select_related(
@@ -104,7 +111,7 @@ def test_demo_again_leaves_the_judged_report_as_it_is():
     from sengen.declarations.models import Declaration, Publication
 
     run_demo()
-    declaration = Declaration.objects.get()
+    declaration = seed_declaration()
     before = (declaration.version, Publication.objects.count())
     out = run_demo()
     assert out.startswith("変更はありません") and "公開しました" not in out
@@ -141,7 +148,7 @@ def test_demo_leaves_someones_draft_of_the_demo_report_as_it_is(phase):
     report_import(doc=doc, state="draft")
     out = run_demo()
     assert out.startswith("変更はありません") and "公開しました" not in out
-    declaration = Declaration.objects.get()
+    declaration = seed_declaration()
     assert (declaration.state, declaration.phase, declaration.version) == ("draft", phase, 1)
     assert declaration.initiatives.get(number=1).title == "職員が作業中の取組名"
 
@@ -151,7 +158,7 @@ def test_a_demo_city_on_a_scale_without_a_cannot_judge_grade_gets_the_report_as_
 
     Municipality.objects.create(name="伊勢原市", grading_scale=GradingScale.objects.get(code="three-step"))
     out = run_demo()
-    declaration = Declaration.objects.get()
+    declaration = seed_declaration()
     assert declaration.state == "published" and "公開しました" not in out
     assert not declaration.initiatives.filter(targets__outcome__grade__isnull=False).exists()
 
@@ -170,3 +177,49 @@ def test_a_demo_that_cannot_finish_the_cycle_says_why_and_stores_nothing(monkeyp
     with pytest.raises(UsageError, match="年度末の手続きができませんでした（何も保存していません）: 評価尺度が設定されていません"):
         run_demo()
     assert not Declaration.objects.exists() and not get_user_model().objects.exists()
+
+
+# The second demo city: another form beside the seed's ----------------------------------------
+
+def test_demo_adds_a_second_city_whose_reports_use_the_f2_form_with_initiative_grades():
+    from sengen.declarations.models import Declaration, Municipality
+    from sengen.declarations.selectors import form_for_declaration, public_document
+
+    out = run_demo()
+    assert out.startswith("登録しました: 平成29年度 市民生活部")
+    assert "登録しました: 架空市 平成29年度 環境部 達成状況報告" in out
+    assert "登録しました: 架空市 平成29年度 健康福祉部 目標宣言" in out
+    city = Municipality.objects.get(name="架空市")
+    assert city.form.code == "f2-sengensha" and city.grading_scale.code == "criteria-4"
+    reports = Declaration.objects.filter(department__municipality=city).order_by("department__name")
+    assert [(d.department.name, d.phase, d.state) for d in reports] == [
+        ("健康福祉部", "declaration", "published"), ("環境部", "achievement_report", "published")]
+    for declaration in reports:
+        assert form_for_declaration(declaration).code == "f2-sengensha"
+    published = public_document(declaration=reports.get(department__name="環境部"))
+    assert [i["grade"] for i in published["initiatives"]] == ["達成基準どおり", "達成基準を上回る", "達成基準をやや下回る"]
+    assert published["preamble"][0]["label"] == "部の使命・方針"
+    # The seed's city is unchanged: its form is the seed's, its report /1.
+    assert form_for_declaration(seed_declaration()).code == "f1-isehara"
+    assert public_document(declaration=seed_declaration())["schema"] == "sengen.report/1"
+
+
+def test_demo_again_leaves_the_second_citys_reports_as_they_are():
+    from sengen.declarations.models import Declaration, Publication
+
+    run_demo()
+    before = list(Declaration.objects.order_by("pk").values_list("pk", "version")), Publication.objects.count()
+    out = run_demo()
+    assert "変更はありません: 架空市 平成29年度 環境部 達成状況報告" in out
+    assert (list(Declaration.objects.order_by("pk").values_list("pk", "version")), Publication.objects.count()) == before
+
+
+def test_the_portal_shows_the_second_citys_report_in_its_own_form(client):
+    run_demo()
+    page = client.get("/reports/2017/環境部/", {"municipality": "架空市"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", head) == ["No.", "重点目標", "目標の概要", "達成基準", "達成度"]
+    assert page.index("部の使命・方針") < page.index("<table")
+    tally = page.split('id="grades-heading"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<span lang="ja">([^<]+)</span> <strong>(\d+)</strong>', tally) == [
+        ("達成基準を上回る", "1"), ("達成基準どおり", "1"), ("達成基準をやや下回る", "1")]

@@ -78,10 +78,11 @@ def test_the_fragment_prints_the_forms_labels_preamble_and_grades_in_table_and_c
     table, cards = html[:html.index('class="report-cards"')], html[html.index('class="report-cards"'):]
     for part in (table, cards):
         assert part.index("達成基準どおり") < part.index("達成基準をやや下回る")
-    # Cards: each cell under its label, in the columns' order.
+    # Cards: the number and title as the heading, then each other cell under its label, in the
+    # columns' order.
     card = cards[:cards.index("</article>")]
-    assert [card.index(label) for label in ("重点目標", "目標の概要", "達成基準", "達成度")] == sorted(
-        card.index(label) for label in ("重点目標", "目標の概要", "達成基準", "達成度"))
+    order = ["No.1", "家庭ごみの減量", "<h4>目標の概要", "<h4>達成基準", "<h4>達成度"]
+    assert [card.index(text) for text in order] == sorted(card.index(text) for text in order)
 
 
 @pytest.mark.django_db

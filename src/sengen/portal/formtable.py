@@ -48,6 +48,11 @@ class Cell:
     label_lines: tuple[str, ...]
     parts: list[CellPart]
 
+    @property
+    def heading_only(self) -> bool:
+        """Only the number and the title: a phone card says them in its heading instead."""
+        return all(p.kind in ("number", "title") for p in self.parts)
+
 
 @dataclass
 class Row:

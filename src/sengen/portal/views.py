@@ -90,8 +90,14 @@ def report(request, fiscal_year: int, department: str):
     # The seed's form keeps its hand-written table (a /1 report's page is unchanged); any other
     # form is printed from its layout.
     table = None if formtable.is_seed_form(form) else formtable.official_table(doc, form)
+    initiative_grades = form.grade_placement == "initiative"
+    if initiative_grades and not any(n for key, n in counts.items() if key != "not_evaluated"):
+        # The form grades each initiative and the report evaluated no target: a tally of
+        # "not evaluated" targets would say nothing the grades do not.
+        counts = {}
     return render(request, "portal/report.html", {
         "table": table,
+        "initiative_grades": initiative_grades,
         "form_title": formtable.title_line(doc, form) if table else "",
         "widths": formtable.percentages(table.widths) if table else [],
         "declaration": declaration,

@@ -9,6 +9,7 @@ from django.db import transaction
 from sengen.declarations.grading import grade_proposal, municipality_scale, scale_for
 from sengen.declarations.models import (
     Evaluation,
+    Form,
     GradingScale,
     Municipality,
     PublicationState,
@@ -28,6 +29,14 @@ from sengen.declarations.services.transitions import (
 from ._base import SengenCommand, UsageError, summary
 
 DEMO_REPORT = "h29-shiminseikatsu-achievement.json"
+
+# A second, fictional city (架空市) whose reports use another form (F2 of FAMILIES.md: 部の使命・方針
+# before the table, 達成基準, a grade per initiative on its own four-step scale), so a newcomer
+# sees two forms side by side. Written for sengen (no city published them), published as written
+# with their grades: the demo accounts' cycle stays on the seed's city.
+SECOND_CITY = "架空市"
+SECOND_CITY_FORM = "f2-sengensha"
+SECOND_CITY_REPORTS = ("kakuu-h29-kankyo-achievement.json", "kakuu-h29-kenkofukushi-declaration.json")
 
 # The demo city judges on the 計画以上 / 計画通り / 計画未満 / 評価不能 preset: the seed report
 # leaves four of its nine targets unjudged, and only this preset has a grade for "cannot be
@@ -51,7 +60,8 @@ UNMET_REASON_PREFIX = "報告書の目標達成状況欄より："
 
 
 class Command(SengenCommand):
-    help = ("見本データ（伊勢原市 平成29年度 市民生活部の達成状況報告）と、役割ごとの見本アカウントを作ります。"
+    help = ("見本データ（伊勢原市 平成29年度 市民生活部の達成状況報告と、別の様式を使う架空市の報告2件）と、"
+            "役割ごとの見本アカウントを作ります。"
             "開発モードでは、見本アカウントの部長が評価を確定し、管理者が公開するまでの流れを実際に行います。"
             "何度実行しても重複しません。")
 
@@ -80,6 +90,8 @@ class Command(SengenCommand):
             else:
                 action = "unchanged"
             self.stdout.write(summary(declaration, doc, action))
+            for line in _second_city():
+                self.stdout.write(line)
             if not accounts:
                 # README publishes these passwords: a production server must not get them by accident.
                 self.stdout.write("見本アカウントは作成しません（開発モードではありません。作成するには --accounts）")
@@ -101,6 +113,33 @@ def _judgeable(doc) -> bool:
     city = Municipality.objects.filter(name=report_municipality(doc["municipality"])).first()
     scale = municipality_scale(city)
     return scale is not None and scale.grades.filter(min_rate=None, evaluation=Evaluation.NOT_EVALUATED).exists()
+
+
+def _second_city() -> list[str]:
+    """架空市 on the F2 form and its scale, and its reports as published. A city that exists keeps
+    its settings, and a report already stored (someone's work, or an earlier run) is left as it is."""
+    if not Municipality.objects.filter(name=SECOND_CITY).exists():
+        form = Form.objects.filter(municipality__isnull=True, code=SECOND_CITY_FORM).first()
+        scale_code = _form_scale(form)
+        Municipality.objects.create(name=SECOND_CITY, form=form,
+                                    grading_scale=GradingScale.objects.filter(code=scale_code).first())
+    lines = []
+    for name in SECOND_CITY_REPORTS:
+        doc = json.loads(resources.files("sengen").joinpath("demo", name).read_text(encoding="utf-8"))
+        declaration = declaration_for_report(doc)
+        if declaration is None:
+            declaration = report_import(doc=doc, source=f"sengen.demo/{name}").declaration
+            action = "created"
+        else:
+            action = "unchanged"
+        lines.append(summary(declaration, doc, action).replace(": ", f": {SECOND_CITY} ", 1))
+    return lines
+
+
+def _form_scale(form) -> str | None:
+    """The grading scale code of a stored preset form's latest version (None without one)."""
+    version = form.versions.order_by("-version").first() if form is not None else None
+    return (version.definition or {}).get("scale") if version is not None else None
 
 
 def _demo_municipality(name: str | None) -> None:
