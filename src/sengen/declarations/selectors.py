@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from sengen.core import workflow
+from sengen.core import forms as core_forms
+from sengen.core import report_v2, workflow
 from sengen.core.numbers import decimal_to_json
-from sengen.core.report import SCHEMA, normalise
+from sengen.core.report import SCHEMA, SCHEMA_V2, normalise
 
 from .models import (
     AuditEntry,
@@ -20,9 +21,11 @@ from .models import (
     Department,
     Evaluation,
     FiscalYear,
+    FormVersion,
     FutureDirection,
     Initiative,
     InitiativeSection,
+    Municipality,
     Outcome,
     Phase,
     Progress,
@@ -98,13 +101,16 @@ def _target_document(target: Target) -> dict[str, Any]:
                              if outcome and outcome.achievement_rate is not None else None),
         "evaluation": outcome.evaluation if outcome else Evaluation.NOT_EVALUATED.value,
         "grade": outcome.grade_code if outcome else None,
+        # sengen.report/2 (report_document drops these when they are at their defaults)
+        "relative": target.relative,
+        "interim_status": target.interim_status or None,
     }
 
 
 def declaration_with_report(*, declaration: Declaration) -> Declaration:
     """The declaration with everything its document needs loaded in a fixed number of queries."""
     return (Declaration.objects
-            .select_related("department__municipality", "fiscal_year")
+            .select_related("department__municipality", "fiscal_year", "form_version__form")
             .prefetch_related(
                 Prefetch("initiatives", queryset=Initiative.objects.order_by("position").prefetch_related(
                     Prefetch("section_links", queryset=InitiativeSection.objects.select_related("section")
@@ -126,37 +132,145 @@ def _initiative_document(initiative: Initiative) -> dict[str, Any]:
         "results": list(initiative.results),
         "future_direction": list(initiative.future_direction),
         "achievement_status": list(initiative.achievement_status),
+        # sengen.report/2
+        "background": list(initiative.background),
+        "approach": list(initiative.approach),
+        "partners": list(initiative.partners),
+        "self_evaluation": list(initiative.self_evaluation),
+        "remarks": list(initiative.remarks),
+        "grade": initiative.grade_code or None,
+        "grade_reason": initiative.grade_reason or None,
+        "sdgs": list(initiative.sdgs),
+        "plan_refs": list(initiative.plan_refs),
+        "extra": list(initiative.extra),
     }
 
 
+def _fits_v1(initiative: dict[str, Any]) -> bool:
+    """Whether an initiative built from rows says nothing /1 cannot (``report_v2._misfit``'s test)."""
+    return (initiative["number"] is not None
+            and all(initiative[key] == default for key, default in report_v2.INITIATIVE_DEFAULTS.items())
+            and all(t[key] == default for t in initiative["targets"]
+                    for key, default in report_v2.TARGET_DEFAULTS.items()))
+
+
+def _v1_initiative(initiative: dict[str, Any]) -> dict[str, Any]:
+    out = {key: value for key, value in initiative.items() if key not in report_v2.INITIATIVE_DEFAULTS}
+    out["targets"] = [{key: value for key, value in t.items() if key not in report_v2.TARGET_DEFAULTS}
+                      for t in initiative["targets"]]
+    return out
+
+
+def _simplest(doc: dict[str, Any]) -> dict[str, Any]:
+    """``core.report.simplest`` of a full /2 ``doc`` built from rows, normalising once: a report
+    /1 can say (every report stored before forms, the seed) is built and checked as /1 exactly as
+    before, at the same cost; anything else is normalised as /2."""
+    if (all(doc[key] == default for key, default in report_v2.TOP_DEFAULTS.items())
+            and all(_fits_v1(i) for i in doc["initiatives"])):
+        v1 = {key: value for key, value in doc.items() if key not in report_v2.TOP_DEFAULTS}
+        v1["initiatives"] = [_v1_initiative(i) for i in doc["initiatives"]]
+        return normalise(dict(v1, schema=SCHEMA))
+    return normalise(dict(doc, schema=SCHEMA_V2))
+
+
 def initiative_document(*, initiative: Initiative) -> dict[str, Any]:
-    """One initiative as ``sengen.report/1`` has it (an element of ``initiatives``)."""
+    """One initiative as its report's document has it (an element of ``initiatives``): the /1
+    fields only when the initiative says nothing /1 cannot, as ``report_document`` would."""
     initiative = (Initiative.objects.prefetch_related(
         Prefetch("section_links", queryset=InitiativeSection.objects.select_related("section").order_by("position")),
         Prefetch("targets", queryset=Target.objects.current().select_related("outcome").order_by("position", "id")),
     ).get(pk=initiative.pk))
-    return _initiative_document(initiative)
+    doc = _initiative_document(initiative)
+    if _fits_v1(doc):
+        return _v1_initiative(doc)
+    return doc
+
+
+def form_reference(form_version: FormVersion | None) -> dict[str, Any] | None:
+    """``form`` of a report made with ``form_version``: null for the seed's form (the preset
+    ``DEFAULT_FORM``, and every report stored before forms), so those reports stay /1."""
+    if form_version is None:
+        return None
+    form = form_version.form
+    if form.municipality_id is None and form.code == _default_code():
+        return None
+    return {"code": form.code, "version": form_version.version}
 
 
 def report_document(*, declaration: Declaration) -> dict[str, Any]:
-    """The declaration as a ``sengen.report/1`` document, the shape ``sengen parse`` prints.
+    """The declaration as a ``sengen.report`` document, the shape ``sengen parse`` prints: /1
+    when it says nothing /1 cannot (``core.report.simplest``: every report stored before forms,
+    byte for byte as before), else /2 naming its form.
 
     These are the live rows, work in progress included: public pages read
     ``public_document`` instead."""
     declaration = declaration_with_report(declaration=declaration)
     municipality = declaration.department.municipality
     doc = {
-        "schema": SCHEMA,
+        "schema": SCHEMA_V2,
         "municipality": municipality.name or None,
         "fiscal_year": declaration.fiscal_year.year,
         "fiscal_year_label": declaration.fiscal_year_label,
         "document": declaration.phase,
         "department": declaration.department.name,
         "director": {"title": declaration.director_title, "name": declaration.director_name},
+        "form": form_reference(declaration.form_version),
+        "unit_kind": declaration.unit_kind or None,
+        "declared_on": declaration.declared_on.isoformat() if declaration.declared_on else None,
+        "preamble": list(declaration.preamble),
         "initiatives": [_initiative_document(initiative) for initiative in declaration.initiatives.all()],
     }
     # The same gate every producer passes: what we export is what we would accept.
-    return normalise(doc)
+    return _simplest(doc)
+
+
+# Forms (様式) ---------------------------------------------------------------------------------
+
+def _default_code() -> str:
+    default = core_forms.DEFAULT_FORM
+    return default if isinstance(default, str) else default.code
+
+
+def default_form() -> core_forms.Form:
+    """The seed's form: that of every report whose declaration names no form version."""
+    default = core_forms.DEFAULT_FORM
+    return core_forms.presets()[default] if isinstance(default, str) else default
+
+
+# FormVersion id → its Form. A version is immutable (a change is a new version), so what was
+# read once stays true for the life of the process.
+_FORMS_BY_VERSION: dict[int, core_forms.Form] = {}
+
+
+def form_of_version(form_version: FormVersion | None) -> core_forms.Form:
+    """The ``core.forms.Form`` of ``form_version`` (its stored definition); the seed's for None."""
+    if form_version is None:
+        return default_form()
+    form = _FORMS_BY_VERSION.get(form_version.pk)
+    if form is None:
+        form = core_forms.form_from_dict(form_version.definition,
+                                         source=f"様式 {form_version.form_id} 第{form_version.version}版")
+        _FORMS_BY_VERSION[form_version.pk] = form
+    return form
+
+
+def form_for_declaration(declaration: Declaration) -> core_forms.Form:
+    """The form ``declaration`` was made with (the version it keeps, whatever changed since)."""
+    if declaration.form_version_id is None:
+        return default_form()
+    return form_of_version(declaration.form_version)
+
+
+def latest_form_version(form) -> FormVersion | None:
+    """The current version of a ``models.Form`` (its latest)."""
+    return form.versions.order_by("-version").first()
+
+
+def form_for_municipality(municipality: Municipality) -> core_forms.Form:
+    """The form the city's new reports use: its own choice's latest version, else the seed's."""
+    if municipality.form_id is None:
+        return default_form()
+    return form_of_version(latest_form_version(municipality.form))
 
 
 # Public reads of what was published ------------------------------------------------------

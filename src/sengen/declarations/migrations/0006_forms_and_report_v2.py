@@ -176,5 +176,10 @@ class Migration(migrations.Migration):
             model_name='formversion',
             constraint=models.UniqueConstraint(fields=('form', 'version'), name='form_version_unique'),
         ),
+        migrations.AlterField(
+            model_name='publicentry',
+            name='number',
+            field=models.PositiveIntegerField(blank=True, null=True),
+        ),
         migrations.RunPython(load_preset_forms, migrations.RunPython.noop),
     ]

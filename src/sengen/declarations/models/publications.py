@@ -148,7 +148,7 @@ class PublicEntry(models.Model):
     department = models.CharField(max_length=200)
     fiscal_year = models.PositiveSmallIntegerField()
     phase = models.CharField(max_length=30)  # the document's, as Phase's values
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(null=True, blank=True)  # null: an unnumbered item (sengen.report/2)
     position = models.PositiveSmallIntegerField()
     title = models.TextField()
     # Every column of the row, the department, city and year, NFKC-normalised and lower-cased,

@@ -1,8 +1,9 @@
-"""Storing a ``sengen.report/1`` document (``report_import``): what the command line, the folder
-import, the demo and the browser import all call."""
+"""Storing a ``sengen.report/1`` or ``/2`` document (``report_import``): what the command line,
+the folder import, the demo and the browser import all call."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sengen.core import forms as core_forms
 from sengen.core.eras import fiscal_year_label, parse_iso_due
-from sengen.core.report import ReportError, downgrade
+from sengen.core.report import ReportError, simplest, upgrade
 from sengen.core.targets import TargetAnalysis, analyse_target
 
 from .. import audit, publicindex
@@ -23,6 +25,8 @@ from ..models import (
     Department,
     Evaluation,
     FiscalYear,
+    Form,
+    FormVersion,
     Grade,
     GradingScale,
     Initiative,
@@ -42,7 +46,13 @@ from ..permissions import (
     require,
     staff_of,
 )
-from ..selectors import report_document, report_municipality
+from ..selectors import (
+    form_of_version,
+    form_reference,
+    latest_form_version,
+    report_document,
+    report_municipality,
+)
 from ._common import (
     EditConflict,
     _conflict_message,
@@ -124,6 +134,8 @@ def _target_create(*, initiative: Initiative, position: int, doc_target: dict, f
         baseline_unit=baseline.unit[:50] if baseline else "",
         due_date=due.date if due else None,
         due_precision=due.precision if due else "",
+        relative=doc_target["relative"],
+        interim_status=doc_target["interim_status"] or "",
     )
     actual = doc_target["actual"]
     has_outcome = (actual is not None or doc_target["achievement_rate"] is not None
@@ -173,19 +185,25 @@ class ImportResult:
 def report_import(*, doc: dict[str, Any], source: str | None = None,
                   state: str = PublicationState.PUBLISHED, user=None,
                   provenance: dict[str, dict] | None = None, expected_version=ANY_VERSION) -> ImportResult:
-    """Store a ``sengen.report/1`` document as the declaration of its department and year.
+    """Store a ``sengen.report/1`` or ``/2`` document as the declaration of its department and year.
 
     Importing the same department and year again updates that declaration — its initiatives,
     targets and outcomes are replaced by the document's — and never adds a second one.
-    Initiatives are matched by number so that links to them (``carried_from``) survive.
+    Initiatives are matched by number so that links to them (``carried_from``) survive;
+    unnumbered ones (a form that numbers nothing) by position.
+
+    The report keeps the form it names (``form``: the city's form of that code, else the preset;
+    the version named, else the latest), or the city's form, or none (the seed's form): see
+    ``_form_version``. An initiative's own ``grade`` must be a grade of that form's scale.
 
     ``state`` defaults to published because what gets imported is a report the city already
     published (its PDF); a staff workflow that imports a draft passes ``state="draft"``.
     Returns an ``ImportResult``: the declaration and what happened to it, ``"created"``,
     ``"updated"`` or ``"unchanged"`` (the same report again: no write, no new version).
 
-    Raises ``ReportError`` (nothing stored) for a document that does not follow the format or
-    holds a value the database cannot store exactly.
+    Raises ``ReportError`` (nothing stored) for a document that does not follow the format,
+    names a form (or a version of it) that is not stored, grades an initiative with a grade its
+    form's scale lacks, or holds a value the database cannot store exactly.
 
     ``user`` is the staff member importing through the browser (the command line passes none):
     an administrator may import in any state; a director only their own department's report, as
@@ -200,21 +218,24 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     someone saved it since, or a corrected department or year now points at another report —
     so an import never silently replaces work nobody showed them.
     """
-    # The tables hold what sengen.report/1 says. A /2 report that says more (a preamble, an
-    # initiative's grade, an unnumbered item…) is refused at the first such field rather than
-    # stored without it: nothing a city printed is dropped. A /2 report that /1 can say is stored.
-    doc = downgrade(doc)
+    # Stored as /2, which says everything /1 does and what other cities' forms print besides.
+    doc = upgrade(doc)
     if state not in PublicationState.values:
         raise ValueError(f"unknown publication state {state!r}")
     if user is not None:
         _import_check(user=user, doc=doc, state=state)
     _check_header_lengths(doc)
     department, fiscal_year = _department_and_year(doc)
+    form_version = _form_version(doc, department.municipality)
+    _check_initiative_grades(doc, form_version)
+    # The document as it will read back once stored (its form resolved to a version; what the
+    # rows cannot tell apart made equal), so "the same report again" compares like with like.
+    stored = _as_stored(doc, form_version)
     declaration = (Declaration.objects.select_for_update()
                    .filter(department=department, fiscal_year=fiscal_year).first())
     _refuse_stale(declaration, expected_version)
     if (declaration is not None and declaration.state == state
-            and report_document(declaration=declaration) == doc):
+            and report_document(declaration=declaration) == stored):
         # Same report again (`sengen demo` twice): nothing to change, so no new version either.
         if provenance and declaration.provenance != provenance:
             declaration.provenance = provenance  # the same values, read from another file
@@ -226,16 +247,80 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
                                % {"state": declaration.get_state_display()})
     action = "created" if declaration is None else "updated"
     declaration = _declaration_write(declaration, doc=doc, department=department, fiscal_year=fiscal_year,
-                                     state=state, source=source, provenance=provenance)
+                                     state=state, source=source, provenance=provenance, form_version=form_version)
     _initiatives_write(declaration, doc)
     if state == PublicationState.PUBLISHED:
         # What the public page shows from now on (see selectors.public_document).
         publicindex.indexed(Publication.objects.create(
             declaration=declaration, phase=declaration.phase, version=declaration.version,
-            document=doc, published_at=declaration.published_at or timezone.now(), published_by=user))
+            document=stored, published_at=declaration.published_at or timezone.now(), published_by=user))
     if user is not None:
         audit.record(user, f"declaration.import.{action}", declaration, source=declaration.source, state=state)
     return ImportResult(declaration, action)
+
+
+def _form_version(doc: dict[str, Any], municipality: Municipality) -> FormVersion | None:
+    """The form version the report is stored with.
+
+    ``form`` named: the city's own form of that code, else the preset of that code; the version
+    named, else its latest. Not stored → ReportError at ``$.form`` (a report must never be stored
+    as made with a form nobody can show). No ``form``: the city's form (its latest version) if
+    it has chosen one, else none — the seed's form, as for every report before forms."""
+    named = doc["form"]
+    if named is None:
+        return latest_form_version(municipality.form) if municipality.form_id is not None else None
+    code = named["code"]
+    form = (Form.objects.filter(municipality=municipality, code=code).first()
+            or Form.objects.filter(municipality__isnull=True, code=code).first())
+    if form is None:
+        raise ReportError(f"様式「{code}」は登録されていません（sengen form list で登録済みの様式を確かめ、"
+                          f"なければ sengen form load で登録してください）", "$.form")
+    if named["version"] is None:
+        version = latest_form_version(form)
+    else:
+        version = form.versions.filter(version=named["version"]).first()
+    if version is None:
+        versions = "、".join(str(v) for v in form.versions.order_by("version").values_list("version", flat=True))
+        raise ReportError(f"様式「{code}」に第{named['version']}版はありません（あるのは {versions or 'なし'}）",
+                          "$.form")
+    return version
+
+
+def _scale_grades(form: core_forms.Form) -> set[str] | None:
+    """The codes and labels of the grades of ``form``'s scale: the database's scale of that code
+    (a city's own included), else the form's definition of it. None: the form grades nothing."""
+    if not form.scale:
+        return None
+    scale = GradingScale.objects.filter(code=form.scale).first()
+    if scale is not None:
+        return {name for grade in scale.grades.all() for name in (grade.code, grade.label)}
+    defined = core_forms.scale_of(form)
+    return {name for grade in defined.grades for name in (grade.code, grade.label)} if defined else set()
+
+
+def _check_initiative_grades(doc: dict[str, Any], form_version: FormVersion | None) -> None:
+    """An initiative's own grade must be one of its form's scale (unlike a target's grade, which
+    is kept as written: an initiative grade is what such a form judges with, not a comment)."""
+    graded = [(i, item["grade"]) for i, item in enumerate(doc["initiatives"]) if item["grade"] is not None]
+    if not graded:
+        return
+    form = form_of_version(form_version)
+    names = _scale_grades(form)
+    for i, grade in graded:
+        path = f"$.initiatives[{i}].grade"
+        if names is None:
+            raise ReportError(f"様式「{form.code}」は取組を評価しません（評価「{grade}」は保存できません）", path)
+        if grade not in names:
+            raise ReportError(f"評価「{grade}」は様式「{form.code}」の評価尺度（{form.scale}）にありません", path)
+
+
+def _as_stored(doc: dict[str, Any], form_version: FormVersion | None) -> dict[str, Any]:
+    """``doc`` (normalised /2) as ``report_document`` reads it back once stored: its form
+    resolved to the version kept, an empty grade reason as none (the column cannot tell them
+    apart), and /1 when it fits."""
+    out = dict(doc, form=form_reference(form_version))
+    out["initiatives"] = [dict(item, grade_reason=item["grade_reason"] or None) for item in doc["initiatives"]]
+    return simplest(out)
 
 
 def _check_header_lengths(doc: dict[str, Any]) -> None:
@@ -275,9 +360,13 @@ def _refuse_stale(declaration: Declaration | None, expected_version) -> None:
 
 def _declaration_write(declaration: Declaration | None, *, doc: dict[str, Any], department: Department,
                        fiscal_year: FiscalYear, state: str, source: str | None,
-                       provenance: dict[str, dict] | None) -> Declaration:
+                       provenance: dict[str, dict] | None, form_version: FormVersion | None) -> Declaration:
     """The declaration's own fields from the document: a new row, or the stored one a version on."""
     fields = {
+        "form_version": form_version,
+        "unit_kind": doc["unit_kind"] or "",
+        "declared_on": dt.date.fromisoformat(doc["declared_on"]) if doc["declared_on"] else None,
+        "preamble": doc["preamble"],
         "fiscal_year_label": doc["fiscal_year_label"],
         "director_title": doc["director"]["title"],
         "director_name": doc["director"]["name"],
@@ -301,31 +390,43 @@ def _declaration_write(declaration: Declaration | None, *, doc: dict[str, Any], 
     return declaration
 
 
+_TEXT_LISTS = ("content", "results", "future_direction", "achievement_status",
+               "background", "approach", "partners", "self_evaluation", "remarks", "sdgs", "plan_refs", "extra")
+
+
 def _initiatives_write(declaration: Declaration, doc: dict[str, Any]) -> None:
-    """The document's initiatives, matched by number so that links to them (``carried_from``)
-    survive; those it no longer has go."""
-    existing = {i.number: i for i in declaration.initiatives.all()}
-    wanted = {i["number"] for i in doc["initiatives"]}
-    declaration.initiatives.exclude(number__in=wanted).delete()
+    """The document's initiatives, matched by number (unnumbered ones by position) so that links
+    to them (``carried_from``) survive; those it no longer has go."""
+    stored = list(declaration.initiatives.order_by("position"))
+    by_number = {i.number: i for i in stored if i.number is not None}
+    by_position = {i.position: i for i in stored if i.number is None}
+    matches: list[Initiative | None] = []
+    for position, doc_initiative in enumerate(doc["initiatives"]):
+        number = doc_initiative["number"]
+        matches.append(by_number.get(number) if number is not None else by_position.get(position))
+    kept = {i.pk for i in matches if i is not None}
+    declaration.initiatives.exclude(pk__in=kept).delete()
     # Positions are unique per declaration: park the kept rows out of the way before reordering.
-    offset = len(existing) + len(doc["initiatives"]) + 1
-    for initiative in existing.values():
-        if initiative.number in wanted:
+    offset = len(stored) + len(doc["initiatives"]) + 1
+    for initiative in matches:
+        if initiative is not None:
             initiative.position += offset
             initiative.save(update_fields=["position"])
 
-    for position, doc_initiative in enumerate(doc["initiatives"]):
+    for position, (doc_initiative, initiative) in enumerate(zip(doc["initiatives"], matches, strict=True)):
         path = f"$.initiatives[{position}]"
-        initiative = existing.get(doc_initiative["number"]) or Initiative(declaration=declaration)
-        if initiative.pk is not None:
+        if initiative is None:
+            initiative = Initiative(declaration=declaration)
+        else:
             initiative.version += 1  # a staff form opened before the import must not overwrite it
         initiative.position = position
         initiative.number = doc_initiative["number"]
         initiative.title = doc_initiative["title"]
-        initiative.content = doc_initiative["content"]
-        initiative.results = doc_initiative["results"]
-        initiative.future_direction = doc_initiative["future_direction"]
-        initiative.achievement_status = doc_initiative["achievement_status"]
+        for key in _TEXT_LISTS:
+            setattr(initiative, key, doc_initiative[key])
+        grade = doc_initiative["grade"]
+        initiative.grade_code = _check_length(grade, 50, f"{path}.grade") if grade is not None else None
+        initiative.grade_reason = doc_initiative["grade_reason"] or ""
         initiative.save()
         _sections_set(initiative=initiative, department=declaration.department, names=doc_initiative["sections"],
                       path=path)
