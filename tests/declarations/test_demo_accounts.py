@@ -77,7 +77,7 @@ def test_demo_outside_development_mode_makes_no_account(settings):
 # The year-end cycle the demo accounts run (what `make run` shows) ------------------------
 
 def test_demo_director_judges_every_target_and_the_administrator_publishes():
-    from sengen.declarations.models import AuditEntry, Declaration, Target
+    from sengen.declarations.models import AuditEntry, Target
     from sengen.declarations.selectors import public_document
 
     out = run_demo()
@@ -108,7 +108,7 @@ def test_demo_director_judges_every_target_and_the_administrator_publishes():
 
 
 def test_demo_again_leaves_the_judged_report_as_it_is():
-    from sengen.declarations.models import Declaration, Publication
+    from sengen.declarations.models import Publication
 
     run_demo()
     declaration = seed_declaration()
@@ -139,7 +139,6 @@ def demo_doc() -> dict:
 
 @pytest.mark.parametrize("phase", ["achievement_report", "declaration"])
 def test_demo_leaves_someones_draft_of_the_demo_report_as_it_is(phase):
-    from sengen.declarations.models import Declaration
     from sengen.declarations.services.imports import report_import
 
     doc = demo_doc()
@@ -154,7 +153,7 @@ def test_demo_leaves_someones_draft_of_the_demo_report_as_it_is(phase):
 
 
 def test_a_demo_city_on_a_scale_without_a_cannot_judge_grade_gets_the_report_as_published():
-    from sengen.declarations.models import Declaration, GradingScale, Municipality
+    from sengen.declarations.models import GradingScale, Municipality
 
     Municipality.objects.create(name="伊勢原市", grading_scale=GradingScale.objects.get(code="three-step"))
     out = run_demo()

@@ -22,9 +22,7 @@ from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
 
-from . import formtable
-
-from . import charts, downloads, labels, selectors
+from . import charts, downloads, formtable, labels, selectors
 from . import search as public_search  # the view below is ``search``
 
 SEARCH_PAGE_SIZE = 20

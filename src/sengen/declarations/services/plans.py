@@ -120,11 +120,51 @@ class TargetPlan:
 
 @dataclass
 class InitiativePlan:
-    number: int
+    """An initiative's plan as a person gave it. ``number`` None: the form numbers nothing.
+
+    The sengen.report/2 columns (``background`` … ``extra``) are None when the page did not
+    show them (the declaration's form has no such column): what is stored stays as it is."""
+
+    number: int | None
     title: str
     section_ids: list[int] = field(default_factory=list)
     content: list[str] = field(default_factory=list)
     targets: list[TargetPlan] = field(default_factory=list)
+    background: list[str] | None = None
+    approach: list[str] | None = None
+    partners: list[str] | None = None
+    remarks: list[str] | None = None
+    plan_refs: list[str] | None = None
+    sdgs: list[int] | None = None
+    extra: list[dict] | None = None  # [{"label", "items"}]: only the labels given are replaced
+
+
+# The /2 list columns a plan may carry (each a list of strings, like ``content``).
+PLAN_LIST_FIELDS = ("background", "approach", "partners", "remarks", "plan_refs")
+
+
+def apply_v2_columns(initiative: Initiative, given: dict[str, Any]) -> None:
+    """Store the sengen.report/2 columns ``given`` (field → value; None: not shown, kept) on
+    ``initiative``, each within the limits; ``extra`` replaces only the labels it names."""
+    for name in ("background", "approach", "partners", "self_evaluation", "remarks", "plan_refs"):
+        if given.get(name) is not None:
+            setattr(initiative, name, _lines(given[name], name))
+    if given.get("sdgs") is not None:
+        goals = list(dict.fromkeys(given["sdgs"]))
+        if any(not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 17 for n in goals):
+            raise ValidationError({"sdgs": gettext("SDGsの目標は1から17の番号で入力してください")})
+        initiative.sdgs = goals
+    if given.get("extra") is not None:
+        kept = {e["label"]: e for e in initiative.extra or []}
+        for entry in given["extra"]:
+            label = entry["label"]
+            textlimits.check_text(label, textlimits.name, "extra")
+            items = _lines(entry["items"], f"extra_{label}")
+            if items:
+                kept[label] = {"label": label, "items": items}
+            else:
+                kept.pop(label, None)
+        initiative.extra = list(kept.values())
 
 
 def target_propose(*, text: str, fiscal_year: int | None) -> TargetPlan:
@@ -179,12 +219,14 @@ def _plan_apply(*, user, initiative: Initiative, plan: InitiativePlan, may_chang
     if len(plan.targets) > MAX_TARGETS:
         raise ValidationError(gettext("達成目標は1つの取組に%(limit)s件までです（%(count)s件あります）")
                               % {"limit": MAX_TARGETS, "count": len(plan.targets)})
-    if declaration.initiatives.exclude(pk=initiative.pk).filter(number=plan.number).exists():
+    if plan.number is not None and declaration.initiatives.exclude(pk=initiative.pk).filter(
+            number=plan.number).exists():
         raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
                                          % {"number": plan.number}})
     initiative.number = plan.number
     initiative.title = title
     initiative.content = _lines(plan.content, "content")
+    apply_v2_columns(initiative, {name: getattr(plan, name) for name in (*PLAN_LIST_FIELDS, "sdgs", "extra")})
     initiative.save()
 
     current = [link.section_id for link in initiative.section_links.order_by("position")]
@@ -228,7 +270,7 @@ def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -
         raise ValidationError(gettext("取組は1つの報告に%(limit)s件までです") % {"limit": MAX_INITIATIVES})
     position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1
     initiative = Initiative(declaration=declaration, position=position, number=plan.number, title="")
-    if declaration.initiatives.filter(number=plan.number).exists():
+    if plan.number is not None and declaration.initiatives.filter(number=plan.number).exists():
         raise ValidationError({"number": gettext("番号 %(number)s はこの目標宣言の別の取組が使っています")
                                          % {"number": plan.number}})
     initiative.title = plan.title.strip()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from sengen.core.assess import assess
 from sengen.core.eras import fiscal_year_label
+from sengen.core.forms import INTERIM_STATUSES
 from sengen.core.targets import achievement_rate, meets
 
 from .. import audit, textlimits
@@ -46,6 +47,7 @@ from ._common import (
     _require_editable,
     _require_phase,
 )
+from .plans import apply_v2_columns
 
 
 @dataclass
@@ -55,6 +57,9 @@ class ProgressInput:
     value: Decimal | None = None
     unit: str = ""
     comment: str = ""
+    # sengen.report/2's interim status (on_track / needs_effort / at_risk; "" none), shown in the
+    # form's words; None: the page did not ask (the stored one stays).
+    interim_status: str | None = None
 
 
 @transaction.atomic
@@ -66,10 +71,17 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
     _require_phase(initiative.declaration, Phase.INTERIM_REPORT, gettext("進捗"))
     targets = {t.pk: t for t in initiative.targets.current()}
     created = []
+    interim_changed = []
     for entry in entries:
         target = targets.get(entry.target_id)
         if target is None:
             raise PermissionDenied(gettext("この取組にない達成目標の進捗は入力できません"))
+        if entry.interim_status is not None and entry.interim_status != target.interim_status:
+            if entry.interim_status and entry.interim_status not in INTERIM_STATUSES:
+                raise ValidationError({f"interim_status_{target.pk}": gettext("中間の進捗状況が不明です")})
+            target.interim_status = entry.interim_status
+            target.save(update_fields=["interim_status"])
+            interim_changed.append({"target": target.pk, "interim_status": entry.interim_status})
         if entry.value is None and not entry.comment.strip():
             continue
         textlimits.check_text(entry.comment.strip(), textlimits.line, f"comment_{target.pk}")
@@ -81,6 +93,9 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
         created.append(Progress.objects.create(
             target=target, value=entry.value, unit=(entry.unit or target.unit).strip()[:50],
             as_of=entry.as_of, comment=entry.comment.strip(), entered_by=user))
+    if interim_changed and not created:
+        _bump_declaration(initiative.declaration)
+        audit.record(user, "initiative.interim_status", initiative, entries=interim_changed)
     if created:
         _bump_declaration(initiative.declaration)
         audit.record(user, "initiative.progress", initiative, entries=[
@@ -108,6 +123,11 @@ class ResultsInput:
     future_direction_category: str
     achievement_status: list[str]
     outcomes: list[OutcomeInput]
+    # sengen.report/2's year-end columns other forms print; None: the form has no such column
+    # (the page did not show it), what is stored stays.
+    self_evaluation: list[str] | None = None
+    remarks: list[str] | None = None
+    extra: list[dict] | None = None
 
 
 @transaction.atomic
@@ -128,6 +148,8 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
     initiative.future_direction = _lines(data.future_direction, "future_direction")
     initiative.future_direction_category = data.future_direction_category
     initiative.achievement_status = _lines(data.achievement_status, "achievement_status")
+    apply_v2_columns(initiative, {"self_evaluation": data.self_evaluation, "remarks": data.remarks,
+                                  "extra": data.extra})
     initiative.save()
     _check_report_size(declaration)
 
@@ -201,8 +223,20 @@ class Judgement:
     unmet_reason: str = ""
 
 
+@dataclass
+class InitiativeJudgement:
+    """The grade of a whole initiative, for a form that grades initiatives (``grade_placement``
+    "initiative"). sengen proposes none: the director chooses. ``reason`` (the form's
+    grade_reason) is needed for an unmet grade, as an unmet target's reason is."""
+
+    initiative_id: int
+    grade_code: str
+    reason: str = ""
+
+
 @transaction.atomic
-def declaration_judge(*, user, declaration: Declaration, version: int, judgements: list[Judgement]) -> None:
+def declaration_judge(*, user, declaration: Declaration, version: int, judgements: list[Judgement],
+                      initiative_judgements: list[InitiativeJudgement] = ()) -> None:
     """The director confirms or overrides sengen's proposed grade for each target. An override
     needs a reason; so does choosing a grade no number supports (評価不能), and an unmet target
     (by its evaluation or by the grade chosen) needs the reason it was not met."""
@@ -218,6 +252,7 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     grades = {g.code: g for g in scale.grades.all()}
     targets = {t.pk: t for t in Target.objects.current().filter(initiative__declaration=declaration)
                .select_related("outcome")}
+    initiatives = {i.pk: i for i in declaration.initiatives.all()} if initiative_judgements else {}
     errors = {}
     now = timezone.now()
     changes = []
@@ -260,6 +295,29 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
         outcome.judged_by = user
         outcome.judged_at = now
         outcome.save()
+    for judgement in initiative_judgements:
+        initiative = initiatives.get(judgement.initiative_id)
+        if initiative is None:
+            raise PermissionDenied(gettext("この目標宣言にない取組は評価できません"))
+        grade = grades.get(judgement.grade_code)
+        if grade is None:
+            errors[f"initiative_grade_{initiative.pk}"] = (gettext("評価段階を選んでください: %(text)s")
+                                                         % {"text": initiative.title})
+            continue
+        reason = judgement.reason.strip()
+        try:
+            textlimits.check_text(reason, textlimits.line, f"initiative_reason_{initiative.pk}")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
+        if grade.evaluation in (Evaluation.NOT_ACHIEVED, Evaluation.NOT_EVALUATED) and not reason:
+            errors[f"initiative_reason_{initiative.pk}"] = (
+                gettext("「%(grade)s」には理由が必要です: %(text)s") % {"grade": grade.label, "text": initiative.title})
+            continue
+        changes.append({"initiative": initiative.pk, "grade": grade.code, "reason": reason})
+        initiative.grade_code = grade.code
+        initiative.grade_reason = reason
+        initiative.save(update_fields=["grade_code", "grade_reason"])
     if errors:
         raise ValidationError(errors)
     audit.record(user, "declaration.judge", declaration, judgements=changes)

@@ -25,6 +25,7 @@ from ..permissions import (
     require,
     transition_to,
 )
+from ..selectors import form_for_declaration
 from . import publications
 from ._common import (
     _reloaded_declaration,
@@ -33,7 +34,17 @@ from ._common import (
 
 
 def _unjudged(declaration: Declaration) -> list[str]:
+    """What still needs judging before approval, where the declaration's form grades: each
+    initiative (its grade, and a reason for an unmet one), each target, or nothing."""
+    placement = form_for_declaration(declaration).grade_placement
+    if placement == "none":
+        return []
     problems = []
+    if placement == "initiative":
+        for initiative in declaration.initiatives.order_by("position"):
+            if not initiative.grade_code:
+                problems.append(gettext("評価が確定していません: %(target)s") % {"target": str(initiative)})
+        return problems
     for target in (Target.objects.current().filter(initiative__declaration=declaration)
                    .select_related("outcome", "initiative").order_by("initiative__position", "position")):
         outcome = getattr(target, "outcome", None)
