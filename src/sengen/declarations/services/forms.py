@@ -50,10 +50,11 @@ def _rate(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).normalize()
 
 
-def _ensure_scale(form: core_forms.Form, source: str | None) -> GradingScale | None:
-    """The grading scale the form grades on, created from its ``scale_definition`` when the
-    database lacks it. An existing scale of that code with other grades is refused rather than
-    changed: reports already judged on it would change meaning."""
+def _scale_check(form: core_forms.Form, source: str | None) -> list | None:
+    """The grades to create for the form's scale (its ``scale_definition``), or None when the
+    database has the scale already (or the form grades on none). An existing scale of that code
+    with other grades is refused rather than changed: reports already judged on it would change
+    meaning."""
     if form.scale is None:
         return None
     existing = GradingScale.objects.filter(code=form.scale).first()
@@ -63,21 +64,55 @@ def _ensure_scale(form: core_forms.Form, source: str | None) -> GradingScale | N
             raise _refused(gettext(
                 "$.scale: 評価尺度 %(code)s は登録されていません（scale_definition で段階を定義するか、"
                 "管理画面で評価尺度を登録してください）") % {"code": form.scale}, source, "unknown_scale")
-        return existing
+        return None
     wanted = [(g.code, g.label, g.evaluation, _rate(g.min_rate)) for g in definition.grades]
-    if existing is not None:
-        stored = [(g.code, g.label, g.evaluation, _rate(g.min_rate)) for g in existing.grades.order_by("order", "pk")]
-        if stored != wanted:
-            raise _refused(gettext(
-                "$.scale_definition: 評価尺度 %(code)s はすでにあり、段階が違います（登録済み: %(stored)s）。"
-                "別のコードにするか、登録済みの段階に合わせてください")
-                % {"code": definition.code, "stored": " / ".join(g[1] for g in stored) or "なし"},
-                source, "scale_conflict")
-        return existing
+    if existing is None:
+        return wanted
+    stored = [(g.code, g.label, g.evaluation, _rate(g.min_rate)) for g in existing.grades.order_by("order", "pk")]
+    if stored != wanted:
+        raise _refused(gettext(
+            "$.scale_definition: 評価尺度 %(code)s はすでにあり、段階が違います（登録済み: %(stored)s）。"
+            "別のコードにするか、登録済みの段階に合わせてください")
+            % {"code": definition.code, "stored": " / ".join(g[1] for g in stored) or "なし"},
+            source, "scale_conflict")
+    return None
+
+
+def _form_of(code: str, municipality: Municipality | None, *, lock: bool = False) -> Form | None:
+    qs = Form.objects.select_for_update() if lock else Form.objects.all()
+    qs = qs.filter(municipality__isnull=True) if municipality is None else qs.filter(municipality=municipality)
+    return qs.filter(code=code).first()
+
+
+def form_check(*, definition: Any, municipality: Municipality | None, source: str | None = None,
+               form: Form | None = None, new: bool = False) -> core_forms.Form:
+    """Everything ``form_load`` would refuse ``definition`` for, without writing: the definition
+    itself (at its JSON path), a city's form taking a preset's code, its scale contradicting a
+    stored one; ``form`` (the form being edited) keeping its code, and ``new`` (a form being
+    added) not already existing. Returns the checked form. For a page that must say what is wrong
+    before it saves (the admin): a refusal after a write would leave the write in place."""
+    checked = _checked(definition, source)
+    if form is not None and checked.code != form.code:
+        raise _refused(gettext("$.code: 様式のコードは変えられません（%(old)s のまま。別の様式にするなら新しく登録してください）")
+                       % {"old": form.code}, source, "code_changed")
+    if municipality is not None and checked.code in core_forms.presets():
+        # A document names its form by code: a city's form of a preset's code would make
+        # 「f2-sengensha」 mean two layouts.
+        raise _refused(gettext("$.code: %(code)s はプリセットの様式のコードです。別のコードにしてください")
+                       % {"code": checked.code}, source, "preset_code")
+    if new and _form_of(checked.code, municipality) is not None:
+        raise _refused(gettext("$.code: 様式 %(code)s はすでにあります（変えるときはその様式を開いて定義を直してください）")
+                       % {"code": checked.code}, source, "exists")
+    _scale_check(checked, source)
+    return checked
+
+
+def _create_scale(form: core_forms.Form, grades: list) -> GradingScale:
+    definition = form.scale_definition
     scale = GradingScale.objects.create(code=definition.code, name=definition.name)
     Grade.objects.bulk_create(
         Grade(scale=scale, code=code, label=label, evaluation=evaluation, min_rate=min_rate, order=order)
-        for order, (code, label, evaluation, min_rate) in enumerate(wanted))
+        for order, (code, label, evaluation, min_rate) in enumerate(grades))
     return scale
 
 
@@ -89,30 +124,24 @@ def form_load(*, user, definition: dict, municipality: Municipality | None, sour
     differs from its latest; an identical definition (as ``form_to_dict`` writes it) returns the
     latest version and stores nothing.
 
-    ``form``: the form being edited (the admin's change page): the definition must keep its code.
-    ValidationError when the definition is invalid (the message names ``source`` and the JSON
-    path), its scale conflicts with a stored one, or its code is taken; PermissionDenied unless
-    ``user`` may manage forms (None: the command line)."""
+    ``form``: the form being edited (the admin's change page): the definition must keep its code,
+    and the form its city. ValidationError for what ``form_check`` refuses (the message names
+    ``source`` and the JSON path); PermissionDenied unless ``user`` may manage forms (None: the
+    command line)."""
     _require_manager(user)
-    checked = _checked(definition, source)
+    if form is not None:
+        municipality = form.municipality  # an edited form stays the city's (or the preset) it is
+    checked = form_check(definition=definition, municipality=municipality, source=source, form=form)
     canonical = core_forms.form_to_dict(checked)
-    if form is not None and (checked.code != form.code or form.municipality_id != (municipality and municipality.pk)):
-        raise _refused(gettext("$.code: 様式のコードは変えられません（%(old)s のまま。別の様式にするなら新しく登録してください）")
-                       % {"old": form.code}, source, "code_changed")
-    if municipality is not None and checked.code in core_forms.presets():
-        # A document names its form by code: a city's form of a preset's code would make
-        # 「f2-sengensha」 mean two layouts.
-        raise _refused(gettext("$.code: %(code)s はプリセットの様式のコードです。別のコードにしてください")
-                       % {"code": checked.code}, source, "preset_code")
     # The form row locked first: two loads of one form get consecutive versions, not one each
     # of the same number.
-    qs = Form.objects.select_for_update()
-    stored = (qs.filter(municipality__isnull=True) if municipality is None
-              else qs.filter(municipality=municipality)).filter(code=checked.code).first()
+    stored = _form_of(checked.code, municipality, lock=True)
     latest = stored.versions.order_by("-version").first() if stored is not None else None
     if latest is not None and latest.definition == canonical:
         return latest
-    _ensure_scale(checked, source)
+    grades = _scale_check(checked, source)
+    if grades is not None:
+        _create_scale(checked, grades)
     action = "form.update"
     if stored is None:
         action = "form.create"
