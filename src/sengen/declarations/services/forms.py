@@ -79,7 +79,8 @@ def _scale_check(form: core_forms.Form, source: str | None) -> list | None:
 
 
 def _form_of(code: str, municipality: Municipality | None, *, lock: bool = False) -> Form | None:
-    qs = Form.objects.select_for_update() if lock else Form.objects.all()
+    # Ordered by pk: the model's ordering joins the city, and PostgreSQL locks no outer join.
+    qs = (Form.objects.select_for_update(of=("self",)) if lock else Form.objects.all()).order_by("pk")
     qs = qs.filter(municipality__isnull=True) if municipality is None else qs.filter(municipality=municipality)
     return qs.filter(code=code).first()
 
