@@ -100,12 +100,14 @@ def match_columns(labels: list[str], layout: Layout) -> list[int | None]:
 def _starts(part, line: str) -> str | None:
     """The rest of ``line`` when it opens ``part`` (its heading or wrap), else None."""
     text = line.strip()
-    if part.heading and label_key(text).startswith(label_key(part.heading)):
-        # The heading may share its line with the first item.
+    if part.heading:
+        # Only its heading opens such a part; the heading may share its line with the first item.
+        if not label_key(text).startswith(label_key(part.heading)):
+            return None
         rest = text[len(part.heading):] if text.startswith(part.heading) else ""
         return rest.strip()
-    if part.wrap and nfkc(text).startswith(nfkc(part.wrap[0])):
-        return text
+    if part.wrap:
+        return text if nfkc(text).startswith(nfkc(part.wrap[0])) else None
     if part.bullet and text.startswith(_marks(part.bullet)):
         return text
     return None
@@ -167,25 +169,39 @@ def _items(lines: list[Line], bullet: str, wrapped: bool) -> tuple[list[str], li
 
 # --- the heading ------------------------------------------------------------------------------
 
-def _pattern(template: str) -> re.Pattern:
-    """A title or declarer template as a pattern: each placeholder a named group, spaces loose."""
+def _patterns(template: str) -> tuple[re.Pattern, re.Pattern]:
+    """The template as printed (a space is one or more), then loosely (a space may be lost)."""
+    return _pattern(template, strict=True), _pattern(template, strict=False)
+
+
+def _match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
+    for pattern in patterns:
+        m = pattern.match(text)
+        if m:
+            return m
+    return None
+
+
+def _pattern(template: str, strict: bool = False) -> re.Pattern:
+    """A title or declarer template as a pattern: each placeholder a named group."""
     out, pos = [], 0
+    space = r"\s+" if strict else r"\s*"
     lazy = {"director_name": r".+", "fiscal_year_label": r"(?:明治|大正|昭和|平成|令和)\s*(?:元|\d{1,2})\s*年\s*度"
             r"|\d{4}\s*年\s*度"}
     seen: set[str] = set()
     for m in PLACEHOLDER_RE.finditer(template):
-        out.append(_literal(template[pos:m.start()]))
+        out.append(_literal(template[pos:m.start()], space))
         name = m.group(1)
         body = lazy.get(name, r"\S+?")
         out.append(f"(?P<{name}>{body})" if name not in seen else r"\S*?")
         seen.add(name)
         pos = m.end()
-    out.append(_literal(template[pos:]))
+    out.append(_literal(template[pos:], space))
     return re.compile(r"^\s*" + "".join(out) + r"\s*$")
 
 
-def _literal(text: str) -> str:
-    return "".join(r"\s*" if ch.isspace() else r"\s*" + re.escape(ch) for ch in nfkc(text))
+def _literal(text: str, space: str = r"\s*") -> str:
+    return "".join(space if ch.isspace() else r"\s*" + re.escape(ch) for ch in nfkc(text))
 
 
 _DATE_RE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
@@ -206,12 +222,12 @@ def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
     layout = table.layout
     h = _Heading()
     name = layout.document_name or workflow.DOCUMENT_NAMES.get(layout.document, "")
-    title_re = _pattern(layout.title.replace("{document_name}", name))
-    declarer_re = _pattern(layout.declarer)
+    title_re = _patterns(layout.title.replace("{document_name}", name))
+    declarer_re = _patterns(layout.declarer)
     for text, _ in lines:
         norm = nfkc(text).strip()
         if h.fiscal_year_label is None:
-            m = title_re.match(norm)
+            m = _match(title_re, norm)
             if m:
                 found = m.groupdict()
                 h.fiscal_year_label = re.sub(r"\s+", "", found.get("fiscal_year_label") or "") or None
@@ -220,7 +236,7 @@ def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
                 h.municipality = found.get("municipality") or h.municipality
                 continue
         if not h.director_name:
-            m = declarer_re.match(norm)
+            m = _match(declarer_re, norm)
             if m and (m.groupdict().get("director_title") or m.groupdict().get("director_name")):
                 found = m.groupdict()
                 h.director_title = found.get("director_title") or h.director_title
@@ -280,6 +296,14 @@ def _tags(block: PreambleBlock, text: str) -> tuple[str, list[int]]:
     return pattern.sub(take, nfkc(text)).strip() if pattern.search(nfkc(text)) else text, goals
 
 
+def _theme_heading(block: PreambleBlock, cell: list[Line], out: list[dict], theme_open: bool) -> bool:
+    """Whether ``cell`` starts a theme of a ``themes`` block: a line bearing an SDG tag where the
+    block tags its themes; otherwise the first cell under the label, or a cell after items."""
+    if block.sdgs:
+        return bool(_sdg_re(block).search(nfkc(cell[0][0])))
+    return not theme_open or bool(out and out[-1]["items"])
+
+
 def _blocks(blocks: tuple[PreambleBlock, ...], cells: list[list[Line]], wrapped: bool,
             stop: set[str], stop_re: re.Pattern | None = None) -> tuple[list[dict], dict[int, Origin]]:
     """The preamble entries ``cells`` hold under ``blocks``' labels, in order, and where each was."""
@@ -287,11 +311,13 @@ def _blocks(blocks: tuple[PreambleBlock, ...], cells: list[list[Line]], wrapped:
     out: list[dict] = []
     origins: dict[int, Origin] = {}
     block: PreambleBlock | None = None
+    theme_open = False  # a theme's heading was read and its items may follow
     for cell in cells:
         if not cell:
             continue
         key = label_key(" ".join(t for t, _ in cell))
         if key in labels:
+            theme_open = False
             block = labels[key]
             if block.kind == "text":
                 out.append({"label": block.label, "items": [], "sdgs": []})
@@ -302,13 +328,15 @@ def _blocks(blocks: tuple[PreambleBlock, ...], cells: list[list[Line]], wrapped:
         if key in stop or (stop_re is not None and stop_re.match(nfkc(cell[0][0]).strip())):
             block = None
             continue
-        if block.kind == "themes" and (not out or out[-1]["label"] == block.label or out[-1]["items"]
-                                       or len(cell) == 1 and not wrapped):
-            # A theme's heading cell (its first line, with its SDG tags), then its items.
+        if block.kind == "themes" and _theme_heading(block, cell, out, theme_open):
+            # A theme's heading (one line, with its SDG tags where the block has them), then its items.
+            theme_open = True
             heading, goals = _tags(block, cell[0][0])
             out.append({"label": heading.strip(), "items": [], "sdgs": goals})
             origins[len(out) - 1] = cell[0][1]
             cell = cell[1:]
+        if not out or (block.kind == "themes" and not theme_open):
+            continue  # items of a theme whose heading was never printed: nothing to hang them on
         texts, _ = _items(cell, block.bullet, wrapped)
         for text in texts:
             clean, goals = _tags(block, text)

@@ -337,6 +337,10 @@ def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
             if not any(by_role.values()):
                 continue  # a note below or between the rows (※ …), written across the table
             raise ParseError("no_number", source=source, sheet=sheet.title, row=r, found=number_text[:40])
+        if not any(by_role.values()) and r > header.last_row + 1 and rows:
+            # A numbered row left empty: the blank workbook numbers more rows than a department
+            # fills (renderers.xlsx_blank), and a row of a number alone says nothing.
+            continue
         rows.append(_RawRow(int(m.group(1)), r, by_role))
     return rows
 
