@@ -128,6 +128,10 @@ FORM_CSS = """
 .sengen-blocks tbody.block + tbody.block tr:first-child th { border-top-width: 2px; }
 .sengen-blocks th { text-align: left; }
 @media print {
+  /* No painted page: WeasyPrint draws the root's white as a rectangle over the whole page area,
+     and a reader finding ruled tables by their lines (pdfplumber) takes that rectangle for the
+     table's frame, swallowing the blocks printed after the table (南足柄市's closing comment). */
+  html { background: none; }
   .sengen-report h2.table-heading, .sengen-report .preamble h2 { font-size: 10pt; }
   .sengen-blocks th { border-top: 0; }
   .sengen-blocks tbody.block tr:first-child th { border-top: 0.75pt solid #000; }
@@ -214,8 +218,9 @@ def _block_rows(initiative: dict, t: _form.Table) -> str:
 
 def _preamble(blocks: list[_form.Block], cls: str) -> str:
     """Blocks before (or after) the table: the form's heading, and under it the report's items
-    with the block's marks; SDG tags after the heading they belong to (a theme's own heading in
-    a ``themes`` block), as the form prints them."""
+    with the block's marks; SDG tags after a theme's own heading in a ``themes`` block, on a line of
+    their own under a ``text`` block's heading (the heading is the form's, printed as the form has
+    it: readers find the block by it)."""
     out = []
     for block in blocks:
         themes = block.block.kind == "themes"
@@ -225,8 +230,11 @@ def _preamble(blocks: list[_form.Block], cls: str) -> str:
         for entry in block.entries:
             items, tags = _form.entry_items(block, entry)
             tag_html = f' <span class="sdgs">{_e("".join(tags))}</span>' if tags else ""
-            label = block.heading if not themes and block.heading is not None else _doc.clean(entry.get("label"))
-            parts.append(f"<h3>{_e(label)}{tag_html}</h3>" if themes else f"<h2>{_e(label)}{tag_html}</h2>")
+            if themes:
+                parts.append(f"<h3>{_e(_doc.clean(entry.get('label')))}{tag_html}</h3>")
+            else:
+                label = block.heading if block.heading is not None else _doc.clean(entry.get("label"))
+                parts.append(f"<h2>{_e(label)}</h2>" + (f'<p class="sdgs">{_e("".join(tags))}</p>' if tags else ""))
             marks = _form.marks(block.block.bullet, len(items))
             parts.append(_bullets(items, marks) if any(marks) else "".join(f"<p>{_e(i)}</p>" for i in items))
         out.append(f'<section class="{cls}">{"".join(parts)}</section>')
@@ -298,8 +306,10 @@ def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, brows
     t = _form.table(doc, form)
     title = _form.title(doc, t.layout)
     director = _form.declarer(doc, t.layout)
+    # The author is the city and its director whatever the form's declarer line says (■宣言者: …):
+    # how a reader of the file, and sengen's readers, tell whose report it is.
     municipality = _doc.clean(doc.get("municipality")).strip()
-    author = " ".join(p for p in (municipality, director) if p)
+    author = " ".join(p for p in (municipality, _doc.director_line(doc)) if p)
     css = CSS % {"fonts": fonts} + ("" if t.plain else FORM_CSS) + (BROWSER_CSS if browser else "")
     if browser and not t.plain:
         css += BROWSER_FORM_CSS

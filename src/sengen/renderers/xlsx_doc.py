@@ -179,8 +179,9 @@ def _text_row(ws, row: int, last: str, text: str, *, bold: bool = False, size: i
 def _block_cells(block: _form.Block) -> list[tuple[str, bool]]:
     """A preamble block as the blank workbook lays it out (xlsx_blank: a heading cell, then one
     cell holding the items a line each with their marks), so the reader of a filled-in blank reads
-    this too: (text, is a heading). A theme's heading and a block's heading carry its SDG tags
-    after them, as the blank asks a department to write them."""
+    this too: (text, is a heading). A theme's heading carries its SDG tags after it, as the blank
+    asks a department to write them; a ``text`` block's tags open its items cell (its heading is
+    the form's label as printed: readers find the block by it)."""
     out: list[tuple[str, bool]] = []
     themes = block.block.kind == "themes"
     if themes:
@@ -189,9 +190,13 @@ def _block_cells(block: _form.Block) -> list[tuple[str, bool]]:
         out.append((block.heading, True))
     for entry in block.entries:
         items, tags = _form.entry_items(block, entry)
-        label = block.heading if not themes and block.heading is not None else _doc.clean(entry.get("label"))
-        out.append((label + (" " + "".join(tags) if tags else ""), True))
+        if themes:
+            out.append((_doc.clean(entry.get("label")) + (" " + "".join(tags) if tags else ""), True))
+        else:
+            out.append((block.heading if block.heading is not None else _doc.clean(entry.get("label")), True))
         lines = [f"{mark}{item}" for mark, item in zip(_form.marks(block.block.bullet, len(items)), items, strict=True)]
+        if tags and not themes:
+            lines.insert(0, "".join(tags))
         if lines:
             out.append(("\n".join(lines), False))
     return out
@@ -338,7 +343,7 @@ def render_xlsx(doc: dict, *, form=None) -> bytes:
 
     wb.properties.title = title
     wb.properties.language = "ja-JP"
-    director = _form.declarer(doc, _form.layout_for(form, doc.get("document")))
+    director = _doc.director_line(doc)
     if director:
         wb.properties.subject = director
     # As the PDF's author: the city and its director, which is how a reader of the file (and
