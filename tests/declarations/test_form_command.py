@@ -249,3 +249,46 @@ def test_blank_mistakes_are_one_line_and_write_nothing(tmp_path):
     assert not output.exists()
     assert "書き込めません" in usage_error("blank", "f1-isehara", "-o", str(tmp_path / "no" / "x.xlsx"))
     assert "フォルダー" in usage_error("blank", "f1-isehara", "-o", str(tmp_path))
+
+
+# from definition to stored report ----------------------------------------------------------
+
+def test_a_citys_own_form_goes_from_its_definition_to_a_blank_filled_in_excel_to_a_stored_report(
+        definition_file, tmp_path):
+    """The programme office's round: load the city's form, send the blank, a 課 fills it in Excel
+    (here openpyxl), and it reads back through the stored form into a report kept with that
+    form's version, its own labels and fields intact."""
+    from sengen.declarations.forms import forms_known
+    from sengen.declarations.models import Declaration
+    from sengen.declarations.selectors import report_document
+    from sengen.declarations.services.imports import report_import
+    from sengen.parsers import parse_path
+
+    run("load", str(definition_file), "--municipality", "架空市", "--use")
+    blank = tmp_path / "blank.xlsx"
+    run("blank", "kakuu-soshiki", "-o", str(blank), "--municipality", "架空市", "--fiscal-year", "2025",
+        "--unit", "総務課")
+    workbook = openpyxl.load_workbook(blank)
+    sheet = workbook.worksheets[0]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    sheet.cell(cells["総務課長 〇〇"].row, 1).value = "総務課長 山田 太郎"
+    sheet.cell(cells["課の使命"].row + 1, 1).value = "・市民に信頼される窓口をつくる"
+    row = cells["課題"].row + 1
+    for column, value in enumerate(["窓口の待ち時間短縮", "・平均待ち時間を１５分以内にする",
+                                    "・番号札の発券を予約制にする", "・市民課\n・情報政策課"], start=2):
+        sheet.cell(row, column).value = value
+    filled = tmp_path / "総務課.xlsx"
+    workbook.save(filled)
+
+    doc = parse_path(filled, forms=forms_known())
+    assert (doc["schema"], doc["form"]["code"], doc["department"], doc["unit_kind"]) == (
+        "sengen.report/2", "kakuu-soshiki", "総務課", "課")
+    assert doc["preamble"][0]["label"] == "課の使命"
+    (item,) = doc["initiatives"]
+    assert (item["title"], item["approach"], item["partners"]) == (
+        "窓口の待ち時間短縮", ["番号札の発券を予約制にする"], ["市民課", "情報政策課"])
+    report_import(doc=doc, source=str(filled))
+    declaration = Declaration.objects.get(department__name="総務課")
+    assert declaration.form_version == Form.objects.get(code="kakuu-soshiki").versions.get()
+    assert report_document(declaration=declaration)["initiatives"][0]["partners"] == ["市民課", "情報政策課"]
+    assert "報告 1 件" in [line for line in run("list").splitlines() if "kakuu-soshiki" in line][0]

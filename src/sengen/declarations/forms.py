@@ -102,3 +102,15 @@ def form_of_version(version: FormVersion) -> core_forms.Form:
     """The version's definition as ``core.forms.Form`` (stored definitions were checked when
     written, so this does not fail on one sengen stored)."""
     return core_forms.form_from_dict(version.definition, source=f"{version.form.code} 版 {version.version}")
+
+
+def forms_known(*, municipality: Municipality | None = None) -> list[core_forms.Form]:
+    """The latest version of every stored form (``municipality``: the presets and that city's
+    own) as ``core.forms.Form``: what a reader may recognise a file's header among
+    (``parsers.parse_path(…, forms=…)``), the city's own forms before the presets."""
+    out = []
+    for form in forms_list(municipality=municipality).order_by(F("municipality__name").asc(nulls_last=True), "code"):
+        latest = form_current_version(form)
+        if latest is not None:
+            out.append(form_of_version(latest))
+    return out
