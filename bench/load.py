@@ -5,7 +5,7 @@
 
 Makes a throw-away data directory and database (SQLite, or PostgreSQL on a throw-away server
 started by tests/pgrun.py with ``--db postgres``), loads reports generated from the seed
-report (``--cities`` × 15 departments × ``--years``) through ``services.report_import``,
+report (``--cities`` × 15 departments × ``--years``) through ``services.imports.report_import``,
 starts gunicorn with deploy/gunicorn.conf.py on 127.0.0.1 on a free port, and drives the
 public pages with ``--clients`` concurrent clients (threads, one keep-alive connection each)
 for ``--duration`` seconds: the index, year pages, report pages, initiative pages (with their

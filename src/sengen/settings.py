@@ -11,7 +11,7 @@ environment, so the same file serves all three:
 - ``SENGEN_SECRET_KEY``: required unless ``SENGEN_DEBUG`` is on.
 - ``SENGEN_ALLOWED_HOSTS``: comma-separated host names.
 - ``SENGEN_MUNICIPALITY``: the city a report that names none is filed under (see
-  ``declarations.services.report_import``).
+  ``declarations.services.imports.report_import``).
 - ``SENGEN_GRADING_SCALE``: the preset grading scale a newly created municipality starts with.
 """
 
