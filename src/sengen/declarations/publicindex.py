@@ -29,8 +29,11 @@ from sengen.core.report import EVALUATIONS
 # The n-gram index (PostgreSQL only); migration 0005 creates it, ``rebuild`` rebuilds it.
 CREATE_GIN = "CREATE INDEX IF NOT EXISTS publicentry_grams ON declarations_publicentry USING gin (grams)"
 DROP_GIN = "DROP INDEX IF EXISTS publicentry_grams"
-# The columns of a row of the table, in the order the public page shows them.
-FIELDS = ("title", "sections", "content", "targets", "results", "future_direction", "achievement_status")
+# The columns of a row of the table, in the order the public page shows them, then what other
+# cities' forms print (sengen.report/2): absent from a /1 document, so its index is as before.
+FIELDS = ("title", "sections", "content", "targets", "results", "future_direction", "achievement_status",
+          "background", "approach", "partners", "self_evaluation", "remarks", "grade", "grade_reason",
+          "plan_refs", "extra")
 
 
 # --------------------------------------------------------------------------- text
@@ -90,7 +93,16 @@ def _texts(item: dict[str, Any], name: str) -> list[str]:
         return [item.get("title") or ""]
     if name == "targets":
         return [t.get("text") or "" for t in item.get("targets") or []]
+    if name in ("grade", "grade_reason"):
+        return [item[name]] if item.get(name) else []
+    if name == "extra":
+        return _labelled_texts(item.get("extra"))
     return [str(v) for v in item.get(name) or []]
+
+
+def _labelled_texts(blocks: list[dict[str, Any]] | None) -> list[str]:
+    """The label and items of each block (an ``extra`` column, a preamble block), as printed."""
+    return [text for block in blocks or [] for text in (block.get("label") or "", *(block.get("items") or []))]
 
 
 def entry_rows(document: dict[str, Any], *, municipality: str, department: str, fiscal_year: int,
@@ -100,9 +112,12 @@ def entry_rows(document: dict[str, Any], *, municipality: str, department: str, 
     ``防災 消防本部`` narrows to one department."""
     rows = []
     context = fold_for_search(" ".join(p for p in (municipality, department, year_label, str(fiscal_year)) if p))
+    # The preamble (a department's mission, policy, themes) belongs to every initiative under it,
+    # as the department's name does: 「循環型 ごみ」 finds an initiative under a mission of 循環型.
+    preamble = [fold_for_search(text) for text in _labelled_texts(document.get("preamble"))]
     for position, item in enumerate(document.get("initiatives") or []):
         lines = [fold_for_search(text) for name in FIELDS for text in _texts(item, name)]
-        text = "\n".join([*lines, context])
+        text = "\n".join([*lines, *preamble, context])
         rows.append({
             "municipality": municipality, "department": department, "fiscal_year": fiscal_year,
             "phase": document.get("document") or "", "number": item["number"], "position": position,
@@ -121,12 +136,59 @@ def evaluation_counts(evaluations: Iterable[str | None]) -> dict[str, int]:
     return counts
 
 
-def summary_counts(document: dict[str, Any]) -> dict[str, int]:
-    """Targets per evaluation, their total and the number of initiatives, as the year page shows
-    them."""
+def judged_evaluations(document: dict[str, Any], grade_evaluations: dict[str, str] | None = None):
+    """Each target's evaluation, for the tallies. A form that grades the initiative as a whole
+    (sengen.report/2 ``grade``) judges its targets with it: a target the report leaves without an
+    evaluation of its own counts as its initiative's grade stands for (``grade_evaluations``:
+    grade code or label → evaluation, from the form's scale), and a graded initiative without
+    targets counts once. A grade the scale does not know leaves the targets as they are."""
+    grade_evaluations = grade_evaluations or {}
+    for item in document.get("initiatives") or []:
+        targets = item.get("targets") or []
+        graded = grade_evaluations.get(item.get("grade") or "")
+        if graded is None:
+            yield from (target.get("evaluation") for target in targets)
+        elif not targets:
+            yield graded
+        else:
+            for target in targets:
+                own = target.get("evaluation")
+                yield own if own and own != "not_evaluated" else graded
+
+
+def summary_counts(document: dict[str, Any], grade_evaluations: dict[str, str] | None = None) -> dict[str, int]:
+    """Targets per evaluation (initiative grades included: ``judged_evaluations``), their total
+    and the number of initiatives, as the year page shows them."""
     initiatives = document.get("initiatives") or []
-    counts = evaluation_counts(target.get("evaluation") for item in initiatives for target in item.get("targets") or [])
+    counts = evaluation_counts(judged_evaluations(document, grade_evaluations))
     return {**counts, "total": sum(counts.values()), "initiatives": len(initiatives)}
+
+
+def grade_evaluations_of(declaration) -> dict[str, str]:
+    """Grade code and label → evaluation on the scale of the form ``declaration`` was made with
+    (the database's scale of that code, a city's own included; else the form's definition of it;
+    else the city's scale). Current models only."""
+    from sengen.core import forms as core_forms
+
+    from .selectors import form_for_declaration
+
+    m = _models()
+    form = form_for_declaration(declaration)
+    scale = m.GradingScale.objects.filter(code=form.scale).first() if form.scale else None
+    if scale is None and form.scale is None:
+        scale = declaration.department.municipality.grading_scale
+    if scale is not None:
+        grades = [(g.code, g.label, g.evaluation) for g in scale.grades.all()]
+    else:
+        defined = core_forms.scale_of(form)
+        grades = [(g.code, g.label, g.evaluation) for g in defined.grades] if defined else []
+    out = {label: evaluation for _, label, evaluation in grades}
+    out.update({code: evaluation for code, _, evaluation in grades})  # a code wins over a label
+    return out
+
+
+def _has_initiative_grades(document: dict[str, Any]) -> bool:
+    return any(item.get("grade") for item in document.get("initiatives") or [])
 
 
 # --------------------------------------------------------------------------- writing
@@ -138,8 +200,11 @@ def _models():
 
 
 def _objects(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
-             postgres: bool) -> tuple[list, Any]:
-    """The ``PublicEntry`` rows and the ``PublicSummary`` of one declaration's publication."""
+             postgres: bool, current_models: bool = True) -> tuple[list, Any]:
+    """The ``PublicEntry`` rows and the ``PublicSummary`` of one declaration's publication.
+
+    ``current_models``: False under a migration's historical models, which predate forms (and
+    so every document there is without initiative grades)."""
     department = declaration.department
     municipality = department.municipality.name
     year = declaration.fiscal_year.year
@@ -152,7 +217,8 @@ def _objects(*, declaration, publication, document: dict[str, Any], entry_model,
                                    grams=tsvector_literal(lexemes) if postgres else "", **row))
     summary = summary_model(declaration_id=declaration.pk, publication=publication, municipality=municipality,
                             department=department.name, fiscal_year=year, phase=document.get("document") or "",
-                            **summary_counts(document))
+                            **summary_counts(document, grade_evaluations_of(declaration)
+                                             if current_models and _has_initiative_grades(document) else None))
     return entries, summary
 
 
@@ -229,7 +295,8 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
 
     def add(**what) -> None:
         nonlocal declarations_done
-        more, summary = _objects(**what, entry_model=entry_model, summary_model=summary_model, postgres=postgres)
+        more, summary = _objects(**what, entry_model=entry_model, summary_model=summary_model, postgres=postgres,
+                                 current_models=apps is None)
         entries.extend(more)
         summaries.append(summary)
         declarations_done += 1
