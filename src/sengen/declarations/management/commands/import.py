@@ -1,4 +1,5 @@
 import argparse
+import functools
 import logging
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from sengen.declarations.importing import (
     logger,
 )
 from sengen.declarations.models import PublicationState
-from sengen.parsers.limits import PARSE_SECONDS
+from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limited
 
 from ._base import SengenCommand, UsageError, summary
+from .parse import add_form_option, known_forms, resolve_form
 
 _STATUS_WORDS = {
     "same": "同じ報告です（{other} と同じ内容のため、改めて保存しません）",
@@ -111,13 +113,17 @@ class Command(SengenCommand):
         )
         parser.add_argument("--time-limit", type=_seconds, default=PARSE_SECONDS, metavar="SECONDS",
                             help=f"1 ファイルを読む時間の上限（秒、既定: {PARSE_SECONDS:g}）。超えたファイルは読み込みません")
+        add_form_option(parser)
 
     def handle(self, *args, **options):
         self.log = _log_file()
         path = Path(options["path"])
+        # The reader names the form from the header among the stored forms and presets; --form forces one.
+        form = resolve_form(options["form"]) if options["form"] else None
+        self.parse = functools.partial(parse_path_with_provenance_limited, form=form, forms=known_forms())
         if path.is_dir():
             return self._folder(path, options)
-        item = file_parse(path, seconds=options["time_limit"])
+        item = file_parse(path, seconds=options["time_limit"], parse=self.parse)
         if not item.ok:
             raise UsageError(self._error(item))
         self.require_migrated_database()
@@ -151,7 +157,7 @@ class Command(SengenCommand):
 
         try:
             imports = folder_import(folder=folder, state=options["state"], seconds=options["time_limit"],
-                                    done=done, progress=bar.show)
+                                    done=done, progress=bar.show, parse=self.parse)
         except OSError as exc:
             bar.clear()
             raise UsageError(f"{folder}: フォルダーを読めません（{exc.strerror or exc}）") from None

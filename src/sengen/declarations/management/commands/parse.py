@@ -1,3 +1,4 @@
+from sengen.core import forms as core_forms
 from sengen.core.report import dumps
 from sengen.parsers import ParseError
 from sengen.parsers.limits import parse_path_limited
@@ -10,18 +11,66 @@ class Command(SengenCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="報告のファイル（市が公開した PDF、Excel（XLSX）、PDF から抽出したテキスト、または JSON）")
+        add_form_option(parser)
 
     def handle(self, *args, **options):
-        doc = read_report(options["file"])
+        form = resolve_form(options["form"]) if options["form"] else None
+        doc = read_report(options["file"], form=form, forms=known_forms())
         self.stdout.write(dumps(doc), ending="")
 
 
-def read_report(path: str) -> dict:
+def add_form_option(parser) -> None:
+    parser.add_argument("--form", metavar="CODE",
+                        help="表の様式（sengen form list の code か番号）。省略すると見出し行から判定します")
+
+
+def known_forms() -> list[core_forms.Form]:
+    """The forms a file may be in: each city's own stored forms (their latest versions) before
+    the presets, so a city's copy of a preset is recognised as the city's. Only the presets when
+    the database cannot say (not migrated yet: `sengen parse` needs no database)."""
+    out = []
+    try:
+        from sengen.declarations.forms import form_current_version, forms_list
+        from sengen.declarations.selectors import form_of_version
+
+        stored = list(forms_list())
+        for form in sorted(stored, key=lambda f: f.municipality_id is None):
+            version = form_current_version(form)
+            if version is not None:
+                out.append(form_of_version(version))
+    except Exception:  # no database, or not migrated: the presets still read every preset form
+        return list(core_forms.presets().values())
+    codes = {f.code for f in out}
+    return out + [f for code, f in core_forms.presets().items() if code not in codes]
+
+
+def resolve_form(key: str) -> core_forms.Form:
+    """The form ``--form`` names: a stored form (its id or code, latest version), else a preset."""
+    try:
+        from sengen.declarations.forms import FormNotFound, form_current_version, form_get
+        from sengen.declarations.selectors import form_of_version
+
+        try:
+            version = form_current_version(form_get(key))
+            if version is not None:
+                return form_of_version(version)
+        except FormNotFound:
+            pass
+    except Exception:  # no database: the presets only
+        pass
+    preset = core_forms.presets().get(key)
+    if preset is None:
+        known = "、".join(core_forms.presets())
+        raise UsageError(str(ParseError("form_unknown", name=key, known=known)))
+    return preset
+
+
+def read_report(path: str, *, form=None, forms=None) -> dict:
     """Parse ``path`` into a report, turning every way a file can be wrong into one line."""
     try:
         # Within the same time and memory budget as `sengen import`: a hostile file must not
         # hang the command or exhaust the machine.
-        return parse_path_limited(path)
+        return parse_path_limited(path, form=form, forms=forms)
     except ParseError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # ReportError from a JSON report that breaks the format
