@@ -238,3 +238,13 @@ def test_a_percent_sign_in_a_refused_definition_is_quoted_as_written(people, cit
 def test_a_definition_that_is_not_an_object_is_refused_at_the_root(people, city):
     with pytest.raises(ValidationError, match=r"^\['x.json: \$: "):
         form_load(user=people.admin, definition=copy.deepcopy([city_form()]), municipality=city, source="x.json")
+
+
+def test_the_refusals_are_in_english_for_an_english_page(people, city):
+    from django.utils import translation
+
+    with translation.override("en"):
+        with pytest.raises(PermissionDenied, match="Only administrators can add or change forms"):
+            form_load(user=people.director, definition=city_form(), municipality=city)
+        with pytest.raises(ValidationError, match=r"\$\.code: f2-sengensha is the code of a preset form"):
+            form_load(user=people.admin, definition=preset_definition("f2-sengensha"), municipality=city)
