@@ -140,6 +140,10 @@ FORM_CSS = """
 """
 BROWSER_FORM_CSS = """
 @media screen and (max-width: 48em) {
+  /* The table is a block here, and a caption left a table-caption shrinks to one character's
+     width (the seed's standalone HTML still does: its bytes are kept as they were). */
+  .sengen-report caption { display: block; }
+  .sengen-report td:empty { display: none; }  /* a card lists what the report says */
   .sengen-blocks th { display: none; }
   .sengen-blocks tbody.block { display: block; border: 1px solid #1a1a1a; margin: 0 0 1rem; }
   .sengen-blocks tbody.block tr { border: 0; margin: 0; }
