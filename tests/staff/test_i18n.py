@@ -17,7 +17,18 @@ from django.urls import reverse
 from tools.msgfmt import parse_po
 
 from sengen.core.eras import fiscal_year_label
-from sengen.declarations import models, services
+from sengen.declarations import models
+from sengen.declarations.selectors import deadlines_stamp
+from sengen.declarations.services.fiscal_years import fiscal_year_open
+from sengen.declarations.services.plans import (
+    InitiativePlan,
+    TargetPlan,
+    declaration_create,
+    initiative_create,
+)
+from sengen.declarations.services.publications import Correction, initiative_correct
+from sengen.declarations.services.results import ProgressInput, progress_record
+from sengen.declarations.services.transitions import declaration_start_phase, declaration_transition
 from sengen.parsers import parse_with_provenance
 from tests.conftest import SEED_TXT
 from tests.staff.test_pages import form_fields
@@ -149,27 +160,27 @@ def cycle(people, reports):
     with a correction, and a next-year declaration at the interim stage with progress."""
     mine, other = reports
     admin, director = people.admin, people.director
-    fy2018 = services.fiscal_year_open(user=admin, municipality=mine.fiscal_year.municipality, year=2018,
-                                       declaration_due=dt.date(2018, 4, 30))
-    plan = services.InitiativePlan(number=1, title="自治会加入の促進", section_ids=[people.section.pk],
-                                   content=["自治会への加入を呼びかけます。"],
-                                   targets=[services.TargetPlan(text="自治会加入率７０％以上")])
-    nxt = services.declaration_create(user=director, department=people.department, fiscal_year=fy2018)
-    initiative = services.initiative_create(user=director, declaration=nxt, plan=plan)
-    services.declaration_transition(user=director, declaration=nxt, action="submit")
-    services.declaration_transition(user=admin, declaration=nxt, action="check")
-    services.declaration_transition(user=admin, declaration=nxt, action="publish")
+    fy2018 = fiscal_year_open(user=admin, municipality=mine.fiscal_year.municipality, year=2018,
+                              declaration_due=dt.date(2018, 4, 30))
+    plan = InitiativePlan(number=1, title="自治会加入の促進", section_ids=[people.section.pk],
+                          content=["自治会への加入を呼びかけます。"],
+                          targets=[TargetPlan(text="自治会加入率７０％以上")])
+    nxt = declaration_create(user=director, department=people.department, fiscal_year=fy2018)
+    initiative = initiative_create(user=director, declaration=nxt, plan=plan)
+    declaration_transition(user=director, declaration=nxt, action="submit")
+    declaration_transition(user=admin, declaration=nxt, action="check")
+    declaration_transition(user=admin, declaration=nxt, action="publish")
     target = initiative.targets.get()
-    services.initiative_correct(user=admin, initiative=initiative, version=initiative.version,
-                                reason="加入率の表記を改めたため", correction=services.Correction(
-                                    title="自治会加入の促進", content=["自治会への加入を広く呼びかけます。"],
-                                    target_texts={target.pk: target.text}))
-    services.declaration_start_phase(user=director, declaration=nxt, phase="interim_report")
+    initiative_correct(user=admin, initiative=initiative, version=initiative.version,
+                       reason="加入率の表記を改めたため", correction=Correction(
+                           title="自治会加入の促進", content=["自治会への加入を広く呼びかけます。"],
+                           target_texts={target.pk: target.text}))
+    declaration_start_phase(user=director, declaration=nxt, phase="interim_report")
     initiative.refresh_from_db()
     target = initiative.targets.current().get()
-    services.progress_record(user=people.editor, initiative=initiative, entries=[
-        services.ProgressInput(target_id=target.pk, as_of=dt.date(2018, 9, 30), value=65, unit="％",
-                               comment="説明会を２回開きました。")])
+    progress_record(user=people.editor, initiative=initiative, entries=[
+        ProgressInput(target_id=target.pk, as_of=dt.date(2018, 9, 30), value=65, unit="％",
+                      comment="説明会を２回開きました。")])
     return mine, nxt, initiative
 
 
@@ -230,8 +241,8 @@ def test_fiscal_years_read_as_fy_in_english_with_the_era_name_beside_them(people
 
 def test_the_plan_form_and_its_errors_in_english(people, cycle):
     _, nxt, _ = cycle
-    fy2019 = services.fiscal_year_open(user=people.admin, municipality=nxt.fiscal_year.municipality, year=2019)
-    fresh = services.declaration_create(user=people.director, department=people.department, fiscal_year=fy2019)
+    fy2019 = fiscal_year_open(user=people.admin, municipality=nxt.fiscal_year.municipality, year=2019)
+    fresh = declaration_create(user=people.director, department=people.department, fiscal_year=fy2019)
     client = as_role(people, "director")
     url = reverse("staff:initiative_new", args=[fresh.pk])
     data = form_fields(english_page(client, url))
@@ -265,7 +276,7 @@ def test_forms_with_errors_and_refusals_are_in_english(people, cycle):
     assert "平成30年度 already exists." in page
     page = english_page(admin, reverse("staff:year_edit", args=[nxt.fiscal_year.pk]), {
         "declaration_due": "2018-12-01", "interim_report_due": "2018-10-01", "achievement_report_due": "",
-        "opened": services.deadlines_stamp(nxt.fiscal_year)})
+        "opened": deadlines_stamp(nxt.fiscal_year)})
     assert "Set the deadlines in order: goal declaration, then interim report, then achievement report." in page
 
     # a correction without a reason, and one that changes nothing
