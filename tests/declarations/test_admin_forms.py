@@ -102,6 +102,8 @@ def test_the_change_page_shows_the_latest_definition_and_the_versions_read_only(
     page = admin_client.get(reverse("admin:declarations_form_change", args=[form.pk])).content.decode()
     assert "&quot;code&quot;: &quot;kakuu-kadai&quot;" in page  # the definition, escaped in its textarea
     assert "achievement_report: 番号 / 課題 / 達成水準 / 方策 / 協働関係先 / 達成度" in page
+    listing = admin_client.get(reverse("admin:declarations_form_changelist")).content.decode()
+    assert "プリセット（どの自治体も使える）" in listing and "伊勢原市" in listing
     assert 'name="versions-0-version"' not in page  # no version is editable
     assert reverse("admin:declarations_form_delete", args=[form.pk]) not in page
 

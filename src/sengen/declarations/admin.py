@@ -267,7 +267,7 @@ class FormAdmin(AuditedAdmin):
     ``services.forms.form_load``: a new version when it changed, never an edit of a version."""
 
     form = FormDefinitionForm
-    list_display = ["code", "name", "municipality", "latest_version"]
+    list_display = ["code", "name", "city", "latest_version"]
     list_filter = ["municipality"]
     search_fields = ["code", "name"]
     inlines = [FormVersionInline]
@@ -279,6 +279,10 @@ class FormAdmin(AuditedAdmin):
     def get_fields(self, request, obj=None):
         return (["code", "name", "municipality", "created_at", "definition"] if obj is not None
                 else ["municipality", "definition"])
+
+    @admin.display(description="自治体", ordering="municipality__name")
+    def city(self, form):
+        return str(form.municipality) if form.municipality_id else "プリセット（どの自治体も使える）"
 
     @admin.display(description="最新の版")
     def latest_version(self, form):
