@@ -13,7 +13,14 @@ from .models import Declaration, GradingScale, Municipality, Target
 
 
 def scale_for(declaration: Declaration) -> GradingScale | None:
-    """The grading scale a declaration is judged on: its city's, else the configured preset."""
+    """The grading scale a declaration is judged on: the scale its form names (a report made
+    with another form than the seed's judges on that form's scale), else its city's, else the
+    configured preset."""
+    if declaration.form_version_id is not None:
+        code = (declaration.form_version.definition or {}).get("scale")
+        scale = GradingScale.objects.filter(code=code).first() if code else None
+        if scale is not None:
+            return scale
     return municipality_scale(declaration.department.municipality)
 
 

@@ -4,11 +4,14 @@ services), only the shape of what a person typed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sengen.core import forms as core_forms
 from sengen.declarations import textlimits
 from sengen.declarations.models import (
     Department,
@@ -122,9 +125,142 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("コメント（任意）"), required=False, validators=[textlimits.line])
 
 
+# The declaration's form (様式) -------------------------------------------------------------------
+# A form other than the seed's names its columns in its own words and may lack some of the seed's
+# or have others (sengen.report/2's background, approach…): the pages show the fields the form
+# has, labelled as it labels them (the city's words: data, shown as written). The seed's form
+# keeps the pages' own translated labels, exactly as before.
+
+# Brackets a form prints around a part's label inside a column header (「（担当課名）」).
+_WRAPPERS = "（）［］【】()[]〔〕「」"
+# The /2 columns a plan carries, and those written at the year's end.
+PLAN_COLUMNS = ("background", "approach", "partners", "remarks", "plan_refs")
+RESULT_COLUMNS = ("self_evaluation", "remarks")
+
+
+def is_seed_form(form) -> bool:
+    return form is None or form.code == core_forms.DEFAULT_FORM
+
+
+def _layouts(form, document: str):
+    """The layouts of ``document`` (else the form's last) — what a page of that phase shows."""
+    if document in form.layouts:
+        return [form.layouts[document]]
+    return [form.layouts[form.documents[-1]]] if form.documents else []
+
+
+def form_roles(form, document: str) -> set[str]:
+    return {role for layout in _layouts(form, document) for role in layout.roles}
+
+
+def role_labels(form) -> dict[str, str]:
+    """Each role's label as the form prints it (its first appearance, declaration first): a
+    column's header line that stands for the part, without the brackets around it."""
+    labels: dict[str, str] = {}
+    for document in form.documents:
+        for column in form.layouts[document].columns:
+            lines = column.label_lines
+            for i, part in enumerate(column.parts):
+                if part.role == "extra":
+                    continue
+                if len(lines) == len(column.parts):
+                    text = lines[i]
+                elif i == 0:
+                    text = " ".join(lines)
+                else:
+                    text = part.heading or ""
+                text = text.strip().strip(_WRAPPERS).strip()
+                if text:
+                    labels.setdefault(part.role, text)
+    return labels
+
+
+def extra_labels(form, document: str) -> list[str]:
+    """The labels of the form's columns without a role (kept in ``extra`` under that label)."""
+    found = []
+    for layout in _layouts(form, document):
+        for column in layout.columns:
+            for part in column.parts:
+                if part.role == "extra" and (part.label or column.label) not in found:
+                    found.append(part.label or column.label)
+    return found
+
+
+def interim_words(form) -> dict[str, str]:
+    """The form's words for each interim status, else the shared ones (F6 of FAMILIES.md)."""
+    return dict(form.interim_levels or core_forms.preset_parts()["interim_levels"]["yonago"])
+
+
+class SdgsField(forms.CharField):
+    """SDG goal numbers typed as 「3, 11 17」 (full-width digits and 、 too)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("1〜17 の番号を「、」か空白で区切って入力します"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "、".join(str(n) for n in value)
+        return value
+
+    def to_python(self, value):
+        text = unicodedata.normalize("NFKC", super().to_python(value) or "")
+        numbers = []
+        for token in re.split(r"[\s,、]+", text.strip()):
+            if not token:
+                continue
+            if not token.isdigit() or not 1 <= int(token) <= 17:
+                raise forms.ValidationError(_("SDGsの目標は1から17の番号で入力してください"))
+            numbers.append(int(token))
+        return list(dict.fromkeys(numbers))
+
+
+class FormFieldsMixin:
+    """Adds the /2 columns of the declaration's form to a Django form and relabels those it has."""
+
+    report_form = None
+    extra_fields: dict[str, str]
+
+    def _relabel(self, labels: dict[str, str], names) -> None:
+        for name in names:
+            if name in self.fields and labels.get(name):
+                self.fields[name].label = labels[name]
+
+    def _add_columns(self, names, roles, labels) -> None:
+        for name in names:
+            if name in roles and name not in self.fields:
+                self.fields[name] = LinesField(label=labels.get(name) or name)
+
+    def _add_extra(self, labels_list) -> None:
+        self.extra_fields = {}
+        for i, label in enumerate(labels_list):
+            self.fields[f"extra_{i}"] = LinesField(label=label)
+            self.extra_fields[f"extra_{i}"] = label
+
+    def extra_data(self) -> list[dict] | None:
+        if not self.extra_fields:
+            return None
+        return [{"label": label, "items": self.cleaned_data.get(name) or []}
+                for name, label in self.extra_fields.items()]
+
+    def column_data(self, name):
+        """A /2 column's input, or None when the form has no such column (kept as stored)."""
+        return self.cleaned_data.get(name) if name in self.fields else None
+
+    @property
+    def shown_fields(self):
+        return [self[name] for name in self.fields if name != "version"]
+
+
+def extra_initial(initiative) -> dict[str, list[str]]:
+    """``initiative.extra`` by label, for a form's ``extra_<i>`` fields."""
+    return {e.get("label"): list(e.get("items") or []) for e in (initiative.extra or [])} if initiative else {}
+
+
 # Initiatives: the plan --------------------------------------------------------------------------
 
-class InitiativePlanForm(VersionForm):
+class InitiativePlanForm(FormFieldsMixin, VersionForm):
     number = forms.IntegerField(label=_("番号（N0.）"), min_value=0)
     title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
                             validators=[textlimits.name])
@@ -132,12 +268,36 @@ class InitiativePlanForm(VersionForm):
                                               widget=forms.CheckboxSelectMultiple)
     content = LinesField(label=_("取組内容"))
 
-    def __init__(self, *args, department, sections_locked=False, **kwargs):
+    def __init__(self, *args, department, sections_locked=False, form=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.report_form = form
+        self.extra_fields = {}
+        self.targets_label = ""
         self.fields["sections"].queryset = department.sections.all()
         if sections_locked:
             self.fields["sections"].disabled = True
             self.fields["sections"].help_text = Refusal.CHANGE_SECTIONS
+        if is_seed_form(form):
+            return
+        roles = form_roles(form, "declaration")
+        every = {role for layout in form.layouts.values() for role in layout.roles}
+        labels = role_labels(form)
+        if not form.numbered:
+            # Unnumbered items (matched by position): no number to ask for.
+            self.fields["number"].required = False
+            self.fields["number"].widget = forms.HiddenInput()
+        elif form.number_label:
+            self.fields["number"].label = form.number_label
+        for name in ("sections", "content"):
+            if name not in every:
+                del self.fields[name]
+        self._relabel(labels, ("title", "sections", "content"))
+        self._add_columns(PLAN_COLUMNS, roles | (every & {"background", "approach", "partners", "plan_refs"}),
+                          labels)
+        if "sdgs" in every:
+            self.fields["sdgs"] = SdgsField(label=labels.get("sdgs") or "SDGs")
+        self._add_extra(extra_labels(form, "declaration"))
+        self.targets_label = labels.get("targets", "")
 
 
 class TargetForm(forms.Form):
@@ -197,8 +357,21 @@ class _PerTargetForm(forms.Form):
 
 
 class ProgressForm(_PerTargetForm):
+    def __init__(self, *args, form=None, **kwargs):
+        # A form with an interim review of its own words (or printing an interim status) asks
+        # each target's status in those words.
+        self.interim = None
+        if not is_seed_form(form) and (form.interim_levels or any(
+                "interim_status" in layout.roles for layout in form.layouts.values())):
+            self.interim = interim_words(form)
+        super().__init__(*args, **kwargs)
+
     def target_fields(self, target):
         fields = {}
+        if self.interim:
+            fields["interim_status"] = forms.ChoiceField(
+                label=_("中間の進捗状況"), required=False, initial=target.interim_status,
+                choices=[("", "—"), *[(code, self.interim.get(code, code)) for code in core_forms.INTERIM_STATUSES]])
         if target.kind == TargetKind.NUMERIC:
             fields["value"] = _decimal(_("進捗値"))
             fields["unit"] = forms.CharField(label=_("単位"), required=False, validators=[textlimits.unit],
@@ -209,12 +382,36 @@ class ProgressForm(_PerTargetForm):
         return fields
 
 
-class ResultsForm(VersionForm, _PerTargetForm):
+class ResultsForm(FormFieldsMixin, VersionForm, _PerTargetForm):
     results = LinesField(label=_("取組結果"))
     future_direction = LinesField(label=_("今後の取組の方向性"))
     future_direction_category = forms.ChoiceField(label=_("方向性の区分"), required=False,
                                                   choices=[("", "—"), *FutureDirection.choices])
     achievement_status = LinesField(label=_("目標達成状況"))
+
+    def __init__(self, *args, form=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report_form = form
+        self.extra_fields = {}
+        if is_seed_form(form):
+            return
+        roles = form_roles(form, "achievement_report")
+        labels = role_labels(form)
+        for name in ("results", "future_direction", "achievement_status"):
+            if name not in roles:
+                del self.fields[name]
+        if "future_direction" not in roles:
+            del self.fields["future_direction_category"]
+        self._relabel(labels, ("results", "future_direction", "achievement_status"))
+        plan_roles = form_roles(form, "declaration")
+        self._add_columns(RESULT_COLUMNS, {r for r in roles if r == "self_evaluation" or r not in plan_roles}, labels)
+        self._add_extra([label for label in extra_labels(form, "achievement_report")
+                         if label not in extra_labels(form, "declaration")])
+
+    @property
+    def shown_fields(self):
+        per_target = {f"{name}_{t.pk}" for t in self.targets for name in self.target_fields(t)}
+        return [self[name] for name in self.fields if name != "version" and name not in per_target]
 
     def target_fields(self, target):
         fields = {}
@@ -246,6 +443,28 @@ class JudgeForm(VersionForm, _PerTargetForm):
                                             widget=forms.Textarea(attrs={"rows": 2}), validators=[textlimits.line],
                                             help_text=_("未達成の目標には必須です")),
         }
+
+
+class InitiativeJudgeForm(VersionForm):
+    """Judging a form that grades each initiative (``grade_placement`` "initiative"): one grade
+    on the form's scale per initiative and its reason, labelled as the form labels them. sengen
+    proposes nothing here: the director chooses."""
+
+    def __init__(self, *args, initiatives, grades, form, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initiatives = list(initiatives)
+        labels = role_labels(form)
+        for initiative in self.initiatives:
+            self.fields[f"initiative_grade_{initiative.pk}"] = forms.ChoiceField(
+                label=labels.get("grade") or _("評価段階"), choices=[("", "—"), *[(g.code, g.label) for g in grades]])
+            self.fields[f"initiative_reason_{initiative.pk}"] = forms.CharField(
+                label=labels.get("grade_reason") or _("評価の理由"), required=False,
+                widget=forms.Textarea(attrs={"rows": 2}), validators=[textlimits.line],
+                help_text=_("達成できなかった評価・評価できない評価には必須です"))
+
+    def rows(self):
+        return [{"initiative": i, "fields": [self[f"initiative_grade_{i.pk}"], self[f"initiative_reason_{i.pk}"]]}
+                for i in self.initiatives]
 
 
 class CorrectionForm(VersionForm, _PerTargetForm):

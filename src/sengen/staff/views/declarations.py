@@ -25,6 +25,7 @@ from sengen.declarations.selectors import (
     departments_managed,
     fiscal_years_after,
     fiscal_years_for,
+    form_for_declaration,
     initiatives_with_targets,
     next_phase,
     outcomes_stored,
@@ -141,11 +142,53 @@ def declaration_carry_over(request, pk: int):
                                                       "has_years": fiscal_years.exists()})
 
 
+def _judge_initiatives(request, declaration, scale, report_form):
+    """Judging where the form grades each initiative: the director chooses each initiative's
+    grade (no proposal) and gives a reason for an unmet one; approving as on the target page."""
+    initiatives = list(declaration.initiatives.order_by("position"))
+    initial = {"version": declaration.version}
+    for initiative in initiatives:
+        initial[f"initiative_grade_{initiative.pk}"] = initiative.grade_code or None
+        initial[f"initiative_reason_{initiative.pk}"] = initiative.grade_reason
+    form = forms.InitiativeJudgeForm(request.POST or None, initial=initial, initiatives=initiatives,
+                                     grades=scale.grades.order_by("order") if scale else [], form=report_form)
+    approve = "approve" in request.POST
+
+    def judge():
+        judgements = [results.InitiativeJudgement(
+            initiative_id=i.pk, grade_code=form.cleaned_data[f"initiative_grade_{i.pk}"],
+            reason=form.cleaned_data[f"initiative_reason_{i.pk}"]) for i in initiatives]
+        results.declaration_judge(user=request.user, declaration=declaration, version=form.cleaned_data["version"],
+                                  judgements=[], initiative_judgements=judgements)
+        if approve:
+            transitions.declaration_transition(user=request.user, declaration=declaration, action="approve")
+
+    def stored_now(exc):
+        for initiative in initiatives:
+            initiative.refresh_from_db(fields=["grade_code", "grade_reason"])
+        declaration.refresh_from_db(fields=["version"])
+        keep_input(form, version=declaration.version)
+        return True
+
+    stored = False
+    if request.method == "POST" and form.is_valid():
+        saved = save(request, form, judge, on_conflict=stored_now, redirect_to=_page(declaration),
+                     success=_("評価を確定し、承認しました") if approve else _("評価を保存しました"))
+        if saved.response:
+            return saved.response
+        stored = bool(saved.stored)
+    return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
+                                                "stored": stored, "per_initiative": True})
+
+
 @staff_required
 def declaration_judge(request, pk: int):
     declaration = declaration_or_404(request, pk)
     require(can_manage(request.user, declaration), Refusal.JUDGE)
     scale = scale_for(declaration)
+    report_form = form_for_declaration(declaration)
+    if report_form.grade_placement == "initiative":
+        return _judge_initiatives(request, declaration, scale, report_form)
     targets = []
     for initiative in initiatives_with_targets(declaration=declaration):
         for target in initiative.targets.all():

@@ -22,7 +22,12 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import correctable_results, initiative_document, initiative_history
+from sengen.declarations.selectors import (
+    correctable_results,
+    form_for_declaration,
+    initiative_document,
+    initiative_history,
+)
 from sengen.declarations.services import plans, publications, results
 
 from .. import forms
@@ -84,7 +89,7 @@ def _stored_for_retry(form, initiative):
 
 # The plan ------------------------------------------------------------------------------------------
 
-def _plan_from(form, formset, current_sections: list[int]) -> plans.InitiativePlan:
+def _plan_from(form, formset, current_sections: list[int], initiative=None) -> plans.InitiativePlan:
     targets = []
     for target_form in formset.forms:
         data = target_form.cleaned_data
@@ -95,14 +100,20 @@ def _plan_from(form, formset, current_sections: list[int]) -> plans.InitiativePl
             unit=data.get("unit") or "", direction=data.get("direction") or "",
             baseline_value=data.get("baseline_value"), baseline_unit=data.get("baseline_unit") or "",
             due_date=data.get("due_date"), due_precision=data.get("due_precision") or ""))
-    chosen = [s.pk for s in form.cleaned_data.get("sections") or []]
-    # Checkboxes do not say in which order the sections are written: keep the written order
-    # unless the set changed (then new ones go last).
-    section_ids = [pk for pk in current_sections if pk in chosen] + [pk for pk in chosen if pk not in current_sections]
+    if "sections" in form.fields:
+        chosen = [s.pk for s in form.cleaned_data.get("sections") or []]
+        # Checkboxes do not say in which order the sections are written: keep the written order
+        # unless the set changed (then new ones go last).
+        section_ids = [pk for pk in current_sections if pk in chosen] + [pk for pk in chosen if pk not in current_sections]
+    else:
+        section_ids = list(current_sections)  # the form has no 担当課: kept as stored
+    # A form without a 取組内容 column keeps what is stored (an imported report's, say).
+    content = form.cleaned_data["content"] if "content" in form.fields else list(getattr(initiative, "content", []))
     return plans.InitiativePlan(
-        number=form.cleaned_data["number"], title=form.cleaned_data["title"],
-        section_ids=section_ids,
-        content=form.cleaned_data["content"], targets=targets)
+        number=form.cleaned_data.get("number"), title=form.cleaned_data["title"],
+        section_ids=section_ids, content=content, targets=targets,
+        **{name: form.column_data(name) for name in (*forms.PLAN_COLUMNS, "sdgs")},
+        extra=form.extra_data())
 
 
 def _proposed(formset, fiscal_year: int) -> list[dict]:
@@ -126,12 +137,24 @@ def _target_initial(target) -> dict:
             "due_precision": target.due_precision}
 
 
+def _column_initial(form, initiative) -> dict:
+    """The /2 columns the page shows, as stored (``extra_<i>`` by its label)."""
+    if initiative is None:
+        return {}
+    initial = {name: getattr(initiative, name) for name in (*forms.PLAN_COLUMNS, *forms.RESULT_COLUMNS, "sdgs")
+               if name in form.fields}
+    stored = forms.extra_initial(initiative)
+    initial.update({name: stored.get(label, []) for name, label in form.extra_fields.items()})
+    return initial
+
+
 def _plan_page(request, *, declaration, initiative=None):
     user = request.user
     sections_locked = initiative is not None and not can_manage(user, declaration)
+    report_form = form_for_declaration(declaration)
     if initiative is None:
-        next_number = max([i.number for i in declaration.initiatives.all()], default=0) + 1
-        initial = {"number": next_number, "version": 0}
+        numbers = [i.number for i in declaration.initiatives.all() if i.number is not None]
+        initial = {"number": max(numbers, default=0) + 1 if report_form.numbered else None, "version": 0}
         target_initial = []
     else:
         initial = {"number": initiative.number, "title": initiative.title, "content": initiative.content,
@@ -140,7 +163,9 @@ def _plan_page(request, *, declaration, initiative=None):
         target_initial = [_target_initial(t) for t in initiative.targets.current().order_by("position", "id")]
     data = request.POST if request.method == "POST" else None
     form = forms.InitiativePlanForm(data, initial=initial, department=declaration.department,
-                                    sections_locked=sections_locked)
+                                    sections_locked=sections_locked, form=report_form)
+    if data is None:
+        form.initial.update(_column_initial(form, initiative))
     formset = forms.TargetFormSet(data, initial=target_initial, prefix="targets")
     stored = None  # after a conflict: what the other person saved
     if data is not None and form.is_valid() and formset.is_valid():
@@ -148,10 +173,11 @@ def _plan_page(request, *, declaration, initiative=None):
             # No-JavaScript proposal: show the form again with the figures read from the texts.
             formset = forms.TargetFormSet(initial=_proposed(formset, declaration.fiscal_year.year), prefix="targets")
             form = forms.InitiativePlanForm(initial=form.cleaned_data | {"version": form.cleaned_data["version"]},
-                                            department=declaration.department, sections_locked=sections_locked)
+                                            department=declaration.department, sections_locked=sections_locked,
+                                            form=report_form)
             messages.info(request, _("達成目標の文から種類・数値・単位・期限を読み取りました。確認してから保存してください"))
         else:
-            plan = _plan_from(form, formset, initial.get("sections", []))
+            plan = _plan_from(form, formset, initial.get("sections", []), initiative)
             opened_ids = {f.cleaned_data.get("id") for f in formset.forms if f.cleaned_data.get("id")}
             if initiative is not None and opened_ids != {t["id"] for t in target_initial}:
                 # A target was added, revised or removed since the page was opened: the rows no
@@ -196,13 +222,15 @@ def initiative_progress(request, pk: int):
     initiative = initiative_or_404(request, pk)
     require(can_edit_initiative(request.user, initiative), Refusal.RECORD_PROGRESS)
     targets = _current_targets(initiative)
-    form = forms.ProgressForm(request.POST or None, targets=targets)
+    form = forms.ProgressForm(request.POST or None, targets=targets,
+                              form=form_for_declaration(initiative.declaration))
     if request.method == "POST" and form.is_valid():
         entries = []
         for target in targets:
             data = form.target_data(target)
             entries.append(results.ProgressInput(target_id=target.pk, as_of=data["as_of"], value=data.get("value"),
-                                                  unit=data.get("unit") or "", comment=data.get("comment") or ""))
+                                                  unit=data.get("unit") or "", comment=data.get("comment") or "",
+                                                  interim_status=data.get("interim_status") if form.interim else None))
         saved = save(request, form, lambda: results.progress_record(
             user=request.user, initiative=initiative, entries=entries),
             success=_("進捗を保存しました"), redirect_to=_on_its_page(initiative))
@@ -231,7 +259,10 @@ def initiative_results(request, pk: int):
                             f"unmet_reason_{target.pk}": outcome.unmet_reason})
         elif target.kind == TargetKind.NUMERIC:
             initial[f"actual_unit_{target.pk}"] = target.unit
-    form = forms.ResultsForm(request.POST or None, targets=targets, initial=initial)
+    form = forms.ResultsForm(request.POST or None, targets=targets, initial=initial,
+                             form=form_for_declaration(initiative.declaration))
+    if not request.POST:
+        form.initial.update(_column_initial(form, initiative))
     stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and not same_targets:
         stored = _targets_changed(form, initiative)
@@ -242,10 +273,17 @@ def initiative_results(request, pk: int):
             outcomes.append(results.OutcomeInput(
                 target_id=target.pk, actual_value=data.get("actual_value"), actual_unit=data.get("actual_unit") or "",
                 evaluation=data.get("evaluation") or "", unmet_reason=data.get("unmet_reason") or ""))
+        cleaned = form.cleaned_data
+
+        def given(name):
+            # A column the form lacks keeps what is stored.
+            return cleaned[name] if name in form.fields else getattr(initiative, name)
         data = results.ResultsInput(
-            results=form.cleaned_data["results"], future_direction=form.cleaned_data["future_direction"],
-            future_direction_category=form.cleaned_data["future_direction_category"],
-            achievement_status=form.cleaned_data["achievement_status"], outcomes=outcomes)
+            results=given("results"), future_direction=given("future_direction"),
+            future_direction_category=given("future_direction_category"),
+            achievement_status=given("achievement_status"), outcomes=outcomes,
+            self_evaluation=form.column_data("self_evaluation"), remarks=form.column_data("remarks"),
+            extra=form.extra_data())
         saved = save(request, form, lambda: results.initiative_results_save(
             user=request.user, initiative=initiative, version=form.cleaned_data["version"], data=data),
             success=_("取組結果を保存しました"), redirect_to=_on_its_page(initiative),
