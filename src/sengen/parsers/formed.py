@@ -34,7 +34,7 @@ from sengen.core.targets import analyse_target
 from sengen.core.text import join_lines
 
 from .errors import ParseError
-from .table import BULLET_MARKS, FY_LABEL_RE, Origin, infer_municipality, split_sections
+from .table import BULLET_MARKS, FY_LABEL_RE, Origin, _municipality_of_author, infer_municipality, split_sections
 
 # Circled numbers ①…⑳, the marks 南足柄市's 方策 are numbered with: each starts an item.
 _CIRCLED = tuple(chr(c) for c in range(0x2460, 0x2474))
@@ -207,6 +207,17 @@ def _literal(text: str, space: str = r"\s*") -> str:
 _DATE_RE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 
 
+def _as_written(raw: str, norm: str, m: re.Match, group) -> str | None:
+    """The text of ``m``'s ``group`` as the file prints it (令和６年度 stays full-width: text people
+    wrote is not rewritten), matched on the NFKC form; without whitespace, as a label is kept."""
+    if m.group(group) is None:
+        return None
+    # NFKC keeps full-width digits and letters one character each; where it changed the length
+    # (a ligature, a composed mark) the positions differ and the normalised text is what there is.
+    text = raw[m.start(group):m.end(group)] if len(raw) == len(norm) else m.group(group)
+    return re.sub(r"\s+", "", text) or None
+
+
 @dataclass
 class _Heading:
     fiscal_year: int | None = None
@@ -225,12 +236,13 @@ def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
     title_re = _patterns(layout.title.replace("{document_name}", name))
     declarer_re = _patterns(layout.declarer)
     for text, _ in lines:
-        norm = nfkc(text).strip()
+        raw = text.strip()
+        norm = nfkc(raw)
         if h.fiscal_year_label is None:
             m = _match(title_re, norm)
             if m:
                 found = m.groupdict()
-                h.fiscal_year_label = re.sub(r"\s+", "", found.get("fiscal_year_label") or "") or None
+                h.fiscal_year_label = _as_written(raw, norm, m, "fiscal_year_label")
                 h.director_title = found.get("director_title") or h.director_title
                 h.unit = found.get("unit") or h.unit
                 h.municipality = found.get("municipality") or h.municipality
@@ -250,14 +262,15 @@ def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
     if h.fiscal_year_label is None:
         # A title worded otherwise than the form's: its fiscal year is still the first one printed.
         for text, _ in lines:
-            m = FY_LABEL_RE.search(nfkc(text))
+            raw = text.strip()
+            m = FY_LABEL_RE.search(nfkc(raw))
             if m:
-                h.fiscal_year_label = re.sub(r"\s+", "", m.group(0))
+                h.fiscal_year_label = _as_written(raw, nfkc(raw), m, 0)
                 break
     if h.fiscal_year_label is None:
         raise ParseError("no_title_above_table", source=source)
     try:
-        h.fiscal_year = parse_fiscal_year(h.fiscal_year_label)
+        h.fiscal_year = parse_fiscal_year(nfkc(h.fiscal_year_label))
     except ValueError as exc:
         raise ParseError("fiscal_year", source=source, part="title", label=h.fiscal_year_label,
                          detail=str(exc)) from None
@@ -504,7 +517,7 @@ def to_report(table: FormedTable, source: str) -> tuple[dict, dict[str, dict]]:
     doc = normalise({
         "schema": SCHEMA_V2,
         "form": {"code": form.code, "version": None},
-        "municipality": heading.municipality or infer_municipality(body_text),
+        "municipality": heading.municipality or _municipality_of_author(table.author) or infer_municipality(body_text),
         "fiscal_year": heading.fiscal_year,
         "fiscal_year_label": heading.fiscal_year_label or fiscal_year_label(heading.fiscal_year),
         "document": layout.document,

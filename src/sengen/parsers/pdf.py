@@ -265,6 +265,11 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
 
     from .formed import FormedTable, match_columns
 
+    if any(lay.arrangement == "blocks" for lay in form.layouts.values()):
+        blocks = _read_blocks(pages, source, author, form)
+        if blocks is not None:
+            return blocks
+
     above: list = []
     below: list = []
     items: list = []
@@ -323,6 +328,95 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
         raise ParseError("form_not_this", source=source, form=form.name,
                          labels=" / ".join(t for cell in above[:3] for t, _ in cell)[:200] or "—")
     return FormedTable(form, layout, above, items, below, labels, wrapped=True, author=author)
+
+
+def _read_blocks(pages, source: str, author: str | None, form):
+    """A form that prints each item as a small grid (``Layout.arrangement`` "blocks": F3's 2 × 2
+    of 事業名 / 目標 above 年度末達成状況 / 自己評価): the table's rows alternate a row of labels
+    and a row of their texts, and an item starts at the row labelling its first column. A label
+    the form does not have (a column sengen added so nothing is dropped) is kept under its label.
+    Which of the form's layouts it is: the one the first item's labels explain best."""
+    from sengen.core.forms import identify, label_key
+
+    from .formed import FormedTable, match_columns
+
+    above: list = []
+    below: list = []
+    rows: list = []  # (page, cell lines, texts) of every table row, in order
+    any_text = False
+    for page in pages:
+        if page.chars:
+            any_text = True
+        tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
+        previous_bottom = 0.0
+        for table in tables:
+            if not rows and table.bbox[1] - 0.5 > previous_bottom + 1:
+                part = page.within_bbox((0, previous_bottom, page.width, table.bbox[1] - 0.5))
+                above += [[(ln["text"], Origin(page=page.page_number))] for ln in part.extract_text_lines(strip=True)]
+            previous_bottom = table.bbox[3]
+            for row in table.rows:
+                cell_lines = _row_lines(page, row.cells)
+                rows.append((page.page_number, cell_lines, [" ".join(lines) for lines in cell_lines]))
+        if rows and tables:
+            bottom = tables[-1].bbox[3] + 0.5
+            if bottom < page.height:
+                rest = page.within_bbox((0, bottom, page.width, page.height))
+                tail = [ln["text"] for ln in rest.extract_text_lines(strip=True)]
+                below += [[(t, Origin(page=page.page_number))] for t in tail if not _PAGE_NUMBER_RE.match(nfkc(t))]
+    if not any_text:
+        raise ParseError("pdf_no_text", source=source)
+    firsts = {label_key(lay.columns[0].label) for lay in form.layouts.values()}
+    start = next((i for i, (_, _, texts) in enumerate(rows)
+                  if texts and label_key(texts[0]) in firsts), None)
+    if start is None:
+        raise ParseError("form_not_this", source=source, form=form.name,
+                         labels=" / ".join(t for cell in above[:3] for t, _ in cell)[:200] or "—")
+    # Printed as blocks, the row after an item's first texts labels again (年度末達成状況 / 自己評価,
+    # or the next item's 事業名); printed as a table (a city may), it is the next item's cells.
+    keys = {label_key(line) for lay in form.layouts.values() for c in lay.columns
+            for line in (c.label, *c.label_lines)}
+    if start + 2 < len(rows) and not any(label_key(t) in keys for t in rows[start + 2][2] if t.strip()):
+        return None
+    # The first item's labels: every other row from the start, up to the next item's first label.
+    first_labels: list[str] = []
+    for k in range(start, len(rows), 2):
+        texts = rows[k][2]
+        if k > start and label_key(texts[0]) in firsts:
+            break
+        first_labels += [t for t in texts if t.strip()]
+    ranked = identify(first_labels, forms=[form])
+    if not ranked:
+        raise ParseError("form_not_this", source=source, form=form.name, labels=" / ".join(first_labels)[:200])
+    # Equal scores (a declaration's columns inside a report's): the title says which document.
+    from .table import document_kind
+
+    title = " ".join(t for cell in above for t, _ in cell)
+    best = [r for r in ranked if r[2] == ranked[0][2]]
+    layout = next((r[1] for r in best if r[1].document == document_kind(title, set())), best[0][1])
+    first = label_key(layout.columns[0].label)
+    unknown: list[str] = []
+    items: list = []
+    width = len(layout.columns)
+    for k in range(start, len(rows) - 1, 2):
+        page, _, labels = rows[k]
+        _, value_lines, _ = rows[k + 1]
+        if label_key(labels[0]) == first or not items:
+            items.append([[] for _ in range(width + len(unknown))])
+        for label, lines in zip(labels, value_lines, strict=False):
+            if not label.strip():
+                continue
+            index = match_columns([label], layout)[0]
+            if index is None:
+                name = label.strip()
+                if name not in unknown:
+                    unknown.append(name)
+                index = width + unknown.index(name)
+            cells = items[-1]
+            while len(cells) <= index:
+                cells.append([])
+            column = layout.columns[index].label.replace("\n", "") if index < width else label.strip()
+            cells[index] += [(line, Origin(page=getattr(line, "page", page), cell=column)) for line in lines]
+    return FormedTable(form, layout, above, items, below, unknown, wrapped=True, author=author)
 
 
 def _read_pages(pages, source: str, author: str | None, candidates=None) -> ReportTable:
