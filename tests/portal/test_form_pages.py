@@ -41,6 +41,11 @@ def test_the_f2_report_page_has_its_forms_labels_preamble_and_grades(client, f2_
     # The initiative grades are counted in the report's tally.
     tally = html[html.index('id="grades-heading"'):html.index("</ul>", html.index('id="grades-heading"'))]
     assert "達成基準どおり" in tally and "達成基準をやや下回る" in tally
+    # Each target the report leaves unjudged counts as its initiative's grade stands for, as on
+    # the year page: 達成基準どおり → achieved, 達成基準をやや下回る → partly achieved.
+    overview = html[html.index('id="overview-heading"'):html.index('id="grades-heading"')]
+    found = dict(re.findall(r'tally__item--(\w+)".*?<strong>(\d+)</strong>', overview, re.S))
+    assert sorted(found.values()) == ["0", "0", "1", "1"], found
 
 
 def test_the_seed_report_page_keeps_its_six_columns(client, seed_doc):

@@ -82,17 +82,19 @@ def year(request, fiscal_year: int):
 def report(request, fiscal_year: int, department: str):
     declaration = _report_or_404(request, fiscal_year, department)
     doc = selectors.report_public_document(declaration=declaration)
-    counts = publicindex.evaluation_counts(target["status"]["evaluation"]
-                                           for initiative in doc["initiatives"] for target in initiative["targets"])
     form = selectors.report_form(declaration=declaration, doc=doc)
+    initiative_grades = form.grade_placement == "initiative"
+    if initiative_grades:
+        # The year page's tally: an initiative's grade stands for its targets the report leaves
+        # unjudged (publicindex.judged_evaluations), so both pages count alike.
+        counts = publicindex.evaluation_counts(publicindex.judged_evaluations(
+            doc, publicindex.grade_evaluations_of(declaration)))
+    else:
+        counts = publicindex.evaluation_counts(target["status"]["evaluation"]
+                                               for initiative in doc["initiatives"] for target in initiative["targets"])
     # The seed's form keeps its hand-written table (a /1 report's page is unchanged); any other
     # form is printed from its layout.
     table = None if formtable.is_seed_form(form) else formtable.official_table(doc, form)
-    initiative_grades = form.grade_placement == "initiative"
-    if initiative_grades and not any(n for key, n in counts.items() if key != "not_evaluated"):
-        # The form grades each initiative and the report evaluated no target: a tally of
-        # "not evaluated" targets would say nothing the grades do not.
-        counts = {}
     return render(request, "portal/report.html", {
         "table": table,
         "initiative_grades": initiative_grades,
