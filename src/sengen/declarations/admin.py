@@ -28,7 +28,6 @@ from sengen.core import forms as core_forms
 
 from . import audit, publicindex
 from .forms import form_current_version
-from .permissions import can_manage_forms
 from .models import (
     AuditEntry,
     Declaration,
@@ -50,6 +49,7 @@ from .models import (
     StaffProfile,
     Target,
 )
+from .permissions import can_manage_forms
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,6 +7,7 @@ an output that cannot be written) is one line on stderr and exit status 2, and s
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from django.core.exceptions import ValidationError
@@ -38,8 +39,6 @@ MAX_DEFINITION_BYTES = 1_000_000  # a real form's definition is a few kilobytes
 
 
 def positive_int(value: str) -> int:
-    import argparse
-
     if not value.strip().isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"1 以上の整数を指定してください: {value!r}")
     return int(value)
