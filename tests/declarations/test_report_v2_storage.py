@@ -265,3 +265,20 @@ def test_an_empty_grade_reason_reads_back_as_none_and_the_report_is_unchanged():
     doc["initiatives"][1]["grade_reason"] = ""
     report_import(doc=copy.deepcopy(doc))
     assert report_import(doc=doc).action == "unchanged"
+
+
+# What migrate writes is no data to protect -------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_preset_forms_the_migration_writes_are_no_data_but_a_citys_form_is():
+    from sengen.declarations.backup import database_has_data
+
+    assert not database_has_data()
+    preset = Form.objects.get(municipality__isnull=True, code="f2-sengensha")
+    changed = FormVersion.objects.create(form=preset, version=2,
+                                         definition=_definition("f2-sengensha", "f2-sengensha", name="改訂"))
+    assert database_has_data()
+    changed.delete()
+    assert not database_has_data()
+    Form.objects.create(municipality=None, code="f9-own", name="他の様式")  # not a preset
+    assert database_has_data()

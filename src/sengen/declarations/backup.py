@@ -41,6 +41,9 @@ PG_MAGIC = b"PGDMP"
 # row by row instead (_only_grading_presets): a city's own or edited scale is its data.
 _MIGRATE_MADE = {"contenttypes.ContentType", "auth.Permission"}
 _GRADING = {"declarations.GradingScale", "declarations.Grade"}
+# The preset forms (様式) migration 0006 writes, with the scales they bring: checked row by row
+# too (_only_preset_forms), since a city's own form, or a new version of a preset, is its data.
+_FORMS = {"declarations.Form", "declarations.FormVersion"}
 # The running server's passing state, not the city's: anonymous sessions, and failed logins,
 # which are kept only for the lockout window. A session of someone logged in needs an account,
 # and accounts count.
@@ -109,17 +112,41 @@ def database_has_data(alias: str = DEFAULT_DB_ALIAS) -> bool:
     tables = set(connection.introspection.table_names())
     for model in apps.get_models():
         label = model._meta.label
-        if label in _MIGRATE_MADE | _PASSING_STATE | _GRADING or model._meta.db_table not in tables:
+        if label in _MIGRATE_MADE | _PASSING_STATE | _GRADING | _FORMS or model._meta.db_table not in tables:
             continue
         if not model._meta.managed or model._meta.proxy:
             continue
         if model._default_manager.using(alias).exists():
             return True
-    return not _only_grading_presets(alias, tables)
+    return not (_only_grading_presets(alias, tables) and _only_preset_forms(alias, tables))
+
+
+def _only_preset_forms(alias: str, tables: set[str]) -> bool:
+    """Are the forms stored exactly the presets migration 0006 writes (or fewer), each at its
+    first version as the migration wrote it?"""
+    from sengen.core.forms import form_to_dict, presets
+
+    form_model = apps.get_model("declarations", "Form")
+    version_model = apps.get_model("declarations", "FormVersion")
+    if not {form_model._meta.db_table, version_model._meta.db_table} <= tables:
+        return True
+    preset_forms = presets()
+    forms = {pk: (municipality_id, code) for pk, municipality_id, code
+             in form_model._default_manager.using(alias).values_list("pk", "municipality_id", "code")}
+    if any(municipality_id is not None or code not in preset_forms for municipality_id, code in forms.values()):
+        return False
+    for form_id, version, definition in version_model._default_manager.using(alias).values_list(
+            "form_id", "version", "definition"):
+        if version != 1 or definition != form_to_dict(preset_forms[forms[form_id][1]]):
+            return False
+    return True
 
 
 def _only_grading_presets(alias: str, tables: set[str]) -> bool:
-    """Are the grading scales stored exactly the presets migration 0002 writes (or fewer)?"""
+    """Are the grading scales stored exactly the presets migrations 0002 and 0006 write (or fewer)?"""
+    from decimal import Decimal
+
+    from sengen.core.forms import presets as form_presets
     from sengen.core.grading import PRESETS
 
     scale_model = apps.get_model("declarations", "GradingScale")
@@ -129,6 +156,12 @@ def _only_grading_presets(alias: str, tables: set[str]) -> bool:
     presets = {scale.code: (scale.name, {(grade.code, grade.label, order, grade.min_rate, grade.evaluation)
                                          for order, grade in enumerate(scale.grades)})
                for scale in PRESETS.values()}
+    for form in form_presets().values():
+        scale = form.scale_definition
+        if scale is not None and scale.code not in presets:
+            presets[scale.code] = (scale.name, {
+                (grade.code, grade.label, order, None if grade.min_rate is None else Decimal(str(grade.min_rate)),
+                 grade.evaluation) for order, grade in enumerate(scale.grades)})
     stored: dict[int, tuple[str, str, set]] = {
         pk: (code, name, set()) for pk, code, name
         in scale_model._default_manager.using(alias).values_list("pk", "code", "name")}
