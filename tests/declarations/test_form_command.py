@@ -292,3 +292,21 @@ def test_a_citys_own_form_goes_from_its_definition_to_a_blank_filled_in_excel_to
     assert declaration.form_version == Form.objects.get(code="kakuu-soshiki").versions.get()
     assert report_document(declaration=declaration)["initiatives"][0]["partners"] == ["市民課", "情報政策課"]
     assert "報告 1 件" in [line for line in run("list").splitlines() if "kakuu-soshiki" in line][0]
+
+
+def test_as_a_person_runs_it_each_mistake_is_one_line_on_stderr_and_exit_2(tmp_path):
+    """In its own process, where argparse would print the whole usage: the subcommand's parser
+    says one line too, naming the subcommand."""
+    from tests.test_cli import assert_one_line_usage_error, sengen
+
+    data_dir = tmp_path / "data"
+    assert sengen("migrate", "-v", "0", data_dir=data_dir).returncode == 0
+    missing = sengen("form", "blank", "f1-isehara", data_dir=data_dir)
+    assert_one_line_usage_error(missing)
+    assert missing.stderr.startswith("sengen form blank: エラー: ") and "-o/--output" in missing.stderr
+    unknown = sengen("form", "show", "nothing", data_dir=data_dir)
+    assert_one_line_usage_error(unknown)
+    assert unknown.stderr.startswith("sengen form show: エラー: 様式 nothing は登録されていません")
+    assert_one_line_usage_error(sengen("form", data_dir=data_dir))
+    shown = sengen("form", "show", "f2-sengensha", data_dir=data_dir)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["code"] == "f2-sengensha"
