@@ -99,3 +99,9 @@ def test_an_unnumbered_item_is_shown_without_a_link():
     doc = load("f3-seisaku-unnumbered.json")
     html = _fragment(doc, presets()["f3-seisaku"])
     assert "公共施設再配置計画の策定" in html and "/None" not in html
+
+
+def test_a_heading_only_block_that_repeats_the_table_heading_is_printed_once():
+    doc = load("f3-seisaku-unnumbered.json")
+    table = formtable.official_table(doc, presets()["f3-seisaku"])
+    assert table.preamble == [] and "平成26年度重要事業" in table.heading

@@ -159,11 +159,15 @@ def official_table(doc: dict, form: Form) -> Table:
         if cells and "grade" not in roles and initiative.get("grade"):
             cells[-1].parts.append(_part(Part("grade"), "", initiative, interim_levels=None, with_results=True))
         rows.append(Row(initiative, cells))
-    blocks = [_preamble(block, layout) for block in doc.get("preamble") or []]
+    heading = layout.fill(layout.table_heading, values) if layout.table_heading else ""
+    # A block with nothing under it that only repeats the table's heading (a reader keeps the
+    # heading line it found) is printed once, as the heading.
+    blocks = [_preamble(block, layout) for block in doc.get("preamble") or []
+              if block.get("items") or block.get("sdgs") or not heading or block.get("label", "") not in heading]
     closing_labels = {b.label for b in layout.closing}
     return Table(
         form=form, layout=layout,
-        heading=layout.fill(layout.table_heading, values) if layout.table_heading else "",
+        heading=heading,
         columns=[c.label_lines for c in layout.columns], widths=[c.width for c in layout.columns],
         rows=rows,
         preamble=[b for b in blocks if b["label"] not in closing_labels],
