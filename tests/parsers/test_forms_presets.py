@@ -11,6 +11,8 @@ seed's corpus (test_seed.py, test_pdf.py, test_xlsx.py); here its filled blank r
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -155,14 +157,29 @@ def test_a_form_not_among_the_candidates_is_not_guessed():
         parse_bytes(plain_xlsx(_custom_doc(), form), source="custom.xlsx")
 
 
-def test_text_in_another_form_is_refused_naming_it():
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("code", PRESET_REPORTS)
+def test_side_by_side_text_in_each_preset_form_reads_field_for_field(code, tmp_path):
+    """The ReportLab PDF through pdftotext -layout: the text reader finds the form's header,
+    the gutters between its columns, and reads the rest through the form as from the PDF."""
+    doc = expected(code)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(form_pdf(doc, presets()[code]))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    assert parse_bytes(text, source=f"{code}.txt") == doc
+
+
+def test_text_in_another_form_without_gutters_is_refused_naming_it():
     doc = expected("f2-sengensha")
     form = presets()["f2-sengensha"]
     layout = form.layout(doc["document"])
     lines = ["平成27年度 環境部長の目標宣言 達成状況報告", "■宣言者: 環境部長 山田 一郎",
              "    ".join(c.label for c in layout.columns)]
-    lines += ["    ".join(cell.replace("\n", " ") for cell in cells) for cells in cell_texts(doc, form)]
+    # Each row's cells run into one another: no column of blanks anywhere below the header.
+    lines += ["".join(cell.replace("\n", "") for cell in cells) * 3 for cells in cell_texts(doc, form)]
     with pytest.raises(ParseError) as err:
         parse_bytes("\n".join(lines).encode(), source="f2.txt")
-    assert err.value.code == "form_text"
-    assert "様式「部長の目標宣言（宣言者シート）」" in str(err.value) and "PDF か Excel" in str(err.value)
+    assert err.value.code == "form_text_columns"
+    assert str(err.value) == ("f2.txt: この文は様式「部長の目標宣言（宣言者シート）」の表のようですが、文（テキスト）からは"
+                              "読めません（列の境目（空白の縦の筋）が見つかりません）。列を横に並べて抽出した文"
+                              "（pdftotext -layout）か、PDF か Excel のブック（.xlsx）で読み込んでください")

@@ -79,8 +79,8 @@ MESSAGES: dict[str, str] = {
     "form_no_items": gettext_noop("様式「{form}」の表の見出し行の下に取組が一つもありません"),
     "form_no_title": gettext_noop("様式「{form}」の{item}件目の取組の「{label}」の欄が空です"),
     "form_no_number": gettext_noop("様式「{form}」の{item}件目の取組に番号がありません（この様式は取組に番号を付けます）"),
-    "form_text": gettext_noop("この文は様式「{form}」の表です（見出し: {labels}）。文（テキスト）から読めるのは"
-                  "様式「{default}」の表だけです。この様式の報告は PDF か Excel のブック（.xlsx）で読み込んでください"),
+    "form_text_columns": gettext_noop("この文は様式「{form}」の表のようですが、文（テキスト）からは読めません（{why}）。"
+                          "列を横に並べて抽出した文（pdftotext -layout）か、PDF か Excel のブック（.xlsx）で読み込んでください"),
     "form_unknown": gettext_noop("様式「{name}」はありません（あるのは {known}）"),
     "form_not_this": gettext_noop("見出し行が様式「{form}」の列に合いません（見出し: {labels}）"),
     # a workbook is a zip: what its directory claims
@@ -98,7 +98,12 @@ MESSAGES: dict[str, str] = {
 
 # Params that are themselves sengen's words (core.report.JSON_PROBLEMS, FILE_KINDS, EXPECTED),
 # translated with the message.
-TRANSLATED_PARAMS = frozenset({"problem", "kind", "expected"})
+TRANSLATED_PARAMS = frozenset({"problem", "kind", "expected", "why"})
+# Why text in another form could not be read (text_forms.py), translated with the message.
+FORM_TEXT_WHY = {
+    "header": gettext_noop("見出し行が見つかりません"),
+    "gutter": gettext_noop("列の境目（空白の縦の筋）が見つかりません"),
+}
 
 # What a file that is no report is, by the bytes it starts with (``sniff``).
 FILE_KINDS = {

@@ -110,14 +110,17 @@ def parse_text(text: str, *, source: str = "<text>", form=None, forms=None) -> R
     so the person knows to give the PDF or the workbook instead of a vague 'no initiative'."""
     from sengen.core.forms import DEFAULT_FORM
 
+    from .text_forms import read_form_text
+
     if form is not None and form.code != DEFAULT_FORM:
-        raise _form_refusal(text, source, form, [form])
+        return read_form_text(text, form, source=source)
     try:
         return _parse_seed_text(text, source=source)
     except ParseError as exc:
+        # Only when the seed's form cannot read it: the seed's text costs nothing more.
         other = _other_form(text, forms)
         if other is not None:
-            raise _form_refusal(text, source, other[0], [other[0]], other[1]) from None
+            return read_form_text(text, other[0], source=source)
         raise exc from None
 
 
@@ -142,17 +145,6 @@ def _other_form(text: str, forms, only=None):
         if found and found[0][2] >= _FORM_LINE_SCORE and (best is None or found[0][2] > best[2]):
             best = (found[0][0], cells, found[0][2])
     return (best[0], best[1]) if best else None
-
-
-def _form_refusal(text: str, source: str, form, forms, labels=None) -> ParseError:
-    from sengen.core.forms import DEFAULT_FORM, presets
-
-    if labels is None:
-        found = _other_form(text, forms)
-        labels = found[1] if found else []
-    default = presets()[DEFAULT_FORM].name
-    return ParseError("form_text", source=source, form=form.name, default=default,
-                      labels=" / ".join(labels)[:200] or "—")
 
 
 def _parse_seed_text(text: str, *, source: str) -> ReportTable:
