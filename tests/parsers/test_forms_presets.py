@@ -183,3 +183,25 @@ def test_text_in_another_form_without_gutters_is_refused_naming_it():
     assert str(err.value) == ("f2.txt: この文は様式「部長の目標宣言（宣言者シート）」の表のようですが、文（テキスト）からは"
                               "読めません（列の境目（空白の縦の筋）が見つかりません）。列を横に並べて抽出した文"
                               "（pdftotext -layout）か、PDF か Excel のブック（.xlsx）で読み込んでください")
+
+
+@pytest.mark.parametrize("hostile", ["{director_name}", "{0.__class__}", "＝HYPERLINK(\"http://x\")",
+                                     "<script>x</script>", "％ｓ%s{}"])
+def test_text_in_a_forms_cells_is_data(hostile):
+    """Whatever a department typed — a placeholder, a format field, a formula, markup — comes back
+    as typed: templates are matched against the file, never filled from it."""
+    doc = expected("f2-sengensha")
+    doc["initiatives"][0]["title"] = hostile + "の推進"
+    doc["initiatives"][0]["content"][0] = hostile
+    doc["preamble"][0]["items"][0] = hostile
+    doc["director"]["name"] = hostile
+    got = parse_bytes(plain_xlsx(doc, presets()["f2-sengensha"]), source="h.xlsx")
+    assert got == doc
+
+
+def test_a_wrong_cell_in_a_form_is_one_line_naming_it():
+    doc = expected("f2-sengensha")
+    doc["initiatives"][1]["title"] = ""
+    with pytest.raises(ParseError) as err:
+        parse_bytes(plain_xlsx(doc, presets()["f2-sengensha"]), source="f2.xlsx")
+    assert str(err.value) == "f2.xlsx: 様式「部長の目標宣言（宣言者シート）」の2件目の取組の「重点目標」の欄が空です"

@@ -21,7 +21,6 @@ Nothing here guesses at another form's wording: what the form does not say is no
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from sengen.core import workflow
@@ -34,7 +33,14 @@ from sengen.core.targets import analyse_target
 from sengen.core.text import join_lines
 
 from .errors import ParseError
-from .table import BULLET_MARKS, FY_LABEL_RE, Origin, _municipality_of_author, infer_municipality, split_sections
+from .table import (
+    BULLET_MARKS,
+    FY_LABEL_RE,
+    Origin,
+    _municipality_of_author,
+    infer_municipality,
+    split_sections,
+)
 
 # Circled numbers ①…⑳, the marks 南足柄市's 方策 are numbered with: each starts an item.
 _CIRCLED = tuple(chr(c) for c in range(0x2460, 0x2474))
@@ -62,10 +68,6 @@ class FormedTable:
     unknown: list[str] = field(default_factory=list)
     wrapped: bool = False
     author: str | None = None
-
-
-def header_key(text: str) -> str:
-    return label_key(text)
 
 
 def column_keys(column: Column) -> set[str]:
@@ -210,7 +212,7 @@ _DATE_RE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 def _as_written(raw: str, norm: str, m: re.Match, group) -> str | None:
     """The text of ``m``'s ``group`` as the file prints it (令和６年度 stays full-width: text people
     wrote is not rewritten), matched on the NFKC form; without whitespace, as a label is kept."""
-    if m.group(group) is None:
+    if isinstance(group, str) and group not in m.groupdict() or m.group(group) is None:
         return None
     # NFKC keeps full-width digits and letters one character each; where it changed the length
     # (a ligature, a composed mark) the positions differ and the normalised text is what there is.
@@ -241,19 +243,21 @@ def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
         if h.fiscal_year_label is None:
             m = _match(title_re, norm)
             if m:
-                found = m.groupdict()
                 h.fiscal_year_label = _as_written(raw, norm, m, "fiscal_year_label")
-                h.director_title = found.get("director_title") or h.director_title
-                h.unit = found.get("unit") or h.unit
-                h.municipality = found.get("municipality") or h.municipality
+                h.director_title = _as_written(raw, norm, m, "director_title") or h.director_title
+                h.unit = _as_written(raw, norm, m, "unit") or h.unit
+                h.municipality = _as_written(raw, norm, m, "municipality") or h.municipality
                 continue
         if not h.director_name:
             m = _match(declarer_re, norm)
             if m and (m.groupdict().get("director_title") or m.groupdict().get("director_name")):
-                found = m.groupdict()
-                h.director_title = found.get("director_title") or h.director_title
-                h.director_name = (found.get("director_name") or "").strip()
-                h.unit = found.get("unit") or h.unit
+                h.director_title = _as_written(raw, norm, m, "director_title") or h.director_title
+                # A name keeps its inner space (山田 一郎); only its ends are trimmed.
+                name = m.group("director_name") if "director_name" in m.groupdict() else None
+                if name is not None and len(raw) == len(norm):
+                    name = raw[m.start("director_name"):m.end("director_name")]
+                h.director_name = (name or "").strip()
+                h.unit = _as_written(raw, norm, m, "unit") or h.unit
                 continue
         if layout.declared_on_label and h.declared_on is None and norm.startswith(nfkc(layout.declared_on_label)):
             m = _DATE_RE.search(norm)
@@ -529,7 +533,3 @@ def to_report(table: FormedTable, source: str) -> tuple[dict, dict[str, dict]]:
         "initiatives": initiatives,
     })
     return doc, {path: origin.as_json(source) for path, origin in prov.items()}
-
-
-def nfkc_key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
