@@ -255,17 +255,20 @@ def parse_path_with_provenance_limited(path: str | Path, *, seconds: float = PAR
                             seconds=seconds, memory=memory)
 
 
-def _read_upload(data: bytes, source: str) -> tuple[dict, dict[str, dict], list[str]]:
+def _read_upload(data: bytes, source: str, form=None, forms=None) -> tuple[dict, dict[str, dict], list[str]]:
     from . import parse_with_provenance, source_pages
 
-    doc, where = parse_with_provenance(data, source=source)
+    doc, where = parse_with_provenance(data, source=source, form=form, forms=forms)
     return doc, where, source_pages(data)
 
 
 def read_upload_limited(data: bytes, *, source: str, seconds: float | None = None,
-                        memory: int | None = None) -> tuple[dict, dict[str, dict], list[str]]:
+                        memory: int | None = None, form=None,
+                        forms=None) -> tuple[dict, dict[str, dict], list[str]]:
     """An uploaded file read for review from a web server's thread: the report, its provenance
-    and the file's text page by page, within the budget ``sengen import`` gives a file."""
-    return call_with_budget(_read_upload, data, source, source=source, threaded=True,
+    and the file's text page by page, within the budget ``sengen import`` gives a file.
+    ``form`` / ``forms`` as ``parse_bytes`` takes them (a city's stored forms, to recognise)."""
+    forms = None if forms is None else tuple(forms)
+    return call_with_budget(_read_upload, data, source, form, forms, source=source, threaded=True,
                             seconds=PARSE_SECONDS if seconds is None else seconds,
                             memory=PARSE_MEMORY if memory is None else memory)
