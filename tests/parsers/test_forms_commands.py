@@ -57,3 +57,33 @@ def test_a_filled_blank_imports_in_its_form(tmp_path):
     assert declaration.form_version.form.code == "f7-tsubame"
     assert sorted((i.title, i.grade_code) for i in declaration.initiatives.all()) == \
         sorted([("企業の人材確保の支援", "取組の全てを実施した"), ("創業の後押し", "一部を実施した")])
+
+
+@pytest.mark.django_db
+def test_a_city_form_loaded_from_a_file_is_recognised_without_a_flag(tmp_path):
+    """`sengen form load` a form no preset knows; its filled blank parses and imports in it
+    with no --form: the commands offer the stored forms to the readers."""
+    from sengen.core.forms import form_from_dict
+    from sengen.declarations.models import Declaration, Municipality
+
+    from .test_forms_presets import CUSTOM, _custom_doc
+
+    Municipality.objects.get_or_create(name="架空市")
+    # The city's title names the city, so the report says whose form it is.
+    custom = json.loads(json.dumps(CUSTOM))
+    custom["layouts"]["interim_report"]["title"] = "{municipality} {fiscal_year_label} {director_title} 重点取組 中間報告"
+    definition = tmp_path / "chukan.json"
+    definition.write_text(json.dumps(custom, ensure_ascii=False), encoding="utf-8")
+    run("form", "load", str(definition), "--municipality", "架空市", "--use")
+    doc = _custom_doc()
+    doc["municipality"] = "架空市"
+    path = tmp_path / "chukan.xlsx"
+    path.write_bytes(filled_blank(doc, form_from_dict(custom)))
+    parsed = json.loads(run("parse", str(path)))
+    assert (parsed["form"], parsed["municipality"]) == ({"code": "test-chukan", "version": None}, "架空市")
+    assert [t["interim_status"] for i in parsed["initiatives"] for t in i["targets"]] == \
+        ["on_track", "needs_effort", "at_risk"]
+    run("import", str(path))
+    declaration = Declaration.objects.get()
+    assert declaration.form_version.form.code == "test-chukan"
+    assert declaration.form_version.form.municipality.name == "架空市"
