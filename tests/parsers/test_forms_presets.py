@@ -79,6 +79,10 @@ def test_provenance_names_the_cells_of_the_new_fields():
     assert where["$.preamble[0]"]["file"] == "f4.xlsx"
     _, where = parse_with_provenance(form_pdf(expected("f7-tsubame"), presets()["f7-tsubame"]), source="f7.pdf")
     assert where["$.initiatives[1].background[0]"] == {"file": "f7.pdf", "page": 1, "cell": "現状と課題"}
+    assert where["$.initiatives[1].grade"] == {"file": "f7.pdf", "page": 1, "cell": "評価"}
+    form = form_from_dict(CUSTOM)
+    _, where = parse_with_provenance(plain_xlsx(_custom_doc(), form), source="c.xlsx", forms=[form])
+    assert where["$.initiatives[0].targets[1].interim_status"]["cell"].startswith("報告!E")
 
 
 # --- a form nobody ships: every part a form can have --------------------------------------------

@@ -461,6 +461,13 @@ def _item(table: FormedTable, cells: list[list[Line]], fiscal_year: int, base: s
     item["grade"] = _grade_code(form, grade) if grade else None
     reason = join_lines([t for t, _ in roles.get("grade_reason", [])]).strip()
     item["grade_reason"] = reason or None
+    for role in ("grade", "grade_reason"):
+        if item[role] is not None:
+            prov[f"{base}.{role}"] = roles[role][0][1]
+    for role in ("target_grade", "interim_status"):
+        field_name = "grade" if role == "target_grade" else role
+        for j, (_, origin) in enumerate(roles.get(role, [])[:len(targets)]):
+            prov[f"{base}.targets[{j}].{field_name}"] = origin
     item["sdgs"] = sorted({int(n) for n in re.findall(r"\d{1,2}", nfkc(" ".join(t for t, _ in roles.get("sdgs", []))))
                            if int(n) in SDG_GOALS})
     item["extra"] = extra
