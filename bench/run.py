@@ -150,6 +150,12 @@ def main(argv: list[str]) -> int:
     print(f"ratio = all presets ÷ seed form only (the issue allows 1.20); worst {max(ratios):.2f}")
 
     print()
+    # Rendering: the renderers before forms (read from git) against today's, same run (issue 11).
+    import render_forms
+
+    render_forms.main(corpus[0][2], max(args.repeat, 15))
+
+    print()
     print("The per-file budget: parsing in a child process (sengen import) against in-process")
     from sengen.parsers import parse_path
     from sengen.parsers.limits import parse_path_limited

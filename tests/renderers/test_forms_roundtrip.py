@@ -69,9 +69,6 @@ INFERRED = ("metric", "due", "actual", "achievement_rate", "evaluation", "relati
 
 def _comparable(doc: dict) -> dict:
     doc = copy.deepcopy(normalise(doc))
-    # The city's name: these forms print it nowhere in the table; it travels in the file's
-    # author metadata, which the readers of other forms do not read yet (test_municipality_…).
-    doc.pop("municipality", None)
     if doc.get("form"):
         doc["form"] = {"code": doc["form"]["code"]}
     for initiative in doc["initiatives"]:
@@ -93,15 +90,9 @@ def test_json_export_parses_back_identical(code):
     assert _parse(render(doc, "json"), "json") == doc
 
 
-W2_BLOCKS = pytest.mark.xfail(strict=False, reason="readers by form (W2): the PDF reader does not read "
-                              "F3's 2×2 blocks (Layout.arrangement 'blocks') yet")
-
-
 @pytest.mark.parametrize("code", sorted(REPORTS))
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
-def test_export_parses_back_to_the_report(code, fmt, request):
-    if (code, fmt) == ("f3-seisaku", "pdf"):
-        request.applymarker(W2_BLOCKS)
+def test_export_parses_back_to_the_report(code, fmt):
     doc = normalise(REPORTS[code]())
     back = _parse(render(doc, fmt, form=presets()[code]), fmt)
     assert back.get("form", {}).get("code") == code
@@ -128,18 +119,17 @@ def test_fields_the_form_lacks_come_back_under_their_labels(fmt):
     assert list(extra) == ["評価の理由", "総合計画の施策"]
 
 
-@pytest.mark.xfail(strict=False, reason="readers by form (W2): the XLSX creator / PDF author "
-                                        "(「架空市 環境部長 山田 一郎」) is not read for the city's name")
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_municipality_travels_in_the_file(fmt):
+    """These forms print the city's name nowhere in the table: it travels in the file's author
+    (XLSX creator, PDF author: 「架空市 産業振興部長 渡辺 健太」)."""
     doc = normalise(REPORTS["f7-tsubame"]())
     assert _parse(render(doc, fmt), fmt)["municipality"] == "架空市"
 
 
-@pytest.mark.xfail(strict=False, reason="readers by form (W2): a full-width 令和６年度 in the title "
-                                        "comes back as 令和6年度 (text people wrote is not rewritten)")
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_full_width_fiscal_year_label_kept(fmt):
+    """Text as written: a full-width 令和５年度 in the title comes back full-width."""
     doc = normalise(REPORTS["f7-tsubame"]())
     doc["fiscal_year_label"] = "令和５年度"
     assert _parse(render(doc, fmt), fmt)["fiscal_year_label"] == "令和５年度"

@@ -24,14 +24,16 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 def _json(doc: dict, form=None) -> bytes:
-    from sengen.core.report import ReportError, dumps, simplest
+    from sengen.core.report import SCHEMA_V1, ReportError, dumps, simplest
 
     # The simplest version that says everything: /1 when the report fits it, so every report
-    # stored before /2 (the seed among them) exports byte for byte as it did.
-    try:
-        doc = simplest(doc)
-    except ReportError:
-        pass  # written as given: the caller's validation (normalise) is where it is refused
+    # stored before /2 (the seed among them) exports byte for byte as it did. A /1 document is
+    # already that, and is written as given, as before /2 (no second normalisation to pay).
+    if doc.get("schema") != SCHEMA_V1:
+        try:
+            doc = simplest(doc)
+        except ReportError:
+            pass  # written as given: the caller's validation (normalise) is where it is refused
     return dumps(doc).encode("utf-8")
 
 

@@ -17,8 +17,10 @@ version for a stored report) or found by ``form_of`` from the document's ``form.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sengen.core import workflow
 from sengen.core.forms import (
@@ -51,6 +53,8 @@ ROLE_LABELS = {
 FALLBACK_ROLES = ("sections", "content", "targets", "background", "approach", "partners", "results",
                   "future_direction", "achievement_status", "self_evaluation", "remarks", "grade",
                   "grade_reason", "interim_status", "sdgs", "plan_refs")
+V1_ROLES = frozenset(("sections", "content", "targets", "results", "future_direction", "achievement_status"))
+SCHEMA_V1 = "sengen.report/1"
 # The words of sengen.report/2's interim statuses when the form has none of its own (米子市's,
 # the one real form that names them: FAMILIES.md F6).
 INTERIM_WORDS = {"on_track": "概ね順調", "needs_effort": "取組強化が必要", "at_risk": "進捗困難"}
@@ -62,15 +66,14 @@ DECLARED_ON_LABEL = "宣言日"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})$")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One part of a cell as printed: its items (text as written, without marks) and how they
     are marked — ``marks`` one per item (「・」, 「①」…, or empty strings), ``wrap`` around the
     items joined by 「、」, ``heading`` on its own line before them. ``first``: the part opens
     its cell (a wrapped part after it is set apart)."""
 
     role: str
-    items: tuple[str, ...]
+    items: list[str]
     marks: tuple[str, ...]
     wrap: tuple[str, str] | None = None
     heading: str | None = None
@@ -86,6 +89,7 @@ class Table:
     layout: Layout
     columns: tuple[Column, ...]
     plain: bool  # nothing beyond what sengen printed before forms: no preamble, heading, blocks
+    plans: tuple = ()  # per column, how its cell is made (``_plan``), aligned with ``columns``
 
     @property
     def blocks(self) -> bool:
@@ -149,9 +153,15 @@ def interim_word(form: Form, status) -> str:
     return levels.get(text) or INTERIM_WORDS.get(text, text)
 
 
+_TEXT_ROLES = frozenset(("content", "results", "future_direction", "achievement_status", "background", "approach",
+                         "partners", "self_evaluation", "remarks", "plan_refs"))
+
+
 def role_items(initiative: dict, role: str, form: Form, part: Part | None = None, column: Column | None = None) -> list[str]:
     """What the report says for ``role`` on one initiative, as printed lines (text as written;
     a grade or an interim status in the form's words)."""
+    if role in _TEXT_ROLES:  # the common case first: a list of strings as written
+        return _doc.texts(initiative.get(role))
     if role == "number":
         number = initiative.get("number")
         return [] if number is None else [_doc.clean(number)]
@@ -182,47 +192,74 @@ def role_items(initiative: dict, role: str, form: Form, part: Part | None = None
     return _doc.texts(initiative.get(role))
 
 
-def cell(initiative: dict, column: Column, form: Form) -> list[Piece]:
+@functools.cache
+def _plan(column: Column) -> tuple[tuple[Part, bool, bool], ...]:
+    """Per part of a column: the part, whether it opens the cell, whether it is printed per target
+    (worked out once per column: asked for every cell)."""
+    return tuple((part, i == 0, part.role in TARGET_ROLES and part.role != "targets")
+                 for i, part in enumerate(column.parts))
+
+
+def cell(initiative: dict, column: Column, form: Form, plan=None) -> list[Piece]:
     """The parts of one cell, in the order the form prints them (parts with nothing said are
-    left out; per-target parts keep a line per target, even an empty one, to stay beside it)."""
+    left out; per-target parts keep a line per target, even an empty one, to stay beside it).
+    ``plan``: the column's ``Table.plans`` entry, when the caller has it (no lookup per cell)."""
     out: list[Piece] = []
-    for i, part in enumerate(column.parts):
+    for part, first, per_target in plan if plan is not None else _plan(column):
         items = role_items(initiative, part.role, form, part, column)
-        if part.role in TARGET_ROLES and part.role != "targets":
-            if not any(items):
-                continue
-        elif not items:
+        if not items or (per_target and not any(items)):
             continue
-        out.append(Piece(part.role, tuple(items), marks(part.bullet, len(items)), part.wrap, part.heading,
-                         first=(i == 0)))
+        out.append(Piece(part.role, items, marks(part.bullet, len(items)), part.wrap, part.heading, first))
     return out
 
 
 def _has(doc: dict, role: str) -> bool:
+    """Whether any initiative says something for ``role`` (read straight from the fields: this
+    runs for every role the layout lacks, on every render)."""
     for initiative in _doc.initiatives(doc):
-        if role in ("interim_status",):
-            if any(_doc.clean(t.get("interim_status")) for t in _doc.targets(initiative)):
+        if role == "interim_status":
+            if any(t.get("interim_status") for t in _doc.targets(initiative)):
                 return True
-        elif role_items(initiative, role, presets_default()):
+        elif role == "targets":
+            if _doc.targets(initiative):
+                return True
+        elif initiative.get(role) not in (None, "", [], ()):
             return True
     return False
 
 
-def presets_default() -> Form:
-    return form_of({})
+_MISSING: dict[int, tuple[Form, tuple[str, ...]]] = {}
+
+
+def _missing_roles(form: Form) -> tuple[str, ...]:
+    """FALLBACK_ROLES none of the form's layouts prints, worked out once per form (kept by id
+    beside the form itself: a Form holds a mapping and is not hashable)."""
+    known = _MISSING.get(id(form))
+    if known is not None and known[0] is form:
+        return known[1]
+    printed = {role for layout in form.layouts.values() for role in layout.roles}
+    roles = tuple(role for role in FALLBACK_ROLES if role not in printed)
+    if len(_MISSING) > 256:
+        _MISSING.clear()
+    _MISSING[id(form)] = (form, roles)
+    return roles
 
 
 def _fallback_columns(doc: dict, form: Form, layout: Layout) -> list[Column]:
-    have = set(layout.roles)
     # A role another of the form's documents prints is that document's (a declaration's results
     # belong to the year-end report, as the seed's four-column declaration has always shown).
-    elsewhere = {role for other in form.layouts.values() for role in other.roles}
+    have = set(layout.roles)
+    missing = _missing_roles(form)
+    if doc.get("schema") == SCHEMA_V1:
+        # A /1 document has none of /2's fields (normalise refuses them): only /1's can lack a column.
+        missing = tuple(role for role in missing if role in V1_ROLES)
+        if not missing:
+            return []
     out: list[Column] = []
-    for role in FALLBACK_ROLES:
-        if role in have or role in elsewhere or not _has(doc, role):
-            continue
-        if role == "future_direction" and "results" not in have:
-            # printed under its heading in the results column we are adding anyway
+    for role in missing:
+        # (the future direction is in ``have`` once a results column was added: printed there,
+        # under its heading, as the seed prints it)
+        if role in have or not _has(doc, role):
             continue
         if role == "results":
             parts = (Part("results", "・"), Part("future_direction", "・", heading="［今後の取組の方向性］"))
@@ -259,14 +296,18 @@ def table(doc: dict, form: Form | None = None) -> Table:
     plain = (not layout.preamble and not layout.closing and not layout.table_heading
              and layout.arrangement == "table" and not _doc.items(doc.get("preamble"))
              and not doc.get("declared_on") and not layout.declared_on_label)
-    return Table(form, layout, tuple(layout.columns) + tuple(extra), plain)
+    columns = tuple(layout.columns) + tuple(extra)
+    return Table(form, layout, columns, plain, tuple(_plan(c) for c in columns))
 
 
-def label_lines(column: Column) -> list[str]:
-    return [PRINTED_LABELS.get(line, line) if column.roles[:1] == ("number",) else line
-            for line in column.label_lines] or [""]
+# Cached per column (a frozen value): asked once per cell of every row.
+@functools.cache
+def label_lines(column: Column) -> tuple[str, ...]:
+    return tuple(PRINTED_LABELS.get(line, line) if column.roles[:1] == ("number",) else line
+                 for line in column.label_lines) or ("",)
 
 
+@functools.cache
 def column_class(column: Column) -> str:
     role = column.roles[0] if column.roles else "extra"
     return {"number": "no", "achievement_status": "status"}.get(role, role.replace("_", "-"))

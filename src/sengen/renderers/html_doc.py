@@ -8,6 +8,7 @@ visible text, never markup.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from sengen.core.forms import Form
@@ -155,14 +156,24 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _bullets(lines: list[str], marks: tuple[str, ...] | None = None) -> str:
+@functools.cache
+def _mark(mark: str) -> str:
+    """A bullet mark escaped (the form's, so data like any text), once per mark: one per item."""
+    return _e(mark)
+
+
+def _bullets(lines: list[str], marks: tuple[str, ...] | None = None, bullet: str = "・") -> str:
+    """Items as a list, each after its mark: ``bullet`` for every item, or ``marks`` one each."""
     if not lines:
         return ""
-    marks = marks if marks is not None else ("・",) * len(lines)
     # The ・ is drawn as in the official table but hidden from screen readers, which
     # already announce a list item.
-    items = "".join(f'<li><span aria-hidden="true">{_e(mark)}</span>{_e(line)}</li>'
-                    for line, mark in zip(lines, marks, strict=True))
+    if marks is None or marks[0] == marks[-1]:  # one mark for every item (・), escaped once
+        opening = f'<li><span aria-hidden="true">{_mark(marks[0] if marks else bullet)}</span>'
+        items = "".join(f"{opening}{_e(line)}</li>" for line in lines)
+    else:  # ①②③…
+        items = "".join(f'<li><span aria-hidden="true">{_mark(mark)}</span>{_e(line)}</li>'
+                        for line, mark in zip(lines, marks, strict=True))
     return f"<ul>{items}</ul>"
 
 
@@ -174,28 +185,44 @@ def _plain_label(header_html: str) -> str:
 _PART_CLASSES = {"future_direction": "future"}
 
 
-def _piece(piece: _form.Piece, *, bare_first: bool = True) -> str:
-    cls = _PART_CLASSES.get(piece.role, piece.role.replace("_", "-"))
-    if piece.wrap:
-        return f'<p class="{cls}">{_e(piece.wrap[0] + "、".join(piece.items) + piece.wrap[1])}</p>'
-    head = f'<p class="{cls}">{_e(piece.heading)}</p>' if piece.heading else ""
-    if any(piece.marks):
-        return head + _bullets(list(piece.items), piece.marks)
-    if piece.first and bare_first and len(piece.items) == 1 and not head and piece.role not in _form.TARGET_ROLES:
-        return _e(piece.items[0])
-    return head + "".join(f'<p class="{cls}">{_e(item)}</p>' for item in piece.items)
+def _part(role: str, items: list[str], bullet: str, wrap, heading, first: bool) -> str:
+    """One part of a cell (``_form.cell``'s ``Piece``, made here without one: this runs for every
+    part of every cell, the seed's table's cost)."""
+    if bullet and not heading and not wrap:  # the common case: a list
+        return _bullets(items, _form.marks(bullet, len(items)) if bullet == "①" else None, bullet)
+    if first and len(items) == 1 and not heading and not wrap and role not in _form.TARGET_ROLES:
+        return _e(items[0])
+    cls = _PART_CLASSES.get(role) or role.replace("_", "-")
+    if wrap:
+        return f'<p class="{cls}">{_e(wrap[0] + "、".join(items) + wrap[1])}</p>'
+    head = f'<p class="{cls}">{_e(heading)}</p>' if heading else ""
+    if bullet:
+        return head + _bullets(items, _form.marks(bullet, len(items)) if bullet == "①" else None, bullet)
+    return head + "".join(f'<p class="{cls}">{_e(item)}</p>' for item in items)
 
 
-def _cell(initiative: dict, column, form) -> str:
-    return "".join(_piece(p) for p in _form.cell(initiative, column, form))
+_TEXT_ROLES = _form._TEXT_ROLES
 
 
-def _row(initiative: dict, t: _form.Table) -> str:
-    return "".join(
-        f'<td class="{_form.column_class(c)}" data-label="{_e("".join(_form.label_lines(c)))}">'
-        f"{_cell(initiative, c, t.form)}</td>"
-        for c in t.columns
-    )
+def _cell(initiative: dict, column, form, plan=None) -> str:
+    out = []
+    for part, first, per_target in plan if plan is not None else _form._plan(column):
+        role = part.role
+        items = (_doc.texts(initiative.get(role)) if role in _TEXT_ROLES
+                 else _form.role_items(initiative, role, form, part, column))
+        if not items or (per_target and not any(items)):
+            continue
+        out.append(_part(part.role, items, part.bullet, part.wrap, part.heading, first))
+    return "".join(out)
+
+
+def _row(initiative: dict, t: _form.Table, opening: list[str]) -> str:
+    return "".join(f"{td}{_cell(initiative, c, t.form, plan)}</td>"
+                   for c, plan, td in zip(t.columns, t.plans, opening, strict=True))
+
+
+def _td(column) -> str:
+    return f'<td class="{_form.column_class(column)}" data-label="{_e("".join(_form.label_lines(column)))}">'
 
 
 def _header(column) -> str:
@@ -250,21 +277,26 @@ def report_table(doc: dict, *, form: Form | None = None) -> str:
     caption (title, declarer, date, the blocks before the table, the table's heading) and the
     blocks printed after it. Every text is escaped; the style sheet is ``CSS`` (+ ``FORM_CSS``
     when ``needs_form_css``), scoped to ``.sengen-report`` / ``.sengen-closing``."""
-    t = _form.table(doc, form)
+    return _report_table(doc, _form.table(doc, form))
+
+
+def _report_table(doc: dict, t: _form.Table, title: str | None = None) -> str:
     layout = t.layout
-    title = _form.title(doc, layout)
+    title = _form.title(doc, layout) if title is None else title
     director = _form.declarer(doc, layout)
-    before, after = _form.blocks(doc, layout)
     n = len(t.columns)
 
     caption = f"<h1>{_e(title)}</h1>" + (f'<p class="director">{_e(director)}</p>' if director else "")
-    declared = _form.declared_on(doc, layout)
-    if declared:
-        caption += f'<p class="declared-on">{_e(declared[0])} {_e(declared[1])}</p>'
-    caption += _preamble(before, "preamble")
-    heading = _form.table_heading(doc, layout)
-    if heading:
-        caption += f'<h2 class="table-heading">{_e(heading)}</h2>'
+    after: list = []
+    if not t.plain:  # (a plain table has no date, blocks or heading: nothing to look for)
+        before, after = _form.blocks(doc, layout)
+        declared = _form.declared_on(doc, layout)
+        if declared:
+            caption += f'<p class="declared-on">{_e(declared[0])} {_e(declared[1])}</p>'
+        caption += _preamble(before, "preamble")
+        heading = _form.table_heading(doc, layout)
+        if heading:
+            caption += f'<h2 class="table-heading">{_e(heading)}</h2>'
 
     initiatives = _doc.initiatives(doc)
     if t.blocks:
@@ -278,7 +310,8 @@ def report_table(doc: dict, *, form: Form | None = None) -> str:
                            for c, w in zip(t.columns, t.percent_widths(), strict=True))
         header = "".join(f'<th scope="col" class="{_form.column_class(c)}">{_header(c)}</th>' for c in t.columns)
         thead = f"<thead><tr>{header}</tr></thead>\n"
-        rows = "".join(f"<tr>{_row(i, t)}</tr>" for i in initiatives)
+        opening = [_td(c) for c in t.columns]
+        rows = "".join(f"<tr>{_row(i, t, opening)}</tr>" for i in initiatives)
         body = f"<tbody>\n{rows}\n</tbody>\n" if rows else ""
     if not initiatives:
         body = f'<tbody>\n<tr><td colspan="{n}">取組の記載はありません。</td></tr>\n</tbody>\n'
@@ -327,6 +360,6 @@ def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, brows
         f"<title>{_e(title)}</title>\n" + "\n".join(meta) + "\n"
         f"<style>{head_css}{css}</style>\n"
         "</head>\n<body>\n"
-        + report_table(doc, form=t.form) +
+        + _report_table(doc, t, title) +
         "</body>\n</html>\n"
     )
