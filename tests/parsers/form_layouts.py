@@ -195,8 +195,9 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def form_pdf(doc: dict, form: Form) -> bytes:
-    """A4 landscape, the form's title, declarer, preamble and ruled table, drawn by ReportLab."""
+def form_pdf(doc: dict, form: Form, *, split: bool = False) -> bytes:
+    """A4 landscape, the form's title, declarer, preamble and ruled table, drawn by ReportLab;
+    ``split``: a row the page end cuts goes on at the top of the next page (``splitInRow``)."""
     from reportlab import rl_config
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -236,8 +237,13 @@ def form_pdf(doc: dict, form: Form) -> bytes:
     rows = [[Paragraph(_esc(c.label).replace("\n", "<br/>"), head) for c in layout.columns]]
     rows += [[paragraphs(text) for text in cells] for cells in cell_texts(doc, form)]
     total = sum(c.width for c in layout.columns)
-    table = Table(rows, colWidths=[usable * c.width / total for c in layout.columns], repeatRows=1)
-    table.setStyle(TableStyle([
+    table = Table(rows, colWidths=[usable * c.width / total for c in layout.columns], repeatRows=1,
+                  splitInRow=1 if split else 0)
+    # A row cut by the page end gets its closing rule there, as word processors draw it.
+    closing = [("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.6, colors.black),
+               ("LINEBELOW", (0, "inrowsplitstart"), (-1, "inrowsplitstart"), 0.6, colors.black),
+               ("LINEABOVE", (0, "inrowsplitend"), (-1, "inrowsplitend"), 0.6, colors.black)] if split else []
+    table.setStyle(TableStyle(closing + [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),

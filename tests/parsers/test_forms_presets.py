@@ -209,3 +209,14 @@ def test_a_wrong_cell_in_a_form_is_one_line_naming_it():
     with pytest.raises(ParseError) as err:
         parse_bytes(plain_xlsx(doc, presets()["f2-sengensha"]), source="f2.xlsx")
     assert str(err.value) == "f2.xlsx: 様式「部長の目標宣言（宣言者シート）」の2件目の取組の「重点目標」の欄が空です"
+
+
+@pytest.mark.parametrize("code", ["f2-sengensha", "f7-tsubame"])
+def test_a_row_the_page_end_cuts_goes_on_on_the_next_page(code):
+    """Numbered (F2: the rest has an empty No.) or not (F7: the rest has no title), the part of an
+    item on the next page joins it; the header repeated on that page is not an item."""
+    doc = expected(code)
+    long = doc["initiatives"][0]
+    long["content"] = [f"{k}回目の説明会を地区の集会所で開き、参加者の声を次の回に生かします。" for k in range(1, 41)]
+    got = parse_bytes(form_pdf(doc, presets()[code], split=True), source=f"{code}.pdf")
+    assert got == doc

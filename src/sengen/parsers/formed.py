@@ -475,9 +475,15 @@ def _item(table: FormedTable, cells: list[list[Line]], fiscal_year: int, base: s
 
 
 def _continues(cells: list[list[Line]], layout: Layout) -> bool:
-    """A row with an empty number cell in a numbered form goes on from the row above."""
+    """A row that goes on from the row above (a page break split it, or a number merged down):
+    in a numbered form its number cell is empty; in an unnumbered one it has no title."""
     index = next((i for i, c in enumerate(layout.columns) if "number" in c.roles), None)
-    return index is not None and not any(t.strip() for t, _ in (cells[index] if index < len(cells) else []))
+    if index is not None:
+        return not any(t.strip() for t, _ in (cells[index] if index < len(cells) else []))
+    at = next((i for i, c in enumerate(layout.columns) if "title" in c.roles), None)
+    if at is None or at >= len(cells):
+        return False
+    return not split_parts(layout.columns[at], cells[at]).get("title")
 
 
 def to_report(table: FormedTable, source: str) -> tuple[dict, dict[str, dict]]:
