@@ -220,3 +220,15 @@ def test_a_row_the_page_end_cuts_goes_on_on_the_next_page(code):
     long["content"] = [f"{k}回目の説明会を地区の集会所で開き、参加者の声を次の回に生かします。" for k in range(1, 41)]
     got = parse_bytes(form_pdf(doc, presets()[code], split=True), source=f"{code}.pdf")
     assert got == doc
+
+
+def test_an_interim_and_a_year_end_report_with_the_same_columns_are_told_by_the_title():
+    definition = json.loads(json.dumps(CUSTOM))
+    interim = definition["layouts"]["interim_report"]
+    definition["layouts"]["achievement_report"] = {**interim, "title": "{fiscal_year_label} {director_title} 重点取組 年度末報告"}
+    form = form_from_dict(definition)
+    for kind in ("interim_report", "achievement_report"):
+        doc = _custom_doc()
+        doc["document"] = kind
+        got = parse_bytes(plain_xlsx(doc, form), source="c.xlsx", forms=[form])
+        assert got["document"] == kind

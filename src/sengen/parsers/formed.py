@@ -234,8 +234,7 @@ class _Heading:
 def _heading(table: FormedTable, lines: list[Line], source: str) -> _Heading:
     layout = table.layout
     h = _Heading()
-    name = layout.document_name or workflow.DOCUMENT_NAMES.get(layout.document, "")
-    title_re = _patterns(layout.title.replace("{document_name}", name))
+    title_re = _title_pattern(layout)
     declarer_re = _patterns(layout.declarer)
     for text, _ in lines:
         raw = text.strip()
@@ -486,8 +485,26 @@ def _continues(cells: list[list[Line]], layout: Layout) -> bool:
     return not split_parts(layout.columns[at], cells[at]).get("title")
 
 
+def _title_pattern(layout: Layout) -> tuple[re.Pattern, re.Pattern]:
+    name = layout.document_name or workflow.DOCUMENT_NAMES.get(layout.document, "")
+    return _patterns(layout.title.replace("{document_name}", name))
+
+
+def _by_title(table: FormedTable) -> Layout:
+    """Of the form's layouts printing the same columns (an interim and a year-end report often
+    do), the one whose title the file prints; the header's choice when none or several match."""
+    labels = [c.label for c in table.layout.columns]
+    same = [lay for lay in table.form.layouts.values() if [c.label for c in lay.columns] == labels]
+    if len(same) < 2:
+        return table.layout
+    lines = [nfkc(t).strip() for cell in table.above for t, _ in cell]
+    titled = [lay for lay in same if any(_match(_title_pattern(lay), line) for line in lines)]
+    return titled[0] if len(titled) == 1 else table.layout
+
+
 def to_report(table: FormedTable, source: str) -> tuple[dict, dict[str, dict]]:
     """The report and its provenance (JSON path → where it was read)."""
+    table.layout = _by_title(table)
     layout, form = table.layout, table.form
     prov: dict[str, Origin] = {}
     above = [line for cell in table.above for line in cell]
