@@ -280,6 +280,16 @@ def report_table(doc: dict, *, form: Form | None = None) -> str:
     return _report_table(doc, _form.table(doc, form))
 
 
+@functools.lru_cache(maxsize=64)
+def _skeleton(columns: tuple, widths: tuple) -> tuple[str, str, list[str]]:
+    """The table's <colgroup>, header row and each column's opening <td>: the same for every
+    report in a layout, so made once (the form's labels escaped as any text)."""
+    colgroup = "".join(f'<col class="{_form.column_class(c)}" style="width: {w}%">'
+                       for c, w in zip(columns, widths, strict=True))
+    header = "".join(f'<th scope="col" class="{_form.column_class(c)}">{_header(c)}</th>' for c in columns)
+    return colgroup, f"<thead><tr>{header}</tr></thead>\n", [_td(c) for c in columns]
+
+
 def _report_table(doc: dict, t: _form.Table, title: str | None = None) -> str:
     layout = t.layout
     title = _form.title(doc, layout) if title is None else title
@@ -306,11 +316,7 @@ def _report_table(doc: dict, t: _form.Table, title: str | None = None) -> str:
         body = "".join(f'<tbody class="block">{_block_rows(i, t)}</tbody>\n' for i in initiatives)
         n = width
     else:
-        colgroup = "".join(f'<col class="{_form.column_class(c)}" style="width: {w}%">'
-                           for c, w in zip(t.columns, t.percent_widths(), strict=True))
-        header = "".join(f'<th scope="col" class="{_form.column_class(c)}">{_header(c)}</th>' for c in t.columns)
-        thead = f"<thead><tr>{header}</tr></thead>\n"
-        opening = [_td(c) for c in t.columns]
+        colgroup, thead, opening = _skeleton(t.columns, tuple(t.percent_widths()))
         rows = "".join(f"<tr>{_row(i, t, opening)}</tr>" for i in initiatives)
         body = f"<tbody>\n{rows}\n</tbody>\n" if rows else ""
     if not initiatives:
