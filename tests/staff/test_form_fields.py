@@ -145,3 +145,34 @@ def test_the_seed_forms_pages_keep_their_labels(login, reports):
     found = labels(client.get(reverse("staff:initiative_results", args=[initiative.pk]),
                               HTTP_ACCEPT_LANGUAGE="ja").content.decode())
     assert {"取組結果", "今後の取組の方向性", "方向性の区分", "目標達成状況"} <= set(found)
+
+
+def test_progress_asks_each_targets_interim_status_in_the_forms_words(login, people):
+    definition = form_to_dict(presets()["f2-sengensha"])
+    definition["code"] = "isehara-interim"
+    definition["interim_levels"] = {"on_track": "順調です", "needs_effort": "もう一息", "at_risk": "難しい"}
+    stored = Form.objects.create(municipality=people.department.municipality, code="isehara-interim", name="中間あり")
+    FormVersion.objects.create(form=stored, version=1, definition=form_to_dict(form_from_dict(definition)))
+    doc = f2_doc("interim_report")
+    doc["form"] = {"code": "isehara-interim", "version": 1}
+    declaration = report_import(doc=doc, state="draft").declaration
+    initiative = declaration.initiatives.get(number=1)
+    target = initiative.targets.get()
+    client = login("director")
+    url = reverse("staff:initiative_progress", args=[initiative.pk])
+    html = client.get(url).content.decode()
+    assert "順調です" in html and "もう一息" in html and f'name="interim_status_{target.pk}"' in html
+    response = client.post(url, {f"interim_status_{target.pk}": "needs_effort", f"as_of_{target.pk}": "2017-10-01",
+                                 f"value_{target.pk}": "", f"unit_{target.pk}": target.unit,
+                                 f"comment_{target.pk}": ""})
+    assert response.status_code == 302, labels(response.content.decode())
+    target.refresh_from_db()
+    assert target.interim_status == "needs_effort"
+
+
+def test_the_seed_forms_progress_page_asks_no_interim_status(login, reports):
+    mine, _ = reports
+    initiative = mine.initiatives.get(number=1)
+    response = login("director").get(reverse("staff:initiative_progress", args=[initiative.pk]))
+    assert response.status_code == 200 and 'name="as_of_' in response.content.decode()
+    assert "interim_status_" not in response.content.decode()
