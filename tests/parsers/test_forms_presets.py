@@ -10,6 +10,7 @@ seed's corpus (test_seed.py, test_pdf.py, test_xlsx.py); here its filled blank r
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -232,3 +233,26 @@ def test_an_interim_and_a_year_end_report_with_the_same_columns_are_told_by_the_
         doc["document"] = kind
         got = parse_bytes(plain_xlsx(doc, form), source="c.xlsx", forms=[form])
         assert got["document"] == kind
+
+
+def test_a_header_typed_on_two_rows_reads():
+    """取組 above （所管課）, 上半期の実績 above ［下半期の進め方］: a two-row header, as people type one."""
+    from openpyxl import load_workbook
+
+    form = form_from_dict(CUSTOM)
+    doc = _custom_doc()
+    wb = load_workbook(io.BytesIO(plain_xlsx(doc, form)))
+    ws = wb.active
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "番号")
+    ws.insert_rows(header + 1)
+    for c in range(1, ws.max_column + 1):
+        label = ws.cell(row=header, column=c).value
+        if label and "\n" in label:
+            top, bottom = label.split("\n")
+            ws.cell(row=header, column=c).value = top
+            ws.cell(row=header + 1, column=c).value = bottom
+    out = io.BytesIO()
+    wb.save(out)
+    got = parse_bytes(out.getvalue(), source="two.xlsx", forms=[*presets().values(), form])
+    assert [(i["title"], i["sections"], i["future_direction"]) for i in got["initiatives"]] == \
+        [(i["title"], i["sections"], i["future_direction"]) for i in doc["initiatives"]]

@@ -426,8 +426,18 @@ def _cells_of(sheet: _Sheet, r: int) -> list[tuple[int, str]]:
     return sorted(sheet.rows.get(r, {}).items())
 
 
+def _header_cells(sheet: _Sheet, first: int, last: int) -> list[tuple[int, str]]:
+    """The header's cells by column, a two-row header's lines joined (取組 above （所管課）)."""
+    cells: dict[int, list[str]] = {}
+    for r in range(first, last + 1):
+        for col, text in _cells_of(sheet, r):
+            cells.setdefault(col, []).append(text)
+    return [(col, "\n".join(texts)) for col, texts in sorted(cells.items())]
+
+
 def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
-    """(sheet, row, form, layout) of the best-explained header row among the sheets' first rows."""
+    """(sheet, first row, last row, form, layout) of the best-explained header among the sheets'
+    first rows: one row, or two where the second holds the rest of the labels."""
     from sengen.core.forms import identify
 
     best = None
@@ -435,13 +445,17 @@ def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
         for r in sorted(sheet.rows):
             if r > HEADER_SCAN_ROWS:
                 break
-            cells = [t for _, t in _cells_of(sheet, r)]
-            if len(cells) < 2:
-                continue
-            found = identify(cells, forms=[forced] if forced is not None else candidates)
-            if found and found[0][2] >= FORM_HEADER_SCORE and (best is None or found[0][2] > best[4]):
-                best = (sheet, r, found[0][0], found[0][1], found[0][2])
-    return best[:4] if best else None
+            for last in (r, r + 1):
+                if last not in sheet.rows:
+                    continue
+                cells = [t for _, t in _header_cells(sheet, r, last)]
+                if len(cells) < 2:
+                    continue
+                found = identify(cells, forms=[forced] if forced is not None else candidates)
+                # A second row must make the match better, not merely keep it (the first item).
+                if found and found[0][2] >= FORM_HEADER_SCORE and (best is None or found[0][2] > best[5]):
+                    best = (sheet, r, last, found[0][0], found[0][1], found[0][2])
+    return best[:5] if best else None
 
 
 def _is_block_label(sheet: _Sheet, r: int, keys: set[str]) -> bool:
@@ -451,12 +465,12 @@ def _is_block_label(sheet: _Sheet, r: int, keys: set[str]) -> bool:
     return len(cells) == 1 and label_key(next(iter(cells.values()))) in keys
 
 
-def _formed(sheet: _Sheet, header_row: int, form, layout, author):
+def _formed(sheet: _Sheet, header_row: int, last_row: int, form, layout, author):
     from sengen.core.forms import label_key
 
     from .formed import FormedTable, match_columns
 
-    header = _cells_of(sheet, header_row)
+    header = _header_cells(sheet, header_row, last_row)
     matched = match_columns([t for _, t in header], layout)
     col_of: dict[int, int] = {}
     unknown: list[str] = []
@@ -486,7 +500,7 @@ def _formed(sheet: _Sheet, header_row: int, form, layout, author):
     items, below = [], []
     in_table = True
     for r in sorted(sheet.rows):
-        if r <= header_row:
+        if r <= last_row:
             continue
         if in_table and _is_block_label(sheet, r, closing):
             in_table = False
@@ -530,10 +544,10 @@ def parse_xlsx(data: bytes, *, source: str = "<xlsx>", form=None, forms=None):
                     # The seed's header names 取組内容 and 達成目標; a form whose labels explain
                     # the row better (a city's own columns around them) is that form.
                     sheet, header = found[0]
-                    cells = [t for _, t in _cells_of(sheet, header.row)]
+                    cells = [t for _, t in _header_cells(sheet, header.row, header.last_row)]
                     ranked = identify(cells, forms=candidates)
                     if ranked and ranked[0][0].code != DEFAULT_FORM:
-                        formed = (sheet, header.row, ranked[0][0], ranked[0][1])
+                        formed = (sheet, header.row, header.last_row, ranked[0][0], ranked[0][1])
                 else:
                     formed = _form_header(sheets, others, None)
         except ParseError:
