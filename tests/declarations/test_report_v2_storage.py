@@ -282,3 +282,16 @@ def test_the_preset_forms_the_migration_writes_are_no_data_but_a_citys_form_is()
     assert not database_has_data()
     Form.objects.create(municipality=None, code="f9-own", name="他の様式")  # not a preset
     assert database_has_data()
+
+
+@pytest.mark.django_db
+def test_the_form_cache_never_answers_for_another_row_under_the_same_id():
+    # After a restore, or in a test's rolled-back database, an id can name another version.
+    from sengen.declarations.selectors import form_of_version
+
+    version = _city_form("f9-own", "f2-sengensha").versions.get()
+    assert form_of_version(version).name == "f9-own 第1版"
+    FormVersion.objects.filter(pk=version.pk).update(definition=_definition("f4-minamiashigara", "f9-own"))
+    assert form_of_version(FormVersion.objects.get(pk=version.pk)).unit_kind == \
+        core_forms.presets()["f4-minamiashigara"].unit_kind
+    assert form_of_version(FormVersion.objects.get(pk=version.pk)).name == core_forms.presets()["f4-minamiashigara"].name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -237,20 +238,23 @@ def default_form() -> core_forms.Form:
     return core_forms.presets()[default] if isinstance(default, str) else default
 
 
-# FormVersion id → its Form. A version is immutable (a change is a new version), so what was
-# read once stays true for the life of the process.
-_FORMS_BY_VERSION: dict[int, core_forms.Form] = {}
+# FormVersion id → (its definition, its Form). A version is immutable (a change is a new
+# version), so reading the definition into a Form once is enough; the definition is compared
+# still, since an id can name another row after a restore or in a test's rolled-back database,
+# and comparing is far cheaper than reading.
+_FORMS_BY_VERSION: dict[int, tuple[dict, core_forms.Form]] = {}
 
 
 def form_of_version(form_version: FormVersion | None) -> core_forms.Form:
     """The ``core.forms.Form`` of ``form_version`` (its stored definition); the seed's for None."""
     if form_version is None:
         return default_form()
-    form = _FORMS_BY_VERSION.get(form_version.pk)
-    if form is None:
-        form = core_forms.form_from_dict(form_version.definition,
-                                         source=f"様式 {form_version.form_id} 第{form_version.version}版")
-        _FORMS_BY_VERSION[form_version.pk] = form
+    cached = _FORMS_BY_VERSION.get(form_version.pk)
+    if cached is not None and cached[0] == form_version.definition:
+        return cached[1]
+    form = core_forms.form_from_dict(form_version.definition,
+                                     source=f"様式 {form_version.form_id} 第{form_version.version}版")
+    _FORMS_BY_VERSION[form_version.pk] = (copy.deepcopy(form_version.definition), form)
     return form
 
 
