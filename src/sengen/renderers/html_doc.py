@@ -348,7 +348,6 @@ def render_html(doc: dict, *, head_css: str = "", fonts: str = FONT_STACK, brows
     """
     t = _form.table(doc, form)
     title = _form.title(doc, t.layout)
-    director = _form.declarer(doc, t.layout)
     # The author is the city and its director whatever the form's declarer line says (■宣言者: …):
     # how a reader of the file, and sengen's readers, tell whose report it is.
     municipality = _doc.clean(doc.get("municipality")).strip()
