@@ -48,6 +48,18 @@ _CIRCLED = tuple(chr(c) for c in range(0x2460, 0x2474))
 Line = tuple[str, Origin]
 
 
+# A header label is a few words; a longer cell is a row's text. Rows holding one are not offered to
+# identify(), whose cost grows with the text: a workbook of 32,000-character cells in its first
+# rows would otherwise spend the file's whole budget asking which form each row is.
+MAX_LABEL_CHARS = 120
+
+
+def header_like(cells: list[str]) -> bool:
+    """Whether ``cells`` can be a header row at all: two labels or more, none of them long."""
+    labels = [c for c in cells if c and c.strip()]
+    return len(labels) >= 2 and all(len(c) <= MAX_LABEL_CHARS for c in labels)
+
+
 @dataclass
 class FormedTable:
     """What a reader saw of a table in ``form``'s ``layout``.

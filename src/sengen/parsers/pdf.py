@@ -215,7 +215,9 @@ def _other_form(texts: list[str], candidates) -> tuple | None:
     """(form, layout) when ``texts`` is the header of a form other than the seed's, best first."""
     from sengen.core.forms import DEFAULT_FORM, identify
 
-    if not candidates or sum(1 for t in texts if t.strip()) < 2:
+    from .formed import header_like
+
+    if not candidates or not header_like(texts):
         return None
     found = identify(texts, forms=candidates)
     if found and found[0][2] >= FORM_HEADER_SCORE and found[0][0].code != DEFAULT_FORM:
@@ -263,7 +265,7 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
     """The pages as a table of ``form`` (``layout``; the best-matching one when None)."""
     from sengen.core.forms import identify
 
-    from .formed import FormedTable, match_columns
+    from .formed import FormedTable, header_like, match_columns
 
     if any(lay.arrangement == "blocks" for lay in form.layouts.values()):
         blocks = _read_blocks(pages, source, author, form)
@@ -290,7 +292,7 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
             for row in table.rows:
                 cell_lines = _row_lines(page, row.cells)
                 texts = [" ".join(lines) for lines in cell_lines]
-                if mapping is None or not items:
+                if (mapping is None or not items) and header_like(texts):
                     ranked = identify(texts, forms=[form])
                     ranked = [r for r in ranked if layout is None or r[1] == layout]
                     if ranked and ranked[0][2] >= FORM_HEADER_SCORE:

@@ -133,13 +133,15 @@ def _other_form(text: str, forms, only=None):
     """(form, labels) of another known form whose header is one of the text's first lines."""
     from sengen.core.forms import DEFAULT_FORM, identify, presets
 
+    from .formed import header_like
+
     candidates = [f for f in (forms if forms is not None else presets().values()) if f.code != DEFAULT_FORM]
     if not candidates:
         return None
     best = None
     for line in text.replace("\r", "\n").split("\n")[:_FORM_SCAN_LINES]:
         cells = [c for c in re.split(r"\s{2,}|\t|　+", line.strip()) if c]
-        if len(cells) < 2:
+        if not header_like(cells):
             continue
         found = identify(cells, forms=candidates)
         if found and found[0][2] >= _FORM_LINE_SCORE and (best is None or found[0][2] > best[2]):

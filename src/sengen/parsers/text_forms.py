@@ -24,7 +24,7 @@ from sengen.core.eras import nfkc
 from sengen.core.forms import Form, identify, label_key
 
 from .errors import FORM_TEXT_WHY, ParseError
-from .formed import FormedTable, match_columns
+from .formed import FormedTable, header_like, match_columns
 from .table import Origin
 
 _LABEL_GAP = re.compile(r" {2,}|\t|　")
@@ -49,7 +49,7 @@ def _header(lines: list[str], form: Form):
     best = None
     for i, line in enumerate(lines[:120]):
         labels = _labels(line)
-        if len(labels) < 2:
+        if not header_like([t for _, t in labels]):
             continue
         found = identify([t for _, t in labels], forms=[form])
         if found and found[0][2] >= HEADER_SCORE and (best is None or found[0][2] > best[3]):

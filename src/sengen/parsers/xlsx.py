@@ -440,6 +440,8 @@ def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
     first rows: one row, or two where the second holds the rest of the labels."""
     from sengen.core.forms import identify
 
+    from .formed import header_like
+
     best = None
     for sheet in sheets:
         for r in sorted(sheet.rows):
@@ -449,7 +451,7 @@ def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
                 if last not in sheet.rows:
                     continue
                 cells = [t for _, t in _header_cells(sheet, r, last)]
-                if len(cells) < 2:
+                if not header_like(cells):
                     continue
                 found = identify(cells, forms=[forced] if forced is not None else candidates)
                 # A second row must make the match better, not merely keep it (the first item).
