@@ -176,3 +176,11 @@ def test_the_seed_forms_progress_page_asks_no_interim_status(login, reports):
     response = login("director").get(reverse("staff:initiative_progress", args=[initiative.pk]))
     assert response.status_code == 200 and 'name="as_of_' in response.content.decode()
     assert "interim_status_" not in response.content.decode()
+
+
+def test_the_declaration_page_shows_an_initiatives_grade_under_the_forms_label(login, people, f2_report):
+    first = f2_report.initiatives.order_by("position").first()
+    declaration_judge(user=people.director, declaration=f2_report, version=f2_report.version, judgements=[],
+                      initiative_judgements=[InitiativeJudgement(first.pk, "達成基準どおり")])
+    html = login("director").get(reverse("staff:declaration", args=[f2_report.pk])).content.decode()
+    assert re.search(r'<strong lang="ja">達成度</strong> <span class="badge" lang="ja">達成基準どおり</span>', html)

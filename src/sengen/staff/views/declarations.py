@@ -62,9 +62,16 @@ def declaration_detail(request, pk: int):
     user = request.user
     initiatives = initiatives_with_targets(declaration=declaration)
     scale = scale_for(declaration)
+    report_form = form_for_declaration(declaration)
+    # The /2 columns a form other than the seed's has, under its labels (the seed's has none).
+    labels = {} if forms.is_seed_form(report_form) else forms.role_labels(report_form)
+    shown = [name for name in ("background", "approach", "partners", "self_evaluation", "remarks", "plan_refs")
+             if name in labels]
     rows = []
     for initiative in initiatives:
         initiative.declaration = declaration  # already loaded: spare a query per row
+        columns = [(labels[name], getattr(initiative, name)) for name in shown if getattr(initiative, name)]
+        columns += [(e.get("label", ""), e.get("items") or []) for e in initiative.extra or []]
         editable = can_edit_initiative(user, initiative)
         targets = []
         for target in initiative.targets.all():
@@ -75,6 +82,10 @@ def declaration_detail(request, pk: int):
         rows.append({
             "initiative": initiative,
             "targets": targets,
+            "columns": columns,
+            "sdgs": initiative.sdgs if "sdgs" in labels else [],
+            "grade": (labels.get("grade") or _("評価段階"), initiative.grade_code, initiative.grade_reason)
+                     if report_form.grade_placement == "initiative" and initiative.grade_code else None,
             "edit": editable and declaration.phase == Phase.DECLARATION,
             "progress": editable and declaration.phase == Phase.INTERIM_REPORT,
             "results": editable and declaration.phase == Phase.ACHIEVEMENT_REPORT,
