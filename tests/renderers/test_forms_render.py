@@ -239,3 +239,22 @@ def test_json_writes_the_simplest_version():
     assert upgraded["schema"] == "sengen.report/2"
     f2 = _load("f2-kankyo-achievement.json")
     assert json.loads(render(f2, "json"))["schema"] == "sengen.report/2"
+
+
+def test_a_kind_the_form_lacks_prints_in_the_nearest_layout():
+    from sengen.renderers._form import layout_for
+
+    f2, f4 = presets()["f2-sengensha"], presets()["f4-minamiashigara"]
+    assert layout_for(f2, "interim_report") is f2.layouts["achievement_report"]
+    assert layout_for(f4, "achievement_report") is f4.layouts["declaration"]
+    doc = _load("f2-kankyo-achievement.json")
+    doc["document"] = "interim_report"
+    assert _table(render(doc, "html").decode())[0][:5] == ["No.", "重点目標", "目標の概要", "達成基準", "達成度"]
+
+
+def test_a_declarations_results_wait_for_the_report():
+    """A role another document of the form prints is not added to the declaration's table (the
+    seed's four columns), while a role no document of the form prints gets its column."""
+    seed = load_seed()
+    seed["document"] = "declaration"
+    assert len(_table(render(seed, "html").decode())[0]) == 4
