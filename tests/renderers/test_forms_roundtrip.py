@@ -133,3 +133,19 @@ def test_full_width_fiscal_year_label_kept(fmt):
     doc = normalise(REPORTS["f7-tsubame"]())
     doc["fiscal_year_label"] = "令和５年度"
     assert _parse(render(doc, fmt), fmt)["fiscal_year_label"] == "令和５年度"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_a_citys_own_form_round_trips(fmt):
+    """A form that is no preset (themes with SDG tags, its own interim words in a per-target
+    column, a heading part, an extra column), given to the writer and the reader alike."""
+    from sengen.core.forms import form_from_dict
+    from sengen.parsers import parse_bytes
+
+    from .test_forms_render import _custom_definition, _custom_doc
+
+    form = form_from_dict(_custom_definition())
+    doc = normalise({**_custom_doc(), "unit_kind": "部"})
+    back = parse_bytes(render(doc, fmt, form=form), source=f"own.{fmt}", forms=[form])
+    assert back["form"]["code"] == "kasou-keiei"
+    assert _comparable(back) == _comparable(doc)
