@@ -26,29 +26,8 @@ from django.utils.translation import gettext
 
 from sengen.core import forms as core_forms
 
-from . import audit, publicindex
+from . import audit, models, publicindex
 from .forms import form_current_version
-from .models import (
-    AuditEntry,
-    Declaration,
-    Department,
-    FiscalYear,
-    Form,
-    FormVersion,
-    Grade,
-    GradingScale,
-    Initiative,
-    InitiativeSection,
-    Municipality,
-    Outcome,
-    Progress,
-    Publication,
-    Revision,
-    Role,
-    Section,
-    StaffProfile,
-    Target,
-)
 from .permissions import can_manage_forms
 
 
@@ -157,17 +136,17 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 class GradeInline(admin.TabularInline):
-    model = Grade
+    model = models.Grade
     extra = 0
 
 
-@admin.register(GradingScale)
+@admin.register(models.GradingScale)
 class GradingScaleAdmin(AuditedAdmin):
     list_display = ["code", "name"]
     inlines = [GradeInline]
 
 
-@admin.register(Municipality)
+@admin.register(models.Municipality)
 class MunicipalityAdmin(AuditedAdmin):
     list_display = ["__str__", "grading_scale", "form"]
 
@@ -176,7 +155,7 @@ class MunicipalityAdmin(AuditedAdmin):
         if "form" in form_class.base_fields:
             # A city's reports use a preset or one of its own forms, never another city's.
             own = Q(municipality__isnull=True) | (Q(municipality=obj) if obj is not None else Q(pk__in=[]))
-            form_class.base_fields["form"].queryset = Form.objects.filter(own).order_by(
+            form_class.base_fields["form"].queryset = models.Form.objects.filter(own).order_by(
                 "municipality__name", "code")
         return form_class
 
@@ -184,7 +163,7 @@ class MunicipalityAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             # The public index keeps the city's name for its links and search: renamed with it.
-            publicindex.reindex(Declaration.objects.filter(department__municipality=obj))
+            publicindex.reindex(models.Declaration.objects.filter(department__municipality=obj))
 
 
 class FormDefinitionForm(forms.ModelForm):
@@ -199,7 +178,7 @@ class FormDefinitionForm(forms.ModelForm):
         help_text="docs/forms.md の形の JSON。保存すると新しい版になり、これまでの版とそれで作られた報告は変わりません。")
 
     class Meta:
-        model = Form
+        model = models.Form
         fields = ["municipality"]
 
     def __init__(self, *args, **kwargs):
@@ -236,7 +215,7 @@ class FormDefinitionForm(forms.ModelForm):
 class FormVersionInline(admin.TabularInline):
     """The versions, newest first, read-only: a version is what reports were made with."""
 
-    model = FormVersion
+    model = models.FormVersion
     fields = ["version", "created_at", "created_by", "columns"]
     readonly_fields = fields
     ordering = ["-version"]
@@ -261,7 +240,7 @@ class FormVersionInline(admin.TabularInline):
             for document, layout in layouts.items()))
 
 
-@admin.register(Form)
+@admin.register(models.Form)
 class FormAdmin(AuditedAdmin):
     """Forms (様式), for administrators only. Saving stores the definition through
     ``services.forms.form_load``: a new version when it changed, never an edit of a version."""
@@ -313,7 +292,7 @@ class FormAdmin(AuditedAdmin):
                             municipality=obj.municipality if change else form.cleaned_data.get("municipality"),
                             source="管理画面", form=obj if change else None)
         # The admin goes on with ``obj`` (its messages, the next page): make it the stored form.
-        for field in Form._meta.concrete_fields:
+        for field in models.Form._meta.concrete_fields:
             setattr(obj, field.attname, getattr(version.form, field.attname))
         obj._state.adding = False
 
@@ -332,18 +311,18 @@ class FormAdmin(AuditedAdmin):
         return admin.ModelAdmin.log_change(self, request, obj, message)
 
 
-@admin.register(FiscalYear)
+@admin.register(models.FiscalYear)
 class FiscalYearAdmin(AuditedAdmin):
     list_display = ["label", "municipality", "declaration_due", "interim_report_due", "achievement_report_due"]
     list_filter = ["municipality"]
 
 
 class SectionInline(admin.TabularInline):
-    model = Section
+    model = models.Section
     extra = 0
 
 
-@admin.register(Department)
+@admin.register(models.Department)
 class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "director_title", "municipality"]
     list_filter = ["municipality"]
@@ -353,11 +332,11 @@ class DepartmentAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
         if change and {"name", "municipality"} & set(form.changed_data):
             # The public index keeps the department's name for its links and search: renamed with it.
-            publicindex.reindex(Declaration.objects.filter(department=obj))
+            publicindex.reindex(models.Declaration.objects.filter(department=obj))
 
 
 class InitiativeInline(admin.TabularInline):
-    model = Initiative
+    model = models.Initiative
     fields = ["number", "title"]
     readonly_fields = fields
     extra = 0
@@ -368,7 +347,7 @@ class InitiativeInline(admin.TabularInline):
         return False
 
 
-@admin.register(Declaration)
+@admin.register(models.Declaration)
 class DeclarationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "phase", "state", "version", "updated_at"]
     list_filter = ["state", "phase", "fiscal_year__year", "department__municipality"]
@@ -377,18 +356,18 @@ class DeclarationAdmin(ReadOnlyAdmin):
 
 
 class InitiativeSectionInline(admin.TabularInline):
-    model = InitiativeSection
+    model = models.InitiativeSection
     extra = 0
 
 
 class TargetInline(admin.StackedInline):
-    model = Target
+    model = models.Target
     fk_name = "initiative"
     extra = 0
     show_change_link = True
 
 
-@admin.register(Initiative)
+@admin.register(models.Initiative)
 class InitiativeAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "declaration"]
     search_fields = ["title"]
@@ -396,11 +375,11 @@ class InitiativeAdmin(ReadOnlyAdmin):
 
 
 class OutcomeInline(admin.StackedInline):
-    model = Outcome
+    model = models.Outcome
     extra = 0
 
 
-@admin.register(Target)
+@admin.register(models.Target)
 class TargetAdmin(ReadOnlyAdmin):
     list_display = ["text", "kind", "value", "unit", "due_date"]
     list_filter = ["kind"]
@@ -408,23 +387,23 @@ class TargetAdmin(ReadOnlyAdmin):
     inlines = [OutcomeInline]
 
 
-@admin.register(Progress)
+@admin.register(models.Progress)
 class ProgressAdmin(ReadOnlyAdmin):
     list_display = ["target", "as_of", "value", "unit", "entered_by"]
 
 
-@admin.register(Publication)
+@admin.register(models.Publication)
 class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["declaration", "phase", "version", "published_at", "published_by", "reason"]
     list_filter = ["phase"]
 
 
-@admin.register(Revision)
+@admin.register(models.Revision)
 class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["initiative", "declaration", "version", "created_at", "user_name", "reason"]
 
 
-@admin.register(AuditEntry)
+@admin.register(models.AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "user_name", "action", "object_repr"]
     list_filter = ["action"]
@@ -433,16 +412,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 class StaffProfileForm(forms.ModelForm):
     class Meta:
-        model = StaffProfile
+        model = models.StaffProfile
         fields = ["role", "department", "section"]
 
     def clean(self):
         # The scope each role needs, said in words before the database constraint refuses it.
         data = super().clean()
         role, department, section = data.get("role"), data.get("department"), data.get("section")
-        if role == Role.DIRECTOR and department is None:
+        if role == models.Role.DIRECTOR and department is None:
             self.add_error("department", "部長には部を設定してください")
-        if role == Role.SECTION_EDITOR:
+        if role == models.Role.SECTION_EDITOR:
             if section is None:
                 self.add_error("section", "課の担当者には課を設定してください")
             elif department is not None and section.department_id != department.pk:
@@ -450,7 +429,7 @@ class StaffProfileForm(forms.ModelForm):
         return data
 
 
-@admin.register(StaffProfile)
+@admin.register(models.StaffProfile)
 class StaffProfileAdmin(AuditedAdmin):
     form = StaffProfileForm
     fields = ["user", "role", "department", "section"]
@@ -464,7 +443,7 @@ class StaffProfileAdmin(AuditedAdmin):
 
 
 class StaffProfileInline(admin.StackedInline):
-    model = StaffProfile
+    model = models.StaffProfile
     form = StaffProfileForm
     can_delete = False
     extra = 0
