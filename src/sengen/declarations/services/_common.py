@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from sengen.core.limits import MAX_REPORT_CHARS
 
-from .. import audit, textlimits
+from .. import textlimits
 from ..models import (
     Declaration,
     Initiative,
@@ -33,12 +33,6 @@ class EditConflict(Exception):
 
     The message is for the person whose save was refused; their input is not lost: the form
     is shown again with it."""
-
-
-# The services call audit.record / audit.user_name directly; these two aliases remain only for
-# services/forms.py (issue 11), and go once it does the same.
-_user_name = audit.user_name
-_audit = audit.record
 
 
 def _conflict_message(object_type: str, pk) -> str:
