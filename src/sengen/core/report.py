@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from sengen.core import limits, workflow
+from sengen.core.errors import JsonPathError
 
 SCHEMA = "sengen.report/1"  # what /1 writers (parsers, selectors) put in "schema"
 SCHEMA_V1 = SCHEMA
@@ -61,19 +62,9 @@ JSON_TOO_DEEP = gettext_noop("JSON の入れ子が深すぎます")
 JSON_HUGE_NUMBER = gettext_noop("JSON に桁数が多すぎて読めない数値があります")
 
 
-class ReportError(ValueError):
-    """The document does not follow ``sengen.report/1`` (or ``/2``).
-
-    ``path`` is a JSON path (``$.initiatives[2].targets[0].metric.value``) so the message
-    says where, not only what.
-    """
-
-    def __init__(self, message: str, path: str = "$", source: str | None = None):
-        self.message = message
-        self.path = path
-        self.source = source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}{path}: {message}")
+class ReportError(JsonPathError):
+    """The document does not follow ``sengen.report/1`` (or ``/2``); ``path`` says where
+    (``$.initiatives[2].targets[0].metric.value``)."""
 
 
 def _expect(cond: bool, message: str, path: str) -> None:

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from sengen.core import limits, workflow
+from sengen.core.errors import JsonPathError
 
 from .model import (
     ARRANGEMENTS,
@@ -45,16 +46,9 @@ MAX_GRADES = 20
 MAX_WRAP_CHARS = 5  # 「（」… a bracket or two, never text
 
 
-class FormError(ValueError):
-    """The form definition is not valid. ``path`` is a JSON path (``$.layouts.declaration
-    .columns[2].parts[0].role``), ``source`` the file it came from when known."""
-
-    def __init__(self, message: str, path: str = "$", source: str | None = None):
-        self.message = message
-        self.path = path
-        self.source = source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}{path}: {message}")
+class FormError(JsonPathError):
+    """The form definition is not valid; ``path`` says where (``$.layouts.declaration
+    .columns[2].parts[0].role``)."""
 
 
 def _expect(cond: bool, message: str, path: str) -> None:
