@@ -17,6 +17,7 @@ import statistics
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
 
+from sengen.core import workflow
 from sengen.core.eras import nfkc, parse_due
 from sengen.core.text import display_width, join_lines, squeeze_digit_spaces
 
@@ -296,7 +297,7 @@ def _items(lines: list[_Line]) -> list:
 
 
 def _roles(document: str, labels: set[str]) -> tuple[str, ...]:
-    if document == "declaration" and not labels & RESULT_LABELS:
+    if document == workflow.DECLARATION and not labels & RESULT_LABELS:
         return ("content", "targets")
     return ("content", "targets", "results", "future_direction", "achievement_status")
 
