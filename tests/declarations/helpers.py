@@ -61,3 +61,25 @@ def plan(**changes) -> InitiativePlan:
               "targets": [TargetPlan(text="自治会の加入促進")]}
     fields.update(changes)
     return InitiativePlan(**fields)
+
+
+def soshiki_columns(number_label: str = "番号", *, graded: bool = True) -> list[dict]:
+    """The table of a 課's 組織目標, the city's own form the form tests store (no preset):
+    課題 / 達成水準 / 方策 / 協働関係先, and 達成度 where the document grades."""
+    columns = [{"label": number_label, "parts": ["number"]},
+               {"label": "課題", "parts": ["title"]},
+               {"label": "達成水準", "parts": ["targets"]},
+               {"label": "方策", "parts": ["approach"]},
+               {"label": "協働関係先", "parts": ["partners"]}]
+    return [*columns, {"label": "達成度", "parts": ["grade"]}] if graded else columns
+
+
+def soshiki_form(code: str, layouts: dict, *, name: str = "課の組織目標", number_label: str = "番号",
+                 scale: str = "three-step", **more) -> dict:
+    """A 課's 組織目標 as its programme office writes the definition, graded per initiative;
+    each test file says what its own version differs in (code, name, layouts, scale)."""
+    data = {"code": code, "name": name, "programme": "組織目標", "unit_kind": "課", "numbered": True,
+            "number_label": number_label, "grade_placement": "initiative", "scale": scale}
+    data.update(more)
+    data["layouts"] = layouts
+    return data

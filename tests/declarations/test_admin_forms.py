@@ -16,6 +16,7 @@ from sengen.core.forms import form_from_dict, form_to_dict
 from sengen.declarations.forms import form_current_version, form_get
 from sengen.declarations.models import AuditEntry, Form, FormVersion, Municipality
 
+from .helpers import soshiki_columns, soshiki_form
 from .people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -24,27 +25,8 @@ MANAGEMENT = {"versions-MIN_NUM_FORMS": 0, "versions-MAX_NUM_FORMS": 1000}
 
 
 def definition(**changes) -> dict:
-    data = {
-        "code": "kakuu-kadai",
-        "name": "課の組織目標",
-        "programme": "組織目標",
-        "unit_kind": "課",
-        "numbered": True,
-        "number_label": "番号",
-        "grade_placement": "initiative",
-        "scale": "three-step",
-        "layouts": {"achievement_report": {
-            "title": "{fiscal_year_label} {unit} 組織目標",
-            "columns": [
-                {"label": "番号", "parts": ["number"]},
-                {"label": "課題", "parts": ["title"]},
-                {"label": "達成水準", "parts": ["targets"]},
-                {"label": "方策", "parts": ["approach"]},
-                {"label": "協働関係先", "parts": ["partners"]},
-                {"label": "達成度", "parts": ["grade"]},
-            ],
-        }},
-    }
+    data = soshiki_form("kakuu-kadai", {"achievement_report": {
+        "title": "{fiscal_year_label} {unit} 組織目標", "columns": soshiki_columns()}})
     data.update(changes)
     return data
 

@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from sengen.core.forms import form_from_dict, form_to_json, preset_definition
 from sengen.declarations.models import AuditEntry, Form, FormVersion, GradingScale, Municipality
 
+from .helpers import soshiki_columns, soshiki_form
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,41 +36,18 @@ def usage_error(*args) -> str:
 def definition(**changes) -> dict:
     """A city's own form, written here as a programme office would (no preset): a 課's 組織目標
     with a preamble, 課題 / 達成水準 / 方策 / 協働関係先 / 達成度."""
-    data = {
-        "code": "kakuu-soshiki",
-        "name": "組織目標（課）",
-        "programme": "組織目標",
-        "unit_kind": "課",
-        "numbered": True,
-        "number_label": "No.",
-        "grade_placement": "initiative",
-        "scale": "three-step",
-        "layouts": {
-            "declaration": {
-                "title": "{fiscal_year_label} {municipality} {unit} 組織目標",
-                "preamble": [{"label": "課の使命", "kind": "text"}],
-                "columns": [
-                    {"label": "No.", "parts": ["number"]},
-                    {"label": "課題", "parts": ["title"]},
-                    {"label": "達成水準", "parts": ["targets"]},
-                    {"label": "方策", "parts": ["approach"]},
-                    {"label": "協働関係先", "parts": ["partners"]},
-                ],
-            },
-            "achievement_report": {
-                "title": "{fiscal_year_label} {municipality} {unit} 組織目標 達成状況",
-                "preamble": [{"label": "課の使命", "kind": "text"}],
-                "columns": [
-                    {"label": "No.", "parts": ["number"]},
-                    {"label": "課題", "parts": ["title"]},
-                    {"label": "達成水準", "parts": ["targets"]},
-                    {"label": "方策", "parts": ["approach"]},
-                    {"label": "協働関係先", "parts": ["partners"]},
-                    {"label": "達成度", "parts": ["grade"]},
-                ],
-            },
+    data = soshiki_form("kakuu-soshiki", name="組織目標（課）", number_label="No.", layouts={
+        "declaration": {
+            "title": "{fiscal_year_label} {municipality} {unit} 組織目標",
+            "preamble": [{"label": "課の使命", "kind": "text"}],
+            "columns": soshiki_columns("No.", graded=False),
         },
-    }
+        "achievement_report": {
+            "title": "{fiscal_year_label} {municipality} {unit} 組織目標 達成状況",
+            "preamble": [{"label": "課の使命", "kind": "text"}],
+            "columns": soshiki_columns("No."),
+        },
+    })
     data.update(changes)
     return data
 

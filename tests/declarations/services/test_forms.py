@@ -16,44 +16,26 @@ from sengen.declarations.forms import FormNotFound, form_current_version, form_g
 from sengen.declarations.models import AuditEntry, Form, FormVersion, GradingScale, Municipality
 from sengen.declarations.services.forms import form_assign, form_load
 
+from ..helpers import soshiki_columns, soshiki_form
+
 pytestmark = pytest.mark.django_db
 
 
 def city_form() -> dict:
     """A form that is no preset: a 課's 組織目標 with a preamble, graded per initiative on a
     scale of its own (written here, as a city would write it)."""
-    return {
-        "code": "test-soshiki",
-        "name": "課の組織目標",
-        "programme": "組織目標",
-        "unit_kind": "課",
-        "numbered": True,
-        "number_label": "番号",
-        "grade_placement": "initiative",
-        "scale": "test-tasseido",
-        "scale_definition": {
-            "code": "test-tasseido", "name": "達成度（3段階）",
-            "grades": [
-                {"code": "A", "label": "達成", "evaluation": "achieved", "min_rate": 1.0},
-                {"code": "B", "label": "一部達成", "evaluation": "partially_achieved", "min_rate": 0.6},
-                {"code": "C", "label": "未達成", "evaluation": "not_achieved", "min_rate": 0},
-            ],
-        },
-        "layouts": {
-            "achievement_report": {
-                "title": "{fiscal_year_label} {unit} 組織目標",
-                "preamble": [{"label": "課の使命", "kind": "text"}],
-                "columns": [
-                    {"label": "番号", "parts": ["number"]},
-                    {"label": "課題", "parts": ["title"]},
-                    {"label": "達成水準", "parts": ["targets"]},
-                    {"label": "方策", "parts": ["approach"]},
-                    {"label": "協働関係先", "parts": ["partners"]},
-                    {"label": "達成度", "parts": ["grade"]},
-                ],
-            },
-        },
-    }
+    return soshiki_form("test-soshiki", scale="test-tasseido", scale_definition={
+        "code": "test-tasseido", "name": "達成度（3段階）",
+        "grades": [
+            {"code": "A", "label": "達成", "evaluation": "achieved", "min_rate": 1.0},
+            {"code": "B", "label": "一部達成", "evaluation": "partially_achieved", "min_rate": 0.6},
+            {"code": "C", "label": "未達成", "evaluation": "not_achieved", "min_rate": 0},
+        ],
+    }, layouts={"achievement_report": {
+        "title": "{fiscal_year_label} {unit} 組織目標",
+        "preamble": [{"label": "課の使命", "kind": "text"}],
+        "columns": soshiki_columns(),
+    }})
 
 
 @pytest.fixture
