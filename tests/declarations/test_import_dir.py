@@ -22,6 +22,8 @@ from sengen.declarations.models import Declaration, Department, Initiative
 from sengen.parsers import MAX_BYTES
 from sengen.renderers import render
 
+from ..parsers.compare import declaration_of
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = FIXTURES / "seed" / "h29-shiminseikatsu-achievement"
 SOMU = FIXTURES / "reports" / "r01-somu-achievement.json"
@@ -53,15 +55,6 @@ def folder(tmp_path) -> Path:
     path = tmp_path / "reports"
     path.mkdir()
     return path
-
-
-def _declaration_of(report: dict) -> dict:
-    doc = {**report, "document": "declaration", "initiatives": []}
-    for ini in report["initiatives"]:
-        targets = [{"text": t["text"], "metric": t["metric"], "due": t["due"]} for t in ini["targets"]]
-        doc["initiatives"].append({**ini, "targets": targets, "results": [], "future_direction": [],
-                                   "achievement_status": []})
-    return normalise(doc)
 
 
 # --- a folder of good reports ------------------------------------------------------------------
@@ -105,7 +98,7 @@ def test_a_folder_is_imported_file_by_file_and_again_changes_nothing(folder):
 @pytest.mark.django_db
 def test_the_declaration_and_the_report_of_one_year_store_the_report(folder, seed_doc):
     report = normalise(seed_doc)
-    (folder / "a-declaration.json").write_text(json.dumps(_declaration_of(report), ensure_ascii=False), "utf-8")
+    (folder / "a-declaration.json").write_text(json.dumps(declaration_of(report), ensure_ascii=False), "utf-8")
     (folder / "b-report.xlsx").write_bytes(render(report, "xlsx"))
     for _ in range(2):
         status, out, err = run(folder)
@@ -142,7 +135,7 @@ def test_review_notes_name_the_initiatives_to_look_at(seed_doc):
         "取組結果も達成状況もない取組 1 件（No.5）",
     ]
     # A declaration has no results yet: nothing to judge, nothing missing.
-    assert review_notes(_declaration_of(normalise(seed_doc))) == []
+    assert review_notes(declaration_of(normalise(seed_doc))) == []
 
 
 # --- unusable files ---------------------------------------------------------------------------

@@ -16,6 +16,17 @@ def load_expected(path: Path) -> dict:
     return normalise(json.loads(path.read_text(encoding="utf-8")))
 
 
+def declaration_of(report: dict) -> dict:
+    """The declaration a year-end report was made from: its initiatives and targets (text,
+    metric, due) without results, normalised — what a round trip of a declaration compares."""
+    doc = {**report, "document": "declaration", "initiatives": []}
+    for ini in report["initiatives"]:
+        targets = [{"text": t["text"], "metric": t["metric"], "due": t["due"]} for t in ini["targets"]]
+        doc["initiatives"].append({**ini, "targets": targets, "results": [], "future_direction": [],
+                                   "achievement_status": []})
+    return normalise(doc)
+
+
 def _same(a, b) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return compact(a) == compact(b)
