@@ -1,5 +1,6 @@
 from sengen.core import forms as core_forms
 from sengen.core.report import dumps
+from sengen.declarations.forms import forms_known
 from sengen.parsers import ParseError
 from sengen.parsers.limits import parse_path_limited
 
@@ -25,23 +26,16 @@ def add_form_option(parser) -> None:
 
 
 def known_forms() -> list[core_forms.Form]:
-    """The forms a file may be in: each city's own stored forms (their latest versions) before
-    the presets, so a city's copy of a preset is recognised as the city's. Only the presets when
-    the database cannot say (not migrated yet: `sengen parse` needs no database)."""
-    out = []
+    """The forms a file may be in: the stored ones (``forms_known``: each city's own before the
+    presets, so a city's copy of a preset is recognised as the city's), then any preset not
+    stored. Only the presets when the database cannot say (not migrated yet: `sengen parse`
+    needs no database)."""
     try:
-        from sengen.declarations.forms import form_current_version, forms_list
-        from sengen.declarations.selectors import form_of_version
-
-        stored = list(forms_list())
-        for form in sorted(stored, key=lambda f: f.municipality_id is None):
-            version = form_current_version(form)
-            if version is not None:
-                out.append(form_of_version(version))
+        stored = forms_known()
     except Exception:  # no database, or not migrated: the presets still read every preset form
         return list(core_forms.presets().values())
-    codes = {f.code for f in out}
-    return out + [f for code, f in core_forms.presets().items() if code not in codes]
+    codes = {f.code for f in stored}
+    return stored + [f for code, f in core_forms.presets().items() if code not in codes]
 
 
 def resolve_form(key: str) -> core_forms.Form:
