@@ -12,23 +12,15 @@ import importlib
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best
 
 # The last commit whose renderers knew only the seed's form.
 BEFORE_FORMS = "4fe0872fa0d2566ba9219c25d55769f54b364cce"
 OLD_PACKAGE = "sengen_renderers_before_forms"
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("json", "csv", "html", "xlsx", "pdf")
-
-
-def _best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def old_renderers(tmp: Path):
@@ -65,8 +57,8 @@ def main(doc: dict, repeat: int) -> float | None:
             old.render(doc, fmt), render(doc, fmt)
             before = now = float("inf")
             for _ in range(repeat):
-                before = min(before, _best(lambda f=fmt: old.render(doc, f), 1))
-                now = min(now, _best(lambda f=fmt: render(doc, f), 1))
+                before = min(before, best(lambda f=fmt: old.render(doc, f), 1))
+                now = min(now, best(lambda f=fmt: render(doc, f), 1))
             ratios.append(now / before)
             print(f"{fmt:<8}{before * 1000:>11.2f}{now * 1000:>10.2f}{now / before:>8.2f}")
         sys.path.remove(tmp)

@@ -20,8 +20,9 @@ import json
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
+
+from timing import best
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "fixtures" / "seed" / "h29-shiminseikatsu-achievement"
@@ -42,15 +43,6 @@ def generated(n: int) -> dict:
         ini["title"] = f"{ini['title']}（第{i // len(seed['initiatives']) + 1}期）"
         doc["initiatives"].append(ini)
     return doc
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def pdf_pages(data: bytes) -> int:

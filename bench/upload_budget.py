@@ -14,19 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+from timing import best
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 SEED = ROOT / "tests" / "fixtures" / "seed" / "h29-shiminseikatsu-achievement"
-
-
-def best(func, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main(argv: list[str]) -> int:
