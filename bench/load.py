@@ -267,15 +267,20 @@ def process_tree(root: int) -> list[int]:
     return pids
 
 
-def rss_kib(pid: int) -> int:
+def _proc_kib(path: str, key: str) -> int:
+    """The ``key`` line of a /proc memory file, in KiB; 0 once the process has gone."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid: int) -> int:
+    return _proc_kib(f"/proc/{pid}/status", "VmRSS:")
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -294,14 +299,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def pss_kib(pid: int) -> int:
     """Proportional set size: shared pages (preloaded code) counted once across workers."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 class MemorySampler(threading.Thread):
