@@ -13,6 +13,8 @@ jsonschema = pytest.importorskip("jsonschema")
 from sengen.core.report import ReportError, normalise, upgrade  # noqa: E402
 from sengen.core.schemas import schema, schema_path  # noqa: E402
 
+from .documents import json_paths  # noqa: E402
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V1_FILES = sorted(p for p in FIXTURES.rglob("*.json")
                   if json.loads(p.read_text(encoding="utf-8")).get("schema") == "sengen.report/1")
@@ -84,16 +86,6 @@ _doc = st.fixed_dictionaries({
 _WRONG = [7, "x", [1], {"a": 1}, 1.5, True, -3, 18, "on_track?", ""]
 
 
-def _paths(doc, path=()):
-    yield path
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            yield from _paths(value, (*path, key))
-    elif isinstance(doc, list):
-        for i, value in enumerate(doc):
-            yield from _paths(value, (*path, i))
-
-
 def _set(doc, path, value):
     doc = copy.deepcopy(doc)
     node = doc
@@ -115,7 +107,7 @@ def test_what_normalise_accepts_validates_and_what_the_schema_refuses_normalise_
     v2.validate(raw)
     v2.validate(doc)
     # A mutation: a wrong value somewhere, or a /1 document carrying a null number.
-    paths = [p for p in _paths(raw) if p]
+    paths = [p for p in json_paths(raw) if p]
     path = data.draw(st.sampled_from(paths))
     mutated = _set(raw, path, data.draw(st.sampled_from(_WRONG)))
     try:

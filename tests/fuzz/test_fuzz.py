@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from sengen.core.report import ReportError, normalise
 from sengen.parsers import ParseError, parse_bytes
 
+from ..core.documents import json_paths
 from .conftest import FUZZ_EXAMPLES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -129,18 +130,8 @@ def mutate_text(text: str, edits) -> str:
     return "\n".join(lines)
 
 
-def _paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, (*path, i))
-
-
 SEED = json.loads(SEED_JSON.read_text("utf-8"))
-SEED_PATHS = [p for p in _paths(SEED) if p]
+SEED_PATHS = [p for p in json_paths(SEED) if p]
 
 
 def _deep(depth: int):
