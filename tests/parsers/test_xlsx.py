@@ -20,19 +20,29 @@ SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "h29-shiminse
 HEADER = ["No.", "取組名\n（担当課名）", "取組内容", "達成目標", "取組結果\n［今後の取組の方向性］", "目標達成状況"]
 
 
-def _xlsx(rows: list[list], *, merges=(), title="報告", creator=None) -> bytes:
+def _workbook(rows: list[list], *, merges=(), title: str | None = "報告", creator=None) -> Workbook:
+    """A workbook of one sheet holding ``rows`` (its title openpyxl's own when ``title`` is None)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = title
+    if title is not None:
+        ws.title = title
     for row in rows:
         ws.append(row)
     for ref in merges:
         ws.merge_cells(ref)
     if creator:
         wb.properties.creator = creator
+    return wb
+
+
+def _saved(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _xlsx(rows: list[list], *, merges=(), title="報告", creator=None) -> bytes:
+    return _saved(_workbook(rows, merges=merges, title=title, creator=creator))
 
 
 def _bullets(lines) -> str:
@@ -155,18 +165,13 @@ def test_a_row_continued_below_with_an_empty_no_joins_the_bullet_it_breaks():
 def test_a_title_and_director_printed_in_the_page_header_are_the_heading():
     """Some cities type the title into Excel's page header (ページ設定 → ヘッダー), not the sheet."""
     want = load_expected(SEED)
-    wb = Workbook()
+    wb = _workbook([HEADER] + _seed_rows(want), title=None, creator="伊勢原市")
     ws = wb.active
-    for row in [HEADER] + _seed_rows(want):
-        ws.append(row)
     ws.oddHeader.center.text = "平成29年度 市民生活部長の目標宣言 達成状況報告"
     ws.oddHeader.center.size = 14
     ws.oddHeader.center.font = "ＭＳ ゴシック,太字"
     ws.oddHeader.right.text = "市民生活部長 竹内 克則"
-    wb.properties.creator = "伊勢原市"
-    out = io.BytesIO()
-    wb.save(out)
-    assert differences(parse_bytes(out.getvalue(), source="header.xlsx"), want) == []
+    assert differences(parse_bytes(_saved(wb), source="header.xlsx"), want) == []
 
 
 def test_two_header_rows_separate_section_and_direction_columns_notes_and_a_repeated_header():
@@ -203,37 +208,24 @@ def test_sengens_data_sheet_alone_is_not_taken_for_the_report():
 
     wb = load_workbook(io.BytesIO(data))
     del wb[wb.sheetnames[0]]
-    out = io.BytesIO()
-    wb.save(out)
     with pytest.raises(ParseError, match="報告の表.*のあるシートがありません（シート: 「データ」）"):
-        parse_bytes(out.getvalue(), source="data-only.xlsx")
+        parse_bytes(_saved(wb), source="data-only.xlsx")
 
 
 def test_a_hidden_sheet_is_not_read():
     want = load_expected(SEED)
-    wb = Workbook()
-    wb.active.title = "見本"
-    for row in HEADING + [HEADER] + _seed_rows(want):
-        wb.active.append(row)
+    wb = _workbook(HEADING + [HEADER] + _seed_rows(want), title="見本", creator="伊勢原市")
     hidden = wb.copy_worksheet(wb.active)
     hidden.sheet_state = "hidden"
-    wb.properties.creator = "伊勢原市"
-    out = io.BytesIO()
-    wb.save(out)
-    assert differences(parse_bytes(out.getvalue(), source="hidden.xlsx"), want) == []
+    assert differences(parse_bytes(_saved(wb), source="hidden.xlsx"), want) == []
 
 
 def test_reports_on_two_sheets_are_refused_by_name():
     want = load_expected(SEED)
-    wb = Workbook()
-    wb.active.title = "市民生活部"
-    for row in HEADING + [HEADER] + _seed_rows(want):
-        wb.active.append(row)
+    wb = _workbook(HEADING + [HEADER] + _seed_rows(want), title="市民生活部")
     wb.copy_worksheet(wb.active).title = "総務部"
-    out = io.BytesIO()
-    wb.save(out)
     with pytest.raises(ParseError, match="2枚のシート（「市民生活部」、「総務部」）に報告の表があります。1ファイルに1つの報告"):
-        parse_bytes(out.getvalue(), source="book.xlsx")
+        parse_bytes(_saved(wb), source="book.xlsx")
 
 
 @pytest.mark.parametrize("rows, message, location", [
