@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 
 
-def sleep_forever(data: bytes, source: str):
+def sleep_forever(data: bytes, source: str, form=None, forms=None):
     time.sleep(60)
 
 
-def spin_forever(data: bytes, source: str):
+def spin_forever(data: bytes, source: str, form=None, forms=None):
     while True:  # CPU, not sleep: what a pathological content stream does
         pass
 
 
-def allocate_too_much(data: bytes, source: str):
+def allocate_too_much(data: bytes, source: str, form=None, forms=None):
     return bytearray(4 * 1024 ** 3)
