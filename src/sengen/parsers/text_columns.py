@@ -28,20 +28,9 @@ from dataclasses import dataclass, field
 from sengen.core.eras import nfkc
 from sengen.core.text import display_width, join_lines
 
+from . import text as text_parser  # the line-based reader whose helpers this one shares
 from .errors import ParseError
 from .table import Origin, ReportTable, Row, read_heading, split_sections
-from .text import (
-    _MARKER_RE,
-    _PAGE_NUMBER_RE,
-    CELL_LABEL,
-    MARKER,
-    _Bullet,
-    _items,
-    _Line,
-    _merge_soft,
-    _roles,
-    header_labels,
-)
 
 # Which column each header label names.
 _COLUMN_OF_LABEL = {
@@ -108,11 +97,11 @@ def header_tokens(line: str, wide: bool = False) -> list[_Token] | None:
             continue
         lead = len(piece) - len(piece.lstrip())
         a += lead
-        marker = _MARKER_RE.match(nfkc(piece))
+        marker = text_parser._MARKER_RE.match(nfkc(piece))
         if marker and not marker.group("rest"):
             tokens.append(_Token("results", pos[a], pos[b]))
             continue
-        labels = header_labels(piece)
+        labels = text_parser.header_labels(piece)
         if not labels:
             return None
         columns = {_COLUMN_OF_LABEL[label] for label in labels if label in _COLUMN_OF_LABEL}
@@ -175,14 +164,14 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
             segments.append(_Segment([]))
         if not stripped:
             continue
-        if _PAGE_NUMBER_RE.match(nfkc(stripped)):
+        if text_parser._PAGE_NUMBER_RE.match(nfkc(stripped)):
             continue
         tokens = header_tokens(line, wide)
         if tokens is not None and not in_header and {t.column for t in tokens} == {"results"} \
                 and not _header_follows(raw, number):
             tokens = None  # ［今後の取組の方向性］ in a results cell, not in the header row
         if tokens is not None:
-            labels |= header_labels(re.sub(r"[\[\]【】［］]", "", stripped)) or set()
+            labels |= text_parser.header_labels(re.sub(r"[\[\]【】［］]", "", stripped)) or set()
             header = header + tokens if in_header else tokens
             in_header = True
             continue
@@ -201,7 +190,7 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
         raise ParseError("text_columns", source=source, line=segments[0].lines[0][0] if segments[0].lines else None)
     body = "\n".join(line for seg in segments for _, line in seg.lines)
     heading = read_heading(top, labels, body, source=source)
-    roles = _roles(heading.document, labels)
+    roles = text_parser._roles(heading.document, labels)
     splits = 0
     cuts: list[int] | None = None
     rows: list[dict] = []
@@ -232,7 +221,7 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
                 if re.search(r"\s{3,}", piece):
                     # A gap as wide as a gutter inside one cell: the cut missed a column.
                     raise ParseError("text_columns", source=source, line=number)
-                rows[-1]["cells"][column].append(_Line(number, piece, display_width(piece)))
+                rows[-1]["cells"][column].append(text_parser._Line(number, piece, display_width(piece)))
     if not rows:
         raise ParseError("no_initiatives", source=source)
     return splits, ReportTable(heading, [_row(r, roles) for r in rows])
@@ -254,12 +243,12 @@ def _row(read: dict, roles: tuple[str, ...]) -> Row:
     for column, fields in _ROLES_OF_COLUMN.items():
         if column not in cells:
             continue
-        items = _items(cells[column])
-        parts: list[list[_Bullet]] = [[]]
+        items = text_parser._items(cells[column])
+        parts: list[list[text_parser._Bullet]] = [[]]
         for item in items:
-            if item == MARKER:
+            if item == text_parser.MARKER:
                 parts.append([])
-            elif isinstance(item, _Bullet):
+            elif isinstance(item, text_parser._Bullet):
                 parts[-1].append(item)
         if len(fields) == 1 or len(parts) == 1:
             parts = [[b for part in parts for b in part]] + [[]] * (len(fields) - 1)
@@ -268,9 +257,9 @@ def _row(read: dict, roles: tuple[str, ...]) -> Row:
         for name, bullets in zip(fields, parts, strict=True):
             if name not in roles:
                 continue
-            merged = _merge_soft(bullets)
+            merged = text_parser._merge_soft(bullets)
             setattr(row, name, [b.text for b in merged])
-            row.origins[name] = [Origin(cell=CELL_LABEL[name], first_line=b.lines[0].number,
+            row.origins[name] = [Origin(cell=text_parser.CELL_LABEL[name], first_line=b.lines[0].number,
                                         last_line=b.lines[-1].number) for b in merged]
     return row
 
@@ -443,11 +432,11 @@ def interleaved(lines: list[str]) -> int | None:
         if not line:
             continue
         norm = nfkc(line)
-        if _PAGE_NUMBER_RE.match(norm):
+        if text_parser._PAGE_NUMBER_RE.match(norm):
             in_row = bullets = False
             continue
-        found = header_labels(line)
-        marker = _MARKER_RE.match(norm)
+        found = text_parser.header_labels(line)
+        marker = text_parser._MARKER_RE.match(norm)
         if found is None and marker and not marker.group("rest") and block is not None:
             found = {"今後の取組の方向性"}
         if found is not None:
