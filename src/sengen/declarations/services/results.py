@@ -37,16 +37,7 @@ from ..permissions import (
     require,
 )
 from ..selectors import initiative_document
-from ._common import (
-    _bump_declaration,
-    _check_report_size,
-    _lines,
-    _lock_initiative,
-    _reloaded,
-    _reloaded_declaration,
-    _require_editable,
-    _require_phase,
-)
+from . import _common
 from .plans import apply_v2_columns
 
 
@@ -66,9 +57,9 @@ class ProgressInput:
 def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput]) -> list[Progress]:
     """Add interim figures for the initiative's targets. Entries are added, never overwritten,
     so there is nothing to lose to a concurrent save."""
-    initiative = _reloaded(initiative)
-    _require_editable(user, initiative)
-    _require_phase(initiative.declaration, Phase.INTERIM_REPORT, gettext("進捗"))
+    initiative = _common._reloaded(initiative)
+    _common._require_editable(user, initiative)
+    _common._require_phase(initiative.declaration, Phase.INTERIM_REPORT, gettext("進捗"))
     targets = {t.pk: t for t in initiative.targets.current()}
     created = []
     interim_changed = []
@@ -94,10 +85,10 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
             target=target, value=entry.value, unit=(entry.unit or target.unit).strip()[:50],
             as_of=entry.as_of, comment=entry.comment.strip(), entered_by=user))
     if interim_changed and not created:
-        _bump_declaration(initiative.declaration)
+        _common._bump_declaration(initiative.declaration)
         audit.record(user, "initiative.interim_status", initiative, entries=interim_changed)
     if created:
-        _bump_declaration(initiative.declaration)
+        _common._bump_declaration(initiative.declaration)
         audit.record(user, "initiative.progress", initiative, entries=[
             {"target": p.target_id, "value": p.value, "unit": p.unit, "as_of": p.as_of, "comment": p.comment}
             for p in created])
@@ -136,22 +127,22 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
     目標達成状況, and per target the actual value, the evaluation and, for an unmet target, the
     reason. sengen computes the achievement rate and proposes the grade on the city's scale;
     a change to the figures withdraws the director's earlier judgement of that target."""
-    initiative = _reloaded(initiative)
-    _require_editable(user, initiative)
+    initiative = _common._reloaded(initiative)
+    _common._require_editable(user, initiative)
     declaration = initiative.declaration
-    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("取組結果"))
+    _common._require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("取組結果"))
     if data.future_direction_category and data.future_direction_category not in FutureDirection.values:
         raise ValidationError({"future_direction_category": gettext("方向性の区分が不明です")})
     before = initiative_document(initiative=initiative)
-    _lock_initiative(initiative, version)
-    initiative.results = _lines(data.results, "results")
-    initiative.future_direction = _lines(data.future_direction, "future_direction")
+    _common._lock_initiative(initiative, version)
+    initiative.results = _common._lines(data.results, "results")
+    initiative.future_direction = _common._lines(data.future_direction, "future_direction")
     initiative.future_direction_category = data.future_direction_category
-    initiative.achievement_status = _lines(data.achievement_status, "achievement_status")
+    initiative.achievement_status = _common._lines(data.achievement_status, "achievement_status")
     apply_v2_columns(initiative, {"self_evaluation": data.self_evaluation, "remarks": data.remarks,
                                   "extra": data.extra})
     initiative.save()
-    _check_report_size(declaration)
+    _common._check_report_size(declaration)
 
     targets = list(initiative.targets.current().order_by("position", "id"))
     by_id = {t.pk: t for t in targets}
@@ -207,7 +198,7 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
         outcome.save()
     if errors:
         raise ValidationError(errors)
-    _bump_declaration(declaration)
+    _common._bump_declaration(declaration)
     audit.record(user, "initiative.results", initiative, before=before, after=initiative_document(initiative=initiative))
     return initiative
 
@@ -240,15 +231,15 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     """The director confirms or overrides sengen's proposed grade for each target. An override
     needs a reason; so does choosing a grade no number supports (評価不能), and an unmet target
     (by its evaluation or by the grade chosen) needs the reason it was not met."""
-    declaration = _reloaded_declaration(declaration)
+    declaration = _common._reloaded_declaration(declaration)
     require(can_manage(user, declaration), Refusal.JUDGE)
-    _require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("評価"))
+    _common._require_phase(declaration, Phase.ACHIEVEMENT_REPORT, gettext("評価"))
     require(open_to_directing(declaration),
             Refusal.JUDGE_IN_STATE % {"state": declaration.get_state_display()})
     scale = scale_for(declaration)
     if scale is None:
         raise ValidationError(gettext("評価尺度が設定されていません"))
-    _bump_declaration(declaration, version)
+    _common._bump_declaration(declaration, version)
     grades = {g.code: g for g in scale.grades.all()}
     targets = {t.pk: t for t in Target.objects.current().filter(initiative__declaration=declaration)
                .select_related("outcome")}
