@@ -12,6 +12,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from sengen.core import forms as core_forms
 
 from .models import Declaration, Form, FormVersion, Municipality
+from .selectors import form_of_version
 
 
 class FormNotFound(LookupError):
@@ -96,12 +97,6 @@ def form_version_get(form: Form, version: int | None = None) -> FormVersion:
         listed = "、".join(str(v) for v in have) or "なし"
         raise FormNotFound(f"様式 {form.code} に版 {version} はありません（ある版: {listed}）")
     return found
-
-
-def form_of_version(version: FormVersion) -> core_forms.Form:
-    """The version's definition as ``core.forms.Form`` (stored definitions were checked when
-    written, so this does not fail on one sengen stored)."""
-    return core_forms.form_from_dict(version.definition, source=f"{version.form.code} 版 {version.version}")
 
 
 def forms_known(*, municipality: Municipality | None = None) -> list[core_forms.Form]:
