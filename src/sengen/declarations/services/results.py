@@ -53,6 +53,37 @@ class ProgressInput:
     interim_status: str | None = None
 
 
+
+def _too_long(errors: dict, *checks: tuple) -> bool:
+    """Whether a text of ``checks`` — (text, length limit, field) — is over its limit, the
+    refusal added to ``errors`` under its field: the year-end and judging loops gather every
+    target's mistakes before refusing, so one entry's long text skips that entry only."""
+    try:
+        for value, limit, key in checks:
+            textlimits.check_text(value, limit, key)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return True
+    return False
+
+
+def _one_of(items: dict, pk, refusal: str):
+    """The item ``pk`` names among the declaration's own, refused when it is not one of them:
+    a judgement's id comes from a form, and a changed id must not reach another report."""
+    item = items.get(pk)
+    if item is None:
+        raise PermissionDenied(refusal)
+    return item
+
+
+def _grade_chosen(grades: dict, code: str, errors: dict, key: str, text: str):
+    """The scale's grade ``code`` names, or None with the refusal under ``key`` for the target or
+    initiative called ``text``: judging either asks for a grade the same way."""
+    grade = grades.get(code)
+    if grade is None:
+        errors[key] = gettext("評価段階を選んでください: %(text)s") % {"text": text}
+    return grade
+
 @transaction.atomic
 def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput]) -> list[Progress]:
     """Add interim figures for the initiative's targets. Entries are added, never overwritten,
@@ -174,11 +205,8 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
             errors[f"evaluation_{target.pk}"] = gettext("評価が不明です")
             continue
         reason = entry.unmet_reason.strip()
-        try:
-            textlimits.check_text(reason, textlimits.line, f"unmet_reason_{target.pk}")
-            textlimits.check_text(entry.actual_unit.strip(), textlimits.unit, f"actual_unit_{target.pk}")
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        if _too_long(errors, (reason, textlimits.line, f"unmet_reason_{target.pk}"),
+                     (entry.actual_unit.strip(), textlimits.unit, f"actual_unit_{target.pk}")):
             continue
         if evaluation == Evaluation.NOT_ACHIEVED and not reason:
             errors[f"unmet_reason_{target.pk}"] = gettext("未達成の目標には理由が必要です: %(text)s") % {"text": target.text}
@@ -248,21 +276,15 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
     now = timezone.now()
     changes = []
     for judgement in judgements:
-        target = targets.get(judgement.target_id)
-        if target is None:
-            raise PermissionDenied(gettext("この目標宣言にない達成目標は評価できません"))
-        grade = grades.get(judgement.grade_code)
+        target = _one_of(targets, judgement.target_id, gettext("この目標宣言にない達成目標は評価できません"))
+        grade = _grade_chosen(grades, judgement.grade_code, errors, f"grade_{target.pk}", target.text)
         if grade is None:
-            errors[f"grade_{target.pk}"] = gettext("評価段階を選んでください: %(text)s") % {"text": target.text}
             continue
         outcome = getattr(target, "outcome", None) or Outcome(target=target)
         proposed = grade_proposal(target=target, scale=scale)
         override = judgement.override_reason.strip()
-        try:
-            textlimits.check_text(override, textlimits.line, f"override_reason_{target.pk}")
-            textlimits.check_text(judgement.unmet_reason.strip(), textlimits.line, f"unmet_reason_{target.pk}")
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        if _too_long(errors, (override, textlimits.line, f"override_reason_{target.pk}"),
+                     (judgement.unmet_reason.strip(), textlimits.line, f"unmet_reason_{target.pk}")):
             continue
         needs_reason = (bool(proposed) and grade.code != proposed) or (
             grade.min_rate is None and grade.evaluation == Evaluation.NOT_EVALUATED)
@@ -287,19 +309,13 @@ def declaration_judge(*, user, declaration: Declaration, version: int, judgement
         outcome.judged_at = now
         outcome.save()
     for judgement in initiative_judgements:
-        initiative = initiatives.get(judgement.initiative_id)
-        if initiative is None:
-            raise PermissionDenied(gettext("この目標宣言にない取組は評価できません"))
-        grade = grades.get(judgement.grade_code)
+        initiative = _one_of(initiatives, judgement.initiative_id, gettext("この目標宣言にない取組は評価できません"))
+        grade = _grade_chosen(grades, judgement.grade_code, errors, f"initiative_grade_{initiative.pk}",
+                              initiative.title)
         if grade is None:
-            errors[f"initiative_grade_{initiative.pk}"] = (gettext("評価段階を選んでください: %(text)s")
-                                                         % {"text": initiative.title})
             continue
         reason = judgement.reason.strip()
-        try:
-            textlimits.check_text(reason, textlimits.line, f"initiative_reason_{initiative.pk}")
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        if _too_long(errors, (reason, textlimits.line, f"initiative_reason_{initiative.pk}")):
             continue
         if grade.evaluation in (Evaluation.NOT_ACHIEVED, Evaluation.NOT_EVALUATED) and not reason:
             errors[f"initiative_reason_{initiative.pk}"] = (
