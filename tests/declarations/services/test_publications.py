@@ -15,11 +15,9 @@ from sengen.declarations.selectors import (
     public_document,
     public_progress,
 )
-from sengen.declarations.services.fiscal_years import fiscal_year_open
 from sengen.declarations.services.plans import (
     InitiativePlan,
     TargetPlan,
-    declaration_create,
     initiative_create,
 )
 from sengen.declarations.services.publications import Correction, initiative_correct
@@ -75,9 +73,8 @@ def test_a_correction_needs_a_reason_and_an_administrator(people, reports):
     assert not Revision.objects.exists()
 
 
-def test_a_correction_during_the_next_phase_changes_the_published_text_only(people, seed_doc):
-    fy = fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2024)
-    declaration = declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+def test_a_correction_during_the_next_phase_changes_the_published_text_only(people, seed_doc, draft):
+    declaration = draft
     item = initiative_create(user=people.director, declaration=declaration, plan=InitiativePlan(
         number=1, title="地域コミュニテイの推進", section_ids=[people.section.pk],
         targets=[TargetPlan(text="住民の合意形成")]))

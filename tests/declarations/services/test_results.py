@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sengen.declarations.grading import grade_proposal
 from sengen.declarations.models import Outcome, Progress
 from sengen.declarations.services._common import EditConflict
-from sengen.declarations.services.fiscal_years import fiscal_year_open
-from sengen.declarations.services.plans import declaration_create, initiative_create
+from sengen.declarations.services.plans import initiative_create
 from sengen.declarations.services.results import (
     Judgement,
     OutcomeInput,
@@ -186,9 +185,8 @@ def test_changed_figures_withdraw_the_directors_judgement(people, reports):
 
 # Text beyond core/limits.py (issue 9.2) --------------------------------------------------------
 
-def test_progress_comment_beyond_the_limit_is_refused(people, seed_doc):
-    fy = fiscal_year_open(user=people.admin, municipality=people.department.municipality, year=2024)
-    declaration = declaration_create(user=people.director, department=people.department, fiscal_year=fy)
+def test_progress_comment_beyond_the_limit_is_refused(people, seed_doc, draft):
+    declaration = draft
     item = initiative_create(user=people.director, declaration=declaration, plan=plan())
     for user, action in [(people.director, "submit"), (people.admin, "check"), (people.admin, "publish")]:
         declaration_transition(user=user, declaration=declaration, action=action)
