@@ -261,6 +261,35 @@ def parse_pdf(data: bytes, *, source: str = "<pdf>", form=None, forms=None):
             return _read_formed(pages, source, author, other.form, other.layout)
 
 
+def _page_tables(pages):
+    """Each page with its tables top to bottom, each table paired with the top of the band of
+    text above it (the page's top, or the previous table's bottom): both form readers walk a
+    PDF this way, reading a title above the first table and a closing note under the last."""
+    for page in pages:
+        tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
+        yield page, list(zip([0.0] + [t.bbox[3] for t in tables[:-1]], tables, strict=True))
+
+
+def _lines_above(page, top: float, table) -> list[list]:
+    """The page's lines between ``top`` and ``table`` (a title, a heading), each as a one-line
+    cell; none where the table starts within a point of ``top``."""
+    bottom = table.bbox[1] - 0.5
+    if bottom <= top + 1:
+        return []
+    band = page.within_bbox((0, top, page.width, bottom))
+    return [[(ln["text"], Origin(page=page.page_number))] for ln in band.extract_text_lines(strip=True)]
+
+
+def _lines_below(page, table) -> list[list]:
+    """The page's lines under ``table`` (its last), each as a one-line cell, the page number
+    left out: a closing note, never part of the report."""
+    bottom = table.bbox[3] + 0.5
+    if bottom >= page.height:
+        return []
+    tail = [ln["text"] for ln in page.within_bbox((0, bottom, page.width, page.height)).extract_text_lines(strip=True)]
+    return [[(t, Origin(page=page.page_number))] for t in tail if not _PAGE_NUMBER_RE.match(nfkc(t))]
+
+
 def _read_formed(pages, source: str, author: str | None, form, layout):
     """The pages as a table of ``form`` (``layout``; the best-matching one when None)."""
     from sengen.core.forms import identify
@@ -278,17 +307,10 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
     mapping: list | None = None
     width = 0
     labels: list[str] = []
-    any_text = False
-    for page in pages:
-        if page.chars:
-            any_text = True
-        tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
-        previous_bottom = 0.0
-        for table in tables:
-            if mapping is None and table.bbox[1] - 0.5 > previous_bottom + 1:
-                part = page.within_bbox((0, previous_bottom, page.width, table.bbox[1] - 0.5))
-                above += [[(ln["text"], Origin(page=page.page_number))] for ln in part.extract_text_lines(strip=True)]
-            previous_bottom = table.bbox[3]
+    for page, tables in _page_tables(pages):
+        for top, table in tables:
+            if mapping is None:
+                above += _lines_above(page, top, table)
             for row in table.rows:
                 cell_lines = _row_lines(page, row.cells)
                 texts = [" ".join(lines) for lines in cell_lines]
@@ -319,12 +341,8 @@ def _read_formed(pages, source: str, author: str | None, form, layout):
                     cells[index] += [(line, Origin(page=page.page_number, cell=label or None)) for line in lines]
                 items.append(cells)
         if mapping is not None and items and tables:
-            bottom = tables[-1].bbox[3] + 0.5
-            if bottom < page.height:
-                rest = page.within_bbox((0, bottom, page.width, page.height))
-                tail = [ln["text"] for ln in rest.extract_text_lines(strip=True)]
-                below += [[(t, Origin(page=page.page_number))] for t in tail if not _PAGE_NUMBER_RE.match(nfkc(t))]
-    if not any_text:
+            below += _lines_below(page, tables[-1][1])
+    if not any(page.chars for page in pages):
         raise ParseError("pdf_no_text", source=source)
     if mapping is None:
         raise ParseError("form_not_this", source=source, form=form.name,
@@ -345,27 +363,16 @@ def _read_blocks(pages, source: str, author: str | None, form):
     above: list = []
     below: list = []
     rows: list = []  # (page, cell lines, texts) of every table row, in order
-    any_text = False
-    for page in pages:
-        if page.chars:
-            any_text = True
-        tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
-        previous_bottom = 0.0
-        for table in tables:
-            if not rows and table.bbox[1] - 0.5 > previous_bottom + 1:
-                part = page.within_bbox((0, previous_bottom, page.width, table.bbox[1] - 0.5))
-                above += [[(ln["text"], Origin(page=page.page_number))] for ln in part.extract_text_lines(strip=True)]
-            previous_bottom = table.bbox[3]
+    for page, tables in _page_tables(pages):
+        for top, table in tables:
+            if not rows:
+                above += _lines_above(page, top, table)
             for row in table.rows:
                 cell_lines = _row_lines(page, row.cells)
                 rows.append((page.page_number, cell_lines, [" ".join(lines) for lines in cell_lines]))
         if rows and tables:
-            bottom = tables[-1].bbox[3] + 0.5
-            if bottom < page.height:
-                rest = page.within_bbox((0, bottom, page.width, page.height))
-                tail = [ln["text"] for ln in rest.extract_text_lines(strip=True)]
-                below += [[(t, Origin(page=page.page_number))] for t in tail if not _PAGE_NUMBER_RE.match(nfkc(t))]
-    if not any_text:
+            below += _lines_below(page, tables[-1][1])
+    if not any(page.chars for page in pages):
         raise ParseError("pdf_no_text", source=source)
     firsts = {label_key(lay.columns[0].label) for lay in form.layouts.values()}
     start = next((i for i, (_, _, texts) in enumerate(rows)
