@@ -16,8 +16,7 @@ from sengen.declarations.services.imports import report_import
 from sengen.declarations.services.plans import InitiativePlan, TargetPlan, initiative_update
 from sengen.declarations.services.publications import Correction, initiative_correct
 from sengen.declarations.services.transitions import declaration_start_phase
-
-from .test_pages import form_fields, html
+from tests.staff.pages import form_fields, html
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from sengen.declarations.services.results import ProgressInput, progress_record
 from sengen.declarations.services.transitions import declaration_start_phase, declaration_transition
 from sengen.parsers import parse_with_provenance
 from tests.conftest import SEED_TXT
-from tests.staff.test_pages import form_fields
+from tests.staff.pages import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from sengen.core import limits
 from sengen.declarations.models import Declaration
-
-from .test_pages import form_fields, html
+from tests.staff.pages import form_fields, html
 
 pytestmark = pytest.mark.django_db
 

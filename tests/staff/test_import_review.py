@@ -16,8 +16,7 @@ from sengen.core.report import normalise
 from sengen.renderers import render
 from tests.security.conftest import ATTRIBUTE_BREAKER
 from tests.security.html_check import assert_inert
-
-from .test_pages import form_fields, html
+from tests.staff.pages import form_fields, html
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from sengen.declarations.models import Declaration, FiscalYear
 from sengen.declarations.services.fiscal_years import fiscal_year_open
 from tests.conftest import SEED_TXT
-
-from .test_pages import form_fields, html
+from tests.staff.pages import form_fields, html
 
 pytestmark = pytest.mark.django_db
 
