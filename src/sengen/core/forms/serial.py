@@ -17,25 +17,7 @@ from typing import Any
 from sengen.core import limits, workflow
 from sengen.core.errors import JsonPathError
 
-from .model import (
-    ARRANGEMENTS,
-    BULLETS,
-    GRADE_PLACEMENTS,
-    INTERIM_STATUSES,
-    PLACEHOLDER_RE,
-    PLACEHOLDERS,
-    PREAMBLE_KINDS,
-    ROLES,
-    SDG_PLACEHOLDERS,
-    Column,
-    Form,
-    GradeDefinition,
-    Layout,
-    Part,
-    PreambleBlock,
-    ScaleDefinition,
-    default_bullet,
-)
+from . import model
 
 EVALUATIONS = ("achieved", "partially_achieved", "not_achieved", "not_evaluated")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -94,15 +76,15 @@ def _optional_text(value: Any, path: str, limit: int) -> str | None:
     return None if value is None else _text(value, path, limit)
 
 
-def _template(value: Any, path: str, *, allowed: tuple[str, ...] = PLACEHOLDERS,
+def _template(value: Any, path: str, *, allowed: tuple[str, ...] = model.PLACEHOLDERS,
               limit: int = limits.MAX_NAME_CHARS, allow_empty: bool = False) -> str:
     """A title-like template: only ``{name}`` of ``allowed``, and no other brace, so nothing in it
     is ever read as a format specification."""
     text = _text(value, path, limit, allow_empty=allow_empty)
-    for name in PLACEHOLDER_RE.findall(text):
+    for name in model.PLACEHOLDER_RE.findall(text):
         _expect(name in allowed, f"{{{name}}} は使えません（使えるのは "
                                  f"{', '.join('{' + n + '}' for n in allowed)}）", path)
-    rest = PLACEHOLDER_RE.sub("", text)
+    rest = model.PLACEHOLDER_RE.sub("", text)
     _expect("{" not in rest and "}" not in rest,
             "「{」「}」は差し込み（{fiscal_year_label} など）にだけ使えます", path)
     return text
@@ -136,12 +118,12 @@ def _number(value: Any, path: str, *, low: float, high: float) -> float:
 
 # --- parts ----------------------------------------------------------------------------------
 
-def _part(value: Any, path: str) -> Part:
+def _part(value: Any, path: str) -> model.Part:
     if isinstance(value, str):
-        return Part(_choice(value, ROLES, path), bullet=default_bullet(value))
+        return model.Part(_choice(value, model.ROLES, path), bullet=model.default_bullet(value))
     data = _object(value, path, ("role", "bullet", "wrap", "heading", "label"), ("role",))
-    role = _choice(data["role"], ROLES, f"{path}.role")
-    bullet = _choice(data.get("bullet", default_bullet(role)), BULLETS, f"{path}.bullet")
+    role = _choice(data["role"], model.ROLES, f"{path}.role")
+    bullet = _choice(data.get("bullet", model.default_bullet(role)), model.BULLETS, f"{path}.bullet")
     wrap = data.get("wrap")
     if wrap is not None:
         _list(wrap, f"{path}.wrap", most=2, least=2, what="括弧")
@@ -149,18 +131,18 @@ def _part(value: Any, path: str) -> Part:
     heading = _optional_text(data.get("heading"), f"{path}.heading", limits.MAX_UNIT_CHARS)
     label = _optional_text(data.get("label"), f"{path}.label", limits.MAX_UNIT_CHARS)
     _expect(label is None or role == "extra", "label は役割 extra の部分にだけ書けます", f"{path}.label")
-    return Part(role, bullet=bullet, wrap=wrap, heading=heading, label=label)
+    return model.Part(role, bullet=bullet, wrap=wrap, heading=heading, label=label)
 
 
-def _column(value: Any, path: str) -> Column:
+def _column(value: Any, path: str) -> model.Column:
     data = _object(value, path, ("label", "parts", "width"), ("label", "parts"))
     label = _text(data["label"], f"{path}.label", limits.MAX_UNIT_CHARS)
     parts = _list(data["parts"], f"{path}.parts", most=MAX_PARTS, least=1, what="役割")
     width = _number(data.get("width", 1.0), f"{path}.width", low=0, high=100)
-    return Column(label, tuple(_part(p, f"{path}.parts[{i}]") for i, p in enumerate(parts)), width)
+    return model.Column(label, tuple(_part(p, f"{path}.parts[{i}]") for i, p in enumerate(parts)), width)
 
 
-def _preamble_block(value: Any, path: str, parts: dict) -> PreambleBlock:
+def _preamble_block(value: Any, path: str, parts: dict) -> model.PreambleBlock:
     data = _object(value, path, ("part", "label", "kind", "sdgs", "bullet", "sdg_format"))
     if "part" in data:
         name = data["part"]
@@ -169,13 +151,13 @@ def _preamble_block(value: Any, path: str, parts: dict) -> PreambleBlock:
                 f"前文の部品名は次のいずれかです: {', '.join(blocks)}（{_shown(name)}でした）", f"{path}.part")
         data = {**blocks[name], **{k: v for k, v in data.items() if k != "part"}}
     _expect("label" in data, "項目 'label' がありません", path)
-    return PreambleBlock(
+    return model.PreambleBlock(
         label=_text(data["label"], f"{path}.label", limits.MAX_NAME_CHARS),
-        kind=_choice(data.get("kind", "text"), PREAMBLE_KINDS, f"{path}.kind"),
+        kind=_choice(data.get("kind", "text"), model.PREAMBLE_KINDS, f"{path}.kind"),
         sdgs=_bool(data.get("sdgs", False), f"{path}.sdgs"),
-        bullet=_choice(data.get("bullet", "・"), BULLETS, f"{path}.bullet"),
+        bullet=_choice(data.get("bullet", "・"), model.BULLETS, f"{path}.bullet"),
         sdg_format=_template(data.get("sdg_format", "【SDGs {n}】"), f"{path}.sdg_format",
-                             allowed=SDG_PLACEHOLDERS, limit=limits.MAX_UNIT_CHARS),
+                             allowed=model.SDG_PLACEHOLDERS, limit=limits.MAX_UNIT_CHARS),
     )
 
 
@@ -183,7 +165,7 @@ _LAYOUT_KEYS = ("title", "declarer", "document_name", "preamble", "closing", "ta
                 "arrangement", "block_width", "columns")
 
 
-def _layout(document: str, value: Any, path: str, parts: dict) -> Layout:
+def _layout(document: str, value: Any, path: str, parts: dict) -> model.Layout:
     data = _object(value, path, _LAYOUT_KEYS, ("title", "columns"))
     columns = _list(data["columns"], f"{path}.columns", most=MAX_COLUMNS, least=1, what="列")
     preamble = _list(data.get("preamble", []), f"{path}.preamble", most=MAX_PREAMBLE, what="前文の区画")
@@ -192,7 +174,7 @@ def _layout(document: str, value: Any, path: str, parts: dict) -> Layout:
     block_width = data.get("block_width", 2)
     _expect(isinstance(block_width, int) and not isinstance(block_width, bool) and 1 <= block_width <= 4,
             f"1〜4の整数が必要です（{_shown(block_width)}でした）", f"{path}.block_width")
-    layout = Layout(
+    layout = model.Layout(
         document=document,
         title=_template(data["title"], f"{path}.title"),
         declarer=_template(data.get("declarer", "{director_title} {director_name}"), f"{path}.declarer"),
@@ -203,7 +185,7 @@ def _layout(document: str, value: Any, path: str, parts: dict) -> Layout:
         table_heading=None if heading is None else _template(heading, f"{path}.table_heading"),
         declared_on_label=_optional_text(data.get("declared_on_label"), f"{path}.declared_on_label",
                                          limits.MAX_UNIT_CHARS),
-        arrangement=_choice(data.get("arrangement", "table"), ARRANGEMENTS, f"{path}.arrangement"),
+        arrangement=_choice(data.get("arrangement", "table"), model.ARRANGEMENTS, f"{path}.arrangement"),
         block_width=block_width,
         columns=tuple(_column(c, f"{path}.columns[{i}]") for i, c in enumerate(columns)),
     )
@@ -227,7 +209,7 @@ def _layout(document: str, value: Any, path: str, parts: dict) -> Layout:
 
 # --- scales and levels ----------------------------------------------------------------------
 
-def _scale_definition(value: Any, path: str) -> ScaleDefinition:
+def _scale_definition(value: Any, path: str) -> model.ScaleDefinition:
     data = _object(value, path, ("code", "name", "grades"), ("code", "name", "grades"))
     grades = _list(data["grades"], f"{path}.grades", most=MAX_GRADES, least=1, what="評語")
     out = []
@@ -238,7 +220,7 @@ def _scale_definition(value: Any, path: str) -> ScaleDefinition:
         if rate is not None:
             _expect(isinstance(rate, int | float) and not isinstance(rate, bool) and 0 <= rate <= 100,
                     f"0〜100の数値（1.1 = 110%）か null が必要です（{_shown(rate)}でした）", f"{where}.min_rate")
-        out.append(GradeDefinition(
+        out.append(model.GradeDefinition(
             code=_text(g["code"], f"{where}.code", limits.MAX_UNIT_CHARS),
             label=_text(g["label"], f"{where}.label", limits.MAX_UNIT_CHARS),
             evaluation=_choice(g["evaluation"], EVALUATIONS, f"{where}.evaluation"),
@@ -249,7 +231,7 @@ def _scale_definition(value: Any, path: str) -> ScaleDefinition:
     code = data["code"]
     _expect(isinstance(code, str) and bool(_CODE_RE.match(code)),
             f"英小文字・数字・-・_ の50文字までのコードが必要です（{_shown(code)}でした）", f"{path}.code")
-    return ScaleDefinition(code, _text(data["name"], f"{path}.name", limits.MAX_NAME_CHARS), tuple(out))
+    return model.ScaleDefinition(code, _text(data["name"], f"{path}.name", limits.MAX_NAME_CHARS), tuple(out))
 
 
 def _interim_levels(value: Any, path: str, parts: dict) -> dict[str, str] | None:
@@ -260,8 +242,8 @@ def _interim_levels(value: Any, path: str, parts: dict) -> dict[str, str] | None
         _expect(value in presets, f"中間評価の段階の部品名は次のいずれかです: {', '.join(presets)}"
                                   f"（{_shown(value)}でした）", path)
         value = presets[value]
-    data = _object(value, path, INTERIM_STATUSES, INTERIM_STATUSES)
-    levels = {key: _text(data[key], f"{path}.{key}", limits.MAX_UNIT_CHARS) for key in INTERIM_STATUSES}
+    data = _object(value, path, model.INTERIM_STATUSES, model.INTERIM_STATUSES)
+    levels = {key: _text(data[key], f"{path}.{key}", limits.MAX_UNIT_CHARS) for key in model.INTERIM_STATUSES}
     _expect(len(set(levels.values())) == len(levels), "段階の言葉が重複しています", path)
     return levels
 
@@ -278,7 +260,7 @@ _FORBIDDEN_BY_PLACEMENT = {
 }
 
 
-def form_from_dict(data: Any, *, source: str | None = None) -> Form:
+def form_from_dict(data: Any, *, source: str | None = None) -> model.Form:
     """Check a form definition and return the ``Form``; ``FormError`` at the first JSON path
     that is wrong, with ``source`` (a file name) in front of the message when given.
 
@@ -293,7 +275,7 @@ def form_from_dict(data: Any, *, source: str | None = None) -> Form:
         raise FormError(exc.message, exc.path, source) from None
 
 
-def _form(data: Any) -> Form:
+def _form(data: Any) -> model.Form:
     from .presets import preset_parts
 
     parts = preset_parts()
@@ -307,7 +289,7 @@ def _form(data: Any) -> Form:
     _expect(number_label is not None or not numbered, "番号を振る様式（numbered: true）には番号の列の見出しが必要です",
             "$.number_label")
     _expect(number_label is None or numbered, "番号を振らない様式に number_label は書けません", "$.number_label")
-    placement = _choice(data["grade_placement"], GRADE_PLACEMENTS, "$.grade_placement")
+    placement = _choice(data["grade_placement"], model.GRADE_PLACEMENTS, "$.grade_placement")
     scale = data.get("scale")
     if placement == "none":
         _expect(scale is None, "評価しない様式（grade_placement: none）に scale は書けません", "$.scale")
@@ -341,7 +323,7 @@ def _form(data: Any) -> Form:
         _expect("interim_status" not in layout.roles or interim is not None,
                 "役割 interim_status の列には中間評価の段階の言葉（interim_levels）が必要です", "$.interim_levels")
         layouts[document] = layout
-    return Form(
+    return model.Form(
         code=code,
         name=_text(data["name"], "$.name", limits.MAX_NAME_CHARS),
         programme=_text(data["programme"], "$.programme", limits.MAX_NAME_CHARS),
@@ -357,11 +339,11 @@ def _form(data: Any) -> Form:
     )
 
 
-def _part_to_dict(part: Part) -> str | dict:
-    if part.bullet == default_bullet(part.role) and part.wrap is None and part.heading is None and part.label is None:
+def _part_to_dict(part: model.Part) -> str | dict:
+    if part.bullet == model.default_bullet(part.role) and part.wrap is None and part.heading is None and part.label is None:
         return part.role
     out: dict[str, Any] = {"role": part.role}
-    if part.bullet != default_bullet(part.role):
+    if part.bullet != model.default_bullet(part.role):
         out["bullet"] = part.bullet
     if part.wrap is not None:
         out["wrap"] = list(part.wrap)
@@ -372,12 +354,12 @@ def _part_to_dict(part: Part) -> str | dict:
     return out
 
 
-def _block_to_dict(block: PreambleBlock) -> dict:
+def _block_to_dict(block: model.PreambleBlock) -> dict:
     return {"label": block.label, "kind": block.kind, "sdgs": block.sdgs, "bullet": block.bullet,
             "sdg_format": block.sdg_format}
 
 
-def _layout_to_dict(layout: Layout) -> dict:
+def _layout_to_dict(layout: model.Layout) -> dict:
     return {
         "title": layout.title,
         "declarer": layout.declarer,
@@ -393,7 +375,7 @@ def _layout_to_dict(layout: Layout) -> dict:
     }
 
 
-def form_to_dict(form: Form) -> dict:
+def form_to_dict(form: model.Form) -> dict:
     """The form as its canonical definition: keys in a fixed order, layouts in the year's order,
     columns and parts in printed order, shared parts written out. ``form_from_dict`` of it gives
     an equal ``Form``."""
@@ -413,18 +395,18 @@ def form_to_dict(form: Form) -> dict:
             "grades": [{"code": g.code, "label": g.label, "evaluation": g.evaluation, "min_rate": g.min_rate}
                        for g in definition.grades]},
         "interim_levels": None if form.interim_levels is None else {
-            key: form.interim_levels[key] for key in INTERIM_STATUSES},
+            key: form.interim_levels[key] for key in model.INTERIM_STATUSES},
         "layouts": {kind: _layout_to_dict(form.layouts[kind]) for kind in form.documents},
     }
 
 
-def form_to_json(form: Form) -> str:
+def form_to_json(form: model.Form) -> str:
     """``form_to_dict`` as the text ``sengen form show`` prints: UTF-8 Japanese as written,
     two-space indents, a final newline; the same form always gives the same text."""
     return json.dumps(form_to_dict(form), ensure_ascii=False, indent=2) + "\n"
 
 
-def form_from_json(text: str, *, source: str | None = None) -> Form:
+def form_from_json(text: str, *, source: str | None = None) -> model.Form:
     """A definition file's text → ``Form``; a JSON syntax error is a ``FormError`` too."""
     try:
         data = json.loads(text)
