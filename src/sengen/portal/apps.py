@@ -47,4 +47,4 @@ def _draw_ahead(declaration_id: int) -> None:
         doc = selectors.document_public(declaration)
     except DeclarationNotFound:
         return
-    downloads.draw_ahead(doc)
+    downloads.draw_ahead(doc, selectors.report_form(declaration=declaration, doc=doc))

@@ -10,8 +10,10 @@ another. The child runs at a lower CPU priority, within a time budget, and is ki
 drawing that failed or ran out of time is remembered for a while, so the same URL does not
 start it again on every request.
 
-The key is the document and the renderers' own code (a deploy that changes the layout draws
-anew, even with a shared cache on disk).
+The key is the document, the form it is laid out in when that is not the one the document
+itself names (a city's own stored form: two forms never share a file, and a new version of the
+form is another key) and the renderers' own code (a deploy that changes the layout draws anew,
+even with a shared cache on disk).
 
 Publishing or correcting a report draws its PDF and XLSX ahead (``draw_ahead``, started by the
 portal app once the transaction commits), one file at a time in one background thread, so the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
+import json
 import logging
 import os
 import queue
@@ -36,7 +39,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from sengen.core.report import dumps
+from sengen.core import forms as core_forms
+from sengen.core.report import dumps, normalise
 from sengen.renderers import render as render_document
 
 log = logging.getLogger(__name__)
@@ -77,16 +81,35 @@ def _renderers_stamp() -> str:
     return digest.hexdigest()
 
 
-def cache_key(doc: dict, fmt: str) -> str:
-    material = f"{fmt}\n{_renderers_stamp()}\n{dumps(doc)}".encode()
+def own_form(doc: dict, form: core_forms.Form | None) -> core_forms.Form | None:
+    """``form`` when the renderers could not find it from ``doc`` alone (a city's own stored
+    form, or a version other than the preset's), else None: a preset or the seed's form is what
+    ``core.forms.form_of`` gives the renderers anyway, and leaving it out keeps the keys (and the
+    files drawn) of every report in a preset as they were."""
+    if form is None or form == core_forms.form_of(doc):
+        return None
+    return form
+
+
+def cache_key(doc: dict, fmt: str, form: core_forms.Form | None = None) -> str:
+    form = own_form(doc, form)
+    # The definition itself, not a database id: an id can name another definition after a
+    # restore, and the same definition stored twice draws the same file.
+    shape = "" if form is None else core_forms.form_to_json(form)
+    material = f"{fmt}\n{_renderers_stamp()}\n{dumps(doc)}\n{shape}".encode()
     return f"sengen:download:{hashlib.sha256(material).hexdigest()}"
 
 
-def render_out_of_process(doc: dict, fmt: str) -> bytes:
+def render_out_of_process(doc: dict, fmt: str, form: core_forms.Form | None = None) -> bytes:
     """The file, drawn by ``python -m sengen.renderers`` (pure Python, no Django): a child has its
-    own memory and GIL, can be niced, and can be killed when it overruns."""
+    own memory and GIL, can be niced, and can be killed when it overruns. A form the child could
+    not find from the document (``own_form``) goes with it on stdin (``--with-form``)."""
     command = [sys.executable, "-m", "sengen.renderers", fmt, "--nice", str(RENDER_NICE)]
-    done = subprocess.run(command, input=dumps(doc).encode(), capture_output=True,
+    payload = dumps(doc)
+    if form is not None:
+        command.append("--with-form")
+        payload = json.dumps({"document": normalise(doc), "form": core_forms.form_to_dict(form)}, ensure_ascii=False)
+    done = subprocess.run(command, input=payload.encode(), capture_output=True,
                           timeout=RENDER_BUDGET_SECONDS, check=False)
     if done.returncode != 0 or not done.stdout:
         said = done.stderr.decode(errors="replace").strip().splitlines()
@@ -178,9 +201,10 @@ def _release_held() -> None:
             pass
 
 
-def _draw(key: str, doc: dict, fmt: str) -> None:
+def _draw(key: str, doc: dict, fmt: str, form: core_forms.Form | None = None) -> None:
     try:
-        data = render_out_of_process(doc, fmt)
+        # Called with two arguments when there is no form of its own (tests stand in for it).
+        data = render_out_of_process(doc, fmt) if form is None else render_out_of_process(doc, fmt, form)
     except Exception as exc:  # noqa: BLE001 — whatever went wrong, the URL must not retry per request
         log.warning("drawing %s %s failed: %s", fmt, key, exc)
         cache.set(f"{key}:failed", str(exc)[:500] or type(exc).__name__, FAILED_SECONDS)
@@ -206,56 +230,65 @@ def wait_for_drawings(timeout: float | None = None) -> None:
 
 # One queue and one thread: a folder import that publishes a thousand reports draws them one
 # after another, not two thousand child processes at once.
-_ahead: queue.Queue[tuple[dict, str]] = queue.Queue()
+_ahead: queue.Queue[tuple[dict, str, core_forms.Form | None]] = queue.Queue()
 _ahead_lock = threading.Lock()
 _ahead_thread: threading.Thread | None = None
 
 
 def _drawing_ahead() -> None:
     while True:
-        doc, fmt = _ahead.get()
+        doc, fmt, form = _ahead.get()
         try:
-            key = cache_key(doc, fmt)
+            key = cache_key(doc, fmt, form)
             # A request may have drawn it, or be drawing it, meanwhile; a failure stays failed.
             if cache.get(key) is None and cache.get(f"{key}:failed") is None and _claim(key):
-                _draw(key, doc, fmt)
+                _draw(key, doc, fmt, form)
         except Exception:  # noqa: BLE001 — ahead of time is a favour: the request draws it anyway
             log.exception("drawing ahead %s failed", fmt)
         finally:
             _ahead.task_done()
 
 
-def draw_ahead(doc: dict) -> None:
-    """Queues the PDF and XLSX of ``doc`` (a public document) to be drawn in the background.
+def draw_ahead(doc: dict, form: core_forms.Form | None = None) -> None:
+    """Queues the PDF and XLSX of ``doc`` (a public document) in ``form`` (the declaration's:
+    ``portal.selectors.report_form``) to be drawn in the background.
     Skipped when downloads are drawn inline (tests, scripts): there the request draws at once."""
     global _ahead_thread
     if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
         return
+    form = own_form(doc, form)
     for fmt in sorted(RENDERED_FORMATS):
-        _ahead.put((doc, fmt))
+        _ahead.put((doc, fmt, form))
     with _ahead_lock:
         if _ahead_thread is None or not _ahead_thread.is_alive():
             _ahead_thread = threading.Thread(target=_drawing_ahead, name="sengen-draw-ahead", daemon=True)
             _ahead_thread.start()
 
 
-def download(doc: dict, fmt: str) -> bytes | Pending:
-    """The file's bytes, or ``Pending`` when it is being drawn or could not be."""
+def _render_here(doc: dict, fmt: str, form: core_forms.Form | None) -> bytes:
+    # Without a form of its own the call is the one it always was (tests stand in for it).
+    return render_document(doc, fmt) if form is None else render_document(doc, fmt, form=form)
+
+
+def download(doc: dict, fmt: str, form: core_forms.Form | None = None) -> bytes | Pending:
+    """The file's bytes, or ``Pending`` when it is being drawn or could not be. ``form`` is the
+    form the report is laid out in (the declaration's; None: the one the document names)."""
+    form = own_form(doc, form)
     if fmt not in RENDERED_FORMATS:
-        return render_document(doc, fmt)
-    key = cache_key(doc, fmt)
+        return _render_here(doc, fmt, form)
+    key = cache_key(doc, fmt, form)
     data = cache.get(key)
     if data is not None:
         return data
     if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
         # Tests and one-off scripts: drawn here and now, as before.
-        data = render_document(doc, fmt)
+        data = _render_here(doc, fmt, form)
         cache.set(key, data, RENDERED_SECONDS)
         return data
     if cache.get(f"{key}:failed") is not None:
         return Pending(failed=True, retry_after=FAILED_SECONDS)
     if _claim(key):
-        thread = threading.Thread(target=_draw, args=(key, doc, fmt), name=f"sengen-draw-{fmt}", daemon=True)
+        thread = threading.Thread(target=_draw, args=(key, doc, fmt, form), name=f"sengen-draw-{fmt}", daemon=True)
         _threads.append(thread)
         thread.start()
     return Pending(failed=False, retry_after=RETRY_AFTER_SECONDS)

@@ -37,6 +37,16 @@ DOWNLOADS = (
 )
 
 
+def downloads_for(doc: dict) -> list[tuple[str, str]]:
+    """``DOWNLOADS`` with the JSON entry naming the schema the file really has (a report /1
+    cannot say is written as /2)."""
+    schema = doc.get("schema") or "sengen.report/1"
+    if schema == "sengen.report/1":
+        return list(DOWNLOADS)
+    return [(fmt, _("JSON（%(schema)s）") % {"schema": schema} if fmt == "json" else label)
+            for fmt, label in DOWNLOADS]
+
+
 def year_label(year: int) -> str:
     """平成29年度 in Japanese; FY2017 in English (the era name follows in the page, marked lang=ja)."""
     if (get_language() or "ja").startswith("ja"):

@@ -106,7 +106,7 @@ def report(request, fiscal_year: int, department: str):
         "has_results": doc["document"] != workflow.DECLARATION,
         "counts": counts,
         "grades": selectors.grade_tally(declaration=declaration, doc=doc),
-        "downloads": labels.DOWNLOADS,
+        "downloads": labels.downloads_for(doc),
         "municipality_query": _municipality_query(request),
     })
 
@@ -152,7 +152,8 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     except DeclarationNotFound as exc:
         raise Http404(str(exc)) from None
     media_type, extension = FORMATS[fmt]
-    data = downloads.download(doc, fmt)
+    # The declaration's own form version: a city's stored form prints in its own layout.
+    data = downloads.download(doc, fmt, selectors.report_form(declaration=declaration, doc=doc))
     if isinstance(data, downloads.Pending):
         # The file is being drawn, or could not be: the page says which, and the browser asks
         # again by itself (a meta refresh, no script) when it is worth asking.

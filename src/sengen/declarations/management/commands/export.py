@@ -5,7 +5,12 @@ import tempfile
 
 from sengen.core.eras import parse_fiscal_year
 from sengen.core.report import dumps
-from sengen.declarations.selectors import DeclarationNotFound, declaration_get, report_document
+from sengen.declarations.selectors import (
+    DeclarationNotFound,
+    declaration_get,
+    form_for_declaration,
+    report_document,
+)
 
 from ._base import SengenCommand, UsageError
 
@@ -25,7 +30,7 @@ def fiscal_year_arg(value: str) -> int:
         raise argparse.ArgumentTypeError(f"年度は 2017 や 平成29年度 のように指定してください: {value!r}") from None
 
 
-def render(doc: dict, fmt: str) -> bytes:
+def render(doc: dict, fmt: str, form=None) -> bytes:
     try:
         from sengen.renderers import render as render_with
     except ImportError:
@@ -34,7 +39,7 @@ def render(doc: dict, fmt: str) -> bytes:
             return dumps(doc).encode("utf-8")
         raise UsageError(f"--format {fmt}: この形式の出力にはまだ対応していません") from None
     try:
-        return render_with(doc, fmt)
+        return render_with(doc, fmt, form=form)
     except (ValueError, KeyError, NotImplementedError) as exc:
         raise UsageError(f"--format {fmt}: 出力できません: {exc}") from None
 
@@ -103,7 +108,9 @@ class Command(SengenCommand):
                                           municipality=options["municipality"])
         except DeclarationNotFound as exc:
             raise UsageError(str(exc)) from None
-        data = render(report_document(declaration=declaration), fmt)
+        # The form the report was made with (a city's own stored form included), not only the
+        # one the document names among the presets.
+        data = render(report_document(declaration=declaration), fmt, form_for_declaration(declaration))
         if output == "-":
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
