@@ -127,7 +127,12 @@ def _published_item(entry: PublicEntry) -> dict[str, Any]:
         document = entry.publication.document
     else:  # published before publication records existed: its live rows are what is public
         document = public_document(declaration=entry.declaration) or {"initiatives": []}
-    return next((i for i in document["initiatives"] if i["number"] == entry.number), {})
+    # The entry's position in the document it was indexed from: an unnumbered item (number null,
+    # sengen.report/2) has no number to look for, and several share "None".
+    initiatives = document["initiatives"]
+    if 0 <= entry.position < len(initiatives) and initiatives[entry.position].get("number") == entry.number:
+        return initiatives[entry.position]
+    return next((i for i in initiatives if entry.number is not None and i["number"] == entry.number), {})
 
 
 def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
