@@ -135,12 +135,11 @@ class NgramsMatch(models.Lookup):
         return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
 
 
-class PublicEntry(models.Model):
-    """One initiative of the latest publication of a published declaration, as citizens read it:
-    what the public search looks through. Rewritten with every publication (and correction), in
-    the same transaction, so search never finds a draft of the next phase."""
+class _PublishedRow(models.Model):
+    """Which publication a row of the public index comes from, and the city, department, year
+    and phase it names, copied from it so the search and the year page filter and sort without a
+    join: the same five fields for an initiative's row and a declaration's tally."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="+")
     # None for a declaration published before publication records existed (indexed from its
     # live rows, which are then what citizens read).
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -148,6 +147,17 @@ class PublicEntry(models.Model):
     department = models.CharField(max_length=200)
     fiscal_year = models.PositiveSmallIntegerField()
     phase = models.CharField(max_length=30)  # the document's, as Phase's values
+
+    class Meta:
+        abstract = True
+
+
+class PublicEntry(_PublishedRow):
+    """One initiative of the latest publication of a published declaration, as citizens read it:
+    what the public search looks through. Rewritten with every publication (and correction), in
+    the same transaction, so search never finds a draft of the next phase."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField(null=True, blank=True)  # null: an unnumbered item (sengen.report/2)
     position = models.PositiveSmallIntegerField()
     title = models.TextField()
@@ -165,18 +175,11 @@ class PublicEntry(models.Model):
                                 name="publicentry_listing")]
 
 
-class PublicSummary(models.Model):
+class PublicSummary(_PublishedRow):
     """How many targets the latest publication of a declaration counts in each evaluation: the
     year page and the index sum these rows instead of reading every document."""
 
     declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, related_name="+")
-    # None for a declaration published before publication records existed (indexed from its
-    # live rows, which are then what citizens read).
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    municipality = models.CharField(max_length=100, blank=True)
-    department = models.CharField(max_length=200)
-    fiscal_year = models.PositiveSmallIntegerField()
-    phase = models.CharField(max_length=30)  # the document's, as Phase's values
     initiatives = models.PositiveIntegerField(default=0)
     achieved = models.PositiveIntegerField(default=0)
     partially_achieved = models.PositiveIntegerField(default=0)
