@@ -27,6 +27,7 @@ from sengen.declarations.models import (
     TargetKind,
 )
 from sengen.declarations.permissions import Refusal
+from sengen.declarations.services.plans import SDGS_INVALID
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -211,7 +212,7 @@ class SdgsField(forms.CharField):
             if not token:
                 continue
             if not token.isdigit() or not 1 <= int(token) <= 17:
-                raise forms.ValidationError(_("SDGsの目標は1から17の番号で入力してください"))
+                raise forms.ValidationError(SDGS_INVALID)
             numbers.append(int(token))
         return list(dict.fromkeys(numbers))
 

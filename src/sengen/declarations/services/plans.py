@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from sengen.core.limits import MAX_INITIATIVES, MAX_TARGETS
 from sengen.core.targets import analyse_target
@@ -143,6 +143,11 @@ class InitiativePlan:
 PLAN_LIST_FIELDS = ("background", "approach", "partners", "remarks", "plan_refs")
 
 
+# Refuses SDG goals outside 1–17, here and in the staff form that reads the numbers typed (one
+# sentence in one place). Lazy: translated in the language of the request that shows it.
+SDGS_INVALID = gettext_lazy("SDGsの目標は1から17の番号で入力してください")
+
+
 def apply_v2_columns(initiative: Initiative, given: dict[str, Any]) -> None:
     """Store the sengen.report/2 columns ``given`` (field → value; None: not shown, kept) on
     ``initiative``, each within the limits; ``extra`` replaces only the labels it names."""
@@ -152,7 +157,7 @@ def apply_v2_columns(initiative: Initiative, given: dict[str, Any]) -> None:
     if given.get("sdgs") is not None:
         goals = list(dict.fromkeys(given["sdgs"]))
         if any(not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 17 for n in goals):
-            raise ValidationError({"sdgs": gettext("SDGsの目標は1から17の番号で入力してください")})
+            raise ValidationError({"sdgs": SDGS_INVALID})
         initiative.sdgs = goals
     if given.get("extra") is not None:
         kept = {e["label"]: e for e in initiative.extra or []}
