@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sengen.core import forms as core_forms
+from sengen.core import workflow
 from sengen.core.forms import DEFAULT_FORM, Form, Layout, Part
 
 # Roles whose value is a list of strings on the initiative (bullets in the cell).
@@ -136,12 +137,12 @@ def official_table(doc: dict, form: Form) -> Table:
     ``form``'s layout for its document kind: one row per initiative, one cell per column, each cell
     its parts in order. A grade whose role has no column (an initiative grade on a form printing
     grades per target) still shows, after the last column's parts, so nothing judged is hidden."""
-    kind = doc.get("document") or "achievement_report"
+    kind = doc.get("document") or workflow.ACHIEVEMENT_REPORT
     try:
         layout = form.layout(kind)
     except KeyError:
         layout = form.layout(form.documents[-1])
-    with_results = kind != "declaration"
+    with_results = kind != workflow.DECLARATION
     values = {"fiscal_year_label": doc.get("fiscal_year_label", ""), "unit": doc.get("department", ""),
               "director_title": (doc.get("director") or {}).get("title", ""),
               "director_name": (doc.get("director") or {}).get("name", ""),

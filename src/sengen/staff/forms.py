@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sengen.core import forms as core_forms
+from sengen.core import workflow
 from sengen.declarations import textlimits
 from sengen.declarations.models import (
     Department,
@@ -280,7 +281,7 @@ class InitiativePlanForm(FormFieldsMixin, VersionForm):
             self.fields["sections"].help_text = Refusal.CHANGE_SECTIONS
         if is_seed_form(form):
             return
-        roles = form_roles(form, "declaration")
+        roles = form_roles(form, workflow.DECLARATION)
         every = {role for layout in form.layouts.values() for role in layout.roles}
         labels = role_labels(form)
         if not form.numbered:
@@ -297,7 +298,7 @@ class InitiativePlanForm(FormFieldsMixin, VersionForm):
                           labels)
         if "sdgs" in every:
             self.fields["sdgs"] = SdgsField(label=labels.get("sdgs") or "SDGs")
-        self._add_extra(extra_labels(form, "declaration"))
+        self._add_extra(extra_labels(form, workflow.DECLARATION))
         self.targets_label = labels.get("targets", "")
 
 
@@ -396,7 +397,7 @@ class ResultsForm(FormFieldsMixin, VersionForm, _PerTargetForm):
         self.extra_fields = {}
         if is_seed_form(form):
             return
-        roles = form_roles(form, "achievement_report")
+        roles = form_roles(form, workflow.ACHIEVEMENT_REPORT)
         labels = role_labels(form)
         for name in ("results", "future_direction", "achievement_status"):
             if name not in roles:
@@ -404,10 +405,10 @@ class ResultsForm(FormFieldsMixin, VersionForm, _PerTargetForm):
         if "future_direction" not in roles:
             del self.fields["future_direction_category"]
         self._relabel(labels, ("results", "future_direction", "achievement_status"))
-        plan_roles = form_roles(form, "declaration")
+        plan_roles = form_roles(form, workflow.DECLARATION)
         self._add_columns(RESULT_COLUMNS, {r for r in roles if r == "self_evaluation" or r not in plan_roles}, labels)
-        self._add_extra([label for label in extra_labels(form, "achievement_report")
-                         if label not in extra_labels(form, "declaration")])
+        self._add_extra([label for label in extra_labels(form, workflow.ACHIEVEMENT_REPORT)
+                         if label not in extra_labels(form, workflow.DECLARATION)])
 
     @property
     def shown_fields(self):

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from sengen.core import workflow
 from sengen.core.assess import assess
 from sengen.core.report import normalise
 from sengen.declarations.models import PublicationState
@@ -73,8 +74,8 @@ def reviewed_document(form, parsed: dict) -> dict:
         if unchanged:
             targets = before["targets"]
         else:
-            fresh = assess(texts, status if doc["document"] != "declaration" else [],
-                           results if doc["document"] != "declaration" else [], fiscal_year=doc["fiscal_year"])
+            fresh = assess(texts, status if doc["document"] != workflow.DECLARATION else [],
+                           results if doc["document"] != workflow.DECLARATION else [], fiscal_year=doc["fiscal_year"])
             targets = [kept.get(t["text"], t) if status == before["achievement_status"] else t for t in fresh]
         doc["initiatives"].append({
             "number": data[f"i{i}_number"], "title": title,
