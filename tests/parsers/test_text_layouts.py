@@ -8,6 +8,24 @@ from __future__ import annotations
 from sengen.core.text import compact
 from sengen.parsers import parse_bytes
 
+# The table's header row as pdftotext gives a word processor's ruled table: the spaced labels,
+# each report column on a line of its own; UNSPACED_HEAD is another word processor's.
+REPORT_HEAD = "N0.\n取 組 名\n（担当課名）\n取 組 内 容  達 成 目 標\n取組結果\n今後の取組の方向性\n目標達成状況\n"
+UNSPACED_HEAD = "N0.\n取組名\n（担当課名）\n取組内容\n達成目標\n取組結果\n［今後の取組の方向性］\n目標達成状況\n"
+
+
+def _heading(title: str, director: str, head: str = REPORT_HEAD) -> str:
+    """A report's first lines: its title, its director, its table's header row."""
+    return f"{title}\n{director}\n{head}"
+
+
+# The departments several layouts here come from.
+EDUCATION_H30 = _heading("平成３０年度 教育部長の目標宣言 達成状況報告", "教育部長 中村 健一")
+WELFARE_R3 = _heading("令和３年度 健康福祉部長の目標宣言 達成状況報告", "健康福祉部長 松本 恵")
+CHILDREN_R2 = _heading("令和2年度 子ども部長の目標宣言 達成状況報告", "子ども部長 井上 真理", UNSPACED_HEAD)
+# Page 1's number, then page 2 repeating the header row, in that word processor's layout.
+UNSPACED_PAGE_BREAK = "- 1 -\n" + UNSPACED_HEAD
+
 
 def _columns(text: str, number: int) -> dict[str, list[str]]:
     report = parse_bytes(text.encode("utf-8"), source="layout.txt")
@@ -16,43 +34,9 @@ def _columns(text: str, number: int) -> dict[str, list[str]]:
             for role in ("content", "targets", "results", "future_direction", "achievement_status")}
 
 
-# Columns 42/42/52 cells wide. Row 2's own best cut puts the results' 52-cell sentence among
-# the targets (…進めています。 says neither plan nor outcome), which alone would make 達成目標
-# 52 cells wide for every row.
-ONE_ROW_CUT_WRONG = """\
-平成３０年度 教育部長の目標宣言 達成状況報告
-教育部長 中村 健一
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
-1 確かな学力の育成
-
-（教育指導課）
-
-・全国学力・学習状況調査の結果を分析し、各
-校の授業改善に生かします。
-・放課後の補充学習を全小学校で実施します。
-・調査結果の分析に基づく各校の授業改善プラ
-ンの作成
-・補充学習の実施校数：全１５校
-・全国学力・学習状況調査の結果を教科ごとに分析し、全
-校で授業改善プランを作成しました。
-・地域の学習支援ボランティアの協力を得て、放課後の補
-充学習を実施しました。
-［今後の取組の方向性］
-・授業改善プランの実践状況を検証し、指導主事の学校訪
-問による支援を継続します。
-
-・授業改善プランは、目標ど
-おり全校で作成することがで
-きました。
-・補充学習は、目標どおり全
-小学校で実施できました。
-2 学校施設の環境整備
+# 教育部's row on school buildings (air conditioning, toilets): its results report work under
+# way, and two layouts below hold it (after its number and title).
+SCHOOL_FACILITIES_ROW = """\
 
 （教育総務課）
 
@@ -78,6 +62,38 @@ N0.
 ・トイレの洋式化率は 68.4%
 となり、目標の 70% に届きま
 せんでした。
+"""
+
+
+# Columns 42/42/52 cells wide. Row 2's own best cut puts the results' 52-cell sentence among
+# the targets (…進めています。 says neither plan nor outcome), which alone would make 達成目標
+# 52 cells wide for every row.
+ONE_ROW_CUT_WRONG = EDUCATION_H30 + """\
+1 確かな学力の育成
+
+（教育指導課）
+
+・全国学力・学習状況調査の結果を分析し、各
+校の授業改善に生かします。
+・放課後の補充学習を全小学校で実施します。
+・調査結果の分析に基づく各校の授業改善プラ
+ンの作成
+・補充学習の実施校数：全１５校
+・全国学力・学習状況調査の結果を教科ごとに分析し、全
+校で授業改善プランを作成しました。
+・地域の学習支援ボランティアの協力を得て、放課後の補
+充学習を実施しました。
+［今後の取組の方向性］
+・授業改善プランの実践状況を検証し、指導主事の学校訪
+問による支援を継続します。
+
+・授業改善プランは、目標ど
+おり全校で作成することがで
+きました。
+・補充学習は、目標どおり全
+小学校で実施できました。
+2 学校施設の環境整備
+""" + SCHOOL_FACILITIES_ROW + """\
 3 公民館講座の充実
 
 （生涯学習課）
@@ -192,16 +208,7 @@ def test_a_row_whose_sections_list_a_page_break_cuts_is_still_a_row():
 # A row cut by a page break two lines in: after the header come each column's leftovers. The
 # loose 「ます。」 finishes 取組内容's 「…機会を拡充し」, whose line ran to the column's edge;
 # the target 「…５,０００人」 above it also fills its line, but nothing says it goes on.
-LOOSE_LINE_AFTER_A_BREAK = """\
-平成３０年度 教育部長の目標宣言 達成状況報告
-教育部長 中村 健一
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+LOOSE_LINE_AFTER_A_BREAK = EDUCATION_H30 + """\
 1 生涯スポーツの推進
 
 ・東京２０２０オリンピック・パラリンピックの開
@@ -244,43 +251,7 @@ def test_a_loose_line_after_a_page_break_finishes_the_line_that_ran_to_the_edge(
     assert got["achievement_status"][0] == "市民スポーツ大会の参加者数は5,380人となり、目標を上回りました。"
 
 # 取組結果 reports work under way: 「…工事を進めています。」
-WORK_UNDER_WAY = """\
-平成３０年度 教育部長の目標宣言 達成状況報告
-教育部長 中村 健一
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
-1 学校施設の環境整備
-
-（教育総務課）
-
-・児童生徒が快適に学習できるよう、小中学校
-の普通教室への空調設備の設置を進めます。
-・学校トイレの洋式化を計画的に進めます。
-・平成３１年６月の全普通教室への空調設備の
-設置完了
-・学校トイレの洋式化率：７０％以上
-・中学校 5 校の空調設備の設置工事を完了し、小学校は夏
-季休業中の完了に向けて工事を進めています。
-・小学校 3 校でトイレの洋式化工事を実施しました。
-［今後の取組の方向性］
-・小学校の空調設備は、夏季休業前の設置完了を目指しま
-す。
-・トイレの洋式化は、避難所となる体育館を優先して進め
-ます。
-
-・空調設備の設置は、中学校
-は完了しましたが、小学校は
-工期の遅れにより目標の完了
-には至りませんでした。
-・トイレの洋式化率は 68.4%
-となり、目標の 70% に届きま
-せんでした。
-"""
+WORK_UNDER_WAY = EDUCATION_H30 + "1 学校施設の環境整備\n" + SCHOOL_FACILITIES_ROW
 
 
 def test_a_result_saying_work_is_under_way_stays_a_result():
@@ -294,16 +265,7 @@ def test_a_result_saying_work_is_under_way_stays_a_result():
 
 # 健康福祉部 writes its targets as sentences (…とします。), and 取組内容 and 達成目標 are
 # equally wide (48 cells): what the widths cannot tell, what each column says must.
-TARGETS_AS_SENTENCES = """\
-令和３年度 健康福祉部長の目標宣言 達成状況報告
-健康福祉部長 松本 恵
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+TARGETS_AS_SENTENCES = WELFARE_R3 + """\
 1 新型コロナウイルスワクチン接種の
 推進
 
@@ -408,16 +370,7 @@ def test_a_target_never_says_what_happened():
 
 # Row 3 is cut by a page break. After it, 達成目標 goes on with ・桜ヶ丘団地の入居者の移転完了,
 # 30 cells in a column of about 31: it fills its line, yet it is a complete target.
-TARGET_FILLING_ITS_LINE = """\
-令和６年度 都市建設部長の目標宣言 達成状況報告
-都市建設部長 山本 剛
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+TARGET_FILLING_ITS_LINE = _heading("令和６年度 都市建設部長の目標宣言 達成状況報告", "都市建設部長 山本 剛") + """\
 1 道路・橋りょうの計画
 的な維持管理
 （道路維持課、道路整
@@ -499,17 +452,7 @@ def test_a_target_filling_its_line_after_a_page_break_stays_a_target():
 # The page ends inside the row, two lines short of two cells: after the header come only
 # 「進めます。」 (the future direction's 「…余裕教室の活用を」) and 「た。」 (目標達成状況's
 # 「…目標に達しませんでし」).
-TWO_LOOSE_ENDINGS = """\
-令和2年度 子ども部長の目標宣言 達成状況報告
-子ども部長 井上 真理
-N0.
-取組名
-（担当課名）
-取組内容
-達成目標
-取組結果
-［今後の取組の方向性］
-目標達成状況
+TWO_LOOSE_ENDINGS = CHILDREN_R2 + """\
 1 放課後児童クラブの
 充実
 （青少年課）
@@ -531,15 +474,7 @@ N0.
 ・支援員研修は、新型コロナウイ
 ルス感染症の影響で 2 回の開催
 となり、目標に達しませんでし
-- 1 -
-N0.
-取組名
-（担当課名）
-取組内容
-達成目標
-取組結果
-［今後の取組の方向性］
-目標達成状況
+""" + UNSPACED_PAGE_BREAK + """\
 進めます。
 た。
 - 2 -
@@ -557,17 +492,7 @@ def test_a_loose_ta_after_a_page_break_ends_a_past_sentence():
 
 # The header names each column on its own line, ［今後の取組の方向性］ among them, and comes
 # again where the page breaks inside row 2.
-HEADER_WITH_THE_MARKER = """\
-令和2年度 子ども部長の目標宣言 達成状況報告
-子ども部長 井上 真理
-N0.
-取組名
-（担当課名）
-取組内容
-達成目標
-取組結果
-［今後の取組の方向性］
-目標達成状況
+HEADER_WITH_THE_MARKER = CHILDREN_R2 + """\
 1 待機児童の解消
 （保育課）
 ・民間保育所の新設や小規模保育事業所の整備によ
@@ -601,15 +526,7 @@ N0.
 設しました。
 ・放課後児童クラブの定員は
 1,290 人となり、目標を達成し
-- 1 -
-N0.
-取組名
-（担当課名）
-取組内容
-達成目標
-取組結果
-［今後の取組の方向性］
-目標達成状況
+""" + UNSPACED_PAGE_BREAK + """\
 ・支援員の研修を充実し、保育の質の向上を図りま
 す。
 ・支援員研修の開催：年４回
@@ -642,16 +559,7 @@ def test_the_repeated_headers_own_marker_does_not_end_the_results():
 # Targets written as sentences; the page breaks one line before row 1 ends, and only 「ます。」
 # comes after the header: the rest of the future direction's 「…周知を強化し」 (58 cells, its
 # column's edge), though the target 「…累計１,０００人」 (41 of 44 cells) also nearly fills its line.
-ONE_LOOSE_ENDING = """\
-令和３年度 健康福祉部長の目標宣言 達成状況報告
-健康福祉部長 松本 恵
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+ONE_LOOSE_ENDING = WELFARE_R3 + """\
 1 自殺対策の推進
 （障がい福祉課）
 ・悩みを抱える人を早期に支援につなげるため、ゲート
@@ -702,16 +610,7 @@ def test_a_loose_line_goes_to_the_sentence_at_its_edge_rather_than_a_target_near
 # The page breaks inside row 1, after 取組結果's marker: all four text columns go on below.
 # Before the break, 達成目標 is 38 cells wide and 取組内容 40: the one-line target
 # 「…空調設/備の設置完了」 fits either.
-TARGET_BEFORE_A_PAGE_BREAK = """\
-平成３０年度 教育部長の目標宣言 達成状況報告
-教育部長 中村 健一
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+TARGET_BEFORE_A_PAGE_BREAK = EDUCATION_H30 + """\
 1 学校施設の環境整備
 
 （教育総務課）
@@ -780,16 +679,7 @@ def test_a_short_last_line_before_a_page_break_is_not_cut_by_the_page():
 # page, 取組結果 with its future direction (6 lines) and 目標達成状況 (an empty line and 5) go
 # on. The target 「・総合型地域スポーツクラブの設立」 fills its 32-cell line and could take
 # 「ラブ設立を目指します。」 as well as the future direction's 「…平成 31 年度中のク」.
-CELLS_CUT_AT_ONE_HEIGHT = """\
-平成３０年度 教育部長の目標宣言 達成状況報告
-教育部長 中村 健一
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+CELLS_CUT_AT_ONE_HEIGHT = EDUCATION_H30 + """\
 1 生涯スポーツの推進
 
 （スポーツ課）
@@ -855,16 +745,7 @@ def test_only_cells_that_filled_the_page_go_on_after_the_break():
 # The seed's rows 3 and 5, 取組内容 46 cells and 達成目標 44: in row 2 the one-line target
 # 「・平成２９年１０月のコンビニ交付サービス稼動」 (44 cells) fits either column, and the page
 # breaks before 取組結果's marker.
-SEED_ROWS_SPLIT = """\
-平成２９年度 市民生活部長の目標宣言 達成状況報告
-市民生活部長 竹内 克則
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+SEED_ROWS_SPLIT = _heading("平成２９年度 市民生活部長の目標宣言 達成状況報告", "市民生活部長 竹内 克則") + """\
 1 市民文化会館改修の推進
 
 （文化会館担当）
@@ -930,16 +811,7 @@ def test_a_bullet_taken_as_cut_by_the_page_must_go_on_after_it():
 
 # 目標達成状況 (38 cells) as wide as the future direction (40): its first bullet ends with a
 # figure after its last sentence, 「…概ね達成しました。令和 6 年 3 月末時点の交付率： 78.3%」.
-FIGURE_AFTER_THE_LAST_SENTENCE = """\
-令和５年度 市民部長の目標宣言 達成状況報告
-市民部長 伊藤 文子
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+FIGURE_AFTER_THE_LAST_SENTENCE = _heading("令和５年度 市民部長の目標宣言 達成状況報告", "市民部長 伊藤 文子") + """\
 1 マイナンバーカードの普及と活用
 
 （市民課、情報政策課）
@@ -974,16 +846,7 @@ def test_a_bullet_ending_in_a_figure_is_judged_by_its_last_sentence():
 
 # Row 2's title wraps over two lines (32 cells) and the page sends its sections' line
 # （介護保険課、高齢福祉課） (26 cells) below the break. No other title is that wide.
-SECTIONS_AFTER_THE_BREAK = """\
-令和３年度 健康福祉部長の目標宣言 達成状況報告
-健康福祉部長 松本 恵
-N0.
-取 組 名
-（担当課名）
-取 組 内 容  達 成 目 標
-取組結果
-今後の取組の方向性
-目標達成状況
+SECTIONS_AFTER_THE_BREAK = WELFARE_R3 + """\
 1 地域医療体制の確保
 
 （地域医療課）
