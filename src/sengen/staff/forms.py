@@ -469,7 +469,7 @@ class InitiativeJudgeForm(VersionForm):
                 for i in self.initiatives]
 
 
-class CorrectionForm(VersionForm, _PerTargetForm):
+class CorrectionForm(FormFieldsMixin, VersionForm, _PerTargetForm):
     title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
                             validators=[textlimits.name])
     content = LinesField(label=_("取組内容"))
@@ -477,16 +477,56 @@ class CorrectionForm(VersionForm, _PerTargetForm):
                              validators=[textlimits.line],
                              help_text=_("公開ページに「訂正」として日時とともに表示されます"))
 
-    def __init__(self, *args, with_results: bool, **kwargs):
+    def __init__(self, *args, with_results: bool, form=None, **kwargs):
+        seed = is_seed_form(form)
+        labels = {} if seed else role_labels(form)
+        # Before the fields are made: each target's field is labelled with it.
+        self.target_label = labels.get("targets", "")
         super().__init__(*args, **kwargs)
+        self.report_form = form
+        self.extra_fields = {}
+        roles = set() if seed else form_roles(form, workflow.ACHIEVEMENT_REPORT)
         if with_results:
-            self.fields["results"] = LinesField(label=_("取組結果"))
-            self.fields["future_direction"] = LinesField(label=_("今後の取組の方向性"))
-            self.fields["achievement_status"] = LinesField(label=_("目標達成状況"))
+            for name, label in (("results", _("取組結果")), ("future_direction", _("今後の取組の方向性")),
+                                ("achievement_status", _("目標達成状況"))):
+                if seed or name in roles:
+                    self.fields[name] = LinesField(label=label)
+        if not seed:
+            # The columns the declaration's form has, in its words (as on the plan and results
+            # pages); those it lacks are not shown and stay as stored.
+            every = {role for layout in form.layouts.values() for role in layout.roles}
+            if "content" not in every:
+                del self.fields["content"]
+            self._relabel(labels, ("title", "content", "results", "future_direction", "achievement_status"))
+            self._add_columns(PLAN_COLUMNS, every, labels)
+            if "sdgs" in every:
+                self.fields["sdgs"] = SdgsField(label=labels.get("sdgs") or "SDGs")
+            if with_results:
+                self._add_columns(("self_evaluation",), every, labels)
+            self._add_extra(extra_labels(form, workflow.DECLARATION) + (
+                [label for label in extra_labels(form, workflow.ACHIEVEMENT_REPORT)
+                 if label not in extra_labels(form, workflow.DECLARATION)] if with_results else []))
         self.order_fields(["title", "content"])
 
+    CORRECTED_COLUMNS = (*PLAN_COLUMNS, "self_evaluation", "sdgs")
+
+    def columns_data(self) -> dict | None:
+        """The /2 columns shown, for ``publications.Correction.columns`` (None: none shown)."""
+        data = {name: self.cleaned_data.get(name) for name in self.CORRECTED_COLUMNS if name in self.fields}
+        if self.extra_fields:
+            data["extra"] = self.extra_data()
+        return data or None
+
+    @property
+    def column_fields(self):
+        """The fields after the targets: the year-end columns and the form's /2 columns."""
+        first = {"version", "title", "content", "reason"}
+        per_target = {f"{name}_{t.pk}" for t in self.targets for name in self.target_fields(t)}
+        return [self[name] for name in self.fields if name not in first and name not in per_target]
+
     def target_fields(self, target):
-        return {"target": forms.CharField(label=_("達成目標（原文）"), widget=forms.Textarea(attrs={"rows": 2}),
+        label = f"{self.target_label}（原文）" if self.target_label else _("達成目標（原文）")
+        return {"target": forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}),
                                           validators=[textlimits.line])}
 
 

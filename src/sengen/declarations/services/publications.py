@@ -77,6 +77,16 @@ class Correction:
     results: list[str] | None = None  # None: not corrected (only a published year-end report has them)
     future_direction: list[str] | None = None
     achievement_status: list[str] | None = None
+    # sengen.report/2's columns the declaration's form has (``background`` … ``plan_refs``,
+    # ``self_evaluation``, ``sdgs``, ``extra``: services.plans.apply_v2_columns); a name left out
+    # or None is not corrected. The year-end ones (``self_evaluation``) only with the results.
+    columns: dict[str, object] | None = None
+
+
+# The columns a correction may change beside the seed's: the plan's (corrected at any time) and
+# the year-end one (only while the year-end report is what is public).
+PLAN_COLUMNS = ("background", "approach", "partners", "remarks", "plan_refs", "sdgs", "extra")
+YEAR_END_COLUMNS = ("self_evaluation",)
 
 
 @transaction.atomic
@@ -108,6 +118,12 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
             value = getattr(correction, name)
             if value is not None:
                 setattr(initiative, name, _lines(value, name))
+    if correction.columns:
+        from .plans import apply_v2_columns
+
+        columns = {name: value for name, value in correction.columns.items()
+                   if results_too or name not in YEAR_END_COLUMNS}
+        apply_v2_columns(initiative, columns)
     initiative.save()
     targets = {t.pk: t for t in initiative.targets.current()}
     if set(correction.target_texts) - set(targets):
@@ -141,12 +157,20 @@ def initiative_correct(*, user, initiative: Initiative, version: int, reason: st
         # Staff are writing the next phase in the live rows: correct the published document
         # itself, changing only this initiative's plan columns.
         document = copy.deepcopy(latest.document)
-        for item in document["initiatives"]:
-            if item["number"] == initiative.number:
-                item["title"] = after["title"]
-                item["content"] = after["content"]
-                for doc_target, live in zip(item["targets"], after["targets"], strict=False):
-                    doc_target["text"] = live["text"]
+        # By position: unnumbered items (sengen.report/2) all have number None.
+        position = list(declaration.initiatives.values_list("pk", flat=True)).index(initiative.pk)
+        items = document["initiatives"]
+        if position < len(items) and items[position].get("number") == initiative.number:
+            item = items[position]
+            item["title"] = after["title"]
+            item["content"] = after["content"]
+            for doc_target, live in zip(item["targets"], after["targets"], strict=False):
+                doc_target["text"] = live["text"]
+            for name in PLAN_COLUMNS:
+                if name in after:
+                    item[name] = after[name]
+                elif name in item:
+                    del item[name]
     snapshot(user=user, declaration=declaration, reason=reason, document=document)
     audit.record(user, "initiative.correct", initiative, reason=reason, before=before, after=after,
                  version=declaration.version)

@@ -304,9 +304,14 @@ def initiative_correct(request, pk: int):
     targets, same_targets = _targets_opened(initiative, request.POST or None, "target")
     initial = {"version": initiative.version, "title": initiative.title, "content": initiative.content,
                "results": initiative.results, "future_direction": initiative.future_direction,
-               "achievement_status": initiative.achievement_status}
+               "achievement_status": initiative.achievement_status,
+               **{name: getattr(initiative, name) for name in forms.CorrectionForm.CORRECTED_COLUMNS}}
     initial.update({f"target_{t.pk}": t.text for t in targets})
-    form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results)
+    form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results,
+                                form=form_for_declaration(declaration))
+    extra = forms.extra_initial(initiative)
+    for name, label in form.extra_fields.items():
+        form.initial[name] = extra.get(label, [])
     stored = None  # after a conflict: what the other person saved
     if request.method == "POST" and not same_targets:
         stored = _targets_changed(form, initiative)
@@ -316,7 +321,7 @@ def initiative_correct(request, pk: int):
             title=data["title"], content=data["content"],
             target_texts={t.pk: data[f"target_{t.pk}"] for t in targets},
             results=data.get("results"), future_direction=data.get("future_direction"),
-            achievement_status=data.get("achievement_status"))
+            achievement_status=data.get("achievement_status"), columns=form.columns_data())
         saved = save(request, form, lambda: publications.initiative_correct(
             user=request.user, initiative=initiative, version=data["version"], reason=data["reason"],
             correction=correction),
