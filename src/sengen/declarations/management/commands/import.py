@@ -17,7 +17,7 @@ from sengen.declarations.models import PublicationState
 from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limited
 
 from ._base import SengenCommand, UsageError, summary
-from .parse import add_form_option, known_forms, resolve_form
+from .parse import add_form_option, offered_forms, resolve_form
 
 _STATUS_WORDS = {
     "same": "同じ報告です（{other} と同じ内容のため、改めて保存しません）",
@@ -120,7 +120,7 @@ class Command(SengenCommand):
         path = Path(options["path"])
         # The reader names the form from the header among the stored forms and presets; --form forces one.
         form = resolve_form(options["form"]) if options["form"] else None
-        self.parse = functools.partial(parse_path_with_provenance_limited, form=form, forms=known_forms())
+        self.parse = functools.partial(parse_path_with_provenance_limited, form=form, forms=offered_forms())
         if path.is_dir():
             return self._folder(path, options)
         item = file_parse(path, seconds=options["time_limit"], parse=self.parse)

@@ -16,7 +16,7 @@ class Command(SengenCommand):
 
     def handle(self, *args, **options):
         form = resolve_form(options["form"]) if options["form"] else None
-        doc = read_report(options["file"], form=form, forms=known_forms())
+        doc = read_report(options["file"], form=form, forms=offered_forms())
         self.stdout.write(dumps(doc), ending="")
 
 
@@ -25,11 +25,11 @@ def add_form_option(parser) -> None:
                         help="表の様式（sengen form list の code か番号）。省略すると見出し行から判定します")
 
 
-def known_forms() -> list[core_forms.Form]:
-    """The forms a file may be in: the stored ones (``forms_known``: each city's own before the
-    presets, so a city's copy of a preset is recognised as the city's), then any preset not
-    stored. Only the presets when the database cannot say (not migrated yet: `sengen parse`
-    needs no database)."""
+def offered_forms() -> list[core_forms.Form]:
+    """The forms the readers are offered for a file: the stored ones (``forms_known``: each
+    city's own before the presets, so a city's copy of a preset is recognised as the city's),
+    then any preset not stored. Only the presets when the database cannot say (not migrated yet:
+    `sengen parse` needs no database)."""
     try:
         stored = forms_known()
     except Exception:  # no database, or not migrated: the presets still read every preset form
