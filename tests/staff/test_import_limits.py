@@ -79,7 +79,7 @@ def test_source_text_with_a_lone_surrogate_is_shown_not_a_500(login, people, see
     from sengen.staff.views import imports
 
     monkeypatch.setattr(imports, "read_upload_limited",
-                        lambda data, source: (normalise(seed_doc), {}, ["元の文\ud800です"]))
+                        lambda data, source, **_: (normalise(seed_doc), {}, ["元の文\ud800です"]))
     response = _upload(login("admin"), b"{}", name="x.pdf")
     assert response.status_code == 200
     assert "元の文?です" in html(response)

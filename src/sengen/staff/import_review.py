@@ -62,6 +62,11 @@ def reviewed_document(form, parsed: dict) -> dict:
         "document": data["document"], "department": data["department"],
         "director": {"title": data["director_title"], "name": data["director_name"]}, "initiatives": [],
     }
+    # sengen.report/2's header fields, which the review does not edit: kept as read (a /1
+    # reading has none, and its document stays /1).
+    for key in V2_HEADER:
+        if key in parsed:
+            doc[key] = parsed[key]
     for i, before in enumerate(parsed["initiatives"]):
         title = (data[f"i{i}_title"] or "").strip()
         if not title:
@@ -82,8 +87,52 @@ def reviewed_document(form, parsed: dict) -> dict:
             "sections": [s.strip() for s in (data[f"i{i}_sections"] or "").split("、") if s.strip()],
             "content": data[f"i{i}_content"], "targets": targets, "results": results,
             "future_direction": data[f"i{i}_future_direction"], "achievement_status": status,
+            # The /2 columns (shown read-only): kept as read, never silently dropped.
+            **{key: before[key] for key in V2_ITEM if key in before},
         })
     return doc
+
+
+# sengen.report/2's fields the review shows but does not edit (report-format.md).
+V2_HEADER = ("form", "unit_kind", "declared_on", "preamble")
+V2_ITEM = ("background", "approach", "partners", "self_evaluation", "remarks", "grade", "grade_reason", "sdgs",
+           "plan_refs", "extra")
+
+
+def fit_to_document(form, doc: dict) -> None:
+    """The review form as the document needs it: an unnumbered item (/2 ``number`` null) is
+    not asked for a number."""
+    for i, item in enumerate(doc["initiatives"]):
+        if item.get("number") is None and f"i{i}_number" in form.fields:
+            form.fields[f"i{i}_number"].required = False
+
+
+def read_only_columns(doc: dict, report_form) -> list[list[tuple[str, list[str]]]]:
+    """Per initiative, the /2 columns the review shows read-only, each under the label the
+    report's form prints (the city's words, shown as written): ``[[(label, lines)], …]``."""
+    from .forms import role_labels
+
+    labels = role_labels(report_form) if report_form is not None else {}
+    default = {"background": _("現状と課題"), "approach": _("方策・手段"), "partners": _("協働関係先"),
+               "self_evaluation": _("自己評価"), "remarks": _("備考"), "grade": _("評価段階"),
+               "grade_reason": _("評価の理由"), "sdgs": "SDGs", "plan_refs": _("総合計画の施策")}
+    rows = []
+    for item in doc["initiatives"]:
+        shown = []
+        for key in V2_ITEM:
+            value = item.get(key)
+            if not value:
+                continue
+            if key == "extra":
+                shown.extend((str(e.get("label", "")), list(e.get("items") or [])) for e in value)
+                continue
+            if key == "sdgs":
+                value = ["、".join(str(n) for n in value)]
+            elif isinstance(value, str):
+                value = [value]
+            shown.append((labels.get(key) or default[key], list(value)))
+        rows.append(shown)
+    return rows
 
 
 # Provenance ---------------------------------------------------------------------------------------

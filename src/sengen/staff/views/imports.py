@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sengen.core import forms as core_forms
 from sengen.core.report import ReportError
+from sengen.declarations.forms import forms_known
 from sengen.declarations.permissions import Refusal, can_import, is_administrator, require
 from sengen.declarations.services import imports as importing_service
 from sengen.parsers import ParseError
@@ -32,7 +34,8 @@ def import_upload(request):
         data = upload.read()
         try:
             # Not in this worker: in a child with the time and memory budget of `sengen import`.
-            doc, where, pages = read_upload_limited(data, source=upload.name)
+            # The stored forms (a city's own among them) are offered to the reader with the presets.
+            doc, where, pages = read_upload_limited(data, source=upload.name, forms=forms_known())
         except ParseError as exc:
             form.add_error("file", _("報告として読めませんでした: %(error)s") % {"error": exc.text(_)})
         else:
@@ -45,9 +48,9 @@ def import_upload(request):
             form = forms.ImportReviewForm(
                 initial=review.review_initial(doc) | {"payload": review.sign_payload(payload)},
                 initiatives=len(doc["initiatives"]), allow_states=is_administrator(request.user))
+            review.fit_to_document(form, doc)
             review.show_provenance(form, where)
-            return render(request, "staff/import_review.html",
-                          {"form": form, "payload": payload, "replacing": replacing})
+            return render(request, "staff/import_review.html", _review_context(form, payload, replacing))
     return render(request, "staff/import_upload.html", {"form": form})
 
 
@@ -70,6 +73,7 @@ def import_save(request):
     parsed, where = payload["doc"], payload["provenance"]
     form = forms.ImportReviewForm(request.POST, initiatives=len(parsed["initiatives"]),
                                   allow_states=is_administrator(request.user))
+    review.fit_to_document(form, parsed)
     review.show_provenance(form, where)
     replacing = review.replacing(request.user, parsed)
     if form.is_valid():
@@ -97,4 +101,14 @@ def import_save(request):
                 PermissionDenied: lambda exc: str(exc) or str(Refusal.IMPORT_THIS_REPORT)})
         if saved.response:
             return saved.response
-    return render(request, "staff/import_review.html", {"form": form, "payload": payload, "replacing": replacing})
+    return render(request, "staff/import_review.html", _review_context(form, payload, replacing))
+
+
+def _review_context(form, payload: dict, replacing) -> dict:
+    """The review page's context: each item's fields with the /2 columns it shows read-only,
+    labelled in the report's form (the one it names among the stored forms and presets)."""
+    doc = payload["doc"]
+    report_form = core_forms.form_of(doc, forms_known())
+    return {"form": form, "payload": payload, "replacing": replacing,
+            "items": list(zip(form.items(), review.read_only_columns(doc, report_form), strict=False)),
+            "preamble": doc.get("preamble") or []}
