@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class DepartmentConverter:
@@ -38,6 +38,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("language/<str:code>/", views.set_language, name="language"),
     path("years/<int:fiscal_year>/", views.year, name="year"),
+    # Atom feeds of publications and corrections (portal.feeds); ?municipality= as on the pages.
+    path("feeds/", feeds.SiteFeed(), name="feed"),
+    path("feeds/departments/<department:department>/", feeds.DepartmentFeed(), name="department_feed"),
     path("reports/<int:fiscal_year>/<department:department>/download/<str:fmt>/", views.report_download,
          name="download"),
     path("reports/<int:fiscal_year>/<department:department>/<int:number>/", views.initiative, name="initiative"),
