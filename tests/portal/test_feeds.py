@@ -145,10 +145,13 @@ def test_a_department_named_like_a_route_has_its_feed(client, seed_doc):
 
 def test_with_several_cities_entries_name_their_city_and_a_city_has_its_feed(client, seed_doc):
     report_import(doc=seed_doc)
+    [alone] = site_feed(client)
     other = copy.deepcopy(seed_doc)
     other["municipality"] = "秦野市"
     report_import(doc=other)
     titles = {e["author"]: e for e in site_feed(client)}
+    assert titles["伊勢原市"]["id"] == alone["id"]  # a feed reader does not see it anew
+    assert titles["伊勢原市"]["title"] == f"伊勢原市 {alone['title']}"
     assert titles["秦野市"]["title"] == f"秦野市 平成29年度 {DEPT} 達成状況報告"
     assert titles["秦野市"]["link"].endswith("?municipality=%E7%A7%A6%E9%87%8E%E5%B8%82")
     assert client.get(titles["秦野市"]["link"]).status_code == 200

@@ -99,12 +99,13 @@ def _entry(request, publication: Publication, *, name_city: bool, link_city: boo
     else:
         title = report
         text = _("%(city)sは「%(report)s」を公開しました。") % names
-    link = reverse("portal:report", args=[year, department]) + (
-        _query(declaration.department.municipality.name) if link_city else "")
+    page = reverse("portal:report", args=[year, department])
+    link = page + (_query(declaration.department.municipality.name) if link_city else "")
     return Entry(title=title, link=link, text=text, author=city, published_at=publication.published_at,
                  # Every publication of a report has the report's page as its link; the id tells
-                 # them apart, and stays the same however often the feed is read.
-                 guid=request.build_absolute_uri(f"{link}#publication-{publication.pk}"))
+                 # them apart by the row, and leaves out the link's ?municipality= so that it stays
+                 # the same when a second city is added.
+                 guid=request.build_absolute_uri(f"{page}#publication-{publication.pk}"))
 
 
 class _PublicationsFeed(Feed):
