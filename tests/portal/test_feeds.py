@@ -194,3 +194,15 @@ def test_english_pages_and_feeds(client, published, django_user_model):
     assert correction["title"] == f"FY2017 {DEPT} Achievement report (correction)"
     assert correction["content"].endswith("Reason: 題名の誤記")
     assert first["content"] == f"伊勢原市 published “{first['title']}”."
+
+
+def test_a_feed_reads_the_same_few_queries_however_many_entries(client, seed_doc, django_assert_max_num_queries):
+    report_import(doc=seed_doc)
+    for year in (2018, 2019, 2020):
+        later = next_year(seed_doc, actual=13210)
+        later["fiscal_year"], later["fiscal_year_label"] = year, f"{year}年度"
+        report_import(doc=later)
+    # the publications with their city, department and year in one query, and whether several
+    # cities are stored in another: never one query per entry
+    with django_assert_max_num_queries(2):
+        assert len(site_feed(client)) == 4
