@@ -1,5 +1,5 @@
 """Reference data changed in Django's admin is audited with its before and after, and a save
-over someone else's change is refused with the input kept (declarations.admin.AuditedAdmin)."""
+over someone else's change is refused with the input kept (declarations.admin.base.AuditedAdmin)."""
 
 from __future__ import annotations
 
