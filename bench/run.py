@@ -3,6 +3,8 @@ extraction on the same files, and text and XLSX parse throughput.
 
     make bench                       # or: .venv/bin/python bench/run.py [--repeat N] [--sizes 5,15,30,60]
 
+Also the city's book against the fifteen single-report PDFs it replaces (bench/book.py).
+
 The corpus is made on the spot: the seed PDF (the city's own layout) and sengen-rendered
 PDFs of reports generated from the seed's initiatives with 5–60 initiatives; the same
 documents as extracted text (laid out by the test corpus's independent model,
@@ -146,6 +148,12 @@ def main(argv: list[str]) -> int:
     import render_forms
 
     render_forms.main(corpus[0][2], max(args.repeat, 15))
+
+    print()
+    # The city's book against the single-report PDFs it replaces, same run (issue 12).
+    import book
+
+    book.main(args.repeat)
 
     print()
     print("The per-file budget: parsing in a child process (sengen import) against in-process")

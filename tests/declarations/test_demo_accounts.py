@@ -181,8 +181,9 @@ def test_a_demo_that_cannot_finish_the_cycle_says_why_and_stores_nothing(monkeyp
 # The second demo city: another form beside the seed's ----------------------------------------
 
 def test_demo_adds_a_second_city_whose_reports_use_the_f2_form_with_initiative_grades():
+    from sengen.declarations.forms import form_for_declaration
     from sengen.declarations.models import Declaration, Municipality
-    from sengen.declarations.selectors import form_for_declaration, public_document
+    from sengen.declarations.selectors import public_document
 
     out = run_demo()
     assert out.startswith("登録しました: 平成29年度 市民生活部")

@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from sengen.core import forms as core_forms
 from sengen.core.report import SCHEMA_V1, ReportError, dumps, normalise, upgrade
+from sengen.declarations.forms import form_for_declaration, form_for_municipality
 from sengen.declarations.models import (
     Declaration,
     Form,
@@ -23,13 +24,7 @@ from sengen.declarations.models import (
     Municipality,
     Target,
 )
-from sengen.declarations.selectors import (
-    form_for_declaration,
-    form_for_municipality,
-    initiative_document,
-    public_document,
-    report_document,
-)
+from sengen.declarations.selectors import initiative_document, public_document, report_document
 from sengen.declarations.services.imports import report_import
 
 V2 = Path(__file__).resolve().parents[1] / "fixtures" / "v2"
@@ -287,7 +282,7 @@ def test_the_preset_forms_the_migration_writes_are_no_data_but_a_citys_form_is()
 @pytest.mark.django_db
 def test_the_form_cache_never_answers_for_another_row_under_the_same_id():
     # After a restore, or in a test's rolled-back database, an id can name another version.
-    from sengen.declarations.selectors import form_of_version
+    from sengen.declarations.forms import form_of_version
 
     version = _city_form("f9-own", "f2-sengensha").versions.get()
     assert form_of_version(version).name == "f9-own 第1版"

@@ -57,7 +57,7 @@ def test_an_f2_workbook_goes_through_review_with_every_v2_field(login, people):
 
 
 def test_an_unnumbered_report_is_reviewed_and_saved_without_numbers(login, people):
-    from sengen.declarations.selectors import form_of_version, latest_form_version
+    from sengen.declarations.forms import form_of_version, latest_form_version
     from tests.declarations.test_report_v2_storage import _city_form
 
     # The city's own form (no preset): the upload offers the stored forms to the reader.

@@ -170,7 +170,7 @@ def grade_evaluations_of(declaration) -> dict[str, str]:
     else the city's scale). Current models only."""
     from sengen.core import forms as core_forms
 
-    from .selectors import form_for_declaration
+    from .forms import form_for_declaration
 
     m = _models()
     form = form_for_declaration(declaration)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from sengen.core import forms as core_forms
 from sengen.core import report_v2, workflow
 from sengen.core.numbers import decimal_to_json
 from sengen.core.report import SCHEMA, SCHEMA_V2, normalise
 
+from .forms import default_form_code
 from .models import (
     AuditEntry,
     Declaration,
@@ -26,7 +25,6 @@ from .models import (
     FutureDirection,
     Initiative,
     InitiativeSection,
-    Municipality,
     Outcome,
     Phase,
     Progress,
@@ -193,7 +191,7 @@ def form_reference(form_version: FormVersion | None) -> dict[str, Any] | None:
     if form_version is None:
         return None
     form = form_version.form
-    if form.municipality_id is None and form.code == _default_code():
+    if form.municipality_id is None and form.code == default_form_code():
         return None
     return {"code": form.code, "version": form_version.version}
 
@@ -223,58 +221,6 @@ def report_document(*, declaration: Declaration) -> dict[str, Any]:
     }
     # The same gate every producer passes: what we export is what we would accept.
     return _simplest(doc)
-
-
-# Forms (様式) ---------------------------------------------------------------------------------
-
-def _default_code() -> str:
-    default = core_forms.DEFAULT_FORM
-    return default if isinstance(default, str) else default.code
-
-
-def default_form() -> core_forms.Form:
-    """The seed's form: that of every report whose declaration names no form version."""
-    default = core_forms.DEFAULT_FORM
-    return core_forms.presets()[default] if isinstance(default, str) else default
-
-
-# FormVersion id → (its definition, its Form). A version is immutable (a change is a new
-# version), so reading the definition into a Form once is enough; the definition is compared
-# still, since an id can name another row after a restore or in a test's rolled-back database,
-# and comparing is far cheaper than reading.
-_FORMS_BY_VERSION: dict[int, tuple[dict, core_forms.Form]] = {}
-
-
-def form_of_version(form_version: FormVersion | None) -> core_forms.Form:
-    """The ``core.forms.Form`` of ``form_version`` (its stored definition); the seed's for None."""
-    if form_version is None:
-        return default_form()
-    cached = _FORMS_BY_VERSION.get(form_version.pk)
-    if cached is not None and cached[0] == form_version.definition:
-        return cached[1]
-    form = core_forms.form_from_dict(form_version.definition,
-                                     source=f"様式 {form_version.form_id} 第{form_version.version}版")
-    _FORMS_BY_VERSION[form_version.pk] = (copy.deepcopy(form_version.definition), form)
-    return form
-
-
-def form_for_declaration(declaration: Declaration) -> core_forms.Form:
-    """The form ``declaration`` was made with (the version it keeps, whatever changed since)."""
-    if declaration.form_version_id is None:
-        return default_form()
-    return form_of_version(declaration.form_version)
-
-
-def latest_form_version(form) -> FormVersion | None:
-    """The current version of a ``models.Form`` (its latest)."""
-    return form.versions.order_by("-version").first()
-
-
-def form_for_municipality(municipality: Municipality) -> core_forms.Form:
-    """The form the city's new reports use: its own choice's latest version, else the seed's."""
-    if municipality.form_id is None:
-        return default_form()
-    return form_of_version(latest_form_version(municipality.form))
 
 
 # Public reads of what was published ------------------------------------------------------

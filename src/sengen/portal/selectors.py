@@ -136,7 +136,7 @@ def report_public_document(*, declaration: Declaration) -> dict[str, Any]:
 
 def report_form(*, declaration: Declaration, doc: dict[str, Any]):
     """The form (様式) the published report is in: the declaration's own form version when the
-    database says (``declarations.selectors.form_for_declaration``), else the form the document
+    database says (``declarations.forms.form_for_declaration``), else the form the document
     names among the presets, else the seed's."""
     from sengen.declarations import selectors as declaration_selectors
 

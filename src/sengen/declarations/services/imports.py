@@ -20,6 +20,7 @@ from sengen.core.report import ReportError, simplest, upgrade
 from sengen.core.targets import TargetAnalysis, analyse_target
 
 from .. import audit, publicindex
+from ..forms import form_of_version, latest_form_version
 from ..models import (
     Declaration,
     Department,
@@ -46,13 +47,7 @@ from ..permissions import (
     require,
     staff_of,
 )
-from ..selectors import (
-    form_of_version,
-    form_reference,
-    latest_form_version,
-    report_document,
-    report_municipality,
-)
+from ..selectors import form_reference, report_document, report_municipality
 from ._common import (
     EditConflict,
     _conflict_message,

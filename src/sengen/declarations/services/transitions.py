@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from sengen.core import workflow
 
 from .. import audit, textlimits
+from ..forms import form_for_declaration
 from ..models import (
     Declaration,
     Evaluation,
@@ -25,7 +26,6 @@ from ..permissions import (
     require,
     transition_to,
 )
-from ..selectors import form_for_declaration
 from . import publications
 from ._common import (
     _reloaded_declaration,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sengen.declarations.forms import form_for_declaration
 from sengen.declarations.grading import grade_proposal, scale_for
 from sengen.declarations.models import Phase, PublicationState
 from sengen.declarations.permissions import (
@@ -25,7 +26,6 @@ from sengen.declarations.selectors import (
     departments_managed,
     fiscal_years_after,
     fiscal_years_for,
-    form_for_declaration,
     initiatives_with_targets,
     next_phase,
     outcomes_stored,

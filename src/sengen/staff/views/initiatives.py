@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sengen.declarations.forms import form_for_declaration
 from sengen.declarations.models import TargetKind
 from sengen.declarations.permissions import (
     Refusal,
@@ -22,12 +23,7 @@ from sengen.declarations.permissions import (
     is_administrator,
     require,
 )
-from sengen.declarations.selectors import (
-    correctable_results,
-    form_for_declaration,
-    initiative_document,
-    initiative_history,
-)
+from sengen.declarations.selectors import correctable_results, initiative_document, initiative_history
 from sengen.declarations.services import plans, publications, results
 
 from .. import forms

@@ -5,12 +5,8 @@ import tempfile
 
 from sengen.core.eras import parse_fiscal_year
 from sengen.core.report import dumps
-from sengen.declarations.selectors import (
-    DeclarationNotFound,
-    declaration_get,
-    form_for_declaration,
-    report_document,
-)
+from sengen.declarations.forms import form_for_declaration
+from sengen.declarations.selectors import DeclarationNotFound, declaration_get, report_document
 
 from ._base import SengenCommand, UsageError
 

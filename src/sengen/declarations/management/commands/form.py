@@ -20,13 +20,13 @@ from sengen.declarations.forms import (
     FormNotFound,
     form_current_version,
     form_get,
+    form_of_version,
     form_stored,
     form_version_get,
     forms_list,
     report_count,
 )
 from sengen.declarations.models import Municipality
-from sengen.declarations.selectors import form_of_version
 from sengen.declarations.services.forms import form_assign, form_load
 from sengen.declarations.services.imports import municipality_for_report
 from sengen.renderers.xlsx_blank import DEFAULT_ROWS, MAX_ROWS, blank_workbook

@@ -41,8 +41,7 @@ def offered_forms() -> list[core_forms.Form]:
 def resolve_form(key: str) -> core_forms.Form:
     """The form ``--form`` names: a stored form (its id or code, latest version), else a preset."""
     try:
-        from sengen.declarations.forms import FormNotFound, form_current_version, form_get
-        from sengen.declarations.selectors import form_of_version
+        from sengen.declarations.forms import FormNotFound, form_current_version, form_get, form_of_version
 
         try:
             version = form_current_version(form_get(key))
