@@ -135,17 +135,14 @@ def report_public_document(*, declaration: Declaration) -> dict[str, Any]:
 
 
 def report_form(*, declaration: Declaration, doc: dict[str, Any]):
-    """The form (様式) the published report is in: the declaration's own form version when the
-    database says (``declarations.forms.form_for_declaration``), else the form the document
-    names among the presets, else the seed's."""
-    from sengen.declarations import selectors as declaration_selectors
+    """The form (様式) the published report is in: the declaration's own form version
+    (``declarations.forms.form_for_declaration``; the seed's for a report stored before forms).
+    ``doc`` is not needed to find it; the callers pass it as they always did."""
+    # Imported by name, not looked up with a fallback: when the function moved modules the
+    # fallback printed every city's own form in the seed's layout without an error.
+    from sengen.declarations.forms import form_for_declaration
 
-    from .formtable import form_of
-
-    by_declaration = getattr(declaration_selectors, "form_for_declaration", None)
-    if by_declaration is not None:
-        return by_declaration(declaration)
-    return form_of(doc)
+    return form_for_declaration(declaration)
 
 
 def grade_tally(*, declaration: Declaration, doc: dict[str, Any]) -> list[tuple[str, int]]:
