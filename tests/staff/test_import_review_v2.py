@@ -57,11 +57,11 @@ def test_an_f2_workbook_goes_through_review_with_every_v2_field(login, people):
 
 
 def test_an_unnumbered_report_is_reviewed_and_saved_without_numbers(login, people):
-    from sengen.declarations.forms import form_of_version, latest_form_version
+    from sengen.declarations.forms import form_current_version, form_of_version
     from tests.declarations.test_report_v2_storage import _city_form
 
     # The city's own form (no preset): the upload offers the stored forms to the reader.
-    city_form = form_of_version(latest_form_version(_city_form("f3-seisaku-sengen", "f3-seisaku", versions=2)))
+    city_form = form_of_version(form_current_version(_city_form("f3-seisaku-sengen", "f3-seisaku", versions=2)))
     doc = json.loads(UNNUMBERED.read_text(encoding="utf-8"))
     _, declaration = _upload_and_save(login("admin"), doc, "f3.xlsx", city_form)
     assert declaration.form_version.form.code == "f3-seisaku-sengen"

@@ -55,16 +55,11 @@ def form_for_declaration(declaration: Declaration) -> core_forms.Form:
     return form_of_version(declaration.form_version)
 
 
-def latest_form_version(form) -> FormVersion | None:
-    """The current version of a ``models.Form`` (its latest)."""
-    return form.versions.order_by("-version").first()
-
-
 def form_for_municipality(municipality: Municipality) -> core_forms.Form:
     """The form the city's new reports use: its own choice's latest version, else the seed's."""
     if municipality.form_id is None:
         return default_form()
-    return form_of_version(latest_form_version(municipality.form))
+    return form_of_version(form_current_version(municipality.form))
 
 
 class FormNotFound(LookupError):

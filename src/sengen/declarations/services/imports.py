@@ -20,7 +20,7 @@ from sengen.core.report import ReportError, simplest, upgrade
 from sengen.core.targets import TargetAnalysis, analyse_target
 
 from .. import audit, publicindex
-from ..forms import form_of_version, latest_form_version
+from ..forms import form_current_version, form_of_version
 from ..models import (
     Declaration,
     Department,
@@ -263,7 +263,7 @@ def _form_version(doc: dict[str, Any], municipality: Municipality) -> FormVersio
     it has chosen one, else none — the seed's form, as for every report before forms."""
     named = doc["form"]
     if named is None:
-        return latest_form_version(municipality.form) if municipality.form_id is not None else None
+        return form_current_version(municipality.form) if municipality.form_id is not None else None
     code = named["code"]
     form = (Form.objects.filter(municipality=municipality, code=code).first()
             or Form.objects.filter(municipality__isnull=True, code=code).first())
@@ -271,7 +271,7 @@ def _form_version(doc: dict[str, Any], municipality: Municipality) -> FormVersio
         raise ReportError(f"様式「{code}」は登録されていません（sengen form list で登録済みの様式を確かめ、"
                           f"なければ sengen form load で登録してください）", "$.form")
     if named["version"] is None:
-        version = latest_form_version(form)
+        version = form_current_version(form)
     else:
         version = form.versions.filter(version=named["version"]).first()
     if version is None:
