@@ -141,6 +141,12 @@ def test_a_city_form_loaded_from_a_file_works_end_to_end(tmp_path, client, peopl
         assert text in html, text
     assert "取組内容" not in html and "JSON（sengen.report/1）" not in html
 
+    # The item's own page: its columns under the form's labels, not the seed's sections.
+    item = client.get(reverse("portal:initiative", args=[2017, "市民生活部", 1])).content.decode()
+    for text in ("方策", "協働関係先", "空き家バンクを始める", "宅地建物取引業協会", "達成水準"):
+        assert text in item, text
+    assert "取組内容" not in item and "取組結果" not in item
+
     # The PDF download in the form's own layout (a city's stored form is passed to the writer,
     # not only the presets it could find by the document's code).
     pdf = client.get(reverse("portal:download", args=[2017, "市民生活部", "pdf"]))

@@ -43,3 +43,13 @@ def test_a_city_forms_report_page_in_its_own_labels(new_page, url, axe, screensh
     assert "空き家の相談会を年４回開く" in text and "取組内容" not in text
     violations = axe(page)
     assert violations == [], describe_violations(violations)
+
+
+def test_a_city_forms_initiative_page_in_its_own_labels(new_page, url, axe, screenshot, city_form_report):
+    page = new_page()
+    assert page.goto(url(f"/reports/2017/{quote('市民生活部')}/1/")).status == 200
+    screenshot(page, "city-form-initiative-desktop")
+    text = page.inner_text("main")
+    assert "方策" in text and "協働関係先" in text and "達成水準" in text and "取組内容" not in text
+    violations = axe(page)
+    assert violations == [], describe_violations(violations)

@@ -190,7 +190,21 @@ def initiative(request, fiscal_year: int, department: str, number: int):
                 target_label=_("目標値"), actual_label=_("実績値"),
             )
     doc = selectors.document_public(declaration)
+    # A form other than the seed's: the item's columns under the form's labels (its table's row,
+    # as the report page prints it), in place of the seed's 取組内容 / 取組結果 sections. The
+    # targets keep their own table (statuses, revisions), headed with the form's label.
+    form_cells, targets_label = None, ""
+    form = selectors.report_form(declaration=declaration, doc=doc)
+    if not formtable.is_seed_form(form):
+        row = formtable.official_table({**doc, "initiatives": [found["doc"]]}, form).rows[0]
+        form_cells = [cell for cell in row.cells if not cell.heading_only
+                      and not all(part.kind == "targets" for part in cell.parts)]
+        targets_label = next((" ".join(cell.label_lines) for cell in row.cells
+                              if all(part.kind == "targets" for part in cell.parts)), "")
     return render(request, "portal/initiative.html", {
+        "form_cells": form_cells,
+        "form_row": {"initiative": found["doc"]},
+        "targets_label": targets_label,
         "declaration": declaration,
         "doc": doc,
         "initiative": found["doc"],
