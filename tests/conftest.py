@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from pathlib import Path
@@ -18,7 +19,7 @@ SEED_PDF = SEED_DIR / "h29-shiminseikatsu-achievement.pdf"
 # without an explicit django_db marker.
 _DB_FIXTURES = {
     "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
-    "admin_client", "admin_user", "django_user_model", "live_server",
+    "admin_client", "admin_user", "django_user_model", "live_server", "committed_db",
 }
 
 
@@ -60,3 +61,24 @@ def seed_txt_path() -> Path:
 def seed_doc() -> dict:
     """The seed report as its JSON file has it (not normalised); a fresh copy for each test."""
     return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+# The data migrations that write rows every database starts with: the grading presets and the
+# preset forms (with the scales they bring).
+_DATA_MIGRATIONS = (
+    ("sengen.declarations.migrations.0002_grading_presets", "load_presets"),
+    ("sengen.declarations.migrations.0006_forms_and_report_v2", "load_preset_forms"),
+)
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A committed database (a browser's server thread or a second process reads it) holding the
+    rows ``migrate`` writes. A transactional test empties every table when it ends, those rows
+    included, so whichever of them runs next would otherwise find no grading scale and no preset
+    form, and judge, propose and print differently depending on the order the tests ran in.
+    (pytest-django runs transactional tests after the others, so this harms none of those.)"""
+    from django.apps import apps
+
+    for module, function in _DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

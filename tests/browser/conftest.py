@@ -104,7 +104,7 @@ def url(live_server):
 
 
 @pytest.fixture
-def published_seed(transactional_db, seed_doc):
+def published_seed(committed_db, seed_doc):
     """The seed report, published: what `sengen demo` loads and `make run` shows."""
     from sengen.declarations.services.imports import report_import
 

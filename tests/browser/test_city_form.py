@@ -22,7 +22,7 @@ LABELS = ("課題", "達成水準", "方策", "協働関係先", "部の目指�
 
 
 @pytest.fixture
-def city_form_report(transactional_db):
+def city_form_report(committed_db):
     city, _ = Municipality.objects.get_or_create(name="伊勢原市")
     stored = Form.objects.create(municipality=city, code=DEFINITION["code"], name=DEFINITION["name"])
     FormVersion.objects.create(form=stored, version=1, definition=form_to_dict(form_from_dict(DEFINITION)))

@@ -26,7 +26,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def year_end(transactional_db, seed_doc):
+def year_end(committed_db, seed_doc):
     """市民生活部's and 総務部's year-end reports in draft, and staff of every role."""
     people = make_people()
     mine, other = draft_reports(seed_doc)

@@ -24,7 +24,7 @@ PAGES = {
 
 
 @pytest.fixture
-def two_years(transactional_db, seed_doc):
+def two_years(committed_db, seed_doc):
     """The seed report (FY2017) and a FY2018 report of the same department, both published."""
     report_import(doc=seed_doc)
     report_import(doc=next_year(seed_doc, actual=13210))

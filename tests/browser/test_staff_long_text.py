@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_long_unbroken_bullet_stays_inside_the_staff_page(new_page, url, screenshot, transactional_db,
+def test_a_long_unbroken_bullet_stays_inside_the_staff_page(new_page, url, screenshot, committed_db,
                                                             seed_doc, width):
     people = make_people()
     mine, _ = draft_reports(seed_doc)

@@ -7,8 +7,6 @@ On SQLite and on PostgreSQL (`make test` runs the database tests on both)."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from sengen.declarations.models import Declaration, Publication, Revision
@@ -19,20 +17,6 @@ from sengen.declarations.services.transitions import declaration_transition
 from tests.test_backup import database_for_another_process, run, snapshot, snapshot_of
 
 from .helpers import fresh, initiative, judge_all
-
-
-def load_grading_presets():
-    from django.apps import apps
-
-    importlib.import_module("sengen.declarations.migrations.0002_grading_presets").load_presets(apps, None)
-
-
-@pytest.fixture
-def transactional_db_with_presets(transactional_db):
-    """A committed database (a second process reads it) with the grading presets their migration
-    loads: an earlier transactional test may have emptied every table. (pytest-django runs the
-    transactional tests after the others, so emptying tables here harms none of those.)"""
-    load_grading_presets()
 
 
 def checked(people, declaration) -> Declaration:
@@ -124,7 +108,7 @@ declaration_transition(user=get_user_model().objects.get(username=sys.argv[1]),
 
 
 def test_a_process_killed_in_the_middle_of_publishing_leaves_the_data_as_it_was(
-        transactional_db_with_presets, people, reports, tmp_path):
+        committed_db, people, reports, tmp_path):
     mine = checked(people, reports[0])
     url = database_for_another_process(tmp_path)
     before = snapshot_of(url, tmp_path)
