@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from sengen.core.limits import MAX_ITEMS, MAX_LINE_CHARS, MAX_NAME_CHARS, MAX_UNIT_CHARS
-from sengen.staff import forms
+from sengen.staff import fields, forms
 
 LONG_LINE = "A" * (MAX_LINE_CHARS + 1)
 LONG_NAME = "取" * (MAX_NAME_CHARS + 1)
@@ -19,7 +19,7 @@ def errors_of(form) -> dict:
 
 
 def test_a_bullet_beyond_the_limit_is_refused_naming_its_line():
-    field = forms.LinesField(label="取組内容")
+    field = fields.LinesField(label="取組内容")
     with pytest.raises(forms.forms.ValidationError) as refused:
         field.clean("一行目\n" + LONG_LINE)
     assert "2行目" in refused.value.messages[0] and f"{MAX_LINE_CHARS:,}" in refused.value.messages[0]
@@ -27,7 +27,7 @@ def test_a_bullet_beyond_the_limit_is_refused_naming_its_line():
 
 
 def test_too_many_bullets_are_refused():
-    field = forms.LinesField(label="取組内容")
+    field = fields.LinesField(label="取組内容")
     with pytest.raises(forms.forms.ValidationError) as refused:
         field.clean("\n".join(f"項目{i}" for i in range(MAX_ITEMS + 1)))
     assert f"{MAX_ITEMS}行まで" in refused.value.messages[0]
@@ -35,7 +35,7 @@ def test_too_many_bullets_are_refused():
 
 
 def test_the_message_is_english_on_english_pages():
-    field = forms.LinesField(label="content")
+    field = fields.LinesField(label="content")
     with translation.override("en"):
         with pytest.raises(forms.forms.ValidationError) as refused:
             field.clean(LONG_LINE)

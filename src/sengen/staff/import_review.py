@@ -110,7 +110,7 @@ def fit_to_document(form, doc: dict) -> None:
 def read_only_columns(doc: dict, report_form) -> list[list[tuple[str, list[str]]]]:
     """Per initiative, the /2 columns the review shows read-only, each under the label the
     report's form prints (the city's words, shown as written): ``[[(label, lines)], …]``."""
-    from .forms import role_labels
+    from .form_columns import role_labels
 
     labels = role_labels(report_form) if report_form is not None else {}
     default = {"background": _("現状と課題"), "approach": _("方策・手段"), "partners": _("協働関係先"),

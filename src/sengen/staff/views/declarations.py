@@ -34,7 +34,7 @@ from sengen.declarations.selectors import (
 from sengen.declarations.services import plans, results, transitions
 from sengen.declarations.workflow import TRANSITION_LABELS
 
-from .. import forms
+from .. import form_columns, forms
 from ._common import declaration_or_404, keep_input, save, staff_required
 
 
@@ -64,7 +64,7 @@ def declaration_detail(request, pk: int):
     scale = scale_for(declaration)
     report_form = form_for_declaration(declaration)
     # The /2 columns a form other than the seed's has, under its labels (the seed's has none).
-    labels = {} if forms.is_seed_form(report_form) else forms.role_labels(report_form)
+    labels = {} if form_columns.is_seed_form(report_form) else form_columns.role_labels(report_form)
     shown = [name for name in ("background", "approach", "partners", "self_evaluation", "remarks", "plan_refs")
              if name in labels]
     rows = []

@@ -26,7 +26,7 @@ from sengen.declarations.permissions import (
 from sengen.declarations.selectors import correctable_results, initiative_document, initiative_history
 from sengen.declarations.services import plans, publications, results
 
-from .. import forms
+from .. import form_columns, forms
 from ._common import declaration_or_404, initiative_or_404, keep_input, save, staff_required
 
 
@@ -108,7 +108,7 @@ def _plan_from(form, formset, current_sections: list[int], initiative=None) -> p
     return plans.InitiativePlan(
         number=form.cleaned_data.get("number"), title=form.cleaned_data["title"],
         section_ids=section_ids, content=content, targets=targets,
-        **{name: form.column_data(name) for name in (*forms.PLAN_COLUMNS, "sdgs")},
+        **{name: form.column_data(name) for name in (*form_columns.PLAN_COLUMNS, "sdgs")},
         extra=form.extra_data())
 
 
@@ -137,9 +137,9 @@ def _column_initial(form, initiative) -> dict:
     """The /2 columns the page shows, as stored (``extra_<i>`` by its label)."""
     if initiative is None:
         return {}
-    initial = {name: getattr(initiative, name) for name in (*forms.PLAN_COLUMNS, *forms.RESULT_COLUMNS, "sdgs")
+    initial = {name: getattr(initiative, name) for name in (*form_columns.PLAN_COLUMNS, *form_columns.RESULT_COLUMNS, "sdgs")
                if name in form.fields}
-    stored = forms.extra_initial(initiative)
+    stored = form_columns.extra_initial(initiative)
     initial.update({name: stored.get(label, []) for name, label in form.extra_fields.items()})
     return initial
 
@@ -305,7 +305,7 @@ def initiative_correct(request, pk: int):
     initial.update({f"target_{t.pk}": t.text for t in targets})
     form = forms.CorrectionForm(request.POST or None, targets=targets, initial=initial, with_results=with_results,
                                 form=form_for_declaration(declaration))
-    extra = forms.extra_initial(initiative)
+    extra = form_columns.extra_initial(initiative)
     for name, label in form.extra_fields.items():
         form.initial[name] = extra.get(label, [])
     stored = None  # after a conflict: what the other person saved
