@@ -26,7 +26,7 @@ from sengen.declarations.backup import BackupError
 from sengen.declarations.management.commands._base import UsageError
 from sengen.declarations.models import Declaration, Target
 from sengen.declarations.selectors import report_document
-from sengen.declarations.services import imports
+from sengen.declarations.services import _report_rows
 from sengen.declarations.services.imports import report_import
 from tests.portal.reports import next_year
 
@@ -50,14 +50,14 @@ CRASH = """
 import json, os, sys, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "sengen.settings"
 django.setup()
-from sengen.declarations.services import imports
-real, written = imports._target_create, []
+from sengen.declarations.services import _report_rows, imports
+real, written = _report_rows._target_create, []
 def dying(**kwargs):
     written.append(real(**kwargs))
     if len(written) == 5:
         os._exit(9)
     return written[-1]
-imports._target_create = dying
+_report_rows._target_create = dying
 imports.report_import(doc=json.load(open(sys.argv[1], encoding="utf-8")))
 """
 
@@ -308,7 +308,7 @@ def changed_report(seed_doc) -> dict:
 
 def test_an_import_that_fails_half_way_leaves_the_data_as_it_was(reports, seed_doc, monkeypatch):
     before = snapshot()
-    real, written = imports._target_create, []
+    real, written = _report_rows._target_create, []
 
     def failing(**kwargs):
         written.append(real(**kwargs))
@@ -316,7 +316,7 @@ def test_an_import_that_fails_half_way_leaves_the_data_as_it_was(reports, seed_d
             raise RuntimeError("the disk is full")
         return written[-1]
 
-    monkeypatch.setattr(imports, "_target_create", failing)
+    monkeypatch.setattr(_report_rows, "_target_create", failing)
     with pytest.raises(RuntimeError):
         report_import(doc=changed_report(seed_doc))
     assert len(written) == 5  # rows were written before it failed…
@@ -328,7 +328,7 @@ def test_an_import_into_a_new_department_that_fails_leaves_no_trace(reports, see
     before = snapshot()
     doc = copy.deepcopy(seed_doc)
     doc["department"] = "新設部"
-    monkeypatch.setattr(imports, "_sections_set", lambda **kwargs: (_ for _ in ()).throw(OSError("gone")))
+    monkeypatch.setattr(_report_rows, "_sections_set", lambda **kwargs: (_ for _ in ()).throw(OSError("gone")))
     with pytest.raises(OSError):
         report_import(doc=doc)
     assert snapshot() == before
