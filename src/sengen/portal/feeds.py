@@ -108,6 +108,15 @@ def _entry(request, publication: Publication, *, name_city: bool, link_city: boo
                  guid=request.build_absolute_uri(f"{page}#publication-{publication.pk}"))
 
 
+def _read(name: str):
+    """A hook of the syndication framework that reads ``name`` off what it is given (the feed's
+    ``Followed`` or an ``Entry``): the framework calls a two-argument method with that object."""
+    def hook(self, obj):
+        return getattr(obj, name)
+    hook.__name__ = f"read_{name}"
+    return hook
+
+
 class _PublicationsFeed(Feed):
     feed_type = PlainTextAtomFeed
 
@@ -128,49 +137,15 @@ class _PublicationsFeed(Feed):
                                 for p in publications)
         return followed
 
-    # The framework's hooks, read from the per-request ``Followed``.
-    def title(self, obj: Followed) -> str:
-        return obj.title
-
-    def subtitle(self, obj: Followed) -> str:
-        return obj.subtitle
-
-    def link(self, obj: Followed) -> str:
-        return obj.link
-
-    def feed_url(self, obj: Followed) -> str:
-        return obj.self_url
-
-    def feed_guid(self, obj: Followed) -> str:
-        return obj.guid
-
-    def author_name(self, obj: Followed) -> str:
-        return obj.author
-
-    def items(self, obj: Followed) -> list[Entry]:
-        return obj.entries
-
-    def item_title(self, item: Entry) -> str:
-        # Atom titles are text: unlike RSS (Feed's default) they must not be HTML-escaped first.
-        return item.title
-
-    def item_description(self, item: Entry) -> str:
-        return item.text
-
-    def item_link(self, item: Entry) -> str:
-        return item.link
-
-    def item_guid(self, item: Entry) -> str:
-        return item.guid
-
-    def item_author_name(self, item: Entry) -> str:
-        return item.author
-
-    def item_pubdate(self, item: Entry) -> datetime:
-        return item.published_at
-
-    def item_updateddate(self, item: Entry) -> datetime:
-        return item.published_at
+    # The framework's hooks, each read from the per-request ``Followed`` or from an ``Entry``.
+    # (Atom titles are text: unlike RSS, Feed's default, they must not be HTML-escaped first,
+    # so ``item_title`` hands the title over as it is.)
+    title, subtitle, link = _read("title"), _read("subtitle"), _read("link")
+    feed_url, feed_guid, author_name = _read("self_url"), _read("guid"), _read("author")
+    items = _read("entries")
+    item_title, item_description, item_link = _read("title"), _read("text"), _read("link")
+    item_guid, item_author_name = _read("guid"), _read("author")
+    item_pubdate = item_updateddate = _read("published_at")
 
 
 SUBTITLE = gettext_lazy("公開された目標宣言・報告とその訂正（新しいものから）")
