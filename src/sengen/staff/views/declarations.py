@@ -181,15 +181,7 @@ def _judge_initiatives(request, declaration, scale, report_form):
         keep_input(form, version=declaration.version)
         return True
 
-    stored = False
-    if request.method == "POST" and form.is_valid():
-        saved = save(request, form, judge, on_conflict=stored_now, redirect_to=_page(declaration),
-                     success=_("評価を確定し、承認しました") if approve else _("評価を保存しました"))
-        if saved.response:
-            return saved.response
-        stored = bool(saved.stored)
-    return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
-                                                "stored": stored, "per_initiative": True})
+    return _judge_page(request, declaration, form, scale, judge, stored_now, approve=approve, per_initiative=True)
 
 
 @staff_required
@@ -236,7 +228,13 @@ def declaration_judge(request, pk: int):
         keep_input(form, version=declaration.version)
         return True
 
-    stored = False  # after a conflict: each target shows what the other person saved
+    return _judge_page(request, declaration, form, scale, judge, stored_now, approve=approve)
+
+
+def _judge_page(request, declaration, form, scale, judge, stored_now, *, approve: bool, **context):
+    """Both judge pages (per target, per initiative): save through the one helper, else the page;
+    ``stored`` is true after a conflict, when the page shows what the other person saved."""
+    stored = False
     if request.method == "POST" and form.is_valid():
         saved = save(request, form, judge, on_conflict=stored_now, redirect_to=_page(declaration),
                      success=_("評価を確定し、承認しました") if approve else _("評価を保存しました"))
@@ -244,4 +242,4 @@ def declaration_judge(request, pk: int):
             return saved.response
         stored = bool(saved.stored)
     return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
-                                                "stored": stored})
+                                                "stored": stored, **context})
