@@ -1,9 +1,14 @@
 """Steps the service tests share: finding and refreshing what they changed, the year-end input
-as the form would send it, judging and publishing a report, and text just beyond
+as the form would send it, judging and publishing a report, running a command, and text just beyond
 core/limits.py (issue 9.2: the services refuse it, so a caller that bypasses the staff forms — a
 script, a future API — cannot store a report that takes minutes to draw)."""
 
 from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
 
 from sengen.core.limits import MAX_LINE_CHARS, MAX_NAME_CHARS
 from sengen.declarations.grading import grade_proposal
@@ -83,3 +88,19 @@ def soshiki_form(code: str, layouts: dict, *, name: str = "課の組織目標", 
     data.update(more)
     data["layouts"] = layouts
     return data
+
+
+def run(*args) -> str:
+    """A management command's output, as `sengen` would print it."""
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def refused(*args) -> CommandError:
+    """The one-line refusal (exit status 2) a command gives ``args``."""
+    with pytest.raises(CommandError) as info:
+        run(*args)
+    assert info.value.returncode == 2
+    assert "\n" not in str(info.value).strip()
+    return info.value

@@ -2,15 +2,15 @@
 current rows with ``--draft``; bad input one line and exit status 2."""
 
 import copy
-import io
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from sengen.declarations.models import Department
 from sengen.declarations.services.imports import report_import
+
+from .helpers import refused, run
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
@@ -18,18 +18,8 @@ DEPARTMENTS = ["総務部", "企画部", "財務部", "市民生活部", "経済
                "建設部", "上下水道部", "消防本部", "教育部", "議会事務局", "会計課", "行政委員会事務局"]
 
 
-def run(*args) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
 def usage_error(*args) -> str:
-    with pytest.raises(CommandError) as info:
-        run(*args)
-    assert info.value.returncode == 2
-    assert "\n" not in str(info.value).strip()
-    return str(info.value)
+    return str(refused(*args))
 
 
 def department_doc(seed_doc: dict, name: str) -> dict:

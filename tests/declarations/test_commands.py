@@ -1,30 +1,15 @@
 """The management commands, called in process (``call_command``) against the test database."""
 
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from sengen.core.report import dumps, normalise
 from sengen.declarations.models import Declaration, Initiative, Municipality
 from sengen.declarations.services.imports import report_import
 from sengen.parsers import parse_path
 
-
-def run(*args):
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
-def usage_error(*args) -> CommandError:
-    with pytest.raises(CommandError) as info:
-        run(*args)
-    assert info.value.returncode == 2
-    assert "\n" not in str(info.value).strip()
-    return info.value
-
+from .helpers import refused, run
 
 # parse ---------------------------------------------------------------------------------
 
@@ -38,15 +23,15 @@ def test_parse_stores_nothing(seed_json_path):
     assert Declaration.objects.count() == 0
 
 
-def test_parse_of_a_missing_file_is_a_usage_error(tmp_path):
-    error = usage_error("parse", str(tmp_path / "missing.txt"))
+def test_parse_of_a_missing_file_is_a_refused(tmp_path):
+    error = refused("parse", str(tmp_path / "missing.txt"))
     assert "missing.txt" in str(error)
 
 
-def test_parse_of_a_text_that_is_no_report_is_a_usage_error(tmp_path):
+def test_parse_of_a_text_that_is_no_report_is_a_refused(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("買い物リスト\n・牛乳\n", encoding="utf-8")
-    assert "notes.txt" in str(usage_error("parse", str(path)))
+    assert "notes.txt" in str(refused("parse", str(path)))
 
 
 # import --------------------------------------------------------------------------------
@@ -82,23 +67,23 @@ def test_import_of_a_broken_report_stores_nothing(tmp_path, seed_doc):
     seed_doc["initiatives"][0]["targets"][0]["metric"] = {"value": "many", "unit": "人"}
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(seed_doc, ensure_ascii=False), encoding="utf-8")
-    error = usage_error("import", str(path))
+    error = refused("import", str(path))
     assert "$.initiatives[0].targets[0].metric.value" in str(error)
     assert Declaration.objects.count() == 0 and Municipality.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_of_a_value_the_database_cannot_hold_is_a_usage_error(tmp_path, seed_doc):
+def test_import_of_a_value_the_database_cannot_hold_is_a_refused(tmp_path, seed_doc):
     seed_doc["initiatives"][1]["targets"][0]["metric"]["value"] = 0.1234567
     path = tmp_path / "precise.json"
     path.write_text(json.dumps(seed_doc, ensure_ascii=False), encoding="utf-8")
-    assert "小数点以下は6桁まで" in str(usage_error("import", str(path)))
+    assert "小数点以下は6桁まで" in str(refused("import", str(path)))
     assert Declaration.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_of_a_missing_file_is_a_usage_error(tmp_path):
-    usage_error("import", str(tmp_path / "nope.json"))
+def test_import_of_a_missing_file_is_a_refused(tmp_path):
+    refused("import", str(tmp_path / "nope.json"))
     assert Declaration.objects.count() == 0
 
 
@@ -149,26 +134,26 @@ def test_export_writes_every_open_data_format(seeded, tmp_path, fmt, magic):
     assert path.read_bytes().startswith(magic)
 
 
-def test_export_of_an_unknown_department_is_a_usage_error(seeded):
-    error = usage_error("export", "--fiscal-year", "2017", "--department", "総務部")
+def test_export_of_an_unknown_department_is_a_refused(seeded):
+    error = refused("export", "--fiscal-year", "2017", "--department", "総務部")
     assert "総務部" in str(error)
 
 
-def test_export_of_an_unknown_year_is_a_usage_error(seeded):
-    assert "2016" in str(usage_error("export", "--fiscal-year", "2016", "--department", "市民生活部"))
+def test_export_of_an_unknown_year_is_a_refused(seeded):
+    assert "2016" in str(refused("export", "--fiscal-year", "2016", "--department", "市民生活部"))
 
 
-def test_export_of_a_binary_format_to_stdout_is_a_usage_error(seeded):
-    assert "-o" in str(usage_error("export", "--fiscal-year", "2017", "--department", "市民生活部",
+def test_export_of_a_binary_format_to_stdout_is_a_refused(seeded):
+    assert "-o" in str(refused("export", "--fiscal-year", "2017", "--department", "市民生活部",
                                    "--format", "xlsx"))
 
 
 def test_export_to_an_unwritable_place_is_a_usage_error_and_leaves_nothing(seeded, tmp_path):
-    usage_error("export", "--fiscal-year", "2017", "--department", "市民生活部",
+    refused("export", "--fiscal-year", "2017", "--department", "市民生活部",
                 "-o", str(tmp_path / "no-such-dir" / "r.json"))
     target = tmp_path / "a-directory"
     target.mkdir()
-    usage_error("export", "--fiscal-year", "2017", "--department", "市民生活部", "-o", str(target))
+    refused("export", "--fiscal-year", "2017", "--department", "市民生活部", "-o", str(target))
     assert list(target.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]
 
