@@ -13,6 +13,12 @@ environment, so the same file serves all three:
 - ``SENGEN_MUNICIPALITY``: the city a report that names none is filed under (see
   ``declarations.services.imports.report_import``).
 - ``SENGEN_GRADING_SCALE``: the preset grading scale a newly created municipality starts with.
+- Mail (docs/operations.md, "Mail"): ``SENGEN_EMAIL_HOST`` (the city's internal mail server;
+  unset → sengen sends no mail and ``sengen remind`` refuses), ``SENGEN_EMAIL_PORT`` (25),
+  ``SENGEN_EMAIL_USER``, ``SENGEN_EMAIL_PASSWORD``, ``SENGEN_EMAIL_USE_TLS`` (STARTTLS),
+  ``SENGEN_EMAIL_TIMEOUT`` (seconds, 10), ``SENGEN_EMAIL_FROM`` (the sender address);
+  ``SENGEN_REMIND_DAYS_BEFORE``: how many days before a deadline the reminder goes (7);
+  ``SENGEN_SITE_URL``: the staff site's address the mails link to (``https://sengen.city.example``).
 """
 
 from __future__ import annotations
@@ -218,3 +224,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 SENGEN_MUNICIPALITY = os.environ.get("SENGEN_MUNICIPALITY", "").strip() or None
 SENGEN_GRADING_SCALE = os.environ.get("SENGEN_GRADING_SCALE", "").strip() or DEFAULT_SCALE
+
+# Mail: hand-offs, phase openings and deadline reminders (declarations.mail). The city's mail
+# server is internal (LGWAN); without SENGEN_EMAIL_HOST no mail is sent at all, rather than every
+# hand-off waiting on a server that is not there.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("SENGEN_EMAIL_HOST", "").strip() or "localhost"
+EMAIL_PORT = int(os.environ.get("SENGEN_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("SENGEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SENGEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("SENGEN_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("SENGEN_EMAIL_TIMEOUT") or 10)
+DEFAULT_FROM_EMAIL = os.environ.get("SENGEN_EMAIL_FROM", "").strip() or "sengen@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SENGEN_EMAIL_ENABLED = bool(os.environ.get("SENGEN_EMAIL_HOST", "").strip())
+SENGEN_REMIND_DAYS_BEFORE = int(os.environ.get("SENGEN_REMIND_DAYS_BEFORE") or 7)
+SENGEN_SITE_URL = os.environ.get("SENGEN_SITE_URL", "").strip().rstrip("/")
