@@ -13,57 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sengen.core import workflow
+from sengen.core import opendata, workflow
 
 from . import _doc
 
-COLUMNS = (
-    ("municipality", "自治体"),
-    ("fiscal_year", "年度"),
-    ("fiscal_year_label", "年度（和暦）"),
-    ("document", "文書"),
-    ("department", "部"),
-    ("number", "No."),
-    ("title", "取組名"),
-    ("sections", "担当課"),
-    ("content", "取組内容"),
-    ("target_number", "目標番号"),
-    ("target", "達成目標"),
-    ("metric_value", "目標値"),
-    ("metric_unit", "単位"),
-    ("due", "期限"),
-    ("actual_value", "実績値"),
-    ("actual_unit", "実績の単位"),
-    ("achievement_rate", "達成率（実績÷目標）"),
-    ("evaluation", "評価"),
-    ("grade", "評価区分"),
-    ("results", "取組結果"),
-    ("future_direction", "今後の取組の方向性"),
-    ("achievement_status", "目標達成状況"),
-)
+# The columns (key, header label) live in core.opendata with their types and descriptions, which
+# the year's datapackage.json and sengen's CSV reader share. /2's columns come after /1's and are
+# written only for a /2 document.
+COLUMNS = tuple((c.key, c.label) for c in opendata.V1)
 HEADER = tuple(label for _, label in COLUMNS)
 KEYS = tuple(key for key, _ in COLUMNS)
-# What sengen.report/2 adds, as columns after /1's: written only for a /2 document, so every
-# /1 report's CSV (the seed's among them) keeps its columns byte for byte. Grades and interim
-# statuses in the form's words, as the table prints them; ``extra`` as 「label: item」 lines.
-V2_COLUMNS = (
-    ("unit_kind", "組織の区分"),
-    ("declared_on", "宣言日"),
-    ("background", "現状と課題"),
-    ("approach", "方策・手段"),
-    ("partners", "協働関係先"),
-    ("self_evaluation", "自己評価"),
-    ("remarks", "備考"),
-    ("initiative_grade", "取組の評価"),
-    ("grade_reason", "評価の理由"),
-    ("sdgs", "SDGs"),
-    ("plan_refs", "総合計画の施策"),
-    ("extra", "その他の欄"),
-    ("relative_change", "増減の目標（％）"),
-    ("relative_baseline_value", "基準値"),
-    ("relative_baseline_unit", "基準値の単位"),
-    ("interim_status", "中間の進み具合"),
-)
+V2_COLUMNS = tuple((c.key, c.label) for c in opendata.V2)
 V2_SCHEMA = "sengen.report/2"
 
 
@@ -152,6 +112,9 @@ def rows(doc: dict, form=None) -> list[tuple]:
         "fiscal_year_label": _doc.fiscal_year_label(doc) or None,
         "document": workflow.DOCUMENT_NAMES.get(kind, _doc.clean(kind) or None),
         "department": _doc.clean(doc.get("department")) or None,
+        # Who declared: with it the CSV reads back as the whole report (parsers/csv_report.py).
+        "director_title": _doc.clean(_doc.mapping(doc.get("director")).get("title")) or None,
+        "director_name": _doc.clean(_doc.mapping(doc.get("director")).get("name")) or None,
     }
     out: list[tuple] = []
     for ini in _doc.initiatives(doc):

@@ -44,6 +44,7 @@ WIDTHS = {
     "target_number": 6, "target": 40, "metric_value": 11, "metric_unit": 7, "due": 11,
     "actual_value": 11, "actual_unit": 7, "achievement_rate": 10, "evaluation": 9,
     "grade": 9, "results": 50, "future_direction": 44, "achievement_status": 40,
+    "director_title": 14, "director_name": 12,
 }
 NUMBER_FORMATS = {"achievement_rate": "0.0%"}
 EXCEL_CELL_LIMIT = 32767  # longer text makes Excel "repair" (truncate) the file anyway
