@@ -69,7 +69,7 @@ def test_a_section_editor_owns_the_initiatives_written_against_their_section(peo
 
 @pytest.mark.parametrize("state, editors", [
     (PublicationState.DRAFT, {"admin", "director", "editor"}),
-    (PublicationState.SUBMITTED, {"admin", "director"}),
+    (PublicationState.SUBMITTED, {"admin"}),  # the director takes it back to draft first (issue 12)
     (PublicationState.APPROVED, {"admin"}),
     (PublicationState.CHECKED, {"admin"}),
     (PublicationState.PUBLISHED, set()),

@@ -40,6 +40,7 @@ class Refusal:
     CHANGE_SECTIONS = gettext_lazy("担当課を変更できるのは部長と管理者です")
     EDIT_INITIATIVE = gettext_lazy("この取組を編集する権限がありません")
     EDIT_INITIATIVE_IN_STATE = gettext_lazy("「%(state)s」の目標宣言のこの取組を変更する権限がありません")
+    EDIT_SUBMITTED = gettext_lazy("提出後は内容を変更できません。変更するときは「作成中に戻す」で作成中に戻してください（操作記録に残ります）")
     EDIT_PUBLISHED = gettext_lazy("公開済みの内容は変更できません。訂正は管理者が理由を添えて行います")
     RECORD_PROGRESS = gettext_lazy("この取組の進捗を入力する権限がありません")
     SAVE_RESULTS = gettext_lazy("この取組の結果を入力する権限がありません")
@@ -164,10 +165,13 @@ def owns_initiative(user, initiative: Initiative) -> bool:
 # States ---------------------------------------------------------------------------------------
 
 # Which state each role may still change a declaration's content in. Published content
-# changes only through a correction (administrators, with a reason).
+# changes only through a correction (administrators, with a reason). A director's submission
+# is a promise the office acts on: once submitted, the director changes nothing until they take
+# it back to draft (作成中に戻す, recorded in the audit log) — an edit never slips in under
+# 提出済み unnoticed (issue 12). The office (administrators) may still fix what it checks.
 _EDITABLE_STATES = {
     Role.SECTION_EDITOR: {PublicationState.DRAFT},
-    Role.DIRECTOR: {PublicationState.DRAFT, PublicationState.SUBMITTED},
+    Role.DIRECTOR: {PublicationState.DRAFT},
     Role.ADMINISTRATOR: {PublicationState.DRAFT, PublicationState.SUBMITTED, PublicationState.APPROVED,
                          PublicationState.CHECKED},
 }
@@ -184,17 +188,33 @@ def can_edit_initiative(user, initiative: Initiative) -> bool:
     return can_manage(user, declaration)
 
 
+def edit_refusal(user, declaration: Declaration) -> str:
+    """The sentence refusing ``user`` a change to ``declaration``'s content in its state: a
+    director past draft is told the way back (作成中に戻す), anyone else only the state."""
+    if staff_of(user).role == Role.DIRECTOR and declaration.state in workflow.RETURNABLE:
+        return str(Refusal.EDIT_SUBMITTED)
+    return str(Refusal.EDIT_INITIATIVE_IN_STATE % {"state": declaration.get_state_display()})
+
+
 def open_to_directing(declaration: Declaration) -> bool:
     """Initiatives are added and grades judged only while the director still holds the
     declaration (draft or submitted): once approved it is the administrators' to check, and
-    an administrator adding or judging then would change what the director approved."""
-    return declaration.state in _EDITABLE_STATES[Role.DIRECTOR]
+    an administrator adding or judging then would change what the director approved.
+    Judging a submitted year-end report is the director's approval step, so it stays open;
+    adding an initiative is further limited by ``can_change_content``."""
+    return declaration.state in (PublicationState.DRAFT, PublicationState.SUBMITTED)
+
+
+def can_change_content(user, declaration: Declaration) -> bool:
+    """May ``user`` (who manages it) add to ``declaration`` in its state: a director only in
+    draft, an administrator while the director still holds it."""
+    return open_to_directing(declaration) and declaration.state in _EDITABLE_STATES.get(staff_of(user).role, ())
 
 
 def can_add_initiative(user, declaration: Declaration) -> bool:
     """What the declaration page offers: adding an initiative (the services check the same)."""
     return (can_manage(user, declaration) and declaration.phase == Phase.DECLARATION
-            and open_to_directing(declaration))
+            and can_change_content(user, declaration))
 
 
 def can_judge(user, declaration: Declaration) -> bool:

@@ -17,10 +17,12 @@ pytestmark = pytest.mark.django_db
 
 def test_every_write_is_in_the_audit_log_with_who(people, reports):
     mine, _ = reports
-    declaration_transition(user=people.director, declaration=mine, action="submit")
+    declaration_transition(user=people.director, declaration=mine, action="submit", confirm_incomplete=True)
     entry = AuditEntry.objects.get(action="declaration.submit")
     assert (entry.user, entry.user_name, entry.object_id) == (people.director, "shimin-bucho", str(mine.pk))
+    incomplete = entry.detail.pop("incomplete")  # what the director confirmed going on without
     assert entry.detail == {"before": "draft", "after": "submitted", "reason": ""}
+    assert incomplete and all(gap.startswith("実績・評価がありません: ") for gap in incomplete)
 
 
 # Text beyond core/limits.py (issue 9.2) --------------------------------------------------------

@@ -23,6 +23,7 @@ from ..permissions import (
     Refusal,
     can_edit_initiative,
     can_read,
+    edit_refusal,
     require,
 )
 from ..selectors import last_change
@@ -105,9 +106,7 @@ def _require_editable(user, initiative: Initiative) -> None:
     require(can_read(user, declaration), Refusal.READ_INITIATIVE)
     if declaration.state == PublicationState.PUBLISHED:
         raise PermissionDenied(str(Refusal.EDIT_PUBLISHED))
-    require(can_edit_initiative(user, initiative),
-            Refusal.EDIT_INITIATIVE_IN_STATE
-            % {"state": declaration.get_state_display()})
+    require(can_edit_initiative(user, initiative), edit_refusal(user, declaration))
 
 
 def _lines(items, key: str | None = None) -> list[str]:

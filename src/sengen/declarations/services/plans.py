@@ -33,8 +33,10 @@ from ..models import (
 )
 from ..permissions import (
     Refusal,
+    can_change_content,
     can_manage,
     can_manage_department,
+    edit_refusal,
     open_to_directing,
     require,
 )
@@ -271,6 +273,7 @@ def initiative_create(*, user, declaration: Declaration, plan: InitiativePlan) -
     _require_phase(declaration, Phase.DECLARATION, gettext("取組の追加"))
     require(open_to_directing(declaration),
             Refusal.ADD_INITIATIVE_IN_STATE % {"state": declaration.get_state_display()})
+    require(can_change_content(user, declaration), edit_refusal(user, declaration))
     if declaration.initiatives.count() >= MAX_INITIATIVES:
         raise ValidationError(gettext("取組は1つの報告に%(limit)s件までです") % {"limit": MAX_INITIATIVES})
     position = (declaration.initiatives.aggregate(m=Max("position"))["m"] or 0) + 1

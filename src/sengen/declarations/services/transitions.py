@@ -11,13 +11,10 @@ from django.utils.translation import gettext
 
 from sengen.core import workflow
 
-from .. import audit, textlimits
-from ..forms import form_for_declaration
+from .. import audit, cycle, textlimits
 from ..models import (
     Declaration,
-    Evaluation,
     PublicationState,
-    Target,
 )
 from ..permissions import (
     Refusal,
@@ -33,42 +30,32 @@ from ._common import (
 )
 
 
-def _unjudged(declaration: Declaration) -> list[str]:
-    """What still needs judging before approval, where the declaration's form grades: each
-    initiative (its grade, and a reason for an unmet one), each target, or nothing."""
-    placement = form_for_declaration(declaration).grade_placement
-    if placement == "none":
-        return []
-    problems = []
-    if placement == "initiative":
-        for initiative in declaration.initiatives.order_by("position"):
-            if not initiative.grade_code:
-                problems.append(gettext("評価が確定していません: %(target)s") % {"target": str(initiative)})
-        return problems
-    for target in (Target.objects.current().filter(initiative__declaration=declaration)
-                   .select_related("outcome", "initiative").order_by("initiative__position", "position")):
-        outcome = getattr(target, "outcome", None)
-        label = f"{target.initiative.number}. {target.text}"
-        if outcome is None or outcome.judged_at is None:
-            problems.append(gettext("評価が確定していません: %(target)s") % {"target": label})
-        elif (Evaluation.NOT_ACHIEVED in (outcome.evaluation, getattr(outcome.grade, "evaluation", None))
-              and not outcome.unmet_reason.strip()):
-            problems.append(gettext("未達成の理由がありません: %(target)s") % {"target": label})
-    return problems
+class Incomplete(ValidationError):
+    """A step forward over a report that lacks something (``cycle.missing``), not confirmed."""
 
 
 @transaction.atomic
-def declaration_transition(*, user, declaration: Declaration, action: str, reason: str = "") -> Declaration:
+def declaration_transition(*, user, declaration: Declaration, action: str, reason: str = "",
+                           confirm_incomplete: bool = False) -> Declaration:
     """Move a declaration along its phase's flow: submit → (approve) → check → publish, or return
-    it to draft. Publishing records what citizens see (a Publication)."""
+    it to draft. Publishing records what citizens see (a Publication).
+
+    A step forward over a report that lacks something (an initiative without a target, a
+    year-end report without results: ``cycle.missing``) is refused with the list (``Incomplete``)
+    unless ``confirm_incomplete``: the person has seen the list and goes on knowingly; the
+    audit entry records what was passed over."""
     caller, declaration = declaration, _reloaded_declaration(declaration, lock=True)
     require(can_read(user, declaration), Refusal.READ_DECLARATION)
     target = transition_to(user=user, declaration=declaration, action=action)
     textlimits.check_text(reason.strip(), textlimits.line, "reason")
     if action == "approve":
-        problems = _unjudged(declaration)
+        problems = cycle.unjudged(declaration)
         if problems:
             raise ValidationError(problems)
+    gaps = cycle.missing(declaration) if action in cycle.FORWARD else []
+    if gaps and not confirm_incomplete:
+        raise Incomplete([gettext("まだ入力されていないものがあります。確認のうえ進めるときは"
+                                  "「不足を確認して進める」を選んでください"), *gaps])
     before = declaration.state
     declaration.state = target
     if target == PublicationState.PUBLISHED:
@@ -76,7 +63,8 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     declaration.save(update_fields=["state", "published_at", "updated_at"])
     if target == PublicationState.PUBLISHED:
         publications.snapshot(user=user, declaration=declaration)
-    audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip())
+    audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip(),
+                 **({"incomplete": gaps} if gaps else {}))
     return _sync(caller, declaration)
 
 
