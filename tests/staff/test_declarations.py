@@ -4,6 +4,8 @@ declaration from this year's report."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -23,7 +25,10 @@ def test_the_declaration_page_shows_initiatives_and_the_actions_of_the_role(logi
     url = reverse("staff:declaration", args=[mine.pk])
     page = html(login("director").get(url))
     assert "地域コミュニティの推進" in page and "平成２９年度末時点のくらし安心メール登録目標" in page
-    assert "部長として承認する" in page and "評価を確定する（部長）" in page
+    # Grades unjudged: the judge page (which approves) is the one primary step; approving here
+    # would be refused and submitting is what approving does at the year's end (issue 12).
+    assert re.findall(r'class="(?:button )?primary"[^>]*>([^<]+)<', page) == ["評価を確定する（部長）"]
+    assert "部長として承認する" not in page and "提出する" not in page
     assert "公開する" not in page
 
 

@@ -111,6 +111,8 @@ class CarryOverForm(forms.Form):
 class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("コメント（任意）"), required=False, validators=[textlimits.line])
 
+    # Ticked by a person who has seen what the report lacks and goes on (cycle.missing).
+    confirm_incomplete = forms.BooleanField(label=_("不足を確認して進める"), required=False)
 
 # Initiatives: the plan --------------------------------------------------------------------------
 

@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sengen.declarations import cycle
 from sengen.declarations.forms import form_for_declaration
 from sengen.declarations.grading import grade_proposal, scale_for
 from sengen.declarations.models import Phase, PublicationState
 from sengen.declarations.permissions import (
     Refusal,
-    can_add_initiative,
     can_edit_initiative,
-    can_judge,
     can_manage,
     is_administrator,
     require,
@@ -29,7 +28,6 @@ from sengen.declarations.selectors import (
     initiatives_with_targets,
     next_phase,
     outcomes_stored,
-    transitions_allowed,
 )
 from sengen.declarations.services import plans, results, transitions
 from sengen.declarations.workflow import TRANSITION_LABELS
@@ -93,16 +91,14 @@ def declaration_detail(request, pk: int):
                                                    or declaration.publications.exists()),
         })
     manage = can_manage(user, declaration)
-    following = next_phase(declaration)
+    actions = cycle.next_actions(user=user, declaration=declaration)
     return render(request, "staff/declaration_detail.html", {
         "declaration": declaration,
         "rows": rows,
-        "transitions": [(a, TRANSITION_LABELS[a])
-                        for a in transitions_allowed(user=user, declaration=declaration)],
-        "can_add": can_add_initiative(user, declaration),
-        "can_judge": can_judge(user, declaration),
-        "next_phase": Phase(following) if (manage and following
-                                            and declaration.state == PublicationState.PUBLISHED) else None,
+        "actions": actions,
+        # What the report lacks, shown to whoever is offered a step forward over it.
+        "missing": cycle.missing(declaration) if any(a.forward for a in actions) else [],
+        "next_phase": next_phase(declaration),
         "can_carry_over": manage,
         "transition_form": forms.TransitionForm(),
         "publications": declaration.publications.order_by("-published_at", "-id")[:10],
@@ -116,9 +112,11 @@ def declaration_action(request, pk: int, action: str):
     if action not in TRANSITION_LABELS:
         raise Http404
     form = forms.TransitionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    confirmed = form.cleaned_data["confirm_incomplete"] if valid else False
     return save(request, None, lambda: transitions.declaration_transition(
-        user=request.user, declaration=declaration, action=action, reason=reason),
+        user=request.user, declaration=declaration, action=action, reason=reason, confirm_incomplete=confirmed),
         success=_("「%(action)s」を行いました") % {"action": TRANSITION_LABELS[action]},
         redirect_to=_page(declaration)).response
 
@@ -172,7 +170,7 @@ def _judge_initiatives(request, declaration, scale, report_form):
         results.declaration_judge(user=request.user, declaration=declaration, version=form.cleaned_data["version"],
                                   judgements=[], initiative_judgements=judgements)
         if approve:
-            transitions.declaration_transition(user=request.user, declaration=declaration, action="approve")
+            _approve(request, declaration)
 
     def stored_now(exc):
         for initiative in initiatives:
@@ -217,7 +215,7 @@ def declaration_judge(request, pk: int):
         results.declaration_judge(user=request.user, declaration=declaration,
                                    version=form.cleaned_data["version"], judgements=judgements)
         if approve:
-            transitions.declaration_transition(user=request.user, declaration=declaration, action="approve")
+            _approve(request, declaration)
 
     def stored_now(exc):
         # Each target now shows the grade and reasons stored by the other person, so saving
@@ -231,6 +229,13 @@ def declaration_judge(request, pk: int):
     return _judge_page(request, declaration, form, scale, judge, stored_now, approve=approve)
 
 
+def _approve(request, declaration):
+    """Approval from the judge page, over what the report lacks only when the person ticked
+    that they have seen it (the page lists it)."""
+    transitions.declaration_transition(user=request.user, declaration=declaration, action="approve",
+                                       confirm_incomplete=bool(request.POST.get("confirm_incomplete")))
+
+
 def _judge_page(request, declaration, form, scale, judge, stored_now, *, approve: bool, **context):
     """Both judge pages (per target, per initiative): save through the one helper, else the page;
     ``stored`` is true after a conflict, when the page shows what the other person saved."""
@@ -242,4 +247,11 @@ def _judge_page(request, declaration, form, scale, judge, stored_now, *, approve
             return saved.response
         stored = bool(saved.stored)
     return render(request, "staff/judge.html", {"declaration": declaration, "form": form, "scale": scale,
-                                                "stored": stored, **context})
+                                                "stored": stored, "missing": _missing_besides_grades(declaration),
+                                                **context})
+
+
+def _missing_besides_grades(declaration) -> list[str]:
+    """What the judge page's approval would pass over besides the grades the page itself sets."""
+    grades = set(cycle.unjudged(declaration))
+    return [gap for gap in cycle.missing(declaration) if gap not in grades]
