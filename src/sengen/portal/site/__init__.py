@@ -1,0 +1,139 @@
+"""The public site as files (issue 13): ``sengen site build DIR`` writes every public page in
+Japanese and English, every download, the feeds, the API's JSON, the static assets and a
+sitemap, as files any web server or CMS hosts; the LGWAN side builds, the internet side serves
+(三層の対策: what crosses is files).
+
+- ``render``: walks the URL space from the public selectors and renders each URL through Django
+  (the dynamic portal's own HTML);
+- ``paths``: the file each URL becomes and the links pointed at those files;
+- ``tree``: the manifest, atomic writes, what an incremental build rewrites and ``--check``;
+- ``autobuild``: the rebuild the serving process starts after a publication or correction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.test.utils import override_settings
+from django.utils import translation
+
+from . import tree
+from .paths import rewrite_links
+from .render import Renderer, Walk
+
+__all__ = ["BuildError", "Result", "build", "normalise_base_url"]
+
+
+class BuildError(Exception):
+    """A build that cannot be made as asked (a bad base URL, a directory that is not a site)."""
+
+
+@dataclass
+class Result:
+    files: int = 0
+    changes: tree.Changes = field(default_factory=tree.Changes)
+    differences: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # URL → why it has no file
+    missed: set[str] = field(default_factory=set)  # links left pointing at the server
+    seconds: float = 0.0
+
+
+def normalise_base_url(base_url: str | None) -> str:
+    """"" (relative links) or a URL or path ending in "/"."""
+    base_url = (base_url or "").strip()
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.query or parts.fragment or (parts.scheme and parts.scheme not in ("http", "https")) \
+            or (parts.scheme and not parts.netloc) or (not parts.scheme and not base_url.startswith("/")):
+        raise BuildError(f"--base-url は https://www.city.example.jp/sengen/ または /sengen/ の形で指定してください: {base_url}")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def produce(root: Path, base_url: str, say=None) -> tuple[dict[str, tuple[bytes, str]], Result]:
+    """Every file of the site in memory: path → (bytes, inputs)."""
+    parts = urlsplit(base_url)
+    host = parts.netloc or "localhost"
+    previous = tree.Manifest.read(root) if root.is_dir() else tree.Manifest()
+
+    def reuse(path: str, inputs: str) -> bytes | None:
+        # A download drawn from the same document, form and renderers is the same file: taken from
+        # the tree (when it is still what the manifest says) instead of drawn again.
+        entry = previous.files.get(path)
+        if not entry or entry.get("inputs") != inputs:
+            return None
+        data = tree.on_disk(root, path)
+        return data if data is not None and tree.sha256(data) == entry.get("sha256") else None
+
+    renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse)
+    with translation.override(None), _kept_between_builds(root):
+        walk: Walk = renderer.walk()
+    result = Result(failed={key.url: why for key, why in walk.failed.items()})
+    by_key = {key: rendered.path for key, rendered in walk.files.items()}
+
+    def resolve(url: str, lang: str) -> str | None:
+        key = renderer.target_key(url, lang)
+        return by_key.get(key) if key is not None else None
+
+    files: dict[str, tuple[bytes, str]] = {}
+    for rendered in walk.files.values():
+        data = rendered.data
+        if rendered.text:
+            text, missed = rewrite_links(data.decode("utf-8"), source=rendered.path, lang=rendered.key.lang,
+                                         resolve=resolve, base_url=base_url or None, host=host)
+            result.missed.update(missed)
+            data = text.encode("utf-8")
+        files[rendered.path] = (data, rendered.inputs)
+    if parts.scheme:
+        files["sitemap.xml"] = (_sitemap(base_url, sorted(p for p, r in (
+            (r.path, r) for r in walk.files.values()) if r.kind == "page")), "")
+    result.files = len(files)
+    return files, result
+
+
+def _kept_between_builds(root: Path):
+    """A cache that outlives the command when the settings' is the process's own (LocMemCache):
+    the charts and pages a build draws (keyed by their content, see ``portal.charts`` and
+    ``portal.pagecache``) are there for the next build, so a correction redraws only what it
+    changed. It lives in the tree's private ``.sengen-cache/`` (never copied to the public side);
+    a server that shares a cache on disk or in Redis (SENGEN_CACHE_DIR) keeps using that."""
+    if "locmem" not in settings.CACHES["default"]["BACKEND"].lower() or not root.is_dir():
+        return contextlib.nullcontext()
+    return override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(root / ".sengen-cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}})
+
+
+def _sitemap(base_url: str, pages: list[str]) -> bytes:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        from .paths import link_to
+
+        lines.append(f"<url><loc>{escape(link_to(page, source='', base_url=base_url))}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build(root: Path, *, base_url: str | None = None, check: bool = False, say=print) -> Result:
+    """Builds (or with ``check`` compares) the site in ``root``; ``say(line)`` per file changed."""
+    started = time.perf_counter()
+    base_url = normalise_base_url(base_url)
+    try:
+        files, result = produce(root, base_url)
+        if check:
+            result.differences = tree.differences(root, files)
+        else:
+            result.changes = tree.write_tree(root, files, base_url, say)
+            # The static search (Pagefind, issue 13) indexes the written tree here, after every
+            # page is in place and before the build reports.
+    except tree.TreeError as exc:
+        raise BuildError(str(exc)) from None
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,219 @@
+"""Renders the public site: every page through Django itself, so a file is the dynamic portal's
+answer for the same URL byte for byte (before its links are pointed at files, see ``paths``).
+
+The walk starts from what the public selectors list — the years, each city's year, every
+published report (never a draft: ``Declaration.objects.public()``), its initiatives and
+downloads, the feeds — in Japanese and English, then follows every link the pages hold, so a
+page only a link reaches (another year of an initiative, a city's feed) is in the tree too and
+no link points at nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import Resolver404, resolve, reverse
+
+from sengen.declarations.selectors import DeclarationNotFound
+
+from .. import downloads, labels, selectors
+from ..views import download_filename
+from .paths import Key, UnsafePath, file_path, key_of
+
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+# Portal pages the build renders; a URL of another name is not followed (the language switch is
+# a link to the other language's file, the redirect for moved report URLs has no page).
+PAGE_NAMES = {"index", "year", "report", "initiative", "search"}
+FEED_NAMES = {"feed", "department_feed"}
+_LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
+_DISPOSITION = re.compile(r"filename\*=UTF-8''([^;]+)")
+
+
+@dataclass
+class Rendered:
+    """One file of the tree before its links are rewritten."""
+
+    key: Key
+    kind: str  # page, feed, download, static, api
+    path: str
+    data: bytes
+    inputs: str = ""  # what a download was drawn from (its cache key); reused when unchanged
+    text: bool = False
+
+
+@dataclass
+class Walk:
+    """Everything rendered, by key; the URLs that could not be (with why)."""
+
+    files: dict[Key, Rendered] = field(default_factory=dict)
+    failed: dict[Key, str] = field(default_factory=dict)
+
+
+def _url(name: str, *args) -> str:
+    """The decoded path of a portal URL (a key holds paths as Django resolves them)."""
+    return unquote(reverse(f"portal:{name}", args=args))
+
+
+def _public_keys() -> Iterator[Key]:
+    """What the public selectors list, for both languages (links add the rest)."""
+    several = len({d.department.municipality_id for d in selectors.declarations_public()}) > 1
+    for lang in LANGUAGES:
+        yield Key(lang, _url("index"))
+        yield Key(lang, _url("search"))
+        yield Key(lang, _url("feed"))
+        for year in selectors.years_public():
+            yield Key(lang, _url("year", year["year"]))
+        for declaration in selectors.declarations_public():
+            city = (("municipality", declaration.department.municipality.name),) if several else ()
+            fy, department = declaration.fiscal_year.year, declaration.department.name
+            yield Key(lang, _url("report", fy, department), city)
+            yield Key(lang, _url("department_feed", department), city)
+            if city:
+                yield Key(lang, _url("year", fy), city)
+            try:
+                doc = selectors.document_public(declaration)
+            except DeclarationNotFound:
+                continue
+            for initiative in doc["initiatives"]:
+                if initiative.get("number") is not None:
+                    yield Key(lang, _url("initiative", fy, department, initiative["number"]), city)
+            for fmt, _label in labels.downloads_for(doc):
+                yield Key("ja", _url("download", fy, department, fmt), city)
+    yield from _api_keys()
+
+
+def _api_keys() -> Iterator[Key]:
+    """The public API's static copy (``portal.api.api_static_paths``) when the API is installed."""
+    try:
+        from ..api import api_static_paths
+    except ImportError:  # the API is an optional part of the portal
+        return
+    for path in api_static_paths():
+        yield Key("ja", unquote(path))
+
+
+def static_files() -> dict[str, str]:
+    """The portal's static files: URL path → file on disk (``portal/…`` of every finder)."""
+    found: dict[str, str] = {}
+    for finder in finders.get_finders():
+        for relative, storage in finder.list([]):
+            relative = relative.replace("\\", "/")
+            if relative.startswith("portal/") and relative not in found:
+                found[relative] = storage.path(relative)
+    return found
+
+
+class Renderer:
+    """Renders keys through a test client on ``host`` (the base URL's host: feeds carry
+    absolute links), downloads through ``portal.downloads`` so a PDF whose document did not change
+    is taken from the tree instead of drawn again (``reuse(path, inputs)``)."""
+
+    def __init__(self, *, host: str, secure: bool, reuse: Callable[[str, str], bytes | None]):
+        self.host, self.secure, self.reuse = host, secure, reuse
+        self.clients = {}
+        for lang in LANGUAGES:
+            client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=lang, raise_request_exception=True)
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+            self.clients[lang] = client
+        self.statics = static_files()
+
+    def walk(self, progress: Callable[[str], None] | None = None) -> Walk:
+        done = Walk()
+        queue = list(dict.fromkeys(_public_keys()))
+        seen = set(queue)
+        with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True):
+            while queue:
+                key = queue.pop(0)
+                try:
+                    rendered = self.render(key)
+                except (UnsafePath, DeclarationNotFound) as exc:
+                    done.failed[key] = str(exc)
+                    continue
+                if rendered is None:
+                    continue
+                done.files[key] = rendered
+                if progress:
+                    progress(rendered.path)
+                if rendered.text:
+                    for link in self.links(rendered):
+                        if link not in seen:
+                            seen.add(link)
+                            queue.append(link)
+        return done
+
+    def links(self, rendered: Rendered) -> Iterator[Key]:
+        for raw in _LINK.findall(rendered.data.decode("utf-8")):
+            target = self.target_key(raw.replace("&amp;", "&"), rendered.key.lang)
+            if target is not None:
+                yield target
+
+    def target_key(self, raw: str, lang: str) -> Key | None:
+        """The key a link in a page of language ``lang`` leads to; None for another site, an
+        anchor, or a URL the build does not render."""
+        parts = urlsplit(raw)
+        if (parts.scheme and parts.netloc != self.host) or not parts.path:
+            return None
+        path = unquote(parts.path)
+        static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        if path.startswith(static_url):
+            return Key("ja", path) if path[len(static_url):] in self.statics else None
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.url_name == "language" and match.namespace == "portal":
+            next_url = dict(parse_qsl(parts.query)).get("next", "")
+            return self.target_key(next_url, match.kwargs["code"]) if next_url.startswith("/") else None
+        key = key_of(parts._replace(scheme="", netloc="", fragment="").geturl(), lang)
+        if key is None or (match.namespace == "portal" and match.url_name == "report_moved"):
+            return None
+        if match.namespace == "portal" and match.url_name == "download" or path.startswith("/api/"):
+            key = Key("ja", key.path, key.query)  # one file for both languages
+        return key
+
+    def render(self, key: Key) -> Rendered | None:
+        static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        if key.path.startswith(static_url):
+            source = self.statics[key.path[len(static_url):]]
+            with open(source, "rb") as handle:
+                return Rendered(key, "static", file_path(key, "static", ""), handle.read())
+        match = resolve(key.path)
+        if match.namespace == "portal" and match.url_name == "download":
+            return self.download(key, **match.kwargs)
+        response = self.clients[key.lang].get(key.url, secure=self.secure)
+        if response.status_code != 200:
+            raise DeclarationNotFound(f"{key.url}: HTTP {response.status_code}")
+        content_type = response.get("Content-Type", "text/html")
+        kind = ("api" if key.path.startswith("/api/") else
+                "feed" if match.url_name in FEED_NAMES else "page" if match.url_name in PAGE_NAMES else "download")
+        filename = ""
+        disposition = _DISPOSITION.search(response.get("Content-Disposition", ""))
+        if disposition:  # a download the portal draws at once (the year's ZIP)
+            kind, filename = "download", unquote(disposition.group(1))
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        text = kind in ("page", "feed")
+        return Rendered(key, kind, file_path(key, kind, content_type, filename), data, text=text)
+
+    def download(self, key: Key, *, fiscal_year: int, department: str, fmt: str) -> Rendered | None:
+        """A report's download, drawn as the download view draws it (``portal.downloads``)."""
+        if fmt not in dict(labels.DOWNLOADS):
+            return None
+        declaration = selectors.report_public(fiscal_year=fiscal_year, department=department,
+                                              municipality=dict(key.query).get("municipality"))
+        doc = selectors.document_public(declaration)
+        form = selectors.report_form(declaration=declaration, doc=doc)
+        from sengen.renderers import FORMATS
+
+        path = file_path(key, "download", "", download_filename(doc, FORMATS[fmt][1]))
+        inputs = downloads.cache_key(doc, fmt, form)
+        data = self.reuse(path, inputs)
+        if data is None:
+            data = downloads.download(doc, fmt, form)
+        return Rendered(key, "download", path, data, inputs=inputs)
