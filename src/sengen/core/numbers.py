@@ -86,6 +86,15 @@ def decimal_to_json(value: Decimal) -> int | float:
     return float(value)
 
 
+def format_rate(rate) -> str:
+    """An achievement rate as every page prints it: 0.985 → 98.5%; 0.9003 → 90.0% (one
+    decimal, as reports round). The public and the staff pages call this one function, so the
+    same target never reads 98 % on one and 98.5 % on the other."""
+    if rate is None:
+        return ""
+    return f"{(Decimal(str(rate)) * 100).quantize(Decimal('0.1'))}%"
+
+
 def _plain(number: str) -> Decimal:
     cleaned = re.sub(r"[,\s]", "", number)
     try:

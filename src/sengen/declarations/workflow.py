@@ -30,3 +30,10 @@ TRANSITION_LABELS = {
     "submit": _("提出する"), "approve": _("部長として承認する"),
     "check": _("確認済みにする"), "publish": _("公開する"), workflow.RETURN: _("作成中に戻す"),
 }
+# What the page says once the action is done: a sentence of its own per action (「『提出する』を
+# 行いました」 pasted the button's words into a frame, which reads as machine talk in Japanese).
+TRANSITION_DONE = {
+    "submit": _("提出しました"), "approve": _("部長として承認しました"),
+    "check": _("確認済みにしました"), "publish": _("公開しました。公開ページに表示されます"),
+    workflow.RETURN: _("作成中に戻しました"),
+}

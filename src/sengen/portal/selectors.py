@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from sengen.core import workflow
+from sengen.core.numbers import format_rate
 from sengen.declarations.models import (
     Declaration,
     Evaluation,
@@ -183,13 +184,6 @@ def format_number(value) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value.normalize():,f}"
-
-
-def format_rate(rate) -> str:
-    """0.985 → 98.5%; 0.9003 → 90.0% (one decimal, as reports round)."""
-    if rate is None:
-        return ""
-    return f"{(Decimal(str(rate)) * 100).quantize(Decimal('0.1'))}%"
 
 
 def _quantity(q: dict | None) -> Quantity | None:

@@ -26,6 +26,7 @@ from sengen.declarations.models import (
     TargetKind,
 )
 from sengen.declarations.permissions import Refusal
+from sengen.renderers._form import PRINTED_LABELS
 
 from .fields import LinesField, SdgsField
 from .form_columns import (
@@ -73,7 +74,7 @@ class DeadlinesEditForm(DeadlinesForm):
 class FiscalYearOpenForm(DeadlinesForm):
     municipality = forms.ModelChoiceField(label=_("自治体"), queryset=Municipality.objects.all(), empty_label=None)
     year = forms.IntegerField(label=_("年度（西暦の開始年）"), min_value=1989, max_value=2200,
-                              help_text=_("令和7年度なら 2025"))
+                              help_text=_("年度が始まる4月の西暦年：平成30年度なら 2018、令和元年度なら 2019、令和7年度なら 2025"))
     field_order = ["municipality", "year"]
 
 
@@ -117,7 +118,9 @@ class TransitionForm(forms.Form):
 # Initiatives: the plan --------------------------------------------------------------------------
 
 class InitiativePlanForm(FormFieldsMixin, VersionForm):
-    number = forms.IntegerField(label=_("番号（N0.）"), min_value=0)
+    # 「No.」: the seed's 「N0.」 (a zero) is its word processor's typo, kept in the seed's own
+    # document only (renderers._form.PRINTED_LABELS); sengen's own labels spell it right.
+    number = forms.IntegerField(label=_("番号（No.）"), min_value=0)
     title = forms.CharField(label=_("取組名"), widget=forms.Textarea(attrs={"rows": 2}),
                             validators=[textlimits.name])
     sections = forms.ModelMultipleChoiceField(label=_("担当課"), queryset=Section.objects.none(), required=False,
@@ -143,7 +146,7 @@ class InitiativePlanForm(FormFieldsMixin, VersionForm):
             self.fields["number"].required = False
             self.fields["number"].widget = forms.HiddenInput()
         elif form.number_label:
-            self.fields["number"].label = form.number_label
+            self.fields["number"].label = PRINTED_LABELS.get(form.number_label, form.number_label)
         for name in ("sections", "content"):
             if name not in every:
                 del self.fields[name]

@@ -1,6 +1,7 @@
 from django import template
 
 from sengen.core.eras import fiscal_year_label
+from sengen.core.numbers import format_rate
 
 from .. import labels
 
@@ -36,3 +37,9 @@ def field_label(value: str) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def rate(value) -> str:
+    """An achievement rate (0.985) as the public and staff pages both print it: 98.5%."""
+    return format_rate(value)

@@ -30,7 +30,7 @@ from sengen.declarations.selectors import (
     outcomes_stored,
 )
 from sengen.declarations.services import plans, results, transitions
-from sengen.declarations.workflow import TRANSITION_LABELS
+from sengen.declarations.workflow import TRANSITION_DONE, TRANSITION_LABELS
 
 from .. import form_columns, forms
 from ._common import declaration_or_404, keep_input, save, staff_required
@@ -117,7 +117,7 @@ def declaration_action(request, pk: int, action: str):
     confirmed = form.cleaned_data["confirm_incomplete"] if valid else False
     return save(request, None, lambda: transitions.declaration_transition(
         user=request.user, declaration=declaration, action=action, reason=reason, confirm_incomplete=confirmed),
-        success=_("「%(action)s」を行いました") % {"action": TRANSITION_LABELS[action]},
+        success=str(TRANSITION_DONE[action]),
         redirect_to=_page(declaration)).response
 
 
