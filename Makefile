@@ -10,7 +10,7 @@ SENGEN := $(VENV)/bin/sengen
 STAMP  := $(VENV)/.sengen-installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser poppler fuzz
+.PHONY: help install run test test-postgres test-sqlite postgres-server bench lint assets messages browser poppler fuzz nginx
 
 help:
 	@echo "make run    install, create the database, load the demo report, serve http://127.0.0.1:8000/"
@@ -87,6 +87,18 @@ poppler:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils poppler-data >/dev/null; \
 	fi
 
+# nginx (Debian's): the static site's browser tests serve the built tree with it, as a city's web
+# server would (tests/nginx.py runs it as the caller on 127.0.0.1 with a configuration of its own).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && ! [ -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing nginx (Debian package nginx) for the static site's tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	  else \
+	    echo "nginx not found: the static site's browser tests will be skipped (install Debian's nginx)" >&2; \
+	  fi; \
+	fi
+
 # The demo needs a readable SECRET_KEY-less development server: SENGEN_DEBUG=1 unless set.
 run: export SENGEN_DEBUG ?= 1
 run: install
@@ -95,7 +107,7 @@ run: install
 	$(SENGEN) runserver 127.0.0.1:8000
 
 # PostgreSQL first, then everything on SQLite, so the output ends with the whole suite's summary.
-test: install browser poppler
+test: install browser poppler nginx
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-sqlite
 

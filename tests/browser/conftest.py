@@ -12,6 +12,7 @@ Reusable fixtures (for any tests/browser/test_*.py):
 - ``published_seed``: the seed report imported as published (what `sengen demo` shows).
 - ``axe(page)``: runs axe-core (WCAG 2 A and AA rules) in the page; returns the violations.
 - ``screenshot(page, name)``: saves a full-page PNG in ``out/screenshots/`` (git-ignored).
+- ``nginx(root)``: Debian's nginx serving a directory on 127.0.0.1 (the static site); its base URL.
 
 Without Chromium the tests skip with the reason; under CI (``CI`` set) they fail instead, because
 there `make test` has installed it and a skip would hide a broken set-up.
@@ -156,3 +157,20 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture
+def nginx(tmp_path_factory):
+    """``nginx(root)`` → the base URL (``http://127.0.0.1:PORT``) of Debian's nginx serving the
+    directory ``root``, as a city's web server serves the static site; stopped when the test ends
+    (tests/nginx.py). Without nginx the test skips with the reason (fails under CI)."""
+    from contextlib import ExitStack
+
+    from tests.nginx import nginx_binary, nginx_serving
+
+    try:
+        nginx_binary()
+    except FileNotFoundError as exc:
+        _unavailable(str(exc))
+    with ExitStack() as servers:
+        yield lambda root: servers.enter_context(nginx_serving(root, tmp_path_factory.mktemp("nginx")))
