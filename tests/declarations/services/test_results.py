@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sengen.declarations.grading import grade_proposal
 from sengen.declarations.models import Outcome, Progress
 from sengen.declarations.services._common import EditConflict
-from sengen.declarations.services.plans import initiative_create
+from sengen.declarations.services.plans import TargetPlan, initiative_create
 from sengen.declarations.services.results import (
     Judgement,
     OutcomeInput,
@@ -232,3 +232,40 @@ def test_judging_with_a_reason_beyond_the_limit_is_refused(people, reports, fiel
                           judgements=[judgement])
     assert f"{field}_{target.pk}" in refused.value.message_dict
     assert not Outcome.objects.filter(target=target, judged_at__isnull=False).exists()
+
+
+# A figure in another unit than its target's (issue 12.4) ---------------------------------------
+
+def test_a_result_in_another_unit_is_refused_naming_the_unit_expected(people, reports):
+    mine, _ = reports
+    two = initiative(mine, 2)  # くらし安心メール: 登録目標 １２,０００人
+    mail = two.targets.get(position=1)
+    assert mail.unit == "人"
+    with pytest.raises(ValidationError) as refused:
+        initiative_results_save(user=people.admin, initiative=two, version=two.version, data=results_input(
+            two, **{"1": {"actual_value": Decimal(12500), "actual_unit": "件"}}))
+    assert refused.value.message_dict[f"actual_unit_{mail.pk}"] == [
+        "単位が達成目標と異なります。「人」で入力してください（入力された単位: 件）"]
+    assert not Outcome.objects.filter(target=mail, actual_value=12500).exists()
+    # The target's unit, written full-width or left out, is the same unit.
+    for unit in ("人", ""):
+        initiative_results_save(user=people.admin, initiative=two, version=fresh(two).version, data=results_input(
+            two, **{"1": {"actual_value": Decimal(12500), "actual_unit": unit}}))
+        assert fresh(mail).outcome.actual_unit == "人"
+
+
+def test_progress_in_another_unit_is_refused_naming_the_unit_expected(people, draft):
+    item = initiative_create(user=people.director, declaration=draft,
+                             plan=plan(targets=[TargetPlan(text="登録者数１２,０００人", value=Decimal(12000), unit="人")]))
+    for user, action in [(people.director, "submit"), (people.admin, "check"), (people.admin, "publish")]:
+        declaration_transition(user=user, declaration=draft, action=action)
+    declaration_start_phase(user=people.director, declaration=fresh(draft), phase="interim_report")
+    target = item.targets.get()
+    with pytest.raises(ValidationError) as refused:
+        progress_record(user=people.director, initiative=item, entries=[
+            ProgressInput(target_id=target.pk, as_of=dt.date(2024, 9, 30), value=Decimal(12500), unit="件")])
+    assert "「人」で入力してください" in refused.value.message_dict[f"unit_{target.pk}"][0]
+    assert not Progress.objects.exists()
+    progress_record(user=people.director, initiative=item, entries=[
+        ProgressInput(target_id=target.pk, as_of=dt.date(2024, 9, 30), value=Decimal(6000), unit="人")])
+    assert Progress.objects.get().unit == "人"

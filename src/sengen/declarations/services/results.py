@@ -4,6 +4,7 @@ each target's grade."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,19 @@ from ..permissions import (
 from ..selectors import initiative_document
 from . import _common
 from .plans import apply_v2_columns
+
+
+def _unit_differs(target: Target, given: str) -> str | None:
+    """The sentence refusing a figure in another unit than its target's, naming the unit
+    expected; None when it fits (no unit given means the target's own). 12500 件 against a
+    target counted in 人 is not the same figure, and no rate can be computed from it.
+    Compared after NFKC, so ％ and %, full- and half-width, are the same unit."""
+    given = given.strip()
+    if not given or not target.unit or unicodedata.normalize("NFKC", given) == unicodedata.normalize(
+            "NFKC", target.unit):
+        return None
+    return gettext("単位が達成目標と異なります。「%(expected)s」で入力してください（入力された単位: %(given)s）") % {
+        "expected": target.unit, "given": given}
 
 
 @dataclass
@@ -108,6 +122,8 @@ def progress_record(*, user, initiative: Initiative, entries: list[ProgressInput
             continue
         textlimits.check_text(entry.comment.strip(), textlimits.line, f"comment_{target.pk}")
         textlimits.check_text(entry.unit.strip(), textlimits.unit, f"unit_{target.pk}")
+        if entry.value is not None and (differs := _unit_differs(target, entry.unit)):
+            raise ValidationError({f"unit_{target.pk}": differs})
         fy = initiative.declaration.fiscal_year.year
         if not dt.date(fy, 4, 1) <= entry.as_of <= dt.date(fy + 1, 3, 31):
             raise ValidationError(gettext("時点は%(year)sの日付にしてください: %(date)s")
@@ -207,6 +223,9 @@ def initiative_results_save(*, user, initiative: Initiative, version: int, data:
         reason = entry.unmet_reason.strip()
         if _too_long(errors, (reason, textlimits.line, f"unmet_reason_{target.pk}"),
                      (entry.actual_unit.strip(), textlimits.unit, f"actual_unit_{target.pk}")):
+            continue
+        if actual is not None and (differs := _unit_differs(target, entry.actual_unit)):
+            errors[f"actual_unit_{target.pk}"] = differs
             continue
         if evaluation == Evaluation.NOT_ACHIEVED and not reason:
             errors[f"unmet_reason_{target.pk}"] = gettext("未達成の目標には理由が必要です: %(text)s") % {"text": target.text}
