@@ -67,3 +67,20 @@ V2 = (
     Column("relative_baseline_unit", "基準値の単位", "string", "基準値の単位", "Baseline unit"),
     Column("interim_status", "中間の進み具合", "string", "中間報告での進み具合（様式の言葉で）", "Interim status"),
 )
+
+# Japanese words for the spec's evaluation codes: the open-data files are read by people in Excel
+# first, so they get words, while the JSON keeps the codes. sengen's CSV reader maps them back.
+EVALUATION_LABELS = {
+    "achieved": "達成",
+    "partially_achieved": "一部達成",
+    "not_achieved": "未達成",
+    "not_evaluated": "未評価",
+}
+
+# Spreadsheet apps treat a cell starting with these as a formula (CSV injection, OWASP); the
+# writers prefix such text with ``'``. LF is added for apps that strip a leading newline first.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What the CSV writer prefixes: a formula's start, and a ``'`` itself, so that sengen's CSV reader
+# can take exactly one ``'`` off again and give back the text as written.
+QUOTE = "'"
+QUOTED_STARTS = (*FORMULA_TRIGGERS, QUOTE)

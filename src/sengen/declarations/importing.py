@@ -39,7 +39,7 @@ from .services.imports import report_import
 
 logger = logging.getLogger("sengen.import")
 
-REPORT_SUFFIXES = (".pdf", ".xlsx", ".txt", ".json")
+REPORT_SUFFIXES = (".pdf", ".xlsx", ".txt", ".json", ".csv")
 
 
 @dataclass

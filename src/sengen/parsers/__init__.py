@@ -18,6 +18,8 @@ from pathlib import Path, PurePath
 
 from sengen.core.report import JSON_PROBLEMS, ReportError, normalise
 
+from .csv_report import is_sengen_csv, parse_csv
+from .data_sheet import with_grades
 from .errors import EXPECTED, FILE_KINDS, ParseError
 from .formed import FormedTable
 from .formed import to_report as formed_report
@@ -115,6 +117,8 @@ def _read(data: bytes, source: str, form=None, forms=None) -> ReportTable | Form
             raise ParseError("report_format", source=source, path=exc.path, detail=exc.message) from None
     if "\x00" in text:
         raise ParseError("binary", source=source)
+    if is_sengen_csv(text):
+        return parse_csv(text, source=source)
     return parse_text(text, source=source, form=form, forms=forms)
 
 
@@ -130,11 +134,18 @@ def _report(read: ReportTable | FormedTable, source: str) -> tuple[dict, dict[st
         raise ParseError("report_refused", source=source, path=exc.path, detail=exc.message) from None
 
 
+def _with_sheet_grades(report: dict, data: bytes) -> dict:
+    """A workbook sengen wrote carries the grades its table does not print (data_sheet.py)."""
+    if data[:8].lstrip().startswith(b"PK\x03\x04"):
+        return with_grades(report, data)
+    return report
+
+
 def parse_bytes(data: bytes, *, source: str = "<input>", form=None, forms=None) -> dict:
     """The report ``data`` holds. ``forms``: the known forms (``core.forms.Form``) a table may be
     in, presets when None; ``form``: the one it is in, whatever its header says."""
     read = _read(data, source, form, forms)
-    return read if isinstance(read, dict) else _report(read, source)[0]
+    return read if isinstance(read, dict) else _with_sheet_grades(_report(read, source)[0], data)
 
 
 def parse_with_provenance(data: bytes, *, source: str = "<input>", form=None,
@@ -145,7 +156,7 @@ def parse_with_provenance(data: bytes, *, source: str = "<input>", form=None,
     if isinstance(read, dict):
         return read, {"$": {"file": source}}
     report, where = _report(read, source)
-    return report, where if where is not None else provenance(read, source)
+    return _with_sheet_grades(report, data), where if where is not None else provenance(read, source)
 
 
 def source_pages(data: bytes) -> list[str]:

@@ -83,6 +83,15 @@ MESSAGES: dict[str, str] = {
                           "列を横に並べて抽出した文（pdftotext -layout）か、PDF か Excel のブック（.xlsx）で読み込んでください"),
     "form_unknown": gettext_noop("様式「{name}」はありません（あるのは {known}）"),
     "form_not_this": gettext_noop("見出し行が様式「{form}」の列に合いません（見出し: {labels}）"),
+    # sengen's own open-data CSV (csv_report.py)
+    "csv_header": gettext_noop("sengen の CSV の見出し行ではありません（見出しは {expected}）"),
+    "csv_v2": gettext_noop("様式のある報告（sengen.report/2）の CSV は様式と前文を含まないので読み込めません。"
+                           "同じ報告の JSON か Excel のブック（.xlsx）を読み込んでください"),
+    "csv_cells": gettext_noop("欄が{count}個あります。見出し行と同じ{expected}個のはずです"),
+    "csv_syntax": gettext_noop("CSV の文法に合いません（{detail}）"),
+    "csv_no_rows": gettext_noop("見出し行の下に行が一つもありません"),
+    "csv_several_reports": gettext_noop("「{what}」が{first}行目と違います。1つの CSV から1つの報告を読みます"
+                                        "（年度全体の CSV は分析用です。部ごとの CSV を読み込んでください）"),
     # a workbook is a zip: what its directory claims
     "zip_entries": gettext_noop("ブックの部品が{count:,}個あります。報告のブックは{limit:,}個までです（zip 爆弾？）"),
     "zip_ratio": gettext_noop("{name} は展開すると{ratio:,.0f}倍（{size:,}バイト）になります。"
@@ -127,6 +136,7 @@ EXPECTED = {
     ".xlsx": gettext_noop("報告の Excel のブック（.xlsx）"),
     ".txt": gettext_noop("PDF から抽出した報告の文（テキスト）"),
     ".json": gettext_noop("sengen.report/1 の JSON"),
+    ".csv": gettext_noop("sengen が書き出した報告の CSV"),
     "": gettext_noop("報告の PDF、Excel のブック（.xlsx）、テキストか JSON"),
 }
 

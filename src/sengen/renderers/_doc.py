@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sengen.core import workflow
+from sengen.core import opendata, workflow
 
 # The heading names the programme, then the report within it: 目標宣言, 目標宣言 中間報告,
 # 目標宣言 達成状況報告.
@@ -21,14 +21,8 @@ KIND_LABELS = {
     for phase, name in workflow.DOCUMENT_NAMES.items()
 }
 
-# Japanese words for the spec's evaluation codes; the open-data files are read by people
-# in Excel first, so they get words, while the JSON keeps the codes.
-EVALUATION_LABELS = {
-    "achieved": "達成",
-    "partially_achieved": "一部達成",
-    "not_achieved": "未達成",
-    "not_evaluated": "未評価",
-}
+# Japanese words for the spec's evaluation codes (core.opendata, which sengen's CSV reader shares).
+EVALUATION_LABELS = opendata.EVALUATION_LABELS
 
 # C0 controls other than tab/LF/CR are not allowed in HTML or XML (XLSX) and no person
 # types them; lone surrogates (legal in JSON, illegal in UTF-8) would make encoding fail.

@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 
+from sengen.core.opendata import FORMULA_TRIGGERS, QUOTE, QUOTED_STARTS
+
 from .rows import header, rows
 
-# Spreadsheet apps treat a cell starting with these as a formula (CSV injection,
-# OWASP). LF is added for apps that strip a leading newline before looking.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+__all__ = ["FORMULA_TRIGGERS", "neutralise", "render_csv"]
 
 
 def neutralise(value) -> str:
@@ -27,8 +27,10 @@ def neutralise(value) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
+    # A text that begins with ' gets one more, so sengen's CSV reader (parsers/csv_report.py)
+    # can take exactly one off and give back the text as written.
+    if text.startswith(QUOTED_STARTS):
+        return QUOTE + text
     return text
 
 
