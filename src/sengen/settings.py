@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "sengen.portal",
     "sengen.security",
     "sengen.staff",
+    # django-ninja (the public API, portal.api): listed so that its Swagger UI page loads the
+    # copy of swagger-ui shipped in its wheel from our static files, never from a CDN.
+    "ninja",
 ]
 
 # Staff pages need a login; the public portal does not.

@@ -1,0 +1,236 @@
+"""The public API's reads (``portal.api``): cities, years, departments, published reports and
+their initiatives and targets as rows, with the API's filters.
+
+Like ``portal.selectors``, everything here comes from what citizens may read: the public index
+(``PublicSummary``, one row per published declaration, rewritten with each publication) and the
+latest publication's document. The live rows are read for one thing only, an initiative's
+future-direction category (拡充, 継続…), which ``sengen.report`` has no field for, and only while
+the declaration is published as it stands, as the portal's initiative page does: a draft of the
+next phase is never read.
+
+Filters on what a document holds (an evaluation, a grade, a target's kind or direction) are
+applied to the documents of the reports the index narrowed to (city, year, department, phase):
+the index has no column for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from sengen.core.eras import fiscal_year_label
+from sengen.core.report import EVALUATIONS
+from sengen.core.targets import analyse_target
+from sengen.declarations import publicindex
+from sengen.declarations.models import Initiative, PublicationState, PublicSummary
+from sengen.declarations.selectors import public_document
+
+
+class NotPublic(LookupError):
+    """No published report (or initiative of it) has this id: the API answers 404."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing is narrowed to; None: any."""
+
+    municipality: str | None = None
+    fiscal_year: int | None = None
+    department: str | None = None
+    phase: str | None = None
+    evaluation: str | None = None
+    grade: str | None = None
+    kind: str | None = None
+    direction: str | None = None
+    direction_category: str | None = None
+
+
+# --------------------------------------------------------------------------- the index
+
+def summaries(filters: Filters = Filters()) -> QuerySet[PublicSummary]:
+    """The public index's row of each published report, narrowed by city, year, department and
+    phase, newest year first, then city and department."""
+    qs = PublicSummary.objects.all()
+    for field in ("municipality", "fiscal_year", "department", "phase"):
+        value = getattr(filters, field)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return qs.order_by("-fiscal_year", "municipality", "department", "id")
+
+
+def municipalities() -> list[dict[str, Any]]:
+    """Each city with a published report: its name ("" when the reports did not say), how many
+    reports and which fiscal years."""
+    rows = (PublicSummary.objects.values("municipality").annotate(reports=Count("id"))
+            .order_by("municipality"))
+    years = _years_by("municipality")
+    return [{"name": r["municipality"], "reports": r["reports"], "fiscal_years": years[(r["municipality"],)]}
+            for r in rows]
+
+
+def fiscal_years(*, municipality: str | None = None) -> list[dict[str, Any]]:
+    """Fiscal years with a published report (of ``municipality``), newest first."""
+    rows = summaries(Filters(municipality=municipality)).values("fiscal_year").annotate(reports=Count("id"))
+    return [{"year": r["fiscal_year"], "label": fiscal_year_label(r["fiscal_year"]), "reports": r["reports"]}
+            for r in rows.order_by("-fiscal_year")]
+
+
+def departments(*, municipality: str | None = None, fiscal_year: int | None = None) -> list[dict[str, Any]]:
+    """Departments with a published report, by city and name, each with its years."""
+    qs = summaries(Filters(municipality=municipality, fiscal_year=fiscal_year))
+    rows = qs.values("municipality", "department").distinct()
+    years = _years_by("municipality", "department", qs=qs)
+    return [{"municipality": r["municipality"], "name": r["department"],
+             "fiscal_years": years[(r["municipality"], r["department"])]}
+            for r in rows.order_by("municipality", "department")]
+
+
+def _years_by(*fields: str, qs: QuerySet[PublicSummary] | None = None) -> dict[tuple, list[int]]:
+    found: dict[tuple, list[int]] = {}
+    rows = (qs if qs is not None else PublicSummary.objects.all()).values_list(*fields, "fiscal_year").distinct()
+    for *key, year in rows.order_by(*fields, "-fiscal_year"):
+        found.setdefault(tuple(key), []).append(year)
+    return found
+
+
+def report_row(summary: PublicSummary) -> dict[str, Any]:
+    """A report in a listing: which city, department, year and phase, and its tally."""
+    return {
+        "id": summary.declaration_id,
+        "municipality": summary.municipality,
+        "department": summary.department,
+        "fiscal_year": summary.fiscal_year,
+        "fiscal_year_label": fiscal_year_label(summary.fiscal_year),
+        "phase": summary.phase,
+        "initiatives": summary.initiatives,
+        "counts": {key: getattr(summary, key) for key in (*EVALUATIONS, "total")},
+    }
+
+
+# --------------------------------------------------------------------------- one report
+
+def _document(summary: PublicSummary) -> dict[str, Any]:
+    if summary.publication is not None:
+        return summary.publication.document
+    # Published before publication records existed: its live rows are what citizens read.
+    return public_document(declaration=summary.declaration) or {"initiatives": []}
+
+
+def report(report_id: int) -> dict[str, Any]:
+    """A published report: its listing row, when it was (last) published, and its document as
+    published. ``NotPublic`` when no published report has this id."""
+    summary = (PublicSummary.objects.select_related("publication", "declaration")
+               .filter(declaration_id=report_id).first())
+    if summary is None:
+        raise NotPublic(f"公開されている報告に id {report_id} はありません")
+    publication = summary.publication
+    return {**report_row(summary),
+            "published_at": publication.published_at if publication else None,
+            "correction_reason": (publication.reason or None) if publication else None,
+            "document": _document(summary)}
+
+
+# --------------------------------------------------------------------------- initiatives, targets
+
+def _categories(summary_list: list[PublicSummary]) -> dict[int, list[str]]:
+    """Each declaration published as it stands → its initiatives' future-direction categories in
+    row order (the live rows equal the publication only then)."""
+    ids = [s.declaration_id for s in summary_list if s.declaration.state == PublicationState.PUBLISHED]
+    found: dict[int, list[str]] = {}
+    rows = (Initiative.objects.filter(declaration_id__in=ids).order_by("declaration_id", "position")
+            .values_list("declaration_id", "future_direction_category"))
+    for declaration_id, category in rows:
+        found.setdefault(declaration_id, []).append(category)
+    return found
+
+
+def _target_row(target: dict[str, Any], evaluation: str, fiscal_year: int) -> dict[str, Any]:
+    analysis = analyse_target(target["text"], fiscal_year=fiscal_year)
+    numeric = bool(target.get("metric") or target.get("relative")) or analysis.kind == "numeric"
+    return {"text": target["text"], "kind": "numeric" if numeric else analysis.kind,
+            "direction": analysis.direction if numeric else None,
+            "metric": target.get("metric"), "actual": target.get("actual"), "due": target.get("due"),
+            "achievement_rate": target.get("achievement_rate"), "evaluation": evaluation,
+            "grade": target.get("grade")}
+
+
+def _initiatives_of(summary: PublicSummary, categories: list[str] | None) -> Iterator[dict[str, Any]]:
+    document = _document(summary)
+    items = document.get("initiatives") or []
+    graded = any(item.get("grade") for item in items)
+    # A form grading the initiative judges its ungraded targets with it (as the tallies count).
+    scale = publicindex.grade_evaluations_of(summary.declaration) if graded else {}
+    if categories is not None and len(categories) != len(items):
+        categories = None
+    for index, item in enumerate(items):
+        judged = list(publicindex.judged_evaluations({"initiatives": [item]}, scale))
+        targets = [_target_row(t, judged[i] or "not_evaluated", summary.fiscal_year)
+                   for i, t in enumerate(item.get("targets") or [])]
+        yield {
+            "report": summary.declaration_id, "municipality": summary.municipality,
+            "department": summary.department, "fiscal_year": summary.fiscal_year, "phase": summary.phase,
+            "position": index + 1, "number": item.get("number"), "title": item.get("title") or "",
+            "grade": item.get("grade"), "direction_category": (categories[index] or None) if categories else None,
+            "evaluations": sorted({e or "not_evaluated" for e in judged}),
+            "targets": targets, "initiative": item,
+        }
+
+
+def _initiative_matches(row: dict[str, Any], f: Filters) -> bool:
+    if f.direction_category is not None and row["direction_category"] != f.direction_category:
+        return False
+    if f.evaluation is not None and f.evaluation not in row["evaluations"]:
+        return False
+    if f.grade is not None and row["grade"] != f.grade and all(t["grade"] != f.grade for t in row["targets"]):
+        return False
+    return all(getattr(f, name) is None or any(t[name] == getattr(f, name) for t in row["targets"])
+               for name in ("kind", "direction"))
+
+
+def _target_matches(target: dict[str, Any], row: dict[str, Any], f: Filters) -> bool:
+    if f.grade is not None and target["grade"] != f.grade and row["grade"] != f.grade:
+        return False
+    return all(getattr(f, name) is None or target[name] == getattr(f, name)
+               for name in ("evaluation", "kind", "direction"))
+
+
+def _initiative_rows(filters: Filters, *, report_id: int | None = None) -> Iterator[dict[str, Any]]:
+    qs = summaries(filters).select_related("publication", "declaration__department__municipality")
+    if report_id is not None:
+        qs = qs.filter(declaration_id=report_id)
+    summary_list = list(qs)
+    categories = _categories(summary_list)
+    for summary in summary_list:
+        yield from _initiatives_of(summary, categories.get(summary.declaration_id))
+
+
+def initiatives(filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """Initiatives of the published reports, as published, that match ``filters``: an
+    evaluation, grade, kind or direction matches when one of its targets has it (a grade also
+    when the initiative has it)."""
+    return [row for row in _initiative_rows(filters) if _initiative_matches(row, filters)]
+
+
+def initiative(report_id: int, position: int) -> dict[str, Any]:
+    """Initiative ``position`` (1: the first row) of a published report; ``NotPublic`` otherwise."""
+    for row in _initiative_rows(Filters(), report_id=report_id):
+        if row["position"] == position:
+            return row
+    raise NotPublic(f"公開されている報告 {report_id} に {position} 番目の取組はありません")
+
+
+def targets(filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """Targets of the published reports, each with its initiative's place, that match ``filters``."""
+    found = []
+    for row in _initiative_rows(filters):
+        if filters.direction_category is not None and row["direction_category"] != filters.direction_category:
+            continue
+        place = {key: row[key] for key in ("report", "municipality", "department", "fiscal_year", "phase")}
+        for index, target in enumerate(row["targets"]):
+            if _target_matches(target, row, filters):
+                found.append({**place, "initiative": row["position"], "initiative_number": row["number"],
+                              "initiative_title": row["title"], "position": index + 1, **target})
+    return found
