@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import declarations, imports, initiatives, years
+from .views import declarations, imports, initiatives, preferences, years
 
 app_name = "staff"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("initiatives/<int:pk>/history/", initiatives.initiative_history_view, name="initiative_history"),
     path("import/", imports.import_upload, name="import"),
     path("import/save/", imports.import_save, name="import_save"),
+    path("mail/", preferences.mail_preferences, name="mail_preferences"),
 ]

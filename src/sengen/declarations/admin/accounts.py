@@ -1,4 +1,5 @@
-"""Staff accounts, their roles (StaffProfile) and groups: audited like reference data."""
+"""Staff accounts, their roles (StaffProfile), their mail settings and groups: audited like
+reference data; the deadline reminders sent, read-only."""
 
 
 from django import forms
@@ -8,7 +9,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from .. import models
-from .base import AuditedAdmin
+from .base import AuditedAdmin, ReadOnlyAdmin
 
 
 class StaffProfileForm(forms.ModelForm):
@@ -49,6 +50,24 @@ class StaffProfileInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 1
+
+
+@admin.register(models.MailPreference)
+class MailPreferenceAdmin(AuditedAdmin):
+    """Each person sets these on their own staff page (/staff/mail/); listed here for the office."""
+
+    list_display = ["user", "language", "handoffs"]
+    list_filter = ["language", "handoffs"]
+    fields = ["user", "language", "handoffs"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.SentReminder)
+class SentReminderAdmin(ReadOnlyAdmin):
+    """What `sengen remind` sent: the rows that keep it from sending the same reminder twice."""
+
+    list_display = ["sent_at", "user", "fiscal_year", "department", "phase", "kind", "deadline"]
+    list_filter = ["kind", "phase", "fiscal_year"]
 
 
 User = get_user_model()

@@ -9,8 +9,8 @@ Two rules shape these models:
   methods here are display helpers and QuerySet filters.
 
 One module per noun: ``reference`` (cities, scales, years, departments, sections, staff roles),
-``forms`` (forms and their versions), ``declarations`` (declarations, initiatives, targets,
-outcomes, progress), ``publications``
+``forms`` (forms and their versions), ``mail`` (mail preferences, reminders sent),
+``declarations`` (declarations, initiatives, targets, outcomes, progress), ``publications``
 (publication records, corrections, the audit log, the public index). Every model is imported
 here: Django finds an app's models in ``models``, and callers import them from here.
 """
@@ -31,6 +31,7 @@ from .declarations import (
     TargetQuerySet,
 )
 from .forms import Form, FormVersion
+from .mail import MailLanguage, MailPreference, ReminderKind, SentReminder
 from .publications import (
     AuditEntry,
     GramsField,
@@ -56,7 +57,7 @@ from .reference import (
 __all__ = [
     "AuditEntry", "Declaration", "DeclarationQuerySet", "Department", "Direction", "DuePrecision", "Evaluation",
     "FiscalYear", "Form", "FormVersion", "FutureDirection", "Grade", "GradingScale", "GramsField", "Initiative",
-    "InitiativeSection",
+    "InitiativeSection", "MailLanguage", "MailPreference", "ReminderKind", "SentReminder",
     "Municipality", "NgramsMatch", "Outcome", "Phase", "Progress", "PublicEntry", "PublicSummary", "Publication",
     "PublicationQuerySet", "PublicationState", "Revision", "Role", "Section", "StaffProfile", "Target",
     "TargetKind", "TargetQuerySet",

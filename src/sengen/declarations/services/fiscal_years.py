@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from sengen.core import workflow
 from sengen.core.eras import fiscal_year_label
 
-from .. import audit
+from .. import audit, mail
 from ..models import (
     FiscalYear,
     Municipality,
@@ -50,6 +50,7 @@ def fiscal_year_open(*, user, municipality: Municipality, year: int, declaration
         interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
     audit.record(user, "fiscal_year.open", fiscal_year, declaration_due=declaration_due,
                  interim_report_due=interim_report_due, achievement_report_due=achievement_report_due)
+    mail.year_opened_after_commit(fiscal_year=fiscal_year)
     return fiscal_year
 
 

@@ -1,0 +1,274 @@
+"""Mail: who is told what, in which language, and the one place a message is sent and recorded.
+
+Three occasions (issue 12): a phase opens (the year opens, or a declaration starts its interim or
+year-end report) → the directors and section editors concerned; a hand-off (submitted, approved
+→ the office; returned with a reason → the director; published → the director and editors); a
+deadline (``declarations.reminders``, `sengen remind`) → the department's people while it is
+late. Each message is rendered in its recipient's language (``MailPreference``), from the
+plain-text templates in ``templates/declarations/mail/``, and recorded in the audit log, sent or
+failed.
+
+A workflow write never waits on the mail server inside its transaction, and never fails because
+of it: hand-off and phase mail go after the transaction commits (``transaction.on_commit``), and
+a message that cannot be sent is logged and recorded as ``mail.failed``; the write stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext, pgettext
+
+from sengen.core import workflow
+from sengen.core.eras import fiscal_year_label
+
+from . import audit
+from .models import (
+    Declaration,
+    Department,
+    FiscalYear,
+    MailLanguage,
+    MailPreference,
+    Phase,
+    PublicationState,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+# What each occasion's subject says. The recipient's language is active when these are read.
+SUBJECTS = {
+    "year_opened": lambda: gettext("【sengen】%(year)sの目標宣言の作成が始まりました（%(department)s）"),
+    "phase_opened": lambda: gettext("【sengen】%(department)sの%(phase)sの作成が始まりました（%(year)s）"),
+    "submitted": lambda: gettext("【sengen】%(department)sの%(phase)sが提出されました（%(year)s）"),
+    "approved": lambda: gettext("【sengen】%(department)sの%(phase)sが部長に承認されました（%(year)s）"),
+    "returned": lambda: gettext("【sengen】%(department)sの%(phase)sが作成中に戻されました（%(year)s）"),
+    "published": lambda: gettext("【sengen】%(department)sの%(phase)sが公開されました（%(year)s）"),
+    "before": lambda: gettext("【sengen】%(department)sの%(phase)sの期限は%(deadline)sです"),
+    "overdue": lambda: gettext("【sengen】%(department)sの%(phase)sの期限（%(deadline)s）が過ぎました"),
+}
+# Deadline mail cannot be turned off (MailPreference.handoffs covers everything else).
+DEADLINE_KINDS = frozenset({"before", "overdue"})
+# A workflow action → the mail it sends. "approve" from draft is also the submission: the office
+# hears of it either way. "check" tells no one: the office checks its own work.
+ACTION_KINDS = {"submit": "submitted", "approve": "approved", "return": "returned", "publish": "published"}
+
+
+def enabled() -> bool:
+    """Whether this installation sends mail at all (SENGEN_EMAIL_HOST set)."""
+    return bool(getattr(settings, "SENGEN_EMAIL_ENABLED", False))
+
+
+# Who ------------------------------------------------------------------------------------------
+
+def _reachable(users) -> list:
+    """Active accounts with an address, each once, in a stable order."""
+    return sorted({u.pk: u for u in users if u.is_active and u.email}.values(), key=lambda u: u.pk)
+
+
+def _with_role(role: str, **scope):
+    return get_user_model().objects.filter(staff_profile__role=role, **{f"staff_profile__{k}": v
+                                                                      for k, v in scope.items()})
+
+
+def office() -> list:
+    """行政経営課: the administrators, who check and publish what departments submit."""
+    return _reachable(_with_role(Role.ADMINISTRATOR))
+
+
+def directors(department: Department) -> list:
+    return _reachable(_with_role(Role.DIRECTOR, department=department))
+
+
+def concerned(department: Department, declaration: Declaration | None) -> list:
+    """A department's people for its declaration: the director and the section editors of the
+    sections its initiatives name, or of every section of the department while none is named
+    (a declaration not yet written)."""
+    section_ids = set()
+    if declaration is not None:
+        section_ids = set(declaration.initiatives.values_list("section_links__section_id", flat=True)) - {None}
+    if not section_ids:
+        section_ids = set(department.sections.values_list("pk", flat=True))
+    editors = _with_role(Role.SECTION_EDITOR, section__in=section_ids)
+    return _reachable([*directors(department), *editors])
+
+
+def preference(user) -> tuple[str, bool]:
+    """(language, wants hand-off and phase mail) for ``user``; no row: Japanese, all mail."""
+    pref = MailPreference.objects.filter(user=user).first()
+    if pref is None:
+        return MailLanguage.JA, True
+    return pref.language, pref.handoffs
+
+
+# What -----------------------------------------------------------------------------------------
+
+@dataclass
+class Letter:
+    """One message to one person, rendered in their language; ``about`` is what the audit entry
+    names (a declaration, a fiscal year or a department)."""
+
+    user: Any
+    kind: str
+    about: Any
+    subject: str
+    body: str
+    detail: dict = field(default_factory=dict)
+
+    def message(self) -> EmailMessage:
+        return EmailMessage(self.subject, self.body, settings.DEFAULT_FROM_EMAIL, [self.user.email])
+
+
+def _one_line(text: str) -> str:
+    # A header is one line (a name with a newline would be refused by Django as an injection).
+    return " ".join(str(text).split())
+
+
+def _staff_url(name: str, *args) -> str:
+    base = getattr(settings, "SENGEN_SITE_URL", "")
+    return f"{base}{reverse(name, args=args)}" if base else ""
+
+
+def compose(user, kind: str, about, *, department: Department, fiscal_year: FiscalYear, phase: str,
+            deadline=None, reason: str = "", declaration: Declaration | None = None) -> Letter:
+    """The message of ``kind`` for ``user``, in the language they chose."""
+    language, _ = preference(user)
+    with translation.override(language):
+        year = pgettext("fiscal year in mail", "%(era_label)s") % {
+            "era_label": fiscal_year_label(fiscal_year.year), "year": fiscal_year.year}
+        context = {
+            "name": audit.user_name(user), "department": department.name, "year": year,
+            "phase": str(Phase(phase).label),
+            "deadline": formats.date_format(deadline, "DATE_FORMAT") if deadline else "",
+            "days": getattr(settings, "SENGEN_REMIND_DAYS_BEFORE", 7),
+            "reason": reason,
+            "url": (_staff_url("staff:declaration", declaration.pk) if declaration is not None
+                    else _staff_url("staff:home")),
+            "preferences_url": _staff_url("staff:mail_preferences"),
+            # What the deadline asks the department to have done (submitted; approved at year end).
+            "due": str(PublicationState(workflow.DUE_STATE[phase]).label),
+            "deadline_mail": kind in DEADLINE_KINDS,
+        }
+        subject = _one_line(SUBJECTS[kind]() % context)
+        body = render_to_string(f"declarations/mail/{kind}.txt", context)
+    return Letter(user, kind, about, subject, body,
+                  {"kind": kind, "phase": phase, "language": language,
+                   **({"deadline": deadline} if deadline else {})})
+
+
+def letters(users: Iterable, kind: str, about, **context) -> list[Letter]:
+    """``kind``'s message for each of ``users`` who takes it (deadline mail: everyone)."""
+    return [compose(user, kind, about, **context) for user in users
+            if kind in DEADLINE_KINDS or preference(user)[1]]
+
+
+# Sending --------------------------------------------------------------------------------------
+
+def send(letter: Letter, connection=None) -> str | None:
+    """Send one message and record it in the audit log; the error in one line, or None if sent."""
+    error = None
+    try:
+        (connection or get_connection()).send_messages([letter.message()])
+    except Exception as exc:  # the server down, refusing the address, timing out…: the caller goes on
+        error = _one_line(f"{type(exc).__name__}: {exc}")[:500]
+        log.warning("mail %s to %s failed: %s", letter.kind, letter.user.email, error)
+    audit.record(None, "mail.failed" if error else "mail.sent", letter.about, to=letter.user.email,
+                 recipient=letter.user.get_username(), subject=letter.subject, **letter.detail,
+                 **({"error": error} if error else {}))
+    return error
+
+
+def send_all(batch: list[Letter]) -> list[str | None]:
+    """Send ``batch`` over one connection; each message's error (or None), in order."""
+    if not batch:
+        return []
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # each send below tries again and records its own failure
+        pass
+    try:
+        return [send(letter, connection) for letter in batch]
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the messages are already recorded; a dead server may refuse QUIT
+            pass
+
+
+def _after_commit(job) -> None:
+    """Run ``job`` once the caller's transaction commits. robust: a bug in composing a message
+    is logged, never turned into an error for a write that is already stored."""
+    if enabled():
+        transaction.on_commit(job, robust=True)
+
+
+# The occasions (the services call these, inside their transaction) ---------------------------
+
+def _declaration(pk: int) -> Declaration:
+    return Declaration.objects.select_related("department", "fiscal_year").get(pk=pk)
+
+
+def handoff_after_commit(*, declaration: Declaration, action: str, reason: str = "") -> None:
+    """A workflow step was taken: tell whoever takes the report next."""
+    kind = ACTION_KINDS.get(action)
+    if kind is None:
+        return
+    pk = declaration.pk
+
+    def job():
+        decl = _declaration(pk)
+        if kind in ("submitted", "approved"):
+            users = office()
+        elif kind == "returned":
+            users = directors(decl.department)
+        else:
+            users = concerned(decl.department, decl)
+        send_all(letters(users, kind, decl, department=decl.department, fiscal_year=decl.fiscal_year,
+                         phase=decl.phase, deadline=_deadline(decl.fiscal_year, decl.phase), reason=reason,
+                         declaration=decl))
+
+    _after_commit(job)
+
+
+def phase_opened_after_commit(*, declaration: Declaration) -> None:
+    """A declaration began its interim or year-end report: its people start writing."""
+    pk = declaration.pk
+
+    def job():
+        decl = _declaration(pk)
+        send_all(letters(concerned(decl.department, decl), "phase_opened", decl, department=decl.department,
+                         fiscal_year=decl.fiscal_year, phase=decl.phase,
+                         deadline=_deadline(decl.fiscal_year, decl.phase), declaration=decl))
+
+    _after_commit(job)
+
+
+def year_opened_after_commit(*, fiscal_year: FiscalYear) -> None:
+    """The office opened a year: every department of the city starts its declaration."""
+    pk = fiscal_year.pk
+
+    def job():
+        year = FiscalYear.objects.get(pk=pk)
+        batch = []
+        for department in Department.objects.filter(municipality=year.municipality_id).order_by("name"):
+            batch += letters(concerned(department, None), "year_opened", year, department=department,
+                             fiscal_year=year, phase=Phase.DECLARATION,
+                             deadline=_deadline(year, Phase.DECLARATION))
+        send_all(batch)
+
+    _after_commit(job)
+
+
+def _deadline(fiscal_year: FiscalYear, phase: str):
+    return getattr(fiscal_year, workflow.DEADLINE_FIELD[phase])
