@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from sengen.core import workflow
 
-from .. import audit, cycle, textlimits
+from .. import audit, cycle, mail, textlimits
 from ..models import (
     Declaration,
     PublicationState,
@@ -65,6 +65,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
         publications.snapshot(user=user, declaration=declaration)
     audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip(),
                  **({"incomplete": gaps} if gaps else {}))
+    mail.handoff_after_commit(declaration=declaration, action=action, reason=reason.strip())
     return _sync(caller, declaration)
 
 
@@ -101,4 +102,5 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     declaration.state = PublicationState.DRAFT
     declaration.save(update_fields=["phase", "state", "updated_at"])
     audit.record(user, "declaration.start_phase", declaration, before=before, after=phase)
+    mail.phase_opened_after_commit(declaration=declaration)
     return _sync(caller, declaration)
