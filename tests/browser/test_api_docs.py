@@ -1,0 +1,28 @@
+"""The API's browsable page (/api/docs/) in Chromium: Swagger UI draws every path of the
+document from our own static files, under the site's CSP, with nothing loaded from elsewhere."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_api_page_draws_every_path_from_our_own_origin(page, url, published_seed, screenshot):
+    origin = urlsplit(url("/")).netloc
+    requested, refused = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    response = page.goto(url("/api/docs/"))
+    assert response.status == 200
+    # One block per operation of the document, drawn by swagger-ui-bundle.js once it read it.
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    document = page.request.get(url("/api/openapi.json")).json()
+    assert sorted(p.replace("\u200b", "") for p in paths) == sorted(document["paths"])
+    assert not refused, refused
+    others = [u for u in requested if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != origin]
+    assert not others, others
+    assert any(u.endswith("/static/ninja/swagger-ui-bundle.js") for u in requested)
+    screenshot(page, "api-docs")
