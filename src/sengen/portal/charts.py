@@ -160,12 +160,26 @@ def year_summary_chart(rows: list[dict], **options) -> str:
 
 def _year_summary_chart(rows: list[dict], *, labels: dict[str, str], title: str, axis_label: str,
                         uid: str = "summary") -> str:
+    return _svg(_year_summary_figure(rows, labels=labels, axis_label=axis_label), label=title, uid=uid)
+
+
+# Inches the bars keep beside the longest department name, and of margin either side.
+_BARS_WIDTH = 3.6
+_MIN_WIDTH = 5.5
+
+
+def _year_summary_figure(rows: list[dict], *, labels: dict[str, str], axis_label: str) -> Figure:
     """Horizontal stacked bars: per department, how many targets were achieved, partly achieved,
     not achieved, not evaluated. ``rows``: ``[{"department", "counts": {evaluation: n}}]``;
-    ``labels``: each evaluation's display name (already translated)."""
+    ``labels``: each evaluation's display name (already translated).
+
+    The figure is sized from its text as drawn, in whatever language: the legend takes as many
+    columns as fit across the figure (four short Japanese labels fit on one line, English ones
+    need two), and the figure widens for a long department name. A legend wider than the figure
+    left constrained layout nothing to place ("constrained_layout not applied"): the legend was
+    cut to "…hieved" and the bars squeezed until the axis' digits ran together."""
     departments = [r["department"] for r in rows]
-    height = 1.6 + 0.6 * len(rows)
-    figure = _figure(5.5, height)
+    figure = _figure(_MIN_WIDTH, 1.6 + 0.6 * len(rows))
     axes = figure.add_subplot()
     left = [0] * len(rows)
     positions = list(range(len(rows)))
@@ -181,12 +195,26 @@ def _year_summary_chart(rows: list[dict], *, labels: dict[str, str], title: str,
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_yticks(positions, departments)
     axes.invert_yaxis()
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # At most five ticks: thousands of targets in a city's year must not print a digit per bar.
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     axes.set_xlabel(axis_label)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.12), ncols=4,
-                frameon=False, fontsize=12)
-    return _svg(figure, label=title, uid=uid)
+
+    # Measured as drawn (matplotlib lends a renderer to an SVG canvas for this).
+    names_width = max(label.get_window_extent().width for label in axes.get_yticklabels()) / figure.dpi
+    figure.set_figwidth(max(_MIN_WIDTH, names_width + _BARS_WIDTH))
+    handles, names = axes.get_legend_handles_labels()
+    room = figure.get_figwidth() * figure.dpi * 0.95
+    for columns in (4, 2, 1):
+        legend = figure.legend(handles, names, loc="outside lower center", ncols=columns, frameon=False,
+                               fontsize=12)
+        if columns == 1 or legend.get_window_extent().width <= room:
+            break
+        legend.remove()
+    # Each further line of legend gets its own height, so the bars keep theirs.
+    lines = -(-len(handles) // columns)
+    figure.set_figheight(figure.get_figheight() + 0.3 * (lines - 1))
+    return figure
 
 
 def target_series_chart(points: list[dict], **options) -> str:
