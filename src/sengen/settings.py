@@ -19,6 +19,9 @@ environment, so the same file serves all three:
   ``SENGEN_EMAIL_TIMEOUT`` (seconds, 10), ``SENGEN_EMAIL_FROM`` (the sender address);
   ``SENGEN_REMIND_DAYS_BEFORE``: how many days before a deadline the reminder goes (7);
   ``SENGEN_SITE_URL``: the staff site's address the mails link to (``https://sengen.city.example``).
+- ``SENGEN_CACHE_URL``: ``redis://host:6379/0`` to share one cache between application servers;
+  ``SENGEN_PAGE_CACHE_SECONDS``: how long a kept public page may live (600; 0 keeps none).
+- ``SENGEN_OPEN_DATA_LICENSE``: the license of the year's open-data ZIP (``CC-BY-4.0``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from sengen.core.grading import DEFAULT_SCALE
 
@@ -86,6 +90,9 @@ LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 
 MIDDLEWARE = [
+    # First, so it compresses last (Django's BREACH mitigation pads each body); a kept public
+    # page arrives already compressed from PublicPageCacheMiddleware and is left as it is.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sengen.security.middleware.SecurityHeadersMiddleware",
     "sengen.security.middleware.PrivatePagesMiddleware",
@@ -97,6 +104,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Below LocaleMiddleware (the key holds the language) and the security headers (a kept page
+    # still gets them): whole public pages, never stale (sengen.portal.pagecache).
+    "sengen.portal.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sengen.urls"
@@ -142,14 +152,30 @@ STATIC_ROOT = DATA_DIR / "static"
 # its own, ~100 KB an entry); SENGEN_CACHE_DIR shares one on disk between the workers.
 # Set by sengen.wsgi (gunicorn, runserver): only a process that serves pages draws ahead.
 SENGEN_DRAW_AHEAD = os.environ.get("SENGEN_DRAW_AHEAD") == "1"
+# SENGEN_CACHE_URL=redis://host:6379/0 shares one cache (kept pages, drawings, login
+# throttling) between several application servers on one PostgreSQL (Django's RedisCache;
+# docs/operations.md "Several application servers").
+_CACHE_URL = os.environ.get("SENGEN_CACHE_URL", "").strip()
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"SENGEN_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {_CACHE_URL!r}")
 CACHES = {
     "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+         "KEY_PREFIX": os.environ.get("SENGEN_CACHE_PREFIX", "sengen")}
+        if _CACHE_URL else
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
          "LOCATION": os.environ["SENGEN_CACHE_DIR"], "OPTIONS": {"MAX_ENTRIES": 5000}}
         if os.environ.get("SENGEN_CACHE_DIR") else
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
     ),
 }
+# How long a kept public page may live (seconds; 0 keeps none). A publication or any service's
+# write makes it stale at once whatever this says (sengen.portal.pagecache); this bounds only
+# what an administrator's reference edit leaves in other processes' own caches.
+SENGEN_PAGE_CACHE_SECONDS = int(os.environ.get("SENGEN_PAGE_CACHE_SECONDS") or 600)
+# The license the year's open data is published under (its datapackage.json), an SPDX id such as
+# CC-BY-4.0 (the default: 政府標準利用規約 2.0 is compatible with it) or CC0-1.0.
+SENGEN_OPEN_DATA_LICENSE = os.environ.get("SENGEN_OPEN_DATA_LICENSE", "").strip() or "CC-BY-4.0"
 
 # Security ------------------------------------------------------------------------------------
 # Safe defaults without any setting; what only the server's operator knows comes from the
