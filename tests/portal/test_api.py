@@ -232,3 +232,19 @@ def test_the_browsable_page_loads_its_assets_from_our_own_origin(client, demo):
     # No inline script for the CSP to block: the settings travel as JSON, read by a file.
     assert not re.search(r"<script(?![^>]*\b(?:src|type=\"application/json\"))[^>]*>", page)
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_an_unfiltered_listing_reads_only_the_reports_on_its_page(client, demo, monkeypatch):
+    from sengen.portal import api_reads
+
+    read = []
+    real = api_reads._initiatives_of
+    monkeypatch.setattr(api_reads, "_initiatives_of", lambda summary, c: read.append(summary.id) or real(summary, c))
+    pages = [_body(client, "/api/initiatives/", page=n, page_size=4) for n in (1, 2, 3)]
+    assert [len(p["items"]) for p in pages] == [4, 4, 3] and pages[0]["count"] == 11
+    # Page 1 lies in the first report (5 initiatives), page 2 spans it and the next.
+    assert len(read) == 1 + 2 + 1
+    walked = [(r["report"], r["position"]) for p in pages for r in p["items"]]
+    singles = [(row["report"], row["position"]) for row in
+               (_body(client, path) for path in api_static_paths() if "/initiatives/" in path and path.count("/") > 5)]
+    assert walked == singles

@@ -15,7 +15,7 @@ the index has no column for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,20 +197,64 @@ def _target_matches(target: dict[str, Any], row: dict[str, Any], f: Filters) -> 
                for name in ("evaluation", "kind", "direction"))
 
 
-def _initiative_rows(filters: Filters, *, report_id: int | None = None) -> Iterator[dict[str, Any]]:
-    qs = summaries(filters).select_related("publication", "declaration__department__municipality")
-    if report_id is not None:
-        qs = qs.filter(declaration_id=report_id)
-    summary_list = list(qs)
+def _rows_of(summary_list: list[PublicSummary]) -> Iterator[dict[str, Any]]:
     categories = _categories(summary_list)
     for summary in summary_list:
         yield from _initiatives_of(summary, categories.get(summary.declaration_id))
 
 
-def initiatives(filters: Filters = Filters()) -> list[dict[str, Any]]:
+def _loaded(qs: QuerySet[PublicSummary]) -> list[PublicSummary]:
+    return list(qs.select_related("publication", "declaration__department__municipality"))
+
+
+def _initiative_rows(filters: Filters, *, report_id: int | None = None) -> Iterator[dict[str, Any]]:
+    qs = summaries(filters)
+    if report_id is not None:
+        qs = qs.filter(declaration_id=report_id)
+    return _rows_of(_loaded(qs))
+
+
+_CONTENT = ("evaluation", "grade", "kind", "direction", "direction_category")
+
+
+class InitiativePages(Sequence):
+    """The initiatives of the reports the index narrows to (city, year, department, phase), in
+    listing order, read a page at a time: how many there are is the sum of the index's counts,
+    and a slice reads the documents of the reports it spans only. A listing of every city's
+    initiatives reads one page's reports, not the country's."""
+
+    def __init__(self, filters: Filters):
+        self.filters = filters
+        self._spans = list(summaries(filters).values_list("id", "initiatives"))
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self._spans)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        wanted, first, at = [], None, 0
+        for summary_id, count in self._spans:
+            if at + count > start and at < stop:
+                wanted.append(summary_id)
+                first = at if first is None else first
+            at += count
+        if not wanted:
+            return []
+        order = {summary_id: i for i, summary_id in enumerate(wanted)}
+        loaded = sorted(_loaded(PublicSummary.objects.filter(id__in=wanted)), key=lambda s: order[s.id])
+        rows = list(_rows_of(loaded))
+        return rows[start - first:stop - first]
+
+
+def initiatives(filters: Filters = Filters()) -> Sequence[dict[str, Any]]:
     """Initiatives of the published reports, as published, that match ``filters``: an
     evaluation, grade, kind or direction matches when one of its targets has it (a grade also
-    when the initiative has it)."""
+    when the initiative has it). Narrowed by the index alone, a page at a time
+    (``InitiativePages``); a filter on what documents hold reads the narrowed reports' documents."""
+    if all(getattr(filters, name) is None for name in _CONTENT):
+        return InitiativePages(filters)
     return [row for row in _initiative_rows(filters) if _initiative_matches(row, filters)]
 
 
