@@ -47,6 +47,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.database)
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: kept public pages (sengen.portal.pagecache) are keyed
+    by the highest ids in the database, and SQLite gives a rolled-back test's ids to the next
+    one, so a page kept in one test could otherwise answer in another."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def seed_json_path() -> Path:
     return SEED_JSON

@@ -203,6 +203,7 @@ def test_a_feed_reads_the_same_few_queries_however_many_entries(client, seed_doc
         later["fiscal_year"], later["fiscal_year_label"] = year, f"{year}年度"
         report_import(doc=later)
     # the publications with their city, department and year in one query, and whether several
-    # cities are stored in another: never one query per entry
-    with django_assert_max_num_queries(2):
+    # cities are stored in another: never one query per entry (and the page cache's look at
+    # the highest ids, sengen.portal.pagecache, which a kept feed answers with alone)
+    with django_assert_max_num_queries(3):
         assert len(site_feed(client)) == 4

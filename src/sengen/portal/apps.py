@@ -22,6 +22,22 @@ class PortalConfig(AppConfig):
 
         post_save.connect(_published, sender=Publication, dispatch_uid="sengen.portal.draw_ahead")
 
+        # What public pages show besides the services' writes (which the page cache sees through
+        # the audit log): reference data an administrator edits in the admin, and deletions.
+        from django.db.models.signals import post_delete
+
+        from sengen.declarations import models as m
+
+        from .pagecache import reference_changed
+
+        for model in (m.Municipality, m.Department, m.Section, m.FiscalYear, m.GradingScale, m.Grade,
+                      m.Form, m.FormVersion):
+            post_save.connect(reference_changed, sender=model, dispatch_uid=f"sengen.portal.pages.{model.__name__}")
+        for model in (m.Municipality, m.Department, m.Section, m.FiscalYear, m.GradingScale, m.Grade,
+                      m.Form, m.FormVersion, m.Declaration, m.Publication):
+            post_delete.connect(reference_changed, sender=model,
+                                dispatch_uid=f"sengen.portal.pages.deleted.{model.__name__}")
+
 
 def _published(sender, instance, created, raw=False, **kwargs):
     """Draws the report's PDF and XLSX ahead once the publication is committed (before that the

@@ -1,0 +1,165 @@
+"""Whole public pages kept in Django's cache, never stale, answered with 304 when unchanged.
+
+A public page is the same for every visitor (no login, no per-person text), so the rendered
+bytes are kept and served again until what they show changes. What they show changes when a
+report is published or corrected — each of which writes a ``Publication`` row — and, rarely,
+when an administrator edits reference data (a city's name, a department's order, a grading
+scale, a form).
+
+The key therefore holds a *generation* read from the database on every request: the highest
+id of the publications, of the public index and of the audit log. Every write a service makes — a publication, a
+correction, a state change, an edit — records an ``AuditEntry`` in its own transaction, and
+every publication or correction writes a ``Publication`` row, so the next request of any
+process, on any server, misses the old entry the moment the write commits: no published text
+is ever served stale, whether the cache is per process (LocMemCache), on disk, or shared (Redis,
+memcached) between several application servers. Two ``MAX(id)`` over primary keys cost a
+fraction of a millisecond at any scale; rendering a page costs tens. (Edits of drafts drop the
+kept pages too: more misses in a busy week, never a stale page.)
+
+Writes that bypass the services — an administrator's edit of reference data in the admin (a
+city's name, a department's order, a grading scale, a form), a deletion — bump a counter in the
+cache itself (``reference_changed``, connected to the models' signals in ``portal.apps``). With
+a shared cache every server sees the bump at once; with a per-process cache the entries of
+other workers age out after ``SENGEN_PAGE_CACHE_SECONDS`` (10 minutes by default).
+
+Each entry keeps the page's bytes, its gzip and its ETag, so a hit costs neither a template nor
+a compression. ``If-None-Match`` / ``If-Modified-Since`` are answered with 304 by Django's own
+``get_conditional_response``. Only 200 answers to GET/HEAD of the portal's (and the API's)
+HTML, XML and JSON are kept; downloads have their own cache (``portal.downloads``), and nothing
+under /staff/ or the admin ever passes here (they are never in the ``portal`` namespace).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from sengen.declarations.models import AuditEntry, Publication, PublicEntry
+
+# The namespaces whose pages are the same for everyone.
+CACHED_NAMESPACES = frozenset({"portal", "api"})
+CACHED_TYPES = ("text/html", "application/atom+xml", "application/xml", "text/xml", "application/json")
+# A page larger than this is served but not kept (a year page of a national-scale year is
+# ~300 KB; nothing public is near this).
+MAX_ENTRY_BYTES = 2 * 1024 * 1024
+REFERENCE_KEY = "pages:reference-generation"
+# Headers a kept page is answered with again; the rest (CSP, security headers) are added by
+# the middleware above this one on every answer, hit or miss.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+
+
+def reference_changed(**_kwargs) -> None:
+    """A signal receiver: reference data changed, so every kept page is dropped (lazily: the
+    key changes). ``incr`` is atomic on Redis and memcached."""
+    try:
+        cache.incr(REFERENCE_KEY)
+    except ValueError:
+        cache.set(REFERENCE_KEY, 1, None)
+
+
+def _generation() -> str:
+    """The highest ids of the audit log, the publications and the public index (which
+    ``sengen reindex`` rewrites without a publication): one statement, three primary-key
+    lookups. Raw SQL on purpose: the ORM costs more than the query on a cache hit."""
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in (AuditEntry, Publication, PublicEntry)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {table})" for table in tables))
+        return "/".join(str(value or 0) for value in cursor.fetchone())
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+
+
+class PublicPageCacheMiddleware:
+    """Sits below LocaleMiddleware (the key needs the page's language) and below the security
+    headers (so a hit still gets them). Looks up in ``process_view``, when the URL has been
+    resolved, so that only the public namespaces are ever kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seconds = int(getattr(settings, "SENGEN_PAGE_CACHE_SECONDS", 600))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_sengen_page_key", None)
+        if key and self._keepable(response):
+            self._keep(request, key, response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self.seconds or request.method not in ("GET", "HEAD"):
+            return None
+        match = request.resolver_match
+        if match is None or not (set(match.namespaces) & CACHED_NAMESPACES):
+            return None
+        reference = cache.get(REFERENCE_KEY, 0)
+        raw = "\n".join([_generation(), str(reference), request.get_host(),
+                         getattr(request, "LANGUAGE_CODE", ""), request.get_full_path()])
+        key = "pages:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+        entry = cache.get(key)
+        if entry is None:
+            request._sengen_page_key = key
+            return None
+        return self._answer(request, entry)
+
+    @staticmethod
+    def _keepable(response) -> bool:
+        return (response.status_code == 200 and not response.streaming and not response.cookies
+                and response.get("Content-Type", "").split(";")[0].strip() in CACHED_TYPES
+                and "Content-Encoding" not in response
+                and "no-store" not in response.get("Cache-Control", "")
+                and len(response.content) <= MAX_ENTRY_BYTES)
+
+    def _keep(self, request, key, response) -> None:
+        body = response.content
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        entry = {
+            "body": body,
+            # mtime=0: the same page compresses to the same bytes in every process.
+            "gzip": gzip.compress(body, compresslevel=6, mtime=0) if len(body) > 200 else None,
+            "etag": etag,
+            # When this generation was first drawn: the content is known unchanged since then.
+            "last_modified": time.time(),
+            "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+        }
+        cache.set(key, entry, self.seconds)
+        # The first answer carries the validators too, so a browser's next visit can be a 304.
+        self._validators(response, entry)
+
+    def _validators(self, response, entry) -> None:
+        response["ETag"] = entry["etag"]
+        if entry["last_modified"]:
+            response["Last-Modified"] = http_date(entry["last_modified"])
+        # Browsers and proxies may keep the page but must ask each time: a publication must
+        # show at once. ``public`` lets a city's reverse proxy keep it too.
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        patch_vary_headers(response, ("Accept-Encoding", "Accept-Language", "Cookie"))
+
+    def _answer(self, request, entry):
+        conditional = get_conditional_response(
+            request, etag=entry["etag"],
+            last_modified=int(entry["last_modified"]) if entry["last_modified"] else None)
+        if conditional is not None:
+            self._validators(conditional, entry)
+            conditional["X-Sengen-Cache"] = "hit"
+            return conditional
+        body = entry["body"]
+        response = HttpResponse(status=200)
+        for name, value in entry["headers"].items():
+            response[name] = value
+        if entry["gzip"] is not None and _accepts_gzip(request):
+            body = entry["gzip"]
+            response["Content-Encoding"] = "gzip"
+        response.content = body
+        self._validators(response, entry)
+        response["X-Sengen-Cache"] = "hit"
+        return response

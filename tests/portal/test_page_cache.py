@@ -1,0 +1,112 @@
+"""Whole public pages kept in the cache (sengen.portal.pagecache): answered again without
+drawing, 304 to a matching ETag, compressed, and never stale after a publication."""
+
+import copy
+import gzip
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from sengen.declarations.models import AuditEntry, Department
+from sengen.declarations.services.imports import report_import
+
+pytestmark = pytest.mark.django_db
+
+DEPT = "市民生活部"
+
+
+def report_url():
+    return reverse("portal:report", args=[2017, DEPT])
+
+
+def test_a_public_page_is_kept_and_answered_again_with_the_same_bytes(client, published,
+                                                                      django_assert_max_num_queries):
+    first = client.get(report_url())
+    assert first.status_code == 200 and "X-Sengen-Cache" not in first
+    # a kept page costs one query (the generation), not the page's dozen
+    with django_assert_max_num_queries(1):
+        second = client.get(report_url())
+    assert second["X-Sengen-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["ETag"] == first["ETag"]
+    # the security headers are added to a kept page as to a drawn one
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+def test_an_unchanged_page_answers_304_to_its_etag_or_its_date(client, published):
+    first = client.get(report_url())
+    not_modified = client.get(report_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified["ETag"] == first["ETag"]
+    by_date = client.get(report_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_date.status_code == 304
+    other = client.get(report_url(), HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200 and other.content == first.content
+
+
+def test_a_page_is_compressed_for_a_browser_that_accepts_gzip(client, published):
+    plain = client.get(report_url())
+    for _ in range(2):  # drawn (Django's GZipMiddleware), then kept (its stored gzip)
+        packed = client.get(report_url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 3
+    assert "Accept-Encoding" in packed["Vary"]
+
+
+def test_a_publication_makes_every_kept_page_stale_at_once(client, published, seed_doc):
+    pages = [report_url(), reverse("portal:initiative", args=[2017, DEPT, 1]), reverse("portal:year", args=[2017]),
+             reverse("portal:index"), reverse("portal:feed")]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Sengen-Cache"] == "hit"
+    corrected = copy.deepcopy(seed_doc)
+    corrected["initiatives"][0]["title"] = "地域コミュニティの推進（訂正後）"
+    report_import(doc=corrected)
+    for url in pages:
+        response = client.get(url)
+        assert "X-Sengen-Cache" not in response, url
+    assert "地域コミュニティの推進（訂正後）" in client.get(report_url()).content.decode()
+
+
+def test_any_service_write_drops_the_kept_pages_too(client, published):
+    # a state change, an edit, a mail: each leaves an audit entry in its own transaction
+    client.get(report_url())
+    AuditEntry.objects.create(action="declaration.transition", object_type="declaration",
+                              object_id=str(published.pk), object_repr=str(published))
+    assert "X-Sengen-Cache" not in client.get(report_url())
+
+
+def test_an_administrators_edit_of_reference_data_drops_them(client, published):
+    client.get(report_url())
+    assert client.get(report_url())["X-Sengen-Cache"] == "hit"
+    department = Department.objects.get(name=DEPT)
+    department.save()  # as the admin does
+    assert "X-Sengen-Cache" not in client.get(report_url())
+
+
+def test_each_language_is_kept_apart(client, published):
+    japanese = client.get(report_url()).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(report_url())
+    assert "X-Sengen-Cache" not in english
+    assert english.content.decode() != japanese and 'lang="en"' in english.content.decode()
+    assert client.get(report_url())["X-Sengen-Cache"] == "hit"
+
+
+def test_errors_staff_pages_and_posts_are_never_kept(client, published):
+    missing = reverse("portal:report", args=[2017, "存在しない部"])
+    for url in (missing, reverse("staff:login")):
+        client.get(url)
+        assert "X-Sengen-Cache" not in client.get(url)
+    assert "no-store" in client.get(reverse("staff:login"))["Cache-Control"]
+
+
+@override_settings(SENGEN_PAGE_CACHE_SECONDS=0)
+def test_a_city_can_turn_the_page_cache_off(client, published):
+    client.get(report_url())
+    assert "X-Sengen-Cache" not in client.get(report_url())
