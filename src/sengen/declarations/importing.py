@@ -35,7 +35,7 @@ from sengen.parsers.limits import PARSE_SECONDS, parse_path_with_provenance_limi
 
 from .models import Declaration, PublicationState
 from .selectors import report_municipality
-from .services.imports import report_import
+from .services.imports import WouldLose, report_import
 
 logger = logging.getLogger("sengen.import")
 
@@ -149,14 +149,16 @@ def _unexpected(item: FileImport, exc: BaseException, what: str) -> None:
     item.error = f"{item.path}: 予期しないエラーで{'保存' if what == 'store' else '読み取り'}できませんでした（{type(exc).__name__}）"
 
 
-def file_store(*, item: FileImport, state: str) -> None:
+def file_store(*, item: FileImport, state: str, replace_published: bool = False) -> None:
     """Store one parsed file in a transaction of its own; a refusal leaves nothing of it."""
     try:
         with transaction.atomic():
             stored = report_import(doc=item.doc, source=str(item.path), state=state,
-                                   provenance=item.provenance)
+                                   provenance=item.provenance, replace_published=replace_published)
     except ReportError as exc:
         item.status, item.error = "failed", f"{item.path}: {exc}"
+    except WouldLose as exc:
+        item.status, item.error = "failed", f"{item.path}: {exc.messages[0]}（--replace-published）"
     except (DatabaseError, ValidationError, OverflowError) as exc:
         # What the database (or a model's validation) refused: the value normalise let through.
         logger.warning("%s: the database refused the report", item.path, exc_info=True)
@@ -189,6 +191,7 @@ def file_parse(path: Path, *, seconds: float = PARSE_SECONDS,
 
 
 def folder_import(*, folder: Path, state: str = PublicationState.PUBLISHED, seconds: float = PARSE_SECONDS,
+                  replace_published: bool = False,
                   parse: Callable[..., dict | tuple] = parse_path_with_provenance_limited,
                   done: Callable[[FileImport], None] | None = None,
                   progress: Callable[[str, int, int, Path | None], None] | None = None) -> list[FileImport]:
@@ -222,7 +225,7 @@ def folder_import(*, folder: Path, state: str = PublicationState.PUBLISHED, seco
     for count, item in enumerate(to_store):
         if progress is not None:
             progress("store", count, len(to_store), item.path)
-        file_store(item=item, state=state)
+        file_store(item=item, state=state, replace_published=replace_published)
         tell(item)
         for other in imports:  # the files with the same content end as this one did
             if other.status == "same" and other.other == item.path:

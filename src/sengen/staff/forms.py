@@ -111,9 +111,9 @@ class CarryOverForm(forms.Form):
 
 class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("コメント（任意）"), required=False, validators=[textlimits.line])
-
     # Ticked by a person who has seen what the report lacks and goes on (cycle.missing).
     confirm_incomplete = forms.BooleanField(label=_("不足を確認して進める"), required=False)
+
 
 # Initiatives: the plan --------------------------------------------------------------------------
 
@@ -413,6 +413,10 @@ class ImportReviewForm(forms.Form):
     director_title = forms.CharField(label=_("部長の職名"), required=False, validators=[textlimits.name])
     director_name = forms.CharField(label=_("部長名"), required=False, validators=[textlimits.name])
     state = forms.ChoiceField(label=_("保存する状態"), choices=[(PublicationState.DRAFT, PublicationState.DRAFT.label)])
+    # Shown only over a published report or confirmed grades (import_review.at_stake): the
+    # person chooses to lose them; unticked, the service refuses and says what would be lost.
+    replace_published = forms.BooleanField(
+        label=_("公開中の状態を下げる・確定した評価を置き換えることを承知で保存する"), required=False)
 
     ITEM_FIELDS = ("number", "title", "sections", "content", "targets", "results", "future_direction",
                    "achievement_status")

@@ -21,6 +21,7 @@ from sengen.core.report import normalise
 from sengen.declarations.models import PublicationState
 from sengen.declarations.permissions import can_read
 from sengen.declarations.selectors import declaration_for_report
+from sengen.declarations.services.imports import import_losses
 
 # A review field's JSON path: $.initiatives[2].targets[0] → initiative 2, field targets, item 0.
 _PATH = re.compile(r"\$\.initiatives\[(\d+)\]\.(\w+)(?:\[(\d+)\])?")
@@ -33,13 +34,17 @@ IMPORT_SALT = "sengen.staff.import-review"
 IMPORT_MAX_AGE = 8 * 60 * 60  # seconds: a working day
 
 
-def review_initial(doc: dict) -> dict:
-    """The review form's initial values: the document as the parser read it."""
+def review_initial(doc: dict, replacing=None) -> dict:
+    """The review form's initial values: the document as the parser read it, to be stored as a
+    draft — or, over a published report, as published: the default never lowers what citizens
+    read (it once turned the published 2017 report into a draft, issue 12.4)."""
+    keep_published = replacing is not None and replacing.state == PublicationState.PUBLISHED
     initial = {
         "municipality": doc["municipality"] or "", "fiscal_year": doc["fiscal_year"],
         "fiscal_year_label": doc["fiscal_year_label"], "document": doc["document"],
         "department": doc["department"], "director_title": doc["director"]["title"],
-        "director_name": doc["director"]["name"], "state": PublicationState.DRAFT,
+        "director_name": doc["director"]["name"],
+        "state": PublicationState.PUBLISHED if keep_published else PublicationState.DRAFT,
     }
     for i, item in enumerate(doc["initiatives"]):
         initial.update({
@@ -207,6 +212,12 @@ def replaces(doc: dict, declaration) -> dict:
     year and city, and the version stored there then (None: nothing, the import creates it)."""
     return {"key": [doc["municipality"], doc["fiscal_year"], doc["department"]],
             "version": declaration.version if declaration is not None else None}
+
+
+def at_stake(replacing) -> list[str]:
+    """What saving over ``replacing`` may lose (its published state, its confirmed grades),
+    for the review page to say beside the box that chooses it; empty: nothing."""
+    return import_losses(replacing, PublicationState.DRAFT)
 
 
 def replacing(user, doc: dict):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,6 +27,7 @@ from ..models import (
     FormVersion,
     GradingScale,
     Municipality,
+    Outcome,
     Publication,
     PublicationState,
 )
@@ -72,7 +73,8 @@ class ImportResult:
 @transaction.atomic
 def report_import(*, doc: dict[str, Any], source: str | None = None,
                   state: str = PublicationState.PUBLISHED, user=None,
-                  provenance: dict[str, dict] | None = None, expected_version=ANY_VERSION) -> ImportResult:
+                  provenance: dict[str, dict] | None = None, expected_version=ANY_VERSION,
+                  replace_published: bool = False) -> ImportResult:
     """Store a ``sengen.report/1`` or ``/2`` document as the declaration of its department and year.
 
     Importing the same department and year again updates that declaration — its initiatives,
@@ -105,6 +107,12 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
     replaces (None: that it creates one). EditConflict when what is stored is another one —
     someone saved it since, or a corrected department or year now points at another report —
     so an import never silently replaces work nobody showed them.
+
+    ``replace_published``: the person chose to lower a published report's state or to drop the
+    grades its director confirmed (the import replaces every target, and with them each
+    confirmation). Without it such an import is refused (``WouldLose``) saying what it would
+    lose: the browser import's 作成中 once turned the published 2017 report into a draft and
+    wiped its confirmed grades (issue 12.4).
     """
     # Stored as /2, which says everything /1 does and what other cities' forms print besides.
     doc = upgrade(doc)
@@ -133,6 +141,8 @@ def report_import(*, doc: dict[str, Any], source: str | None = None,
             and declaration.state != PublicationState.DRAFT:
         raise PermissionDenied(Refusal.IMPORT_REPLACE_IN_STATE
                                % {"state": declaration.get_state_display()})
+    if not replace_published:
+        _refuse_losses(declaration, state)
     action = "created" if declaration is None else "updated"
     declaration = _declaration_write(declaration, doc=doc, department=department, fiscal_year=fiscal_year,
                                      state=state, source=source, provenance=provenance, form_version=form_version)
@@ -232,6 +242,34 @@ def _department_and_year(doc: dict[str, Any]) -> tuple[Department, FiscalYear]:
         department.director_title = title
         department.save(update_fields=["director_title"])
     return department, fiscal_year
+
+
+def import_losses(declaration: Declaration | None, state: str) -> list[str]:
+    """What storing a report as ``state`` over ``declaration`` would lose: a published report's
+    state, and the grades its director confirmed. Empty: nothing (or nothing stored yet)."""
+    if declaration is None:
+        return []
+    losses = []
+    if declaration.state == PublicationState.PUBLISHED and state != PublicationState.PUBLISHED:
+        losses.append(gettext("公開中の報告が「%(state)s」になります") % {"state": PublicationState(state).label})
+    judged = Outcome.objects.filter(target__initiative__declaration=declaration, judged_at__isnull=False).count()
+    if judged:
+        losses.append(gettext("部長が確定した評価 %(count)s 件が取込の内容で置き換わり、未確定に戻ります")
+                      % {"count": judged})
+    return losses
+
+
+class WouldLose(ValidationError):
+    """An import that would lower a published report's state or drop confirmed grades, not
+    chosen (``replace_published``); on the field of the review page that chooses it."""
+
+
+def _refuse_losses(declaration: Declaration | None, state: str) -> None:
+    losses = import_losses(declaration, state)
+    if losses:
+        raise WouldLose({"replace_published": gettext(
+            "保存していません。このまま保存すると、%(losses)s。そうしてよいときは置き換えることを選んでください")
+            % {"losses": "。".join(losses)}})
 
 
 def _refuse_stale(declaration: Declaration | None, expected_version) -> None:

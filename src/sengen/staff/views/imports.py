@@ -46,7 +46,7 @@ def import_upload(request):
             payload = {"doc": doc, "source": upload.name, "pages": pages,
                        "provenance": where, "replaces": review.replaces(doc, replacing)}
             form = forms.ImportReviewForm(
-                initial=review.review_initial(doc) | {"payload": review.sign_payload(payload)},
+                initial=review.review_initial(doc, replacing) | {"payload": review.sign_payload(payload)},
                 initiatives=len(doc["initiatives"]), allow_states=is_administrator(request.user))
             review.fit_to_document(form, doc)
             review.show_provenance(form, where)
@@ -85,7 +85,8 @@ def import_save(request):
             replacing = review.replacing(request.user, doc)  # the department and year as corrected
             return importing_service.report_import(doc=doc, source=payload["source"], state=form.cleaned_data["state"],
                                           user=request.user, provenance=review.still_read(where, parsed, doc),
-                                          expected_version=review.expected_version(payload["replaces"], doc))
+                                          expected_version=review.expected_version(payload["replaces"], doc),
+                                          replace_published=form.cleaned_data["replace_published"])
 
         def replaced_now(exc):
             # The corrections stay in the form; the page now says what saving replaces, so the
@@ -109,6 +110,6 @@ def _review_context(form, payload: dict, replacing) -> dict:
     labelled in the report's form (the one it names among the stored forms and presets)."""
     doc = payload["doc"]
     report_form = core_forms.form_of(doc, forms_known())
-    return {"form": form, "payload": payload, "replacing": replacing,
+    return {"form": form, "payload": payload, "replacing": replacing, "at_stake": review.at_stake(replacing),
             "items": list(zip(form.items(), review.read_only_columns(doc, report_form), strict=False)),
             "preamble": doc.get("preamble") or []}

@@ -111,6 +111,9 @@ class Command(SengenCommand):
             "--state", choices=PublicationState.values, default=PublicationState.PUBLISHED,
             help="公開状態（既定: published。市が公開済みの報告を取り込む用途のため）",
         )
+        parser.add_argument("--replace-published", action="store_true",
+                            help="公開中の報告の状態を下げる、または部長が確定した評価を置き換える取込も保存します"
+                                 "（指定しないときはそうなる報告を保存しません）")
         parser.add_argument("--time-limit", type=_seconds, default=PARSE_SECONDS, metavar="SECONDS",
                             help=f"1 ファイルを読む時間の上限（秒、既定: {PARSE_SECONDS:g}）。超えたファイルは読み込みません")
         add_form_option(parser)
@@ -127,7 +130,7 @@ class Command(SengenCommand):
         if not item.ok:
             raise UsageError(self._error(item))
         self.require_migrated_database()
-        file_store(item=item, state=options["state"])
+        file_store(item=item, state=options["state"], replace_published=options["replace_published"])
         if not item.ok:
             raise UsageError(self._error(item))
         self.stdout.write(_line(item, with_path=False))
@@ -157,6 +160,7 @@ class Command(SengenCommand):
 
         try:
             imports = folder_import(folder=folder, state=options["state"], seconds=options["time_limit"],
+                                    replace_published=options["replace_published"],
                                     done=done, progress=bar.show, parse=self.parse)
         except OSError as exc:
             bar.clear()
