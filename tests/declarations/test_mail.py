@@ -13,6 +13,7 @@ import re
 import pytest
 from django.db import IntegrityError, transaction
 
+from sengen.declarations import reminders
 from sengen.declarations.models import AuditEntry, MailPreference, SentReminder
 from sengen.declarations.reminders import due_reminders
 from sengen.declarations.services.fiscal_years import fiscal_year_open
@@ -20,8 +21,8 @@ from sengen.declarations.services.plans import TargetPlan, declaration_create, i
 from sengen.declarations.services.transitions import declaration_start_phase, declaration_transition
 
 from . import mailserver
-from .helpers import fresh, plan, refused, run
-from .people import make_people
+from .helpers import fresh, judge_all, plan, refused, run
+from .people import draft_reports, make_people
 
 HIRAGANA = re.compile(r"[\u3040-\u309f]")
 SITE = "https://sengen.city.example"
@@ -208,6 +209,23 @@ def test_a_reminder_is_claimed_once_in_the_database(smtp, year_people):
     assert len(list(due_reminders(dt.date(2026, 4, 23)))) == 3
 
 
+def test_a_run_that_listed_what_another_run_sent_meanwhile_sends_none_of_it(smtp, year_people, monkeypatch):
+    """The race a check-then-insert would lose: a second run read the list before the first
+    sent; claiming each reminder in the database makes it skip every one."""
+    p = year_people
+    fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                     declaration_due=dt.date(2026, 4, 30))
+    smtp.take()
+    listed_before = list(due_reminders(dt.date(2026, 4, 23)))
+    run("remind", "--today", "2026-04-23")
+    assert len(smtp.take()) == 4
+    monkeypatch.setattr(reminders, "due_reminders", lambda today, days=None: iter(listed_before))
+    out = run("remind", "--today", "2026-04-23")
+    assert smtp.take() == []
+    assert out.splitlines()[-1] == "2026-04-23: 送信 0 件、失敗 0 件、他の実行が送信済み 4 件"
+    assert SentReminder.objects.count() == 4
+
+
 def test_remind_dry_run_sends_nothing_and_bad_input_is_one_line(smtp, year_people, settings):
     p = year_people
     fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
@@ -222,3 +240,24 @@ def test_remind_dry_run_sends_nothing_and_bad_input_is_one_line(smtp, year_peopl
     assert "YYYY-MM-DD" in str(refused("remind", "--today", "2026-13-01"))
     settings.SENGEN_EMAIL_ENABLED = False
     assert "SENGEN_EMAIL_HOST" in str(refused("remind", "--today", "2026-04-23"))
+
+
+def test_the_year_end_report_approved_by_the_director_goes_to_the_office(smtp, year_people, seed_doc):
+    p = year_people
+    mine, _ = draft_reports(seed_doc)
+    judge_all(p.director, mine)
+    smtp.take()
+    declaration_transition(user=p.director, declaration=mine, action="approve")
+    approved = smtp.take()
+    assert addresses(approved) == {"gyosei@city.example"}
+    assert approved[0].subject == "【sengen】市民生活部の達成状況報告が部長に承認されました（平成29年度）"
+    assert "内容を確認して公開してください。" in approved[0].body
+
+
+def test_without_a_mail_server_configured_nothing_is_sent_or_recorded(smtp, year_people, settings):
+    settings.SENGEN_EMAIL_ENABLED = False
+    p = year_people
+    fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                     declaration_due=dt.date(2026, 4, 30))
+    assert smtp.take() == []
+    assert not AuditEntry.objects.filter(action__startswith="mail.").exists()
