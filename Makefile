@@ -140,15 +140,27 @@ bench: install
 
 # The public site under load through gunicorn on 127.0.0.1 (docs/benchmarks-load.md);
 # BENCH_LOAD_ARGS="--clients 50 --duration 60 --db postgres" for other runs.
-.PHONY: bench-load bench-national bench-independent
+.PHONY: bench-load bench-tools bench-national bench-independent
 # Both readers' field accuracy on PDFs an independent generator lays out (docs/benchmarks.md);
 # pdftotext comes from Debian's poppler-utils (and poppler-data for the CID fonts).
 bench-independent: install poppler
 	$(PY) bench/independent.py $(BENCH_INDEPENDENT_ARGS)
 	$(PY) bench/independent.py --held-out $(BENCH_INDEPENDENT_ARGS)
 
-bench-load: install
+bench-load: install bench-tools
 	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
+
+# The load bench's other programs, from Debian: wrk (a load generator in C, so that the client is
+# not what is measured), nginx (the limit, and the built site) and redis-server (--cache redis).
+bench-tools: nginx
+	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing wrk and redis-server (Debian packages) for make bench-load"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk redis-server >/dev/null; \
+	  else \
+	    echo "wrk or redis-server not found: install Debian's wrk and redis-server" >&2; exit 1; \
+	  fi; \
+	fi
 
 # 1,741 cities × 15 departments × 10 years in a throw-away PostgreSQL (about 15 minutes on
 # 2 cores); BENCH_NATIONAL_ARGS="--scale 0.1" for a smaller run.

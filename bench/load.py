@@ -75,6 +75,13 @@ def parse_args(argv=None):
                    help="sqlite (default), postgres (a throw-away server), env (DATABASE_URL as set)")
     p.add_argument("--hostile", type=int, default=4,
                    help="clients hammering a hostile report's PDF in a second run (default 4; 0: one run, none)")
+    p.add_argument("--kept", type=float, default=20,
+                   help="seconds of each wrk run of bench/throughput.py (the limit, the cached portal, the "
+                        "built site under nginx) after the runs above; 0 skips them")
+    p.add_argument("--cache", choices=["locmem", "redis"], default="locmem",
+                   help="the servers' cache: each worker's own (default) or a Redis server from Debian "
+                        "started for the run (SENGEN_CACHE_URL), as several application servers share one")
+    p.add_argument("--only-kept", action="store_true", help="skip the mix runs; only bench/throughput.py's")
     p.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     p.add_argument("--mix", default="", help="change shares of the mix, e.g. year=0,search=30 "
                    f"(default {','.join(f'{k}={v}' for k, v in MIX.items())})")
@@ -223,6 +230,34 @@ def start_gunicorn(args, port: int, env: dict) -> subprocess.Popen:
         time.sleep(0.3)
     server.kill()
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+class Redis:
+    def __init__(self, process: subprocess.Popen, url: str, version: str):
+        self.process, self.url, self.version = process, url, version
+
+
+def start_redis(workdir: str) -> Redis:
+    """Debian's redis-server on a free loopback port, in memory only, for this run."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise SystemExit("redis-server not found: `make bench-tools` installs Debian's redis-server")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", workdir], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise SystemExit("redis-server did not listen within 20 s")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()[2]
+    return Redis(process, f"redis://127.0.0.1:{port}/0", version.removeprefix("v="))
 
 
 def stop_gunicorn(server: subprocess.Popen) -> None:
@@ -470,13 +505,17 @@ def main(argv=None) -> int:
         env.pop("DATABASE_URL", None)
     os.environ.clear()
     os.environ.update(env)
-    server = None
+    server = redis = None
     try:
         database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
         print(f"sengen load benchmark: {os.cpu_count()} CPUs, {database}, {args.clients} clients, "
               f"{args.duration:.0f} s")
         docs = load_data(args)
         urls = urls_for(docs)
+        if args.cache == "redis":
+            redis = start_redis(workdir)
+            env["SENGEN_CACHE_URL"] = os.environ["SENGEN_CACHE_URL"] = redis.url
+            print(f"cache: Redis {redis.version} on {redis.url} (shared by every worker)")
         port = free_port()
         server = start_gunicorn(args, port, env)
         workers = len(process_tree(server.pid)) - 1
@@ -487,10 +526,13 @@ def main(argv=None) -> int:
         for kind in MIX:
             for path in urls[kind][:workers]:
                 request_once(port, path)
-        service_times(port, urls)
+        if args.only_kept:
+            args.hostile, args.pdf = 0, 0
+        else:
+            service_times(port, urls)
         time_pdfs(port, urls["pdf"], args.pdf)
         throughput = {}
-        for hostile in ([0, args.hostile] if args.hostile else [0]):
+        for hostile in ([] if args.only_kept else [0, args.hostile] if args.hostile else [0]):
             if args.hostile:
                 print(f"\n=== run {'with' if hostile else 'without'} {hostile or ''} clients hammering the hostile "
                       f"report's PDF ===")
@@ -505,7 +547,12 @@ def main(argv=None) -> int:
             print(f"server CPU: {cpu_used:.1f} s over {elapsed:.1f} s of load = "
                   f"{1000 * cpu_used / max(1, len(results)):.1f} ms CPU per request "
                   f"(machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-        if args.hostile:
+        if args.kept:
+            import throughput as kept
+
+            kept.run(gunicorn_port=port, env=env, clients=args.clients, seconds=args.kept,
+                     request_once=request_once, label=f", cache {args.cache}")
+        if args.hostile and throughput:
             without, with_ = throughput[0], throughput[args.hostile]
             print(f"\nother pages: {without:.1f} req/s without, {with_:.1f} req/s with {args.hostile} clients on the "
                   f"hostile PDF: ratio {with_ / without:.3f} ({100 * (with_ / without - 1):+.1f} %; goal within 10 %)")
@@ -513,6 +560,9 @@ def main(argv=None) -> int:
     finally:
         if server is not None:
             stop_gunicorn(server)
+        if redis is not None:
+            redis.process.terminate()
+            redis.process.wait()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -48,12 +48,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def config(root: Path, workdir: Path, port: int) -> str:
-    """The whole configuration: one server, ``root`` as its document root."""
+def config(root: Path, workdir: Path, port: int, workers: str = "1") -> str:
+    """The whole configuration: one server, ``root`` as its document root. ``workers="auto"``
+    (a worker a core, more connections) is how bench/throughput.py measures the machine's limit."""
     user = "user root root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
+    connections = 64 if workers == "1" else 1024
+    return f"""{user}worker_processes {workers};
 error_log {workdir}/error.log warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections {connections}; }}
 http {{
     include {MIME_TYPES};
     default_type application/octet-stream;
@@ -81,14 +83,14 @@ http {{
 
 
 @contextmanager
-def nginx_serving(root: Path, workdir: Path) -> Iterator[str]:
+def nginx_serving(root: Path, workdir: Path, workers: str = "1") -> Iterator[str]:
     """Serves ``root`` until the block ends; yields the base URL (no trailing slash)."""
     binary = nginx_binary()
     root, workdir = Path(root).resolve(), Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     conf = workdir / "nginx.conf"
-    conf.write_text(config(root, workdir, port), encoding="utf-8")
+    conf.write_text(config(root, workdir, port, workers), encoding="utf-8")
     command = [binary, "-p", f"{workdir}/", "-c", str(conf), "-e", str(workdir / "error.log"),
                "-g", f"daemon off; pid {workdir}/nginx.pid;"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
