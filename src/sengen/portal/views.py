@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Ht
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -222,9 +223,32 @@ def initiative(request, fiscal_year: int, department: str, number: int):
 
 @require_GET
 def search(request):
+    if getattr(settings, "SENGEN_STATIC_SEARCH", False):
+        return _static_search(request)
     query = request.GET.get("q", "")[: public_search.MAX_QUERY_LENGTH]
     found = public_search.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
     return render(request, "portal/search.html", {"query": query, **found, "cap": f"{public_search.SEARCH_COUNT_CAP:,}"})
+
+
+def _static_search(request):
+    """The search page of the static site (``sengen site build`` sets SENGEN_STATIC_SEARCH while
+    it renders): no server answers ``?q=`` there, so the page holds Pagefind's search box, which
+    reads the index written beside the pages (``portal/site/search_index.py``), and says plainly
+    to a reader without JavaScript that search needs it, with the year pages to read instead."""
+    # The script finds the index from its own address: static files sit at STATIC_URL/portal/,
+    # the index at the tree's root, so the way there is as many ../ as those folders.
+    depth = len([part for part in settings.STATIC_URL.strip("/").split("/") if part]) + 1
+    response = render(request, "portal/search.html", {
+        "static_search": True, "years": selectors.years_public(),
+        "pagefind_bundle": "../" * depth + "pagefind/",
+        # Only the Japanese pages are indexed (the text is Japanese, segmented only there); a hit
+        # is shown in the reader's language, whose pages the build writes under "<code>/".
+        "results_prefix": "" if get_language() == "ja" else f"{get_language()}/",
+    })
+    # Never kept by portal.pagecache: a server sharing the build's cache would answer /search/
+    # with the static page's box and no form.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

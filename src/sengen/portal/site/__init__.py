@@ -23,7 +23,7 @@ from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import translation
 
-from . import tree
+from . import search_index, tree
 from .paths import rewrite_links
 from .render import Renderer, Walk
 
@@ -42,6 +42,7 @@ class Result:
     failed: dict[str, str] = field(default_factory=dict)  # URL → why it has no file
     missed: set[str] = field(default_factory=set)  # links left pointing at the server
     seconds: float = 0.0
+    index: search_index.SearchIndex | None = None  # the search index, when this build wrote it
 
 
 def normalise_base_url(base_url: str | None) -> str:
@@ -72,7 +73,8 @@ def produce(root: Path, base_url: str, say=None) -> tuple[dict[str, tuple[bytes,
         return data if data is not None and tree.sha256(data) == entry.get("sha256") else None
 
     renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse)
-    with translation.override(None), _kept_between_builds(root):
+    # The search page in its static mode: Pagefind's box over the index written after the pages.
+    with translation.override(None), _kept_between_builds(root), override_settings(SENGEN_STATIC_SEARCH=True):
         walk: Walk = renderer.walk()
     result = Result(failed={key.url: why for key, why in walk.failed.items()})
     by_key = {key: rendered.path for key, rendered in walk.files.items()}
@@ -131,9 +133,16 @@ def build(root: Path, *, base_url: str | None = None, check: bool = False, say=p
             result.differences = tree.differences(root, files)
         else:
             result.changes = tree.write_tree(root, files, base_url, say)
-            # The static search (Pagefind, issue 13) indexes the written tree here, after every
-            # page is in place and before the build reports.
+            # The static search indexes the written tree, after every page is in place; again
+            # only when a page changed (an unchanged tree keeps its index) or the index is gone.
+            pages_changed = any(path.endswith(".html") for path in
+                                result.changes.written + result.changes.removed)
+            if pages_changed or not (root / search_index.BUNDLE_DIR / "pagefind-entry.json").is_file():
+                result.index = search_index.index_site(root)
+                say(result.index.summary())
     except tree.TreeError as exc:
+        raise BuildError(str(exc)) from None
+    except search_index.SearchIndexError as exc:
         raise BuildError(str(exc)) from None
     result.seconds = time.perf_counter() - started
     return result

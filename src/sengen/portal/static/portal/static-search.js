@@ -1,0 +1,67 @@
+// The static site's search box (portal/templates/portal/search.html in static mode): Pagefind's
+// own UI, loaded from the index written beside the pages (portal/site/search_index.py), never
+// from a CDN. Without JavaScript the page's <noscript> says so and links the year pages.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var box = document.getElementById("static-search");
+  if (!script || !box) {
+    return;
+  }
+  // data-bundle is the way from this script to the index (../../pagefind/); relative, so the
+  // tree works under any prefix a city's web server puts it.
+  var bundle = new URL(script.getAttribute("data-bundle"), script.src);
+  var unavailable = function () {
+    box.textContent = box.getAttribute("data-unavailable");
+  };
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = new URL("pagefind-ui.css", bundle).href;
+  document.head.appendChild(css);
+  var ui = document.createElement("script");
+  ui.src = new URL("pagefind-ui.js", bundle).href;
+  ui.onerror = unavailable;
+  ui.onload = function () {
+    if (typeof window.PagefindUI !== "function") {
+      unavailable();
+      return;
+    }
+    // Result links are stored from the tree's root; the site's root is the index's parent.
+    var siteRoot = new URL("../", bundle).pathname;
+    // The index holds the Japanese pages; on the English search page a hit links the same page
+    // in English (the build writes it under "en/").
+    var prefix = script.getAttribute("data-results-prefix") || "";
+    var inLanguage = function (url) {
+      return prefix && url.indexOf(siteRoot) === 0 ? siteRoot + prefix + url.slice(siteRoot.length) : url;
+    };
+    var search = new window.PagefindUI({
+      element: "#static-search",
+      bundlePath: bundle.pathname,
+      baseUrl: siteRoot,
+      showImages: false,
+      showSubResults: true,
+      excerptLength: 40,
+      processResult: function (result) {
+        result.url = inLanguage(result.url);
+        (result.sub_results || []).forEach(function (sub) {
+          sub.url = inLanguage(sub.url);
+        });
+        return result;
+      }
+    });
+    if (prefix) {
+      // The hits are the city's Japanese text: marked so, a screen reader reads them in Japanese.
+      new MutationObserver(function () {
+        box.querySelectorAll(".pagefind-ui__result:not([lang])").forEach(function (hit) {
+          hit.setAttribute("lang", "ja");
+        });
+      }).observe(box, {childList: true, subtree: true});
+    }
+    // The header's search form on the other pages sends ?q= here, as on the dynamic portal.
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      search.triggerSearch(query.slice(0, 100));
+    }
+  };
+  document.head.appendChild(ui);
+})();

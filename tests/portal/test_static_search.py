@@ -1,0 +1,137 @@
+"""The static site's search: the Pagefind index step (portal/site/search_index.py), the search page
+in its static mode, and the nginx that serves the tree in the browser tests (tests/nginx.py).
+Searching the index happens in a browser: tests/browser/test_static_search.py."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from sengen.portal.site.search_index import SearchIndexError, index_site
+from tests.nginx import nginx_binary, nginx_serving
+
+PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><nav>年度一覧 検索</nav><main{body}><h1>{title}</h1><p>{text}</p></main>
+<footer>掲載しているのは公開済みの目標宣言と報告だけです。</footer></body></html>"""
+
+
+def _page(root: Path, path: str, *, title: str, text: str, indexed: bool = True) -> None:
+    file = root / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    body = " data-pagefind-body" if indexed else ""
+    file.write_text(PAGE.format(title=title, text=text, body=body), encoding="utf-8")
+
+
+@pytest.fixture
+def tiny_site(tmp_path) -> Path:
+    root = tmp_path / "site"
+    _page(root, "reports/2017/a/1/index.html", title="地域コミュニティの推進", text="公民館の利用者数を増やします。")
+    _page(root, "reports/2017/a/2/index.html", title="防災の推進", text="自主防災組織の訓練を行います。")
+    _page(root, "index.html", title="年度一覧", text="公民館", indexed=False)
+    return root
+
+
+def test_the_index_holds_the_pages_marked_for_it_and_not_the_others(tiny_site):
+    index = index_site(tiny_site)
+    assert index.path == tiny_site / "pagefind"
+    assert (index.pages, index.languages) == (2, 1)
+    assert index.words > 5
+    # the bundle the search page loads: Pagefind's UI and a Japanese index
+    for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
+        assert (index.path / name).is_file(), name
+    entry = json.loads((index.path / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ja"]
+    assert entry["languages"]["ja"]["page_count"] == 2
+    assert "2ページ" in index.summary()
+
+
+def test_a_second_run_replaces_the_index_whole(tiny_site):
+    index_site(tiny_site)
+    stale = tiny_site / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.write_bytes(b"old")
+    (tiny_site / "reports/2017/a/2/index.html").unlink()
+    assert index_site(tiny_site).pages == 1
+    assert not stale.exists()
+
+
+def test_a_tree_without_indexed_pages_is_refused_in_a_sentence(tmp_path):
+    _page(tmp_path, "index.html", title="年度一覧", text="一覧", indexed=False)
+    with pytest.raises(SearchIndexError, match="索引に入るページがありません"):
+        index_site(tmp_path)
+    with pytest.raises(SearchIndexError, match="フォルダがありません"):
+        index_site(tmp_path / "missing")
+
+
+def test_a_missing_binary_is_named_with_what_to_do(tiny_site, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tiny_site / "no-pagefind"))
+    with pytest.raises(SearchIndexError, match="PAGEFIND_BINARY_PATH"):
+        index_site(tiny_site)
+
+
+def test_nginx_serves_the_tree_as_utf_8_with_its_content_types(tiny_site, tmp_path):
+    try:
+        nginx_binary()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    index_site(tiny_site)
+    with nginx_serving(tiny_site, tmp_path / "nginx") as base:
+        with urllib.request.urlopen(base + "/reports/2017/a/1/") as response:
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert "公民館" in response.read().decode("utf-8")
+        with urllib.request.urlopen(base + "/pagefind/pagefind-ui.js") as response:
+            assert response.headers["Content-Type"].startswith("application/javascript")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/reports/2099/")
+        assert missing.value.code == 404
+    # stopped: the port no longer answers
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base + "/", timeout=2)
+
+
+@pytest.mark.django_db
+def test_the_static_search_page_loads_pagefind_and_says_what_to_do_without_javascript(client, seed_doc):
+    from sengen.declarations.services.imports import report_import
+
+    report_import(doc=seed_doc)
+    with override_settings(SENGEN_STATIC_SEARCH=True):
+        html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
+    assert 'id="static-search"' in html
+    assert 'src="/static/portal/static-search.js" data-bundle="../../pagefind/" data-results-prefix=""' in html
+    noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert "JavaScript が必要です" in noscript
+    assert 'href="/years/2017/"' in noscript  # the year pages, readable without a script
+    assert 'name="q"' not in html  # no form to a server that is not there
+    # the dynamic portal's search page is unchanged
+    dynamic = client.get("/search/?q=公民", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
+    assert "static-search" not in dynamic and "地域コミュニティの推進" in dynamic
+
+
+@pytest.mark.django_db
+def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, seed_doc):
+    from sengen.declarations.services.imports import report_import
+
+    report_import(doc=seed_doc)
+    dept = "市民生活部"
+    initiative = client.get(f"/reports/2017/{dept}/2/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
+    assert '<main id="main" class="container" tabindex="-1" data-pagefind-body>' in initiative
+    assert '<nav class="breadcrumbs" data-pagefind-ignore' in initiative
+    assert f'<span data-pagefind-filter="部">{dept}</span>' in initiative
+    assert '<span data-pagefind-filter="年度">平成29年度</span>' in initiative
+    report = client.get(f"/reports/2017/{dept}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
+    assert "data-pagefind-body" in report
+    assert 'class="initiatives" data-pagefind-ignore' in report  # each initiative has its own page
+    front = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
+    assert "data-pagefind-body" not in front
+    # the English pages are not indexed: their text is the city's Japanese, which Pagefind
+    # segments only in a Japanese page; the English search page links the hits in English
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/reports/2017/{dept}/2/").content.decode("utf-8")
+    assert '<html lang="en">' in english and "data-pagefind-body" not in english
+    with override_settings(SENGEN_STATIC_SEARCH=True):
+        search = client.get("/search/").content.decode("utf-8")
+    assert 'data-results-prefix="en/"' in search
+    assert "Search on this site needs JavaScript." in search
