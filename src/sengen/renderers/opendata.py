@@ -34,7 +34,7 @@ import re
 import sys
 import unicodedata
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sengen.core import opendata
 
@@ -103,6 +103,8 @@ def year_csv(reports: list[tuple[dict, object]]) -> bytes:
 
 
 def _stamp(created: datetime) -> tuple[int, int, int, int, int, int]:
+    """A ZIP entry's time is a wall-clock time without zone: ``created`` as the caller gives it
+    (the city's local time)."""
     stamp = (created.year, created.month, created.day, created.hour, created.minute, created.second)
     return max(stamp, _EPOCH)
 
@@ -126,10 +128,14 @@ def _zip(files: dict[str, bytes], stamp: tuple) -> bytes:
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
+def _utc_text(created: datetime) -> str:
+    return (created.astimezone(UTC) if created.tzinfo else created).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def stable_workbook(data: bytes, created: datetime) -> bytes:
     """The workbook with its write time replaced by ``created``: in docProps/core.xml and on each
     part of its ZIP (openpyxl stamps both with the moment it saves)."""
-    when = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    when = _utc_text(created).encode()
     parts = {}
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         order = [info.filename for info in book.infolist()]
@@ -187,9 +193,10 @@ def license_of(code: str) -> dict:
 
 
 def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_year: int, fiscal_year_label: str,
-             created: datetime, license: str = "CC-BY-4.0") -> bytes:
+             created: datetime, license: str = "CC-BY-4.0", progress=None) -> bytes:
     """The year's ZIP. ``reports``: (document, form — None for the one it names) per department,
-    each as citizens read it; ``created``: when the latest of them was published."""
+    each as citizens read it; ``created``: when the latest of them was published; ``progress``
+    called with each department's path stem and document once its files are made."""
     reports = sorted(reports, key=lambda r: (str(r[0].get("department") or ""), str(r[0].get("document") or "")))
     names = [str(doc.get("department") or "") for doc, _ in reports]
     # A department named twice (two cities' reports, two phases) is told apart by its phase.
@@ -213,13 +220,15 @@ def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_ye
         resources += [table,
                       _xlsx_resource(f"department-{index:03d}-xlsx", paths["xlsx"], made["xlsx"], title, table),
                       _json_resource(f"department-{index:03d}-json", paths["json"], made["json"], title)]
+        if progress is not None:
+            progress(stem, doc)
     package = {
         "profile": "data-package",
         "name": f"sengen-{fiscal_year}",
         "title": f"{fiscal_year_label} {municipality} 目標宣言・達成状況報告".strip(),
         "description": ("部ごとの目標宣言・報告（CSV: UTF-8 BOM 付き、XLSX、JSON: sengen.report 形式）と、"
                         "年度全体の達成目標の表（year.csv、分析用）。CSV は1行が1つの達成目標です。"),
-        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": _utc_text(created),
         "licenses": [license_of(license)],
         "keywords": ["目標宣言", "達成状況", municipality, fiscal_year_label],
         "resources": resources,

@@ -88,13 +88,24 @@ class Command(SengenCommand):
     def add_arguments(self, parser):
         parser.add_argument("--fiscal-year", required=True, type=fiscal_year_arg,
                             help="年度（2017 または 平成29年度）")
-        parser.add_argument("--department", required=True, help="部の名前（例: 市民生活部）")
+        parser.add_argument("--department", help="部の名前（例: 市民生活部）。--all のときは指定しません")
         parser.add_argument("--municipality", help="自治体名（複数の自治体を登録しているときに指定）")
         parser.add_argument("--format", choices=FORMATS, default="json", help="出力形式（既定: json）")
         parser.add_argument("-o", "--output", default="-",
                             help="出力先のファイル。- は標準出力（json / csv / html のみ。既定）")
+        parser.add_argument("--all", action="store_true",
+                            help="年度のすべての部を1つの ZIP に書き出します（部ごとの CSV・XLSX・JSON、年度全体の CSV、"
+                                 "datapackage.json）。公開中の内容だけを書き出します。-o で ZIP のファイルを指定します")
+        parser.add_argument("--draft", action="store_true",
+                            help="--all で、公開していない作成中の内容も書き出します（職員の確認用。公開用ではありません）")
 
     def handle(self, *args, **options):
+        if options["all"]:
+            return self.handle_year(options)
+        if options["draft"]:
+            raise UsageError("--draft は --all と一緒に指定します")
+        if not options["department"]:
+            raise UsageError("--department で部を指定してください（年度のすべての部なら --all）")
         fmt, output = options["format"], options["output"]
         if output == "-" and fmt not in TEXT_FORMATS:
             raise UsageError(f"--format {fmt} は標準出力に書けません: -o でファイルを指定してください")
@@ -111,3 +122,32 @@ class Command(SengenCommand):
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
             write_output(output, data)
+
+    def handle_year(self, options) -> None:
+        """The year's open-data ZIP (renderers/opendata.py) of what citizens read, or with
+        ``--draft`` of the live rows; one line per department as it is written."""
+        from sengen.core import workflow
+        from sengen.declarations.opendata import year_reports
+        from sengen.renderers.opendata import DEPARTMENTS_DIR, year_zip
+
+        if options["department"]:
+            raise UsageError("--all は年度のすべての部を書き出します。--department とは一緒に指定できません")
+        if options["output"] == "-":
+            raise UsageError("--all は ZIP を書き出します: -o でファイルを指定してください（例: -o 2017.zip）")
+        if options["format"] != "json":
+            raise UsageError("--all の ZIP には CSV・XLSX・JSON がすべて入ります。--format は指定しません")
+        self.require_migrated_database()
+        try:
+            year = year_reports(fiscal_year=options["fiscal_year"], municipality=options["municipality"],
+                                draft=options["draft"])
+        except DeclarationNotFound as exc:
+            raise UsageError(str(exc)) from None
+        def written(stem: str, doc: dict) -> None:
+            phase = workflow.DOCUMENT_NAMES.get(doc["document"], doc["document"])
+            self.stdout.write(f"{doc['department']}: {phase}（{DEPARTMENTS_DIR}/{stem}.csv / .xlsx / .json）")
+
+        data = year_zip(year.reports, **year.zip_arguments(), progress=written)
+        write_output(options["output"], data)
+        what = "作成中を含む内容" if options["draft"] else "公開中の内容"
+        self.stdout.write(f"{year.municipality} {year.label}の{len(year.reports)}部（{what}）を "
+                          f"{options['output']} に書き出しました（{len(data):,} バイト）")
