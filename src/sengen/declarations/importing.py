@@ -158,7 +158,7 @@ def file_store(*, item: FileImport, state: str, replace_published: bool = False)
     except ReportError as exc:
         item.status, item.error = "failed", f"{item.path}: {exc}"
     except WouldLose as exc:
-        item.status, item.error = "failed", f"{item.path}: {exc.messages[0]}（--replace-published）"
+        item.status, item.error = "failed", f"{item.path}: {' / '.join(exc.messages)}（--replace-published）"
     except (DatabaseError, ValidationError, OverflowError) as exc:
         # What the database (or a model's validation) refused: the value normalise let through.
         logger.warning("%s: the database refused the report", item.path, exc_info=True)

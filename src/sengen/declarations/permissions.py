@@ -119,6 +119,19 @@ def can_import(user) -> bool:
     return staff.is_administrator or staff.role == Role.DIRECTOR
 
 
+def pages_offered(user) -> frozenset[str]:
+    """The programme's pages the staff menu offers ``user``: those that open for them (the same
+    rules their views and selectors refuse with), so no one is shown a door that answers 403."""
+    pages = set()
+    if can_oversee(user):
+        pages |= {"years", "late"}
+    if can_import(user):
+        pages.add("import")
+    if is_administrator(user):
+        pages.add("audit")
+    return frozenset(pages)
+
+
 def can_manage_forms(user) -> bool:
     """Forms (様式) are the whole programme's configuration: what every department's report looks
     like from then on. Only administrators (行政経営課) define them and choose a city's."""

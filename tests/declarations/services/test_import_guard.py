@@ -30,7 +30,7 @@ def test_importing_a_draft_over_the_published_report_is_refused_saying_what_it_w
     changed["initiatives"][0]["title"] = "地域コミュニティの推進（改）"
     with pytest.raises(WouldLose) as refused_:
         report_import(doc=changed, state="draft", user=people.admin)
-    message = refused_.value.message_dict["replace_published"][0]
+    message = " ".join(refused_.value.message_dict["replace_published"])
     assert "公開中の報告が「作成中」になります" in message and f"確定した評価 {judged} 件" in message
     mine = fresh(mine)
     assert (mine.state, mine.version, _judged(mine)) == (PublicationState.PUBLISHED, version, judged)

@@ -267,9 +267,8 @@ class WouldLose(ValidationError):
 def _refuse_losses(declaration: Declaration | None, state: str) -> None:
     losses = import_losses(declaration, state)
     if losses:
-        raise WouldLose({"replace_published": gettext(
-            "保存していません。このまま保存すると、%(losses)s。そうしてよいときは置き換えることを選んでください")
-            % {"losses": "。".join(losses)}})
+        raise WouldLose({"replace_published": [gettext(
+            "保存していません。このまま保存すると次のようになります。そうしてよいときは置き換えることを選んでください"), *losses]})
 
 
 def _refuse_stale(declaration: Declaration | None, expected_version) -> None:
