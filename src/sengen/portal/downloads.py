@@ -202,9 +202,14 @@ def _release_held() -> None:
 
 
 def _draw(key: str, doc: dict, fmt: str, form: core_forms.Form | None = None) -> None:
+    # Called with two arguments when there is no form of its own (tests stand in for it).
+    _keep(key, fmt, lambda: render_out_of_process(doc, fmt) if form is None else render_out_of_process(doc, fmt, form))
+
+
+def _keep(key: str, fmt: str, make) -> None:
+    """Draws with ``make`` (in the caller's thread) and keeps the file, or the failure, under ``key``."""
     try:
-        # Called with two arguments when there is no form of its own (tests stand in for it).
-        data = render_out_of_process(doc, fmt) if form is None else render_out_of_process(doc, fmt, form)
+        data = make()
     except Exception as exc:  # noqa: BLE001 — whatever went wrong, the URL must not retry per request
         log.warning("drawing %s %s failed: %s", fmt, key, exc)
         cache.set(f"{key}:failed", str(exc)[:500] or type(exc).__name__, FAILED_SECONDS)
@@ -289,6 +294,57 @@ def download(doc: dict, fmt: str, form: core_forms.Form | None = None) -> bytes 
         return Pending(failed=True, retry_after=FAILED_SECONDS)
     if _claim(key):
         thread = threading.Thread(target=_draw, args=(key, doc, fmt, form), name=f"sengen-draw-{fmt}", daemon=True)
+        _threads.append(thread)
+        thread.start()
+    return Pending(failed=False, retry_after=RETRY_AFTER_SECONDS)
+
+
+# --------------------------------------------------------------------------- the year's ZIP
+
+def year_payload(year) -> str:
+    """What the child (``python -m sengen.renderers.opendata``) reads: a ``declarations.opendata.
+    YearReports`` as JSON, each report with its form's definition."""
+    return json.dumps({
+        "reports": [{"document": doc, "form": core_forms.form_to_dict(form)} for doc, form in year.reports],
+        **year.zip_arguments(), "created": year.created.isoformat(),
+    }, ensure_ascii=False, sort_keys=True)
+
+
+def year_cache_key(payload: str) -> str:
+    """The year's publications (their documents and forms), its date and license, and the
+    renderers' code: a new publication or correction is another ZIP."""
+    material = f"zip\n{_renderers_stamp()}\n{payload}".encode()
+    return f"sengen:download:{hashlib.sha256(material).hexdigest()}"
+
+
+def year_zip_out_of_process(payload: str) -> bytes:
+    done = subprocess.run([sys.executable, "-m", "sengen.renderers.opendata", "--nice", str(RENDER_NICE)],
+                          input=payload.encode(), capture_output=True, timeout=RENDER_BUDGET_SECONDS, check=False)
+    if done.returncode != 0 or not done.stdout:
+        said = done.stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError((said[-1] if said else f"exit status {done.returncode}")[:500])
+    return done.stdout
+
+
+def year_zip_download(year) -> bytes | Pending:
+    """The year's ZIP (``declarations.opendata.year_reports``), or ``Pending`` while a child
+    process draws it (a year's fifteen workbooks take seconds), as for a report's PDF."""
+    payload = year_payload(year)
+    key = year_cache_key(payload)
+    data = cache.get(key)
+    if data is not None:
+        return data
+    if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
+        from sengen.renderers.opendata import year_zip
+
+        data = year_zip(year.reports, **year.zip_arguments())
+        cache.set(key, data, RENDERED_SECONDS)
+        return data
+    if cache.get(f"{key}:failed") is not None:
+        return Pending(failed=True, retry_after=FAILED_SECONDS)
+    if _claim(key):
+        thread = threading.Thread(target=_keep, args=(key, "zip", lambda: year_zip_out_of_process(payload)),
+                                  name="sengen-draw-zip", daemon=True)
         _threads.append(thread)
         thread.start()
     return Pending(failed=False, retry_after=RETRY_AFTER_SECONDS)

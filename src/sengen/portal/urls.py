@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, views, year_download
 
 
 class DepartmentConverter:
@@ -38,6 +38,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("language/<str:code>/", views.set_language, name="language"),
     path("years/<int:fiscal_year>/", views.year, name="year"),
+    # The year's open data of one city (?municipality= where several are stored): portal.year_download.
+    path("years/<int:fiscal_year>/download/zip/", year_download.year_download, name="year_download"),
     # Atom feeds of publications and corrections (portal.feeds); ?municipality= as on the pages.
     path("feeds/", feeds.SiteFeed(), name="feed"),
     path("feeds/departments/<department:department>/", feeds.DepartmentFeed(), name="department_feed"),
