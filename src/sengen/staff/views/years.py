@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sengen.core import workflow
+from sengen.declarations.audit_read import audit_rows
 from sengen.declarations.models import FiscalYear
 from sengen.declarations.permissions import (
     Refusal,
@@ -18,7 +19,6 @@ from sengen.declarations.permissions import (
     require,
 )
 from sengen.declarations.selectors import (
-    audit_entries,
     deadlines_stamp,
     departments_managed,
     fiscal_year_get,
@@ -104,4 +104,4 @@ def late(request):
 
 @staff_required
 def audit(request):
-    return render(request, "staff/audit.html", {"entries": audit_entries(user=request.user)})
+    return render(request, "staff/audit.html", {"rows": audit_rows(user=request.user)})
