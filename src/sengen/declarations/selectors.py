@@ -415,9 +415,13 @@ def fiscal_years_for(departments: QuerySet[Department]) -> QuerySet[FiscalYear]:
 
 
 def fiscal_years_after(declaration: Declaration) -> QuerySet[FiscalYear]:
-    """The later fiscal years of ``declaration``'s city, the nearest first (carrying over)."""
-    return FiscalYear.objects.filter(municipality=declaration.fiscal_year.municipality_id,
-                                     year__gt=declaration.fiscal_year.year).order_by("year")
+    """Where ``declaration`` can be carried over to, the nearest first: the later fiscal years of
+    its city in which its department has no declaration yet (``plans.declaration_carry_over``
+    refuses the others). The declaration page offers 次年度の目標宣言を作成する only when there is
+    one: it was offered on every report and then failed with 「すでにあります」 or "no year"."""
+    return FiscalYear.objects.filter(
+        municipality=declaration.fiscal_year.municipality_id, year__gt=declaration.fiscal_year.year,
+    ).exclude(declarations__department=declaration.department_id).order_by("year")
 
 
 def outcomes_stored(targets) -> list[Outcome | None]:

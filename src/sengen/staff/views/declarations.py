@@ -99,7 +99,9 @@ def declaration_detail(request, pk: int):
         # What the report lacks, shown to whoever is offered a step forward over it.
         "missing": cycle.missing(declaration) if any(a.forward for a in actions) else [],
         "next_phase": next_phase(declaration),
-        "can_carry_over": manage,
+        # Offered only where the service would carry it over: a later year without this
+        # department's declaration.
+        "can_carry_over": manage and fiscal_years_after(declaration).exists(),
         "transition_form": forms.TransitionForm(),
         "publications": declaration.publications.order_by("-published_at", "-id")[:10],
     })
