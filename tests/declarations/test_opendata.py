@@ -118,7 +118,6 @@ def test_export_all_draft_adds_the_unpublished(year, tmp_path):
     (["--all"], "-o でファイルを指定"),
     (["--all", "-o", "x.zip", "--department", "総務部"], "--department とは一緒に指定できません"),
     (["--all", "-o", "x.zip", "--format", "csv"], "--format は指定しません"),
-    (["--draft", "--department", "総務部"], "--draft は --all と一緒に"),
     ([], "--department で部を指定してください"),
     (["--all", "-o", "x.zip", "--municipality", "どこか市"], "どこか市の2017年度に書き出せる"),
 ])

@@ -6,7 +6,12 @@ import tempfile
 from sengen.core.eras import parse_fiscal_year
 from sengen.core.report import dumps
 from sengen.declarations.forms import form_for_declaration
-from sengen.declarations.selectors import DeclarationNotFound, declaration_get, report_document
+from sengen.declarations.selectors import (
+    DeclarationNotFound,
+    declaration_get,
+    public_document,
+    report_document,
+)
 
 from ._base import SengenCommand, UsageError
 
@@ -97,13 +102,11 @@ class Command(SengenCommand):
                             help="年度のすべての部を1つの ZIP に書き出します（部ごとの CSV・XLSX・JSON、年度全体の CSV、"
                                  "datapackage.json）。公開中の内容だけを書き出します。-o で ZIP のファイルを指定します")
         parser.add_argument("--draft", action="store_true",
-                            help="--all で、公開していない作成中の内容も書き出します（職員の確認用。公開用ではありません）")
+                            help="公開中の内容ではなく、作成中を含む今の内容を書き出します（職員の確認用。公開用ではありません）")
 
     def handle(self, *args, **options):
         if options["all"]:
             return self.handle_year(options)
-        if options["draft"]:
-            raise UsageError("--draft は --all と一緒に指定します")
         if not options["department"]:
             raise UsageError("--department で部を指定してください（年度のすべての部なら --all）")
         fmt, output = options["format"], options["output"]
@@ -117,11 +120,24 @@ class Command(SengenCommand):
             raise UsageError(str(exc)) from None
         # The form the report was made with (a city's own stored form included), not only the
         # one the document names among the presets.
-        data = render(report_document(declaration=declaration), fmt, form_for_declaration(declaration))
+        data = render(self.document(declaration, draft=options["draft"]), fmt, form_for_declaration(declaration))
         if output == "-":
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
             write_output(output, data)
+
+    @staticmethod
+    def document(declaration, *, draft: bool) -> dict:
+        """What citizens read (the last publication or correction), or with ``--draft`` the live
+        rows: a report reopened for its next phase once exported as the draft, not what was
+        published (issue 12.4)."""
+        if draft:
+            return report_document(declaration=declaration)
+        doc = public_document(declaration=declaration)
+        if doc is None:
+            raise UsageError(f"{declaration}の{declaration.get_phase_display()}はまだ公開されていません"
+                             "（作成中の内容を書き出すときは --draft）")
+        return doc
 
     def handle_year(self, options) -> None:
         """The year's open-data ZIP (renderers/opendata.py) of what citizens read, or with
