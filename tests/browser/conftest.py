@@ -13,6 +13,7 @@ Reusable fixtures (for any tests/browser/test_*.py):
 - ``axe(page)``: runs axe-core (WCAG 2 A and AA rules) in the page; returns the violations.
 - ``screenshot(page, name)``: saves a full-page PNG in ``out/screenshots/`` (git-ignored).
 - ``nginx(root)``: Debian's nginx serving a directory on 127.0.0.1 (the static site); its base URL.
+- ``demo_data``: what `sengen demo` loads (two cities), committed for a server in another thread or process.
 
 Without Chromium the tests skip with the reason; under CI (``CI`` set) they fail instead, because
 there `make test` has installed it and a skip would hide a broken set-up.
@@ -174,3 +175,13 @@ def nginx(tmp_path_factory):
         _unavailable(str(exc))
     with ExitStack() as servers:
         yield lambda root: servers.enter_context(nginx_serving(root, tmp_path_factory.mktemp("nginx")))
+
+
+@pytest.fixture
+def demo_data(committed_db):
+    """What `sengen demo` loads (two cities, the seed report among them), committed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=StringIO())

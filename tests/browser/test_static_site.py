@@ -1,0 +1,88 @@
+"""The static site (issue 13): `sengen site build` of the demo data, served by Debian's nginx on
+127.0.0.1, passes the same checks as the dynamic portal (tests/browser/portal_checks.py: front
+page → year → report with target, actual and rate → PDF; English; a phone; no WCAG violations),
+and its search — Pagefind's index and UI from the built tree — finds 公民館 from 公民.
+Screenshots land in out/screenshots/static-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import portal_checks as checks
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def static_site(demo_data, nginx, tmp_path):
+    """The demo data built into a tree (as `sengen site build DIR` writes it) and served by
+    nginx; the base URL."""
+    from sengen.portal.site import build
+
+    root = tmp_path / "site"
+    result = build(root, say=lambda line: None)
+    assert result.failed == {} and result.missed == set()
+    assert result.index is not None and result.index.pages > 0  # the build wrote the search index
+    return nginx(root)
+
+
+def test_the_built_site_passes_the_portals_checks(static_site, page, new_page, axe, screenshot, seed_doc):
+    report = checks.walk_to_the_report(page, static_site, axe=axe, screenshot=screenshot, label="static")
+    assert "/cities/" in report and "?" not in report  # a file, not a query to a server
+    checks.report_shows_targets_actuals_and_rates(page, axe=axe, screenshot=screenshot, label="static")
+    checks.pdf_download_is_the_report(page)
+    checks.initiative_page_from_the_report(page, axe=axe, screenshot=screenshot, label="static")
+    checks.english_report(new_page(), report, axe=axe, screenshot=screenshot, label="static")
+    phone = new_page(width=PHONE["width"], height=PHONE["height"], is_mobile=True, has_touch=True)
+    checks.phone_cards(phone, report, [i["title"] for i in seed_doc["initiatives"]],
+                       axe=axe, screenshot=screenshot, label="static")
+
+
+def _search(page, words: str):
+    box = page.locator("#static-search input[type=search], #static-search input[type=text]").first
+    box.wait_for()
+    box.fill(words)
+    hits = page.locator(".pagefind-ui__result-link")
+    hits.first.wait_for()
+    return hits
+
+
+def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_javascript(
+        static_site, page, new_page, axe, screenshot):
+    page.goto(static_site + "/")
+    # the header's search box leads to the search page, as on the dynamic portal
+    page.locator(".site-nav").get_by_role("link", name="検索").click()
+    page.wait_for_url("**/search/**")
+    hits = _search(page, checks.SEARCHED)
+    assert [h.inner_text() for h in hits.all()][0] == checks.FOUND_TITLE
+    assert "公民館" in page.locator(".pagefind-ui__result").first.inner_text()
+    assert page.locator(".pagefind-ui__result mark").first.inner_text() == checks.SEARCHED
+    checks.no_wcag_violations(page, axe, screenshot, "static-search")
+    with page.expect_navigation():
+        hits.first.click()
+    assert page.locator("h1").inner_text() == checks.FOUND_TITLE
+    assert "/reports/2017/" in page.url and page.locator("html").get_attribute("lang") == "ja"
+
+    # In English the same hit leads to the English page of the initiative.
+    english = new_page(locale="en-US")
+    english.goto(static_site + "/en/search/")
+    hits = _search(english, checks.SEARCHED)
+    assert hits.first.inner_text() == checks.FOUND_TITLE
+    assert english.locator(".pagefind-ui__result").first.get_attribute("lang") == "ja"
+    checks.no_wcag_violations(english, axe, screenshot, "static-search-english")
+    with english.expect_navigation():
+        hits.first.click()
+    assert english.locator("html").get_attribute("lang") == "en"
+    assert english.locator("h1").inner_text() == checks.FOUND_TITLE
+
+    # Without JavaScript the page says plainly that search needs it, and links the year pages.
+    # (One test with the above: each build of the demo site takes half a minute.)
+    page = new_page(java_script_enabled=False)
+    page.goto(static_site + "/search/")
+    main = page.inner_text("main")
+    assert "このサイトの検索には JavaScript が必要です。" in main
+    screenshot(page, "static-search-no-javascript")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("link", name=checks.YEAR).click()
+    assert page.locator("h1").inner_text().startswith(checks.YEAR)
