@@ -26,6 +26,8 @@ from django.db import connections, transaction
 from sengen.core import workflow
 from sengen.core.report import EVALUATIONS
 
+from . import publicfacets
+
 # The n-gram index (PostgreSQL only); migration 0005 creates it, ``rebuild`` rebuilds it.
 CREATE_GIN = "CREATE INDEX IF NOT EXISTS publicentry_grams ON declarations_publicentry USING gin (grams)"
 DROP_GIN = "DROP INDEX IF EXISTS publicentry_grams"
@@ -82,8 +84,12 @@ def query_grams(word: str) -> list[str]:
 def tsquery_literal(words: Iterable[str]) -> str:
     """``'公民' & '民館'``: the AND of the words' n-grams, as tsquery input (a value passed as a
     query parameter, never spliced into SQL)."""
-    lexemes = sorted({g for word in words for g in query_grams(word)})
-    return " & ".join(_quote(g) for g in lexemes)
+    return tsquery_lexemes(g for word in words for g in query_grams(word))
+
+
+def tsquery_lexemes(lexemes: Iterable[str]) -> str:
+    """The AND of ``lexemes`` as tsquery input (n-grams, or the filters' facet tokens)."""
+    return " & ".join(_quote(g) for g in sorted(set(lexemes)))
 
 
 # --------------------------------------------------------------------------- document → rows
@@ -106,10 +112,13 @@ def _labelled_texts(blocks: list[dict[str, Any]] | None) -> list[str]:
 
 
 def entry_rows(document: dict[str, Any], *, municipality: str, department: str, fiscal_year: int,
-               year_label: str) -> list[dict[str, Any]]:
+               year_label: str, grade_evaluations: dict[str, str] | None = None,
+               categories: list[str] | None = None) -> list[dict[str, Any]]:
     """One dict per initiative of ``document`` (``sengen.report/1``): the ``PublicEntry`` fields
     but the foreign keys. The searchable text also holds the city, department and year, so that
-    ``防災 消防本部`` narrows to one department."""
+    ``防災 消防本部`` narrows to one department. ``facets`` are the search filters' tokens
+    (``publicfacets``); ``categories`` the published future-direction category of each
+    initiative in the document's order, where known."""
     rows = []
     context = fold_for_search(" ".join(p for p in (municipality, department, year_label, str(fiscal_year)) if p))
     # The preamble (a department's mission, policy, themes) belongs to every initiative under it,
@@ -118,10 +127,14 @@ def entry_rows(document: dict[str, Any], *, municipality: str, department: str, 
     for position, item in enumerate(document.get("initiatives") or []):
         lines = [fold_for_search(text) for name in FIELDS for text in _texts(item, name)]
         text = "\n".join([*lines, *preamble, context])
+        category = categories[position] if categories and position < len(categories) else ""
+        facets = publicfacets.entry_tokens(item, evaluations=_item_evaluations(item, grade_evaluations or {}),
+                                           category=category)
         rows.append({
             "municipality": municipality, "department": department, "fiscal_year": fiscal_year,
             "phase": document.get("document") or "", "number": item["number"], "position": position,
-            "title": item.get("title") or "", "text": text, "lexemes": grams(text),
+            "title": item.get("title") or "", "text": text, "lexemes": grams(text) | set(facets),
+            "facets": publicfacets.facets_text(facets),
         })
     return rows
 
@@ -144,16 +157,20 @@ def judged_evaluations(document: dict[str, Any], grade_evaluations: dict[str, st
     targets counts once. A grade the scale does not know leaves the targets as they are."""
     grade_evaluations = grade_evaluations or {}
     for item in document.get("initiatives") or []:
-        targets = item.get("targets") or []
-        graded = grade_evaluations.get(item.get("grade") or "")
-        if graded is None:
-            yield from (target.get("evaluation") for target in targets)
-        elif not targets:
-            yield graded
-        else:
-            for target in targets:
-                own = target.get("evaluation")
-                yield own if own and own != "not_evaluated" else graded
+        yield from _item_evaluations(item, grade_evaluations)
+
+
+def _item_evaluations(item: dict[str, Any], grade_evaluations: dict[str, str]):
+    targets = item.get("targets") or []
+    graded = grade_evaluations.get(item.get("grade") or "")
+    if graded is None:
+        yield from (target.get("evaluation") for target in targets)
+    elif not targets:
+        yield graded
+    else:
+        for target in targets:
+            own = target.get("evaluation")
+            yield own if own and own != "not_evaluated" else graded
 
 
 def summary_counts(document: dict[str, Any], grade_evaluations: dict[str, str] | None = None) -> dict[str, int]:
@@ -199,8 +216,24 @@ def _models():
     return models
 
 
+def published_categories(declarations, *, initiative_model=None, using: str = "default") -> dict[int, list[str]]:
+    """Each declaration's initiatives' future-direction categories, in the document's order,
+    for those ``declarations`` that are published as they stand: the category is a column of
+    the live rows, not of the published document, and live rows equal the publication only
+    while the declaration is published (a draft of the next phase is never read)."""
+    ids = [d.pk for d in declarations if d.state == workflow.PUBLISHED]
+    model = initiative_model or _models().Initiative
+    out: dict[int, list[str]] = {pk: [] for pk in ids}
+    for start in range(0, len(ids), 1000):
+        for declaration_id, category in (model.objects.using(using).filter(declaration_id__in=ids[start:start + 1000])
+                                         .order_by("declaration_id", "position", "id")
+                                         .values_list("declaration_id", "future_direction_category")):
+            out[declaration_id].append(category or "")
+    return out
+
+
 def _objects(*, declaration, publication, document: dict[str, Any], entry_model, summary_model,
-             postgres: bool, current_models: bool = True) -> tuple[list, Any]:
+             postgres: bool, current_models: bool = True, categories: list[str] | None = None) -> tuple[list, Any]:
     """The ``PublicEntry`` rows and the ``PublicSummary`` of one declaration's publication.
 
     ``current_models``: False under a migration's historical models, which predate forms (and
@@ -208,17 +241,23 @@ def _objects(*, declaration, publication, document: dict[str, Any], entry_model,
     department = declaration.department
     municipality = department.municipality.name
     year = declaration.fiscal_year.year
+    grades = grade_evaluations_of(declaration) if current_models and _has_initiative_grades(document) else None
     rows = entry_rows(document, municipality=municipality, department=department.name, fiscal_year=year,
-                      year_label=document.get("fiscal_year_label") or "")
+                      year_label=document.get("fiscal_year_label") or "", grade_evaluations=grades,
+                      categories=categories)
+    # Migration 0005's historical model has no facets (0008 adds them and indexes again).
+    has_facets = any(field.name == "facets" for field in entry_model._meta.get_fields())
     entries = []
     for row in rows:
         lexemes = row.pop("lexemes")
+        facets = row.pop("facets")
+        if has_facets:
+            row["facets"] = facets
         entries.append(entry_model(declaration_id=declaration.pk, publication=publication,
                                    grams=tsvector_literal(lexemes) if postgres else "", **row))
     summary = summary_model(declaration_id=declaration.pk, publication=publication, municipality=municipality,
                             department=department.name, fiscal_year=year, phase=document.get("document") or "",
-                            **summary_counts(document, grade_evaluations_of(declaration)
-                                             if current_models and _has_initiative_grades(document) else None))
+                            **summary_counts(document, grades))
     return entries, summary
 
 
@@ -226,7 +265,8 @@ def _write(*, declaration, publication, document: dict[str, Any], entry_model, s
            using: str) -> None:
     entries, summary = _objects(declaration=declaration, publication=publication, document=document,
                                 entry_model=entry_model, summary_model=summary_model,
-                                postgres=connections[using].vendor == "postgresql")
+                                postgres=connections[using].vendor == "postgresql",
+                                categories=published_categories([declaration], using=using).get(declaration.pk))
     entry_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
     summary_model.objects.using(using).filter(declaration_id=declaration.pk).delete()
     entry_model.objects.using(using).bulk_create(entries, batch_size=500)
@@ -293,10 +333,13 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
     entries, summaries = [], []
     declarations_done = 0
 
-    def add(**what) -> None:
+    initiative_model = apps.get_model("declarations", "Initiative") if apps is not None else None
+
+    def add(*, categories: dict[int, list[str]], **what) -> None:
         nonlocal declarations_done
         more, summary = _objects(**what, entry_model=entry_model, summary_model=summary_model, postgres=postgres,
-                                 current_models=apps is None)
+                                 current_models=apps is None,
+                                 categories=categories.get(what["declaration"].pk))
         entries.extend(more)
         summaries.append(summary)
         declarations_done += 1
@@ -327,15 +370,20 @@ def rebuild(*, apps=None, using: str = "default", live_fallback: bool = True) ->
         for start in range(0, len(latest_ids), 500):
             chunk = (publication_model.objects.using(using).filter(pk__in=latest_ids[start:start + 500])
                      .select_related("declaration__department__municipality", "declaration__fiscal_year"))
+            chunk = list(chunk)
+            categories = published_categories([p.declaration for p in chunk], initiative_model=initiative_model,
+                                              using=using)
             for publication in chunk:
-                add(declaration=publication.declaration, publication=publication, document=publication.document)
+                add(declaration=publication.declaration, publication=publication, document=publication.document,
+                    categories=categories)
         if live_fallback and apps is None:
             from .selectors import report_document
 
             for declaration in (declaration_model.objects.using(using).filter(state=workflow.PUBLISHED)
                                 .exclude(pk__in=publication_model.objects.using(using).values("declaration_id"))
                                 .select_related("department__municipality", "fiscal_year")):
-                add(declaration=declaration, publication=None, document=report_document(declaration=declaration))
+                add(declaration=declaration, publication=None, document=report_document(declaration=declaration),
+                    categories=published_categories([declaration], using=using))
         flush()
         if postgres:
             # The rows' foreign keys are checked at commit; an index cannot be built while those

@@ -12,13 +12,15 @@ import re
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
 from sengen.declarations import publicindex
 from sengen.declarations.models import Municipality, PublicEntry
 from sengen.declarations.selectors import public_document
+
+from .search_filters import SearchFilters, narrow
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 5
@@ -48,39 +50,70 @@ def _words(terms: list[str]) -> list[str]:
     return words
 
 
-def search_public(*, query: str) -> QuerySet[PublicEntry]:
+LISTING = ("-fiscal_year", "municipality", "department", "position")  # the publicentry_listing index
+
+
+def _search(query: str, filters: SearchFilters | None) -> tuple[QuerySet[PublicEntry], list[str]] | None:
+    """The entries the index alone finds for ``query`` and ``filters`` (the candidates), and the
+    words each must still be confirmed to contain; None when there is nothing to search for."""
+    words = _words(search_terms(query))
+    filters = filters or SearchFilters()
+    if not words and not filters.active():
+        return None
+    candidates = narrow(PublicEntry.objects.all(), filters)
+    postgres = connection.vendor == "postgresql"
+    if postgres and words:
+        candidates = candidates.filter(grams__ngrams=publicindex.tsquery_literal(words))
+    # A word of one or two characters is itself one n-gram, and n-grams never span white space
+    # (which ends each field): on PostgreSQL the index's answer is exact, no text need be read.
+    confirm = [word for word in words if not postgres or len(word) > 2]
+    return candidates, confirm
+
+
+def _confirmed(entries: QuerySet[PublicEntry], words: list[str]) -> QuerySet[PublicEntry]:
+    for word in words:
+        entries = entries.filter(text__contains=word)
+    return entries
+
+
+def search_public(*, query: str, filters: SearchFilters | None = None) -> QuerySet[PublicEntry]:
     """Initiatives as published (``PublicEntry``: the latest publication of each declaration,
     never a draft of the next phase), any year, whose title, sections, content, targets,
     results, future direction, achievement status, department, city or year contain every word
-    of ``query``; newest year first. Each word is a substring (Japanese has no spaces between
-    words, so 公民 must find 公民館), compared after NFKC and lower-casing on both sides.
+    of ``query``, narrowed by ``filters`` (``search_filters``: year, department, evaluation,
+    grade, kind of target, future direction); newest year first. With filters, an empty query
+    lists every initiative they let through. Each word is a substring (Japanese has no spaces
+    between words, so 公民 must find 公民館), compared after NFKC and lower-casing on both sides.
 
     On PostgreSQL the words' character bigrams (a one-character word: the character) are looked
     up in the GIN-indexed n-grams first, and the substrings confirmed on those candidates; on
     SQLite (one city's data) the text is scanned. The values go to the database as parameters:
     the n-grams as quoted tsquery lexemes, the substrings through LIKE with its wildcards
-    escaped."""
-    words = _words(search_terms(query))
-    if not words:
+    escaped. This is the selector the search page and the public API share."""
+    found = _search(query, filters)
+    if found is None:
         return PublicEntry.objects.none()
-    qs = PublicEntry.objects.all()
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        qs = qs.filter(grams__ngrams=publicindex.tsquery_literal(words))
-    for word in words:
-        # A word of one or two characters is itself one n-gram, and n-grams never span white
-        # space (which ends each field): the index's answer is exact, no text need be read.
-        if not postgres or len(word) > 2:
-            qs = qs.filter(text__contains=word)
+    candidates, confirm = found
     # Only the listing's columns travel to be sorted: the text and n-grams (and the publication's
     # document, fetched for one page afterwards) would make sorting tens of thousands of
     # candidates of a common long word twice as slow.
-    return qs.defer("text", "grams").order_by("-fiscal_year", "municipality", "department", "position")
+    return _confirmed(candidates, confirm).defer("text", "grams", "facets").order_by(*LISTING)
+
+
+# Reading hits in the listing's order (its index, newest year first) and checking each row as it
+# comes costs a few microseconds a row and stops at the page's last hit: for a common word (公民館,
+# one initiative in twenty) the first page reads a few hundred rows at any scale. The planner
+# cannot know a word is common (it multiplies the selectivities of the word's bigrams, so 公民 &
+# 民館 looks a hundred times rarer than it is) and instead collects and sorts every hit (0.5 s in
+# a country's 1.3 million initiatives). The capped count says how common the word is, so the
+# page asks for the walk when it reads at most this many rows (about 60 ms).
+WALK_ROWS = 20_000
 
 
 class CappedPaginator(Paginator):
     """Counts at most ``SEARCH_COUNT_CAP`` hits (``capped`` says there were more), so a very
-    common word costs no more than a rare one."""
+    common word costs no more than a rare one; on PostgreSQL, reads a page of a common word along
+    the listing's index (``WALK_ROWS``)."""
 
     capped = False
 
@@ -98,25 +131,57 @@ class CappedPaginator(Paginator):
         self.capped = found > SEARCH_COUNT_CAP
         return min(found, SEARCH_COUNT_CAP)
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:  # as Paginator.page
+            top = self.count
+        if not self._walk(top):
+            return self._get_page(self.object_list[bottom:top], number, self)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Only for this transaction: GIN answers only bitmap scans, so with those (and the
+            # sequential scan) off the one way left to the ordered page is the listing's index.
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            entries = list(self.object_list[bottom:top])
+        return self._get_page(entries, number, self)
 
-def search_page(*, query: str, page: str | int | None, per_page: int) -> dict[str, Any]:
+    def _walk(self, top: int) -> bool:
+        """Whether reading the listing's index up to hit ``top`` reads at most ``WALK_ROWS`` rows,
+        the hits being spread evenly: ``top`` × rows ÷ hits (the cap when capped, so a commoner
+        word only walks less)."""
+        if connection.vendor != "postgresql" or self.in_listing_order or not self.count:
+            return False  # the planner already walks the listing for an index-exact query
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [PublicEntry._meta.db_table])
+            row = cursor.fetchone()
+        rows = max(row[0] if row else 0, 0)
+        return top * rows / self.count <= WALK_ROWS
+
+
+def search_page(*, query: str, page: str | int | None, per_page: int,
+                filters: SearchFilters | None = None) -> dict[str, Any]:
     """One page of ``search_public``: ``{"terms", "page", "count", "capped", "page_range",
-    "several_cities", "results": [{"initiative": PublicEntry, "snippets": [...]}]}``; ``page``
-    is None when the query has no word."""
+    "several_cities", "searched", "results": [{"initiative": PublicEntry, "snippets": [...]}]}``;
+    ``page`` is None when there is neither a word nor a filter (``searched`` False)."""
     terms = search_terms(query)
-    if not terms:
+    found = _search(query, filters)
+    if found is None:
         return {"terms": [], "page": None, "count": 0, "capped": False, "page_range": [], "results": [],
-                "several_cities": False}
-    paginator = CappedPaginator(search_public(query=query), per_page,
-                                in_listing_order=all(len(word) <= 2 for word in _words(terms)))
-    found = paginator.get_page(page)
-    entries = list(found.object_list)
+                "several_cities": False, "searched": False}
+    confirm = found[1]
+    words = _words(terms)
+    paginator = CappedPaginator(search_public(query=query, filters=filters), per_page, in_listing_order=not confirm)
+    found_page = paginator.get_page(page)
+    entries = list(found_page.object_list)
     prefetch_related_objects(entries, "publication")  # the published documents of this page only
     return {
-        "terms": terms, "page": found, "count": paginator.count, "capped": paginator.capped,
-        "page_range": list(paginator.get_elided_page_range(found.number, on_each_side=2, on_ends=1)),
-        "ellipsis": Paginator.ELLIPSIS,
-        "results": [{"initiative": e, "snippets": search_snippets(e, terms)} for e in entries],
+        "terms": terms, "page": found_page, "count": paginator.count, "capped": paginator.capped,
+        "page_range": list(paginator.get_elided_page_range(found_page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS, "searched": True,
+        "results": [{"initiative": e, "snippets": search_snippets(e, terms) if words else []} for e in entries],
         # A department's name is the same in many cities: links and hits then name the city.
         "several_cities": Municipality.objects.count() > 1,
     }

@@ -23,7 +23,7 @@ from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
 
-from . import charts, downloads, formtable, labels, selectors
+from . import charts, downloads, formtable, labels, search_filters, selectors
 from . import search as public_search  # the view below is ``search``
 
 SEARCH_PAGE_SIZE = 20
@@ -226,8 +226,16 @@ def search(request):
     if getattr(settings, "SENGEN_STATIC_SEARCH", False):
         return _static_search(request)
     query = request.GET.get("q", "")[: public_search.MAX_QUERY_LENGTH]
-    found = public_search.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
-    return render(request, "portal/search.html", {"query": query, **found, "cap": f"{public_search.SEARCH_COUNT_CAP:,}"})
+    grades = search_filters.grade_codes()
+    read = search_filters.read_filters(request.GET, grades=grades)
+    options = search_filters.choices(grades)
+    found = public_search.search_page(query=query, page=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE,
+                                      filters=read.filters)
+    return render(request, "portal/search.html", {
+        "query": query, **found, "cap": f"{public_search.SEARCH_COUNT_CAP:,}",
+        "filters": read.filters, "options": options, "ignored": read.ignored,
+        "active_filters": search_filters.describe(read.filters, options),
+    })
 
 
 def _static_search(request):

@@ -165,6 +165,9 @@ class PublicEntry(_PublishedRow):
     # one field a line: the substring a query's words are confirmed against.
     text = models.TextField()
     grams = GramsField(blank=True)
+    # The search filters' tokens (declarations.publicfacets), " evaluation:achieved kind:numeric ":
+    # matched whole on SQLite; on PostgreSQL the same tokens are lexemes of ``grams``.
+    facets = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = "公開索引（取組）"

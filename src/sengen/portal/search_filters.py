@@ -1,0 +1,160 @@
+"""The search's filters: year, department, evaluation, grade, kind of target and future-direction
+category, read from GET parameters (the search page's form, and the public API's query).
+
+``read_filters`` never fails: a value it cannot use (a year that is not a number, an
+evaluation it does not know, a department name longer than any stored) is left out and named in
+``ignored``, which the page shows, so a hand-edited or stale link narrows by what it can instead
+of answering with an error. ``narrow`` applies the filters to ``PublicEntry`` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sengen.core.limits import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from sengen.declarations import publicfacets
+from sengen.declarations.models import Grade, PublicEntry
+from sengen.declarations.publicindex import tsquery_lexemes
+
+MAX_DEPARTMENT = 200  # a department's name (core.limits)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search is narrowed to; an empty value does not narrow."""
+
+    year: int | None = None
+    department: str = ""
+    evaluation: str = ""  # core.report.EVALUATIONS
+    grade: str = ""  # a grade code of a city's scale
+    kind: str = ""  # core.targets.KINDS
+    direction: str = ""  # publicfacets.DIRECTIONS
+
+    def active(self) -> dict[str, str | int]:
+        """The filters that narrow, by parameter name, in the form's order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, "")}
+
+    def tokens(self) -> list[str]:
+        """The facet tokens (``publicfacets``) every entry found must have."""
+        out = []
+        for name in ("evaluation", "grade", "kind", "direction"):
+            value = getattr(self, name)
+            if value:
+                out.append(publicfacets.token(name, value))
+        return out
+
+
+@dataclass
+class ReadFilters:
+    filters: SearchFilters
+    ignored: list[str] = field(default_factory=list)  # a sentence per value left out
+
+
+PARAMETERS = ("year", "department", "evaluation", "grade", "kind", "direction")
+
+
+def grade_codes() -> list[tuple[str, str]]:
+    """(code, label) of every grade of every stored scale, once per code, for the form's choice
+    (a city's own scale included; a code two scales share is one choice)."""
+    seen, out = set(), []
+    for code, label in Grade.objects.order_by("scale_id", "order", "code").values_list("code", "label"):
+        if code not in seen:
+            seen.add(code)
+            out.append((code, label))
+    return out
+
+
+def read_filters(params: Mapping[str, str], *, grades: list[tuple[str, str]] | None = None) -> ReadFilters:
+    """The filters of ``params`` (a ``QueryDict`` or dict); ``grades`` the grade choices
+    (``grade_codes()`` when not given)."""
+    values: dict[str, object] = {}
+    ignored: list[str] = []
+
+    def ignore(label: str, value: str) -> None:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        ignored.append(_("%(label)s「%(value)s」は使えない値のため、絞り込みに使っていません。")
+                       % {"label": label, "value": shown})
+
+    year = (params.get("year") or "").strip()
+    if year:
+        number = int(year) if year.isascii() and year.isdigit() else None
+        if number is not None and MIN_FISCAL_YEAR <= number <= MAX_FISCAL_YEAR:
+            values["year"] = number
+        else:
+            ignore(_("年度"), year)
+    department = (params.get("department") or "").strip()
+    if department:
+        if len(department) <= MAX_DEPARTMENT:
+            values["department"] = department
+        else:
+            ignore(_("部局"), department)
+    choices = {
+        "evaluation": (_("評価"), publicfacets.EVALUATIONS),
+        "kind": (_("目標の種類"), publicfacets.KINDS),
+        "direction": (_("今後の方向性"), publicfacets.DIRECTIONS),
+    }
+    for name, (label, allowed) in choices.items():
+        value = (params.get(name) or "").strip()
+        if value:
+            if value in allowed:
+                values[name] = value
+            else:
+                ignore(label, value)
+    grade = (params.get("grade") or "").strip()
+    if grade:
+        known = {code for code, _label in (grades if grades is not None else grade_codes())}
+        if grade in known:
+            values["grade"] = grade
+        else:
+            ignore(_("評語"), grade)
+    return ReadFilters(SearchFilters(**values), ignored)
+
+
+def narrow(entries: QuerySet[PublicEntry], filters: SearchFilters) -> QuerySet[PublicEntry]:
+    """``entries`` with every active filter applied. Year and department are columns (the
+    listing's index); the others are facet tokens: on PostgreSQL lexemes of the GIN-indexed
+    n-grams, elsewhere whole words of ``facets``."""
+    if filters.year is not None:
+        entries = entries.filter(fiscal_year=filters.year)
+    if filters.department:
+        entries = entries.filter(department=filters.department)
+    tokens = filters.tokens()
+    if tokens and connection.vendor == "postgresql":
+        entries = entries.filter(grams__ngrams=tsquery_lexemes(tokens))
+    else:
+        for token in tokens:
+            entries = entries.filter(facets__contains=f" {token} ")
+    return entries
+
+
+def choices(grades: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """The form's choices of each select, value and label (the year's are the stored years)."""
+    from sengen.declarations.models import FiscalYear, FutureDirection, TargetKind
+
+    from . import labels
+
+    years = sorted(set(FiscalYear.objects.values_list("year", flat=True)), reverse=True)
+    return {
+        "year": [(str(y), labels.year_label(y)) for y in years],
+        "evaluation": [(key, str(value["label"])) for key, value in labels.EVALUATIONS.items()],
+        "grade": [(code, label if label == code else f"{label}（{code}）") for code, label in grades],
+        "kind": [(str(value), str(label)) for value, label in TargetKind.choices],
+        "direction": [(str(value), str(label)) for value, label in FutureDirection.choices],
+    }
+
+
+def describe(filters: SearchFilters, options: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, bool]]:
+    """The active filters as the results heading lists them: (what, which, whether ``which`` is
+    a city's own Japanese words, a department's name or a grade), in words."""
+    names = {"year": _("年度"), "department": _("部局"), "evaluation": _("評価"), "grade": _("評語"),
+             "kind": _("目標の種類"), "direction": _("今後の方向性")}
+    out = []
+    for name, value in filters.active().items():
+        shown = dict(options.get(name, [])).get(str(value), str(value))
+        out.append((str(names[name]), shown, name in ("department", "grade")))
+    return out
