@@ -3,7 +3,8 @@ extraction on the same files, and text and XLSX parse throughput.
 
     make bench                       # or: .venv/bin/python bench/run.py [--repeat N] [--sizes 5,15,30,60]
 
-Also the city's book against the fifteen single-report PDFs it replaces (bench/book.py).
+Also the city's book against the fifteen single-report PDFs it replaces (bench/book.py), and the
+year's open-data ZIP against each department's CSV, XLSX and JSON (bench/opendata.py).
 
 The corpus is made on the spot: the seed PDF (the city's own layout) and sengen-rendered
 PDFs of reports generated from the seed's initiatives with 5–60 initiatives; the same
@@ -154,6 +155,12 @@ def main(argv: list[str]) -> int:
     import book
 
     book.main(args.repeat)
+
+    print()
+    # The year's open-data ZIP against each department's downloads drawn one by one (issue 12).
+    import opendata
+
+    opendata.main(args.repeat)
 
     print()
     print("The per-file budget: parsing in a child process (sengen import) against in-process")

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 
 from sengen.core import opendata
 
-from . import render
+from . import _with_defaults, render
 from .csv_doc import neutralise
 from .rows import COLUMNS, V2_COLUMNS, is_v2, rows
 from .xlsx_doc import DATA_SHEET
@@ -197,6 +197,9 @@ def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_ye
     """The year's ZIP. ``reports``: (document, form — None for the one it names) per department,
     each as citizens read it; ``created``: when the latest of them was published; ``progress``
     called with each department's path stem and document once its files are made."""
+    # With the spec's defaults, as render() fills them for each department's own files, so the
+    # year-wide CSV says 未評価 where they do.
+    reports = [(_with_defaults(doc), form) for doc, form in reports]
     reports = sorted(reports, key=lambda r: (str(r[0].get("department") or ""), str(r[0].get("document") or "")))
     names = [str(doc.get("department") or "") for doc, _ in reports]
     # A department named twice (two cities' reports, two phases) is told apart by its phase.
@@ -241,10 +244,18 @@ def _csv_header(data: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(data.decode("utf-8-sig").split("\r\n", 1)[0])))
 
 
-def main() -> int:
-    """The child the portal draws the ZIP in: the arguments of ``year_zip`` as JSON on stdin."""
+def main(argv: list[str] | None = None) -> int:
+    """The child the portal draws the ZIP in: the arguments of ``year_zip`` as JSON on stdin;
+    ``--nice N`` lowers its CPU priority (the workers answering pages come first)."""
+    import argparse
+    import os
+
     from sengen.core.forms import form_from_dict
 
+    parser = argparse.ArgumentParser(prog="python -m sengen.renderers.opendata")
+    parser.add_argument("--nice", type=int, default=0)
+    if (nice := parser.parse_args(argv).nice):
+        os.nice(nice)
     try:
         args = json.loads(sys.stdin.buffer.read())
         reports = [(r["document"], None if r.get("form") is None else form_from_dict(r["form"], source="stdin: form"))
