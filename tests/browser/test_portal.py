@@ -8,6 +8,7 @@ import pytest
 from sengen.declarations.services.imports import report_import
 from tests.portal.reports import next_year
 
+from . import portal_checks as checks
 from .conftest import describe_violations
 
 pytestmark = pytest.mark.browser
@@ -104,17 +105,10 @@ def test_searching_by_keyboard_finds_the_initiative(page, url, two_years):
     assert page.locator("mark").first.inner_text() == "公民"
 
 
-def test_on_a_phone_each_initiative_is_a_card_in_the_tables_order(phone_page, url, two_years, seed_doc):
-    phone_page.goto(url(PAGES["report"]))
-    assert not phone_page.locator(".report-table").is_visible()
-    cards = phone_page.locator(".report-cards .card")
-    assert cards.count() == 5
-    titles = [t.inner_text() for t in phone_page.locator(".card__title a").all()]
-    assert titles == [i["title"] for i in seed_doc["initiatives"]]
-    # the card shows the same figures as the table row, and nothing runs off the screen
-    card = cards.nth(1).inner_text()
-    assert "12,000人" in card and "11,820人" in card and "98.5%" in card and "未達成" in card
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+def test_on_a_phone_each_initiative_is_a_card_in_the_tables_order(phone_page, url, axe, screenshot, two_years,
+                                                                  seed_doc):
+    checks.phone_cards(phone_page, url(PAGES["report"]), [i["title"] for i in seed_doc["initiatives"]],
+                       axe=axe, screenshot=screenshot, label="two-years")
 
 
 def test_on_a_desktop_the_report_is_the_official_table(page, url, two_years):
