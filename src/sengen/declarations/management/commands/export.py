@@ -158,6 +158,7 @@ class Command(SengenCommand):
                                 draft=options["draft"])
         except DeclarationNotFound as exc:
             raise UsageError(str(exc)) from None
+
         def written(stem: str, doc: dict) -> None:
             phase = workflow.DOCUMENT_NAMES.get(doc["document"], doc["document"])
             self.stdout.write(f"{doc['department']}: {phase}（{DEPARTMENTS_DIR}/{stem}.csv / .xlsx / .json）")
