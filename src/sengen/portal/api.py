@@ -14,11 +14,10 @@ per path with its body as ``index.json``.
 # No "from __future__ import annotations": django-ninja reads the signatures' types at import.
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
@@ -256,22 +255,6 @@ def _filters(where: Schema) -> Filters:
     return Filters(**values)
 
 
-class _Each(Sequence):
-    """``rows`` with ``shape`` applied to the page the paginator slices, so a listing reads
-    and shapes one page, not all its rows (a queryset is counted by the database)."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict[str, Any]]):
-        self.rows, self.shape = rows, shape
-
-    def __len__(self) -> int:
-        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.shape(row) for row in self.rows[index]]
-        return self.shape(self.rows[index])
-
-
 def _url(name: str, *args) -> str:
     return reverse(f"api:{name}", args=args)
 
@@ -305,7 +288,7 @@ def departments(request: HttpRequest, municipality: str | None = Query(None, max
 @api.get("/reports/", response=list[ReportSummary], url_name="reports", summary="公開されている報告")
 @paginate(Pages)
 def reports(request: HttpRequest, where: Query[Where]):
-    return _Each(api_reads.summaries(_filters(where)), lambda s: _report(api_reads.report_row(s)))
+    return api_reads.Shaped(api_reads.summaries(_filters(where)), lambda s: _report(api_reads.report_row(s)))
 
 
 @api.get("/reports/{int:report_id}/", response={200: Report, 404: Message}, url_name="report",
@@ -323,7 +306,7 @@ def initiative(request: HttpRequest, report_id: int, position: int):
 @api.get("/initiatives/", response=list[Initiative], url_name="initiatives", summary="取組")
 @paginate(Pages)
 def initiatives(request: HttpRequest, where: Query[InitiativeWhere]):
-    return _Each(api_reads.initiatives(_filters(where)), _initiative)
+    return api_reads.Shaped(api_reads.initiatives(_filters(where)), _initiative)
 
 
 @api.get("/targets/", response=list[TargetRow], url_name="targets", summary="達成目標")

@@ -147,14 +147,59 @@ def _categories(summary_list: list[PublicSummary]) -> dict[int, list[str]]:
     return found
 
 
+def target_kind(target: dict[str, Any]) -> str:
+    """A published target's kind from what its document says of it: a figure (or a relative
+    change) is numeric, a due date without one a milestone, anything else qualitative. The
+    document carries no kind of its own; this reads no text, so a listing of thousands of
+    targets costs no parsing."""
+    if target.get("metric") or target.get("relative"):
+        return "numeric"
+    return "milestone" if target.get("due") else "qualitative"
+
+
 def _target_row(target: dict[str, Any], evaluation: str, fiscal_year: int) -> dict[str, Any]:
-    analysis = analyse_target(target["text"], fiscal_year=fiscal_year)
-    numeric = bool(target.get("metric") or target.get("relative")) or analysis.kind == "numeric"
-    return {"text": target["text"], "kind": "numeric" if numeric else analysis.kind,
-            "direction": analysis.direction if numeric else None,
+    """A target as the API lists it; its ``direction`` is read from its text (``_direction``)
+    only when a filter or a page asks for it: parsing every target of a country is what made
+    a listing slow."""
+    return {"text": target["text"], "kind": target_kind(target),
             "metric": target.get("metric"), "actual": target.get("actual"), "due": target.get("due"),
             "achievement_rate": target.get("achievement_rate"), "evaluation": evaluation,
-            "grade": target.get("grade")}
+            "grade": target.get("grade"), "_year": fiscal_year}
+
+
+def _direction(row: dict[str, Any]) -> str | None:
+    """以上 (higher is better) or 以下 (lower) of a numeric target, as its text says."""
+    if "direction" not in row:
+        numeric = row["kind"] == "numeric"
+        row["direction"] = analyse_target(row["text"], fiscal_year=row["_year"]).direction if numeric else None
+    return row["direction"]
+
+
+def finish_target(target: dict[str, Any]) -> dict[str, Any]:
+    """A target row of a page, its direction read."""
+    _direction(target)
+    return {key: value for key, value in target.items() if key != "_year"}
+
+
+def finish_initiative(row: dict[str, Any]) -> dict[str, Any]:
+    """An initiative row of a page, its targets' directions read."""
+    return {**row, "targets": [finish_target(t) for t in row["targets"]]}
+
+
+class Shaped(Sequence):
+    """``rows`` with ``shape`` applied to the part a paginator slices, so a listing shapes one
+    page and not every row it counts (a queryset is counted by the database)."""
+
+    def __init__(self, rows, shape):
+        self.rows, self.shape = rows, shape
+
+    def __len__(self) -> int:
+        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.shape(row) for row in self.rows[index]]
+        return self.shape(self.rows[index])
 
 
 def _initiatives_of(summary: PublicSummary, categories: list[str] | None) -> Iterator[dict[str, Any]]:
@@ -186,15 +231,17 @@ def _initiative_matches(row: dict[str, Any], f: Filters) -> bool:
         return False
     if f.grade is not None and row["grade"] != f.grade and all(t["grade"] != f.grade for t in row["targets"]):
         return False
-    return all(getattr(f, name) is None or any(t[name] == getattr(f, name) for t in row["targets"])
-               for name in ("kind", "direction"))
+    if f.kind is not None and all(t["kind"] != f.kind for t in row["targets"]):
+        return False
+    return f.direction is None or any(_direction(t) == f.direction for t in row["targets"])
 
 
 def _target_matches(target: dict[str, Any], row: dict[str, Any], f: Filters) -> bool:
     if f.grade is not None and target["grade"] != f.grade and row["grade"] != f.grade:
         return False
-    return all(getattr(f, name) is None or target[name] == getattr(f, name)
-               for name in ("evaluation", "kind", "direction"))
+    if any(getattr(f, name) is not None and target[name] != getattr(f, name) for name in ("evaluation", "kind")):
+        return False
+    return f.direction is None or _direction(target) == f.direction
 
 
 def _rows_of(summary_list: list[PublicSummary]) -> Iterator[dict[str, Any]]:
@@ -204,7 +251,10 @@ def _rows_of(summary_list: list[PublicSummary]) -> Iterator[dict[str, Any]]:
 
 
 def _loaded(qs: QuerySet[PublicSummary]) -> list[PublicSummary]:
-    return list(qs.select_related("publication", "declaration__department__municipality"))
+    # The publication's document is what is read; the declaration's own JSON (where each value
+    # was read, the live preamble) and the interim figures would be decoded for nothing.
+    return list(qs.select_related("publication", "declaration__department__municipality")
+                .defer("publication__progress", "declaration__provenance", "declaration__preamble"))
 
 
 def _initiative_rows(filters: Filters, *, report_id: int | None = None) -> Iterator[dict[str, Any]]:
@@ -248,26 +298,27 @@ class InitiativePages(Sequence):
         return rows[start - first:stop - first]
 
 
-def initiatives(filters: Filters = Filters()) -> Sequence[dict[str, Any]]:
+def initiatives(filters: Filters = Filters()) -> Shaped:
     """Initiatives of the published reports, as published, that match ``filters``: an
     evaluation, grade, kind or direction matches when one of its targets has it (a grade also
     when the initiative has it). Narrowed by the index alone, a page at a time
     (``InitiativePages``); a filter on what documents hold reads the narrowed reports' documents."""
     if all(getattr(filters, name) is None for name in _CONTENT):
-        return InitiativePages(filters)
-    return [row for row in _initiative_rows(filters) if _initiative_matches(row, filters)]
+        return Shaped(InitiativePages(filters), finish_initiative)
+    return Shaped([row for row in _initiative_rows(filters) if _initiative_matches(row, filters)], finish_initiative)
 
 
 def initiative(report_id: int, position: int) -> dict[str, Any]:
     """Initiative ``position`` (1: the first row) of a published report; ``NotPublic`` otherwise."""
     for row in _initiative_rows(Filters(), report_id=report_id):
         if row["position"] == position:
-            return row
+            return finish_initiative(row)
     raise NotPublic(f"公開されている報告 {report_id} に {position} 番目の取組はありません")
 
 
-def targets(filters: Filters = Filters()) -> list[dict[str, Any]]:
-    """Targets of the published reports, each with its initiative's place, that match ``filters``."""
+def targets(filters: Filters = Filters()) -> Shaped:
+    """Targets of the published reports, each with its initiative's place, that match
+    ``filters``; a page's directions are read when it is sliced."""
     found = []
     for row in _initiative_rows(filters):
         if filters.direction_category is not None and row["direction_category"] != filters.direction_category:
@@ -277,4 +328,4 @@ def targets(filters: Filters = Filters()) -> list[dict[str, Any]]:
             if _target_matches(target, row, filters):
                 found.append({**place, "initiative": row["position"], "initiative_number": row["number"],
                               "initiative_title": row["title"], "position": index + 1, **target})
-    return found
+    return Shaped(found, finish_target)
