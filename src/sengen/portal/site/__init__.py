@@ -57,8 +57,9 @@ def normalise_base_url(base_url: str | None) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def produce(root: Path, base_url: str, say=None) -> tuple[dict[str, tuple[bytes, str]], Result]:
-    """Every file of the site in memory: path → (bytes, inputs)."""
+def produce(root: Path, base_url: str, *, check: bool = False) -> tuple[dict[str, tuple[bytes | None, str]], Result]:
+    """Every file of the site in memory: path → (bytes, inputs); with ``check`` a download whose
+    inputs are not the tree's is not drawn (its bytes None: out of date)."""
     parts = urlsplit(base_url)
     host = parts.netloc or "localhost"
     previous = tree.Manifest.read(root) if root.is_dir() else tree.Manifest()
@@ -72,7 +73,7 @@ def produce(root: Path, base_url: str, say=None) -> tuple[dict[str, tuple[bytes,
         data = tree.on_disk(root, path)
         return data if data is not None and tree.sha256(data) == entry.get("sha256") else None
 
-    renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse)
+    renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse, draw=not check)
     # The search page in its static mode: Pagefind's box over the index written after the pages.
     with translation.override(None), _kept_between_builds(root), override_settings(SENGEN_STATIC_SEARCH=True):
         walk: Walk = renderer.walk()
@@ -91,7 +92,7 @@ def produce(root: Path, base_url: str, say=None) -> tuple[dict[str, tuple[bytes,
                                          resolve=resolve, base_url=base_url or None, host=host)
             result.missed.update(missed)
             data = text.encode("utf-8")
-        files[rendered.path] = (data, rendered.inputs)
+        files[rendered.path] = (None if rendered.stale else data, rendered.inputs)
     if parts.scheme:
         files["sitemap.xml"] = (_sitemap(base_url, sorted(p for p, r in (
             (r.path, r) for r in walk.files.values()) if r.kind == "page")), "")
@@ -128,7 +129,7 @@ def build(root: Path, *, base_url: str | None = None, check: bool = False, say=p
     started = time.perf_counter()
     base_url = normalise_base_url(base_url)
     try:
-        files, result = produce(root, base_url)
+        files, result = produce(root, base_url, check=check)
         if check:
             result.differences = tree.differences(root, files)
         else:

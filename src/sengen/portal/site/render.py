@@ -10,13 +10,16 @@ no link points at nothing.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import Resolver404, resolve, reverse
@@ -32,6 +35,8 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # a link to the other language's file, the redirect for moved report URLs has no page).
 PAGE_NAMES = {"index", "year", "report", "initiative", "search"}
 FEED_NAMES = {"feed", "department_feed"}
+# Child processes drawing PDFs and XLSX beside the walk (each a WeasyPrint or openpyxl run).
+DRAWINGS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
 _LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
 _DISPOSITION = re.compile(r"filename\*=UTF-8''([^;]+)")
 
@@ -46,6 +51,8 @@ class Rendered:
     data: bytes
     inputs: str = ""  # what a download was drawn from (its cache key); reused when unchanged
     text: bool = False
+    drawing: Future | None = None  # a download being drawn
+    stale: bool = False  # a download --check did not draw: its inputs differ from the tree's
 
 
 @dataclass
@@ -115,8 +122,8 @@ class Renderer:
     absolute links), downloads through ``portal.downloads`` so a PDF whose document did not change
     is taken from the tree instead of drawn again (``reuse(path, inputs)``)."""
 
-    def __init__(self, *, host: str, secure: bool, reuse: Callable[[str, str], bytes | None]):
-        self.host, self.secure, self.reuse = host, secure, reuse
+    def __init__(self, *, host: str, secure: bool, reuse: Callable[[str, str], bytes | None], draw: bool = True):
+        self.host, self.secure, self.reuse, self.draw = host, secure, reuse, draw
         self.clients = {}
         for lang in LANGUAGES:
             client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=lang, raise_request_exception=True)
@@ -128,7 +135,8 @@ class Renderer:
         done = Walk()
         queue = list(dict.fromkeys(_public_keys()))
         seen = set(queue)
-        with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True):
+        with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True), \
+                ThreadPoolExecutor(max_workers=DRAWINGS_AT_ONCE, thread_name_prefix="sengen-site-draw") as self.pool:
             while queue:
                 key = queue.pop(0)
                 try:
@@ -146,6 +154,16 @@ class Renderer:
                         if link not in seen:
                             seen.add(link)
                             queue.append(link)
+            for key, rendered in list(done.files.items()):
+                if rendered.drawing is not None:
+                    try:
+                        rendered.data = rendered.drawing.result()
+                    except Exception as exc:  # noqa: BLE001 — said per file; the rest of the site is written
+                        done.failed[key] = f"描けませんでした: {exc}"
+                        del done.files[key]
+                        continue
+                    rendered.drawing = None
+                    cache.set(rendered.inputs, rendered.data, downloads.RENDERED_SECONDS)
         return done
 
     def links(self, rendered: Rendered) -> Iterator[Key]:
@@ -215,5 +233,15 @@ class Renderer:
         inputs = downloads.cache_key(doc, fmt, form)
         data = self.reuse(path, inputs)
         if data is None:
-            data = downloads.download(doc, fmt, form)
+            data = cache.get(inputs) if fmt in downloads.RENDERED_FORMATS else downloads.download(doc, fmt, form)
+        if data is None and not self.draw:
+            # --check: a download drawn from other inputs than the tree's is out of date,
+            # whatever bytes drawing it again would give (a PDF or workbook records when it was made).
+            return Rendered(key, "download", path, b"", inputs=inputs, stale=True)
+        if data is None:
+            # A PDF or XLSX takes a second or more: drawn by a child process (as the portal
+            # draws it) while the pages go on rendering, collected at the end of the walk.
+            own = downloads.own_form(doc, form)
+            drawing = self.pool.submit(downloads.render_out_of_process, doc, fmt, *([own] if own else []))
+            return Rendered(key, "download", path, b"", inputs=inputs, drawing=drawing)
         return Rendered(key, "download", path, data, inputs=inputs)

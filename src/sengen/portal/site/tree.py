@@ -124,8 +124,10 @@ def _prune(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def differences(root: Path, files: dict[str, tuple[bytes, str]]) -> list[str]:
-    """What differs between the tree and what a build makes now, one line each (empty: none)."""
+def differences(root: Path, files: dict[str, tuple[bytes | None, str]]) -> list[str]:
+    """What differs between the tree and what a build makes now, one line each (empty: none).
+    A file's bytes are None when the build did not draw it because its inputs are not the
+    tree's (a download ``--check`` leaves undrawn)."""
     if not (root / MANIFEST).exists():
         return [f"{MANIFEST}: ありません（sengen site build で作られたディレクトリではありません）"]
     manifest = Manifest.read(root)
@@ -137,6 +139,8 @@ def differences(root: Path, files: dict[str, tuple[bytes, str]]) -> list[str]:
         data = on_disk(root, relative)
         if data is None:
             found.append(f"{relative}: ありません")
+        elif files[relative][0] is None:
+            found.append(f"{relative}: 古くなっています（元の文書・様式・描画のどれかが変わりました）")
         elif data != files[relative][0]:
             found.append(f"{relative}: 内容がデータベースと違います")
         elif relative not in manifest.files or manifest.files[relative].get("sha256") != sha256(data):
