@@ -36,7 +36,6 @@ from sengen.declarations.selectors import (
     declaration_get,
     initiative_history,
     public_document,
-    public_progress,
 )
 
 EVALUATIONS = [e.value for e in Evaluation]
@@ -48,9 +47,18 @@ def declarations_public() -> QuerySet[Declaration]:
     return Declaration.objects.public().select_related("department__municipality", "fiscal_year")
 
 
+def _latest_publication(declaration: Declaration):
+    """``declaration``'s latest publication (None when it has none), read once per request:
+    the initiative page asks for its document, its progress and its item."""
+    if not hasattr(declaration, "_portal_latest_publication"):
+        declaration._portal_latest_publication = declaration.publications.latest()
+    return declaration._portal_latest_publication
+
+
 def document_public(declaration: Declaration) -> dict[str, Any]:
     """The report as citizens may read it; ``DeclarationNotFound`` when nothing of it is public."""
-    doc = public_document(declaration=declaration)
+    latest = _latest_publication(declaration)
+    doc = latest.document if latest is not None else public_document(declaration=declaration)
     if doc is None:
         raise DeclarationNotFound(f"{declaration} は公開されていません")
     return doc
@@ -242,57 +250,99 @@ def initiative_public(*, declaration: Declaration, number: int) -> dict[str, Any
             "future_direction_category": live.future_direction_category if live and published_as_is else ""}
 
 
+# The initiative's chain through the years in one query (PostgreSQL and SQLite both run WITH
+# RECURSIVE): back along carried_from, forward along what is carried from it, each step only
+# through public declarations (a step that is not public ends the chain there), at most 50 steps
+# so that a bad cycle cannot loop. One query instead of one per year and direction.
+_PUBLIC_STEP = """JOIN declarations_declaration d ON d.id = i.declaration_id
+    WHERE {depth} < 50 AND (d.state = %(published)s
+        OR EXISTS (SELECT 1 FROM declarations_publication p WHERE p.declaration_id = d.id))"""
+_CHAIN = f"""
+WITH RECURSIVE back(id, carried_from_id, depth) AS (
+    SELECT id, carried_from_id, 0 FROM declarations_initiative WHERE id = %(start)s
+    UNION ALL
+    SELECT i.id, i.carried_from_id, b.depth + 1 FROM back b
+    JOIN declarations_initiative i ON i.id = b.carried_from_id {_PUBLIC_STEP.format(depth="b.depth")}
+),
+forward(id, depth) AS (
+    SELECT id, 0 FROM declarations_initiative WHERE id = %(start)s
+    UNION ALL
+    SELECT i.id, f.depth + 1 FROM forward f
+    JOIN declarations_initiative i ON i.carried_from_id = f.id {_PUBLIC_STEP.format(depth="f.depth")}
+)
+SELECT id, depth, 0 FROM back WHERE depth > 0
+UNION ALL SELECT id, depth, 1 FROM forward WHERE depth > 0
+"""
+
+
+def _chain(initiative: Initiative) -> list[tuple[int, str]]:
+    """(initiative id, relation) of the public chain of ``initiative``: the years before it
+    (the nearest "previous") then after it (the nearest "next"), each once."""
+    from django.db import connection
+
+    params = {"start": initiative.pk, "published": PublicationState.PUBLISHED.value}
+    sql, values = _CHAIN, params
+    if connection.vendor == "sqlite":  # sqlite3 takes named parameters as :name
+        sql = re.sub(r"%\((\w+)\)s", r":\1", _CHAIN)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[2], row[1]))
+    seen, out = {initiative.pk}, []
+    for pk, depth, forward in rows:
+        if pk not in seen:
+            seen.add(pk)
+            out.append((pk, ("next" if forward else "previous") if depth == 1 else ""))
+    return out
+
+
+def public_documents(declarations) -> dict[int, dict[str, Any]]:
+    """The public document of each of ``declarations`` (``public_document``), in one query for
+    their publications; a declaration without any is read as ``public_document`` reads it."""
+    from sengen.declarations.models import Publication
+
+    declarations = list(declarations)
+    docs: dict[int, dict[str, Any]] = {}
+    ids = [d.pk for d in declarations]
+    for publication in (Publication.objects.filter(declaration_id__in=ids)
+                        .order_by("declaration_id", "-published_at", "-id").only("declaration_id", "document")):
+        docs.setdefault(publication.declaration_id, publication.document)  # the first is the latest
+    for declaration in declarations:
+        if declaration.pk not in docs:
+            docs[declaration.pk] = public_document(declaration=declaration) or {"initiatives": []}
+    return docs
+
+
 def initiative_other_years(*, initiative: Initiative | None) -> list[dict[str, Any]]:
     """The same initiative in other years' public reports, oldest first: the ``carried_from`` chain
     both ways, and initiatives of the same department and city with the same title. Each entry:
     ``{"year", "department", "number", "title", "relation", "doc"}`` where ``title`` and ``doc`` come
-    from that year's public document and ``relation`` is ``"previous"``, ``"next"`` or ``""``."""
+    from that year's public document and ``relation`` is ``"previous"``, ``"next"`` or ``""``.
+    Four queries whatever the number of years: the chain, its initiatives, those of the same
+    title, and their declarations' publications."""
     if initiative is None:
         return []
     department = initiative.declaration.department
-    public = Declaration.objects.public()
-    found: dict[int, tuple[Initiative, str]] = {}
-    base = (Initiative.objects.filter(declaration__in=public)
+    chain = _chain(initiative)
+    relations = dict(chain)
+    base = (Initiative.objects.filter(declaration__in=Declaration.objects.public())
+            .exclude(pk=initiative.pk).exclude(declaration_id=initiative.declaration_id)
             .select_related("declaration__fiscal_year", "declaration__department"))
-
-    # Backwards along carried_from, forwards along carried_to; bounded so a bad cycle cannot loop.
-    step, seen = initiative.carried_from_id, {initiative.pk}
-    relation = "previous"
-    for _ in range(50):
-        if step is None or step in seen:
-            break
-        seen.add(step)
-        previous = base.filter(pk=step).first()
-        if previous is None:  # not public (or gone): the chain is not public past here
-            break
-        found[previous.pk] = (previous, relation)
-        relation = ""
-        step = previous.carried_from_id
-    frontier, relation = [initiative.pk], "next"
-    for _ in range(50):
-        if not frontier:
-            break
-        following = [i for i in base.filter(carried_from__in=frontier) if i.pk not in seen]
-        seen.update(i.pk for i in following)
-        found.update((i.pk, (i, relation)) for i in following)
-        frontier, relation = [i.pk for i in following], ""
-
-    for same in base.filter(declaration__department__municipality=department.municipality_id,
-                            declaration__department__name=department.name,
-                            title=initiative.title).exclude(pk=initiative.pk):
-        found.setdefault(same.pk, (same, ""))
+    # Two queries, not one with OR: each finds its rows by an index (primary key; department and
+    # title), which an OR across the joined tables would not let the planner use.
+    found = {i.pk: i for i in base.filter(pk__in=list(relations))}
+    found.update((i.pk, i) for i in base.filter(declaration__department__municipality=department.municipality_id,
+                                                declaration__department__name=department.name,
+                                                title=initiative.title).exclude(pk__in=list(found)))
+    found = list(found.values())
+    docs = public_documents({i.declaration_id: i.declaration for i in found}.values())
     others = []
-    docs: dict[int, dict] = {}
-    for other, relation in found.values():
-        if other.declaration_id == initiative.declaration_id:
-            continue
-        if other.declaration_id not in docs:
-            docs[other.declaration_id] = public_document(declaration=other.declaration) or {"initiatives": []}
+    for other in found:
         item = next((i for i in docs[other.declaration_id]["initiatives"] if i["number"] == other.number), None)
         if item is None:  # added after that year's publication: not public yet
             continue
         others.append({"year": other.declaration.fiscal_year.year, "department": other.declaration.department.name,
-                       "number": other.number, "title": item["title"], "relation": relation, "doc": item})
+                       "number": other.number, "title": item["title"], "relation": relations.get(other.pk, ""),
+                       "doc": item})
     return sorted(others, key=lambda o: (o["year"], o["number"]))
 
 
@@ -348,7 +398,8 @@ def initiative_progress(*, declaration: Declaration, number: int) -> list[dict[s
     """The interim figures published with the report for initiative ``number``: ``[{"text",
     "value", "unit", "as_of", "comment"}]`` (the latest publication's; empty when it has none)."""
     rows = []
-    for entry in public_progress(declaration=declaration):
+    latest = _latest_publication(declaration)
+    for entry in (list(latest.progress) if latest is not None else []):
         if entry.get("number") != number:
             continue
         value = entry.get("value")
