@@ -38,6 +38,8 @@ RULES: dict[str, tuple[str, set[str] | str]] = {
     "initiative_history": ("get", READERS),
     "import": ("get", {"admin", "director", "other_director"}),
     "import_save": ("post", {"admin", "director", "other_director"}),
+    # Each person's own mail settings: every staff role, nobody else.
+    "mail_preferences": ("get", {"admin", "director", "editor", "viewer", "other_director", "other_editor"}),
 }
 
 
