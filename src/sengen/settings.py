@@ -152,6 +152,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # its own, ~100 KB an entry); SENGEN_CACHE_DIR shares one on disk between the workers.
 # Set by sengen.wsgi (gunicorn, runserver): only a process that serves pages draws ahead.
 SENGEN_DRAW_AHEAD = os.environ.get("SENGEN_DRAW_AHEAD") == "1"
+# The public site as files (``sengen site build``): a serving process rebuilds this directory
+# after each publication or correction (portal.site.autobuild); unset, nothing is built.
+SENGEN_SITE_DIR = os.environ.get("SENGEN_SITE_DIR", "").strip()
+SENGEN_SITE_BASE_URL = os.environ.get("SENGEN_SITE_BASE_URL", "").strip()
 # SENGEN_CACHE_URL=redis://host:6379/0 shares one cache (kept pages, drawings, login
 # throttling) between several application servers on one PostgreSQL (Django's RedisCache;
 # docs/operations.md "Several application servers").

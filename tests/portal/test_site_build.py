@@ -156,3 +156,47 @@ def test_a_base_url_that_is_not_a_url_is_refused(db, tmp_path):
     target = tmp_path / "file"
     target.write_text("x")
     assert "ディレクトリではありません" in str(refused("site", "build", str(target)))
+
+
+def test_a_publication_rebuilds_the_site_directory_once_it_commits(published_demo_settings, seed_doc,
+                                                                 django_capture_on_commit_callbacks, monkeypatch):
+    from sengen.declarations.services.imports import report_import
+    from sengen.portal.site import autobuild
+
+    ran = []
+
+    def fake_run(arguments, **kwargs):
+        ran.append(arguments)
+        return type("Done", (), {"returncode": 0})()
+
+    # The build itself is the command the other tests run; here: that a commit starts it, once.
+    monkeypatch.setattr(autobuild.subprocess, "run", fake_run)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_import(doc=seed_doc)
+    autobuild._thread.join(10)
+    site_dir = published_demo_settings.SENGEN_SITE_DIR
+    assert ran == [[*ran[0][:3], "site", "build", site_dir, "--base-url", "https://www.city.example.jp/sengen/"]]
+    assert (Path(site_dir) / autobuild.LOG_NAME).exists()
+
+
+def test_no_site_directory_no_rebuild(db, settings, seed_doc, django_capture_on_commit_callbacks, monkeypatch):
+    from sengen.declarations.services.imports import report_import
+    from sengen.portal.site import autobuild
+
+    settings.SENGEN_DRAW_AHEAD, settings.SENGEN_DOWNLOADS_INLINE, settings.SENGEN_SITE_DIR = True, False, ""
+    monkeypatch.setattr(autobuild, "request_build", lambda: pytest.fail("no site directory: nothing to build"))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_import(doc=seed_doc)
+
+
+@pytest.fixture
+def published_demo_settings(db, settings, tmp_path, monkeypatch):
+    from sengen.portal import downloads
+
+    # A serving process (draws ahead) with a site directory; the drawing ahead itself is not
+    # what this test is about.
+    monkeypatch.setattr(downloads, "draw_ahead", lambda *args, **kwargs: None)
+    settings.SENGEN_DRAW_AHEAD, settings.SENGEN_DOWNLOADS_INLINE = True, False
+    settings.SENGEN_SITE_DIR = str(tmp_path / "site")
+    settings.SENGEN_SITE_BASE_URL = "https://www.city.example.jp/sengen/"
+    return settings

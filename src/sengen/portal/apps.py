@@ -21,6 +21,8 @@ class PortalConfig(AppConfig):
         from sengen.declarations.models import Publication
 
         post_save.connect(_published, sender=Publication, dispatch_uid="sengen.portal.draw_ahead")
+        # The public site as files (SENGEN_SITE_DIR) is rebuilt after each publication too.
+        post_save.connect(_site_rebuild, sender=Publication, dispatch_uid="sengen.portal.site_rebuild")
 
         # What public pages show besides the services' writes (which the page cache sees through
         # the audit log): reference data an administrator edits in the admin, and deletions.
@@ -47,6 +49,15 @@ def _published(sender, instance, created, raw=False, **kwargs):
         return
     declaration_id = instance.declaration_id
     transaction.on_commit(lambda: _draw_ahead(declaration_id), robust=True)
+
+
+def _site_rebuild(sender, **kwargs):
+    # Only a serving process with a site directory imports the site builder (it brings the
+    # charts' matplotlib): a command or a process without SENGEN_SITE_DIR pays nothing.
+    if getattr(settings, "SENGEN_SITE_DIR", "") and getattr(settings, "SENGEN_DRAW_AHEAD", False):
+        from .site import autobuild
+
+        autobuild.published(sender, **kwargs)
 
 
 def _draw_ahead(declaration_id: int) -> None:
