@@ -4,20 +4,36 @@ A book is one city's fiscal year in one phase, every department in the city's or
 printed is what citizens read (each declaration's latest publication of that phase) unless a
 draft book is asked for, which takes the live rows of the declarations in that phase (work not
 yet published) and the publication of the others.
+
+The staff year page prints it for administrators (``year_book``): the permission is checked
+here, and the PDF is drawn in a child process (``python -m sengen.renderers.book``) within the
+downloads' time budget, as the portal draws every PDF. The messages are gettext's, so the staff
+page says them in the reader's language and the command in Japanese.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext
 
 from sengen.core import forms as core_forms
 from sengen.core import workflow
 from sengen.core.eras import fiscal_year_label
 
 from .forms import form_for_declaration
-from .models import Declaration, FiscalYear, Municipality, PublicationState
+from .models import Declaration, FiscalYear, Municipality, Phase, PublicationState
+from .permissions import Refusal, is_administrator, require
 from .selectors import DeclarationNotFound, report_document
+
+# As the portal's downloads (portal/downloads.py): a book at the limits may take minutes; past
+# this the child is stuck or hostile and is killed. The child yields the CPU to page requests.
+BOOK_BUDGET_SECONDS = 180
+BOOK_NICE = 10
 
 
 class BookEmpty(DeclarationNotFound):
@@ -39,12 +55,13 @@ def _municipality(fiscal_year: int, name: str | None) -> Municipality:
     if name is not None:
         years = years.filter(municipality__name=name)
     cities = [y.municipality for y in years]
-    where = f"{name}の" if name else ""
     if not cities:
-        raise BookEmpty(f"{where}{fiscal_year}年度は登録されていません")
+        if name:
+            raise BookEmpty(gettext("%(city)sの%(year)s年度は登録されていません") % {"city": name, "year": fiscal_year})
+        raise BookEmpty(gettext("%(year)s年度は登録されていません") % {"year": fiscal_year})
     if len(cities) > 1:
-        raise BookEmpty(f"{fiscal_year}年度は複数の自治体にあります（{'、'.join(str(c) for c in cities)}）:"
-                        " 自治体を指定してください")
+        raise BookEmpty(gettext("%(year)s年度は複数の自治体にあります（%(cities)s）: 自治体を指定してください")
+                        % {"year": fiscal_year, "cities": "、".join(str(c) for c in cities)})
     return cities[0]
 
 
@@ -84,8 +101,46 @@ def book_contents(*, fiscal_year: int, phase: str, municipality: str | None = No
         departments.append(declaration.department.name)
         label = label or declaration.fiscal_year_label
     if not reports:
-        which = "公開されている" if not draft else ""
-        raise BookEmpty(f"{city}の{fiscal_year}年度に{which}{workflow.DOCUMENT_NAMES[phase]}はありません"
-                        + ("（公開前のものを含めるには --draft）" if not draft else ""))
+        words = {"city": city, "year": fiscal_year, "phase": Phase(phase).label}
+        raise BookEmpty(gettext("%(city)sの%(year)s年度に%(phase)sはありません") % words if draft
+                        else gettext("%(city)sの%(year)s年度に公開されている%(phase)sはありません") % words)
     return BookContents(municipality=city.name, fiscal_year_label=label or fiscal_year_label(fiscal_year),
                         phase=phase, draft=draft, reports=reports, departments=departments)
+
+
+def book_payload(book: BookContents) -> str:
+    """What the child (``python -m sengen.renderers.book``) reads: the reports with their forms'
+    definitions, and the cover's words."""
+    return json.dumps({
+        "reports": [{"document": doc, "form": core_forms.form_to_dict(form) if form is not None else None}
+                    for doc, form in book.reports],
+        "draft": book.draft, "municipality": book.municipality, "fiscal_year_label": book.fiscal_year_label,
+        "phase": book.phase,
+    }, ensure_ascii=False)
+
+
+def book_pdf(book: BookContents) -> bytes:
+    """The book as PDF, drawn in a child process: its own memory, a lower CPU priority, killed
+    past BOOK_BUDGET_SECONDS; a failure is a RuntimeError with the child's last line."""
+    done = subprocess.run([sys.executable, "-m", "sengen.renderers.book", "--nice", str(BOOK_NICE)],
+                          input=book_payload(book).encode(), capture_output=True, timeout=BOOK_BUDGET_SECONDS,
+                          check=False)
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        said = done.stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError((said[-1] if said else f"exit status {done.returncode}")[:500])
+    return done.stdout
+
+
+def book_filename(book: BookContents, fiscal_year: int) -> str:
+    """An ASCII name (every browser and mail gateway keeps it): book-2017-achievement_report[-draft].pdf."""
+    return f"book-{fiscal_year}-{book.phase}{'-draft' if book.draft else ''}.pdf"
+
+
+def year_book(*, user, fiscal_year: FiscalYear, phase: str, draft: bool = False) -> tuple[BookContents, bytes]:
+    """The book of ``fiscal_year`` (its city) in ``phase`` for the staff year page: administrators
+    only (行政経営課 prints the city's book; a draft book shows every department's unpublished
+    work). ``BookEmpty`` when there is nothing to print."""
+    require(is_administrator(user), Refusal.PRINT_BOOK)
+    book = book_contents(fiscal_year=fiscal_year.year, phase=phase, municipality=fiscal_year.municipality.name,
+                         draft=draft)
+    return book, book_pdf(book)

@@ -32,6 +32,7 @@ class Refusal:
     YEARS_PAGE = gettext_lazy("年度の一覧は管理者と閲覧者のページです")
     OPEN_YEAR = gettext_lazy("年度を開始できるのは管理者だけです")
     SET_DEADLINES = gettext_lazy("期限を設定できるのは管理者だけです")
+    PRINT_BOOK = gettext_lazy("年度の目標宣言・報告集を作れるのは管理者だけです")
     CREATE_DECLARATION = gettext_lazy("目標宣言を作成できるのは部長と管理者です")
     CREATE_DEPARTMENTS_DECLARATION = gettext_lazy("この部の目標宣言を作成する権限がありません")
     CARRY_OVER = gettext_lazy("次年度の目標宣言を作成できるのはその部の部長と管理者です")

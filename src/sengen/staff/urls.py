@@ -12,6 +12,7 @@ urlpatterns = [
     path("", years.home, name="home"),
     path("years/", years.year_list, name="year_list"),
     path("years/<int:pk>/", years.year_edit, name="year_edit"),
+    path("years/<int:pk>/book/", years.year_book_download, name="year_book"),
     path("late/", years.late, name="late"),
     path("audit/", years.audit, name="audit"),
     path("declarations/new/", declarations.declaration_new, name="declaration_new"),

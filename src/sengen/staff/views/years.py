@@ -3,14 +3,17 @@ whole programme (who is late, the audit log)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sengen.core import workflow
 from sengen.declarations.audit_read import audit_rows
-from sengen.declarations.models import FiscalYear
+from sengen.declarations.book import BookEmpty, book_filename, year_book
+from sengen.declarations.models import FiscalYear, Phase
 from sengen.declarations.permissions import (
     Refusal,
     can_oversee,
@@ -83,7 +86,28 @@ def year_edit(request, pk: int):
         if saved.response:
             return saved.response
         conflict = bool(saved.stored)
-    return render(request, "staff/year_edit.html", {"year": year, "form": form, "conflict": conflict})
+    return render(request, "staff/year_edit.html", {"year": year, "form": form, "conflict": conflict,
+                                                    "phases": Phase.choices})
+
+
+@staff_required
+def year_book_download(request, pk: int):
+    """The year's book (every department's report of one phase in one PDF), published or draft."""
+    try:
+        year = fiscal_year_get(pk)
+    except FiscalYear.DoesNotExist:
+        raise Http404 from None
+    phase = request.GET.get("phase", "")
+    if phase not in workflow.PHASES:
+        raise Http404
+    try:
+        book, pdf = year_book(user=request.user, fiscal_year=year, phase=phase, draft=request.GET.get("draft") == "1")
+    except BookEmpty as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("staff:year_edit", args=[year.pk]) + "#book")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{book_filename(book, year.year)}"'
+    return response
 
 
 @staff_required

@@ -41,7 +41,8 @@ class Command(SengenCommand):
             book = book_contents(fiscal_year=options["fiscal_year"], phase=options["phase"],
                                  municipality=options["municipality"], draft=options["draft"])
         except BookEmpty as exc:
-            raise UsageError(str(exc)) from None
+            hint = "" if options["draft"] else "（公開前のものを含めるには --draft）"
+            raise UsageError(f"{exc}{hint}") from None
         data = render_book(book.reports, draft=book.draft, municipality=book.municipality,
                            fiscal_year_label=book.fiscal_year_label, phase=book.phase)
         write_output(output, data)
