@@ -115,13 +115,15 @@ def remind(today: dt.date, *, dry_run: bool = False, report: Callable[[str], Non
     connection = get_connection()
     try:
         for due in dues:
+            # Composed before the claim: a message that cannot even be written must not hold a
+            # claim that keeps the reminder from ever being sent.
+            letter = mail.compose(due.user, due.kind, due.declaration or due.department,
+                                  department=due.department, fiscal_year=due.fiscal_year, phase=due.phase,
+                                  deadline=due.deadline, declaration=due.declaration)
             claim = _claim(due)
             if claim is None:
                 outcome.skipped += 1
                 continue
-            letter = mail.compose(due.user, due.kind, due.declaration or due.department,
-                                  department=due.department, fiscal_year=due.fiscal_year, phase=due.phase,
-                                  deadline=due.deadline, declaration=due.declaration)
             error = mail.send(letter, connection)
             if error is None:
                 outcome.sent += 1
