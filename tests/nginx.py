@@ -48,9 +48,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def config(root: Path, workdir: Path, port: int, workers: str = "1") -> str:
-    """The whole configuration: one server, ``root`` as its document root. ``workers="auto"``
-    (a worker a core, more connections) is how bench/throughput.py measures the machine's limit."""
+DEFAULT_SITE = """        index index.html;
+        location / {
+            try_files $uri $uri/ =404;
+        }
+"""
+
+
+def example_site_lines(example: Path) -> str:
+    """The lines between ``# BEGIN site`` and ``# END site`` of a deploy/*.conf.example: what a
+    city puts in its server block, served by the tests as written."""
+    text = example.read_text(encoding="utf-8")
+    try:
+        start = text.index("# BEGIN site\n") + len("# BEGIN site\n")
+        return text[start:text.index("# END site", start)]
+    except ValueError:
+        raise ValueError(f"{example}: no '# BEGIN site' … '# END site' lines") from None
+
+
+def config(root: Path, workdir: Path, port: int, workers: str = "1", site: str = DEFAULT_SITE) -> str:
+    """The whole configuration: one server, ``root`` as its document root, ``site`` the rest of
+    its block. ``workers="auto"`` (a worker a core, more connections) is how
+    bench/throughput.py measures the machine's limit."""
     user = "user root root;\n" if os.geteuid() == 0 else ""
     connections = 64 if workers == "1" else 1024
     return f"""{user}worker_processes {workers};
@@ -73,24 +92,21 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         root {root};
-        index index.html;
-        location / {{
-            try_files $uri $uri/ =404;
-        }}
-    }}
+{site}    }}
 }}
 """
 
 
 @contextmanager
-def nginx_serving(root: Path, workdir: Path, workers: str = "1") -> Iterator[str]:
-    """Serves ``root`` until the block ends; yields the base URL (no trailing slash)."""
+def nginx_serving(root: Path, workdir: Path, workers: str = "1", site: str = DEFAULT_SITE) -> Iterator[str]:
+    """Serves ``root`` until the block ends; yields the base URL (no trailing slash). ``site``:
+    the server block's directives besides listen and root (:func:`example_site_lines`)."""
     binary = nginx_binary()
     root, workdir = Path(root).resolve(), Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     conf = workdir / "nginx.conf"
-    conf.write_text(config(root, workdir, port, workers), encoding="utf-8")
+    conf.write_text(config(root, workdir, port, workers, site), encoding="utf-8")
     command = [binary, "-p", f"{workdir}/", "-c", str(conf), "-e", str(workdir / "error.log"),
                "-g", f"daemon off; pid {workdir}/nginx.pid;"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -12,7 +12,8 @@ Reusable fixtures (for any tests/browser/test_*.py):
 - ``published_seed``: the seed report imported as published (what `sengen demo` shows).
 - ``axe(page)``: runs axe-core (WCAG 2 A and AA rules) in the page; returns the violations.
 - ``screenshot(page, name)``: saves a full-page PNG in ``out/screenshots/`` (git-ignored).
-- ``nginx(root)``: Debian's nginx serving a directory on 127.0.0.1 (the static site); its base URL.
+- ``nginx(root, site=…)``: Debian's nginx serving a directory on 127.0.0.1 (the static site); its
+  base URL. ``site``: the server's directives (tests/nginx.py ``example_site_lines``).
 - ``demo_data``: what `sengen demo` loads (two cities), committed for a server in another thread or process.
 
 Without Chromium the tests skip with the reason; under CI (``CI`` set) they fail instead, because
@@ -174,7 +175,8 @@ def nginx(tmp_path_factory):
     except FileNotFoundError as exc:
         _unavailable(str(exc))
     with ExitStack() as servers:
-        yield lambda root: servers.enter_context(nginx_serving(root, tmp_path_factory.mktemp("nginx")))
+        yield lambda root, **options: servers.enter_context(
+            nginx_serving(root, tmp_path_factory.mktemp("nginx"), **options))
 
 
 @pytest.fixture

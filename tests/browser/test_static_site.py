@@ -6,7 +6,11 @@ Screenshots land in out/screenshots/static-*.png."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from tests.nginx import example_site_lines
 
 from . import portal_checks as checks
 from .conftest import PHONE
@@ -14,17 +18,21 @@ from .conftest import PHONE
 pytestmark = pytest.mark.browser
 
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "nginx-static.conf.example"
+
+
 @pytest.fixture
 def static_site(demo_data, nginx, tmp_path):
     """The demo data built into a tree (as `sengen site build DIR` writes it) and served by
-    nginx; the base URL."""
+    nginx as deploy/nginx-static.conf.example serves it (its Content-Security-Policy included);
+    the base URL."""
     from sengen.portal.site import build
 
     root = tmp_path / "site"
     result = build(root, say=lambda line: None)
     assert result.failed == {} and result.missed == set()
     assert result.index is not None and result.index.pages > 0  # the build wrote the search index
-    return nginx(root)
+    return nginx(root, site=example_site_lines(EXAMPLE))
 
 
 def test_the_built_site_passes_the_portals_checks(static_site, page, new_page, axe, screenshot, seed_doc):
@@ -50,7 +58,11 @@ def _search(page, words: str):
 
 def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_javascript(
         static_site, page, new_page, axe, screenshot):
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text or "WebAssembly" in message.text else None)
     page.goto(static_site + "/")
+    assert "wasm-unsafe-eval" in page.request.get(static_site + "/search/").headers["content-security-policy"]
     # the header's search box leads to the search page, as on the dynamic portal
     page.locator(".site-nav").get_by_role("link", name="検索").click()
     page.wait_for_url("**/search/**")
@@ -59,6 +71,7 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     assert "公民館" in page.locator(".pagefind-ui__result").first.inner_text()
     assert page.locator(".pagefind-ui__result mark").first.inner_text() == checks.SEARCHED
     checks.no_wcag_violations(page, axe, screenshot, "static-search")
+    assert refused == []  # Pagefind runs under the example's policy
     with page.expect_navigation():
         hits.first.click()
     assert page.locator("h1").inner_text() == checks.FOUND_TITLE
