@@ -134,6 +134,12 @@ def test_a_whole_year_on_a_real_smtp_server(smtp, year_people):
     assert "理由: 目標値の根拠を書いてください" in returned[0].body
     declaration_transition(user=p.director, declaration=declaration, action="submit")
     assert addresses(smtp.take()) == {"gyosei@city.example"}
+    # The director takes it back: nobody is told of their own step; the office is not asked to
+    # check what is no longer submitted.
+    declaration_transition(user=p.director, declaration=declaration, action="return")
+    assert smtp.take() == []
+    declaration_transition(user=p.director, declaration=declaration, action="submit")
+    assert addresses(smtp.take()) == {"gyosei@city.example"}
 
     # The deadline passes. The day after, only the department still late is reminded, once.
     out = run("remind", "--today", "2026-05-01")
@@ -166,7 +172,7 @@ def test_a_whole_year_on_a_real_smtp_server(smtp, year_people):
 
     # Every message is in the audit log, to whom and about what.
     sent = AuditEntry.objects.filter(action="mail.sent")
-    assert sent.count() == 3 + 4 + 1 + 1 + 1 + 2 + 1 + 1
+    assert sent.count() == 3 + 4 + 1 + 1 + 1 + 1 + 2 + 1 + 1
     entry = sent.filter(detail__kind="returned").get()
     assert entry.detail["to"] == "shimin-bucho@city.example"
     assert entry.object_type == "declaration" and entry.object_id == str(declaration.pk)

@@ -82,7 +82,8 @@ def _with_role(role: str, **scope):
 
 
 def office() -> list:
-    """行政経営課: the administrators, who check and publish what departments submit."""
+    """行政経営課: the accounts with the administrator role, who check and publish what departments
+    submit (a superuser without a role is the IT account, not the office)."""
     return _reachable(_with_role(Role.ADMINISTRATOR))
 
 
@@ -219,12 +220,13 @@ def _declaration(pk: int) -> Declaration:
     return Declaration.objects.select_related("department", "fiscal_year").get(pk=pk)
 
 
-def handoff_after_commit(*, declaration: Declaration, action: str, reason: str = "") -> None:
-    """A workflow step was taken: tell whoever takes the report next."""
+def handoff_after_commit(*, declaration: Declaration, action: str, reason: str = "", by=None) -> None:
+    """A workflow step was taken: tell whoever takes the report next, except ``by``, who took it
+    (a director taking back their own submission needs no mail about it)."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
         return
-    pk = declaration.pk
+    pk, by_pk = declaration.pk, getattr(by, "pk", None)
 
     def job():
         decl = _declaration(pk)
@@ -234,6 +236,7 @@ def handoff_after_commit(*, declaration: Declaration, action: str, reason: str =
             users = directors(decl.department)
         else:
             users = concerned(decl.department, decl)
+        users = [u for u in users if u.pk != by_pk]
         send_all(letters(users, kind, decl, department=decl.department, fiscal_year=decl.fiscal_year,
                          phase=decl.phase, deadline=_deadline(decl.fiscal_year, decl.phase), reason=reason,
                          declaration=decl))

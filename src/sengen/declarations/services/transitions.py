@@ -65,7 +65,7 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
         publications.snapshot(user=user, declaration=declaration)
     audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip(),
                  **({"incomplete": gaps} if gaps else {}))
-    mail.handoff_after_commit(declaration=declaration, action=action, reason=reason.strip())
+    mail.handoff_after_commit(declaration=declaration, action=action, reason=reason.strip(), by=user)
     return _sync(caller, declaration)
 
 
