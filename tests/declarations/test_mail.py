@@ -163,8 +163,8 @@ def test_a_whole_year_on_a_real_smtp_server(smtp, year_people):
     assert addresses(published) == {"shimin-bucho@city.example"}
     assert published[0].subject == "【sengen】市民生活部の目標宣言が公開されました（令和8年度）"
 
-    # The interim report opens for 市民生活部.
-    declaration_start_phase(user=p.director, declaration=fresh(declaration), phase="interim_report")
+    # The office opens 市民生活部's interim report.
+    declaration_start_phase(user=p.admin, declaration=fresh(declaration), phase="interim_report")
     interim = smtp.take()
     assert addresses(interim) == {"shimin-bucho@city.example"}
     assert "市民生活部の令和8年度の中間報告の作成が始まりました。" in interim[0].body

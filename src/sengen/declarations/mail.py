@@ -244,13 +244,15 @@ def handoff_after_commit(*, declaration: Declaration, action: str, reason: str =
     _after_commit(job)
 
 
-def phase_opened_after_commit(*, declaration: Declaration) -> None:
-    """A declaration began its interim or year-end report: its people start writing."""
-    pk = declaration.pk
+def phase_opened_after_commit(*, declaration: Declaration, by=None) -> None:
+    """A declaration began its interim or year-end report: its people start writing (all but
+    ``by``, who began it)."""
+    pk, by_pk = declaration.pk, getattr(by, "pk", None)
 
     def job():
         decl = _declaration(pk)
-        send_all(letters(concerned(decl.department, decl), "phase_opened", decl, department=decl.department,
+        users = [u for u in concerned(decl.department, decl) if u.pk != by_pk]
+        send_all(letters(users, "phase_opened", decl, department=decl.department,
                          fiscal_year=decl.fiscal_year, phase=decl.phase,
                          deadline=_deadline(decl.fiscal_year, decl.phase), declaration=decl))
 

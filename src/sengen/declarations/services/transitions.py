@@ -102,5 +102,5 @@ def declaration_start_phase(*, user, declaration: Declaration, phase: str) -> De
     declaration.state = PublicationState.DRAFT
     declaration.save(update_fields=["phase", "state", "updated_at"])
     audit.record(user, "declaration.start_phase", declaration, before=before, after=phase)
-    mail.phase_opened_after_commit(declaration=declaration)
+    mail.phase_opened_after_commit(declaration=declaration, by=user)
     return _sync(caller, declaration)
