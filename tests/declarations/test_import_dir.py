@@ -298,7 +298,7 @@ def test_a_folder_without_report_files_is_a_usage_error(folder):
     (folder / "readme.md").write_text("nothing here", "utf-8")
     status, out, err = run(folder)
     assert status == 2
-    assert "報告のファイル（pdf / xlsx / txt / json）がありません" in err
+    assert "報告のファイル（pdf / xlsx / txt / json / csv）がありません" in err
     assert out == ""
 
 

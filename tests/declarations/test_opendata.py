@@ -140,3 +140,14 @@ def test_two_cities_need_the_city_named(year, seed_doc):
     with pytest.raises(DeclarationNotFound, match="自治体を指定してください"):
         year_reports(fiscal_year=2017)
     assert year_reports(fiscal_year=2017, municipality="架空市").municipality == "架空市"
+
+
+def test_sengen_import_reads_the_zips_csv_files_from_a_folder(year, tmp_path):
+    folder = tmp_path / "back"
+    folder.mkdir()
+    archive = _zip(year_zip_bytes(None, 2017))
+    for name in archive.namelist():
+        if name.startswith("departments/") and name.endswith(".csv"):
+            (folder / name.removeprefix("departments/")).write_bytes(archive.read(name))
+    out = run("import", str(folder))
+    assert out.count("変更はありません") == len(DEPARTMENTS), out
