@@ -135,3 +135,32 @@ def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, s
         search = client.get("/search/").content.decode("utf-8")
     assert 'data-results-prefix="en/"' in search
     assert "Search on this site needs JavaScript." in search
+
+
+@pytest.mark.django_db
+def test_the_build_indexes_the_tree_again_only_when_a_page_changed(tmp_path, seed_doc, monkeypatch):
+    from sengen.declarations.services.imports import report_import
+    from sengen.portal.site import build
+    from tests.declarations.helpers import refused
+    from tests.portal.reports import next_year
+
+    report_import(doc=seed_doc)
+    root = tmp_path / "site"
+    lines = []
+    first = build(root, say=lines.append)
+    # the seed's report page and its five initiatives, in Japanese only
+    assert first.index is not None and first.index.pages == 6
+    assert lines[-1] == first.index.summary()
+    entry = root / "pagefind" / "pagefind-entry.json"
+    assert json.loads(entry.read_text(encoding="utf-8"))["languages"]["ja"]["page_count"] == 6
+
+    assert build(root, say=lines.append).index is None  # nothing changed: the index is kept
+    report_import(doc=next_year(seed_doc, actual=13210))
+    assert build(root, say=lines.append).index.pages == 12  # a new year's report and initiatives
+    entry.unlink()
+    assert build(root, say=lines.append).index.pages == 12  # an index gone is written again
+
+    # `sengen site build` without Pagefind: one sentence saying what to do, exit status 2
+    entry.unlink()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind"))
+    assert "PAGEFIND_BINARY_PATH" in str(refused("site", "build", str(root)))
