@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .conftest import describe_violations
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,3 +28,13 @@ def test_the_api_page_draws_every_path_from_our_own_origin(page, url, published_
     assert not others, others
     assert any(u.endswith("/static/ninja/swagger-ui-bundle.js") for u in requested)
     screenshot(page, "api-docs")
+
+
+def test_the_api_reference_page_meets_wcag_aa(page, phone_page, url, published_seed, axe, screenshot):
+    for name, tab in (("api-reference", page), ("api-reference-phone", phone_page)):
+        response = tab.goto(url("/api/"))
+        assert response.status == 200
+        assert tab.locator("html").get_attribute("lang") == "ja"
+        violations = axe(tab)
+        assert not violations, describe_violations(violations)
+        screenshot(tab, name)

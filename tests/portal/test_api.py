@@ -258,3 +258,24 @@ def test_an_unfiltered_listing_reads_only_the_reports_on_its_page(client, demo, 
     singles = [(row["report"], row["position"]) for row in
                (_body(client, path) for path in api_static_paths() if "/initiatives/" in path and path.count("/") > 5)]
     assert walked == singles
+
+
+def test_the_reference_page_names_every_path_and_its_parameters(client, openapi):
+    response = client.get("/api/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    for path, methods in openapi["paths"].items():
+        assert f"GET {path}" in page
+        for parameter in methods["get"].get("parameters", []):
+            assert f"<code>{parameter['name']}</code>" in page
+    assert 'href="/api/openapi.json"' in page and 'href="/api/docs/"' in page
+    assert "achieved / partially_achieved / not_achieved / not_evaluated" in page
+    assert "整数（1926〜2200）" in page and "PagedInitiative" in page
+
+
+def test_english_readers_get_the_page_and_the_404_in_english(client, demo):
+    page = client.get("/api/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Public API</h1>" in page and "integer (1926 to 2200)" in page
+    missing = Declaration.objects.order_by("-pk").first().pk + 1
+    response = client.get(f"/api/reports/{missing}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json() == {"detail": f"No published report has the id {missing}"}

@@ -275,13 +275,15 @@ def municipalities(request: HttpRequest):
 
 
 @api.get("/fiscal-years/", response=list[FiscalYear], url_name="fiscal_years", summary="年度")
-def fiscal_years(request: HttpRequest, municipality: str | None = Query(None, max_length=100)):
+def fiscal_years(request: HttpRequest,
+                 municipality: str | None = Query(None, max_length=100, description="自治体名")):
     return api_reads.fiscal_years(municipality=municipality or None)
 
 
 @api.get("/departments/", response=list[Department], url_name="departments", summary="部")
-def departments(request: HttpRequest, municipality: str | None = Query(None, max_length=100),
-                fiscal_year: int | None = Query(None, ge=1926, le=2200)):
+def departments(request: HttpRequest,
+                municipality: str | None = Query(None, max_length=100, description="自治体名"),
+                fiscal_year: int | None = Query(None, ge=1926, le=2200, description="年度（西暦の開始年）")):
     return api_reads.departments(municipality=municipality or None, fiscal_year=fiscal_year)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from sengen.core.eras import fiscal_year_label
 from sengen.core.report import EVALUATIONS
@@ -125,7 +126,7 @@ def report(report_id: int) -> dict[str, Any]:
     summary = (PublicSummary.objects.select_related("publication", "declaration")
                .filter(declaration_id=report_id).first())
     if summary is None:
-        raise NotPublic(f"公開されている報告に id {report_id} はありません")
+        raise NotPublic(gettext("公開されている報告に id %(id)s はありません") % {"id": report_id})
     publication = summary.publication
     return {**report_row(summary),
             "published_at": publication.published_at if publication else None,
@@ -313,7 +314,8 @@ def initiative(report_id: int, position: int) -> dict[str, Any]:
     for row in _initiative_rows(Filters(), report_id=report_id):
         if row["position"] == position:
             return finish_initiative(row)
-    raise NotPublic(f"公開されている報告 {report_id} に {position} 番目の取組はありません")
+    raise NotPublic(gettext("公開されている報告 %(id)s に %(position)s 番目の取組はありません")
+                    % {"id": report_id, "position": position})
 
 
 def targets(filters: Filters = Filters()) -> Shaped:
