@@ -66,10 +66,15 @@ def missing(declaration: Declaration) -> list[str]:
     initiatives: list[Initiative] = list(declaration.initiatives.order_by("position"))
     if not initiatives:
         return [gettext("取組がありません")]
+    # Only what the declaration's form asks for: a form without a 取組結果 column lacks no
+    # results, one that grades initiatives no per-target figure.
+    form = form_for_declaration(declaration)
+    layout = form.layouts.get(declaration.phase)
+    roles = set(layout.roles) if layout is not None else {"targets", "results"}
     gaps = []
     targets = list(_targets(declaration))
     with_targets = {t.initiative_id for t in targets}
-    if declaration.phase == Phase.DECLARATION:
+    if declaration.phase == Phase.DECLARATION and "targets" in roles:
         gaps += [gettext("達成目標がありません: %(initiative)s") % {"initiative": str(i)}
                  for i in initiatives if i.pk not in with_targets]
     elif declaration.phase == Phase.INTERIM_REPORT:
@@ -78,9 +83,10 @@ def missing(declaration: Declaration) -> list[str]:
         gaps += [gettext("進捗がありません: %(target)s") % {"target": _target_label(t)}
                  for t in targets if t.pk not in reported and not t.interim_status]
     elif declaration.phase == Phase.ACHIEVEMENT_REPORT:
-        gaps += [gettext("取組結果がありません: %(initiative)s") % {"initiative": str(i)}
-                 for i in initiatives if not i.results]
-        for target in targets:
+        if "results" in roles:
+            gaps += [gettext("取組結果がありません: %(initiative)s") % {"initiative": str(i)}
+                     for i in initiatives if not i.results]
+        for target in targets if form.grade_placement not in ("initiative", "none") else ():
             outcome = getattr(target, "outcome", None)
             if outcome is None or not (outcome.actual_value is not None or outcome.grade_code
                                        or outcome.evaluation != Evaluation.NOT_EVALUATED):

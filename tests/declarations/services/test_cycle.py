@@ -162,3 +162,15 @@ def test_a_submitted_declaration_offers_its_director_only_the_way_back(people, r
     mine = _in(reports[0], phase=Phase.DECLARATION, state=PublicationState.SUBMITTED)
     assert _names(cycle.next_actions(user=people.director, declaration=mine)) == ["return"]
     assert _primary(cycle.next_actions(user=people.admin, declaration=mine)) == ["check"]
+
+
+def test_what_is_missing_follows_the_declarations_form(people):
+    # F2 (an initiative-graded form without a 取組結果 column): no per-target result and no
+    # 取組結果 is missing; its grades are not a gap to confirm but what approval needs.
+    from sengen.declarations.services.imports import report_import
+    from tests.staff.test_form_fields import f2_doc
+
+    f2 = report_import(doc=f2_doc(), state="draft").declaration
+    assert cycle.missing(f2) == []
+    assert cycle.unjudged(f2) == ["評価が確定していません: 1. 家庭ごみの減量", "評価が確定していません: 2. 公園愛護会の担い手づくり"]
+    assert _primary(cycle.next_actions(user=people.director, declaration=f2)) == ["judge"]
