@@ -12,6 +12,7 @@ from django.core.management import call_command
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
+from sengen.declarations import publicindex
 from sengen.declarations.models import Declaration, Initiative, PublicSummary
 from sengen.declarations.services.imports import report_import
 from sengen.portal.api import MAX_PAGE_SIZE, PAGE_SIZE, api_static_paths
@@ -155,12 +156,15 @@ def test_a_grade_filters_initiatives_graded_so(client, demo):
 def test_direction_category_is_read_from_a_report_published_as_it_stands(client, demo):
     seed = Declaration.objects.get(department__municipality__name="伊勢原市")
     Initiative.objects.filter(declaration=seed, number=2).update(future_direction_category="拡充")
+    publicindex.reindex(Declaration.objects.filter(pk=seed.pk))  # as publishing the report does
     found = _body(client, "/api/initiatives/", direction_category="拡充")["items"]
     assert [(r["department"], r["number"]) for r in found] == [("市民生活部", 2)]
     # While the next phase is a draft, the live rows are work in progress: not read.
     Declaration.objects.filter(pk=seed.pk).update(state="draft")
+    publicindex.reindex(Declaration.objects.filter(pk=seed.pk))
     _written_behind_the_services()
     assert _body(client, "/api/initiatives/", direction_category="拡充")["count"] == 0
+    assert _body(client, f"/api/reports/{seed.pk}/initiatives/2/")["direction_category"] is None
 
 
 def _written_behind_the_services():

@@ -8,9 +8,11 @@ future-direction category (拡充, 継続…), which ``sengen.report`` has no fi
 the declaration is published as it stands, as the portal's initiative page does: a draft of the
 next phase is never read.
 
-Filters on what a document holds (an evaluation, a grade, a target's kind or direction) are
-applied to the documents of the reports the index narrowed to (city, year, department, phase):
-the index has no column for them.
+Initiatives are listed from the public index's rows (``PublicEntry``) through the selector the
+search page narrows with (``search_filters.narrow``: its facet tokens hold each initiative's
+evaluations, grades, kinds of target and future-direction category), so a listing is counted
+and paged by the database. A target's direction (以上/以下) is in no index: that filter, and the
+targets listing, read the documents of the initiatives the index lets through.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from django.utils.translation import gettext
 from sengen.core.eras import fiscal_year_label
 from sengen.core.report import EVALUATIONS
 from sengen.core.targets import analyse_target
-from sengen.declarations import publicindex
-from sengen.declarations.models import Initiative, PublicationState, PublicSummary
+from sengen.declarations import publicfacets, publicindex
+from sengen.declarations.models import PublicEntry, PublicSummary
 from sengen.declarations.selectors import public_document
+
+from .search import LISTING
+from .search_filters import SearchFilters, narrow
 
 
 class NotPublic(LookupError):
@@ -136,33 +141,11 @@ def report(report_id: int) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- initiatives, targets
 
-def _categories(summary_list: list[PublicSummary]) -> dict[int, list[str]]:
-    """Each declaration published as it stands → its initiatives' future-direction categories in
-    row order (the live rows equal the publication only then)."""
-    ids = [s.declaration_id for s in summary_list if s.declaration.state == PublicationState.PUBLISHED]
-    found: dict[int, list[str]] = {}
-    rows = (Initiative.objects.filter(declaration_id__in=ids).order_by("declaration_id", "position")
-            .values_list("declaration_id", "future_direction_category"))
-    for declaration_id, category in rows:
-        found.setdefault(declaration_id, []).append(category)
-    return found
-
-
-def target_kind(target: dict[str, Any]) -> str:
-    """A published target's kind from what its document says of it: a figure (or a relative
-    change) is numeric, a due date without one a milestone, anything else qualitative. The
-    document carries no kind of its own; this reads no text, so a listing of thousands of
-    targets costs no parsing."""
-    if target.get("metric") or target.get("relative"):
-        return "numeric"
-    return "milestone" if target.get("due") else "qualitative"
-
-
 def _target_row(target: dict[str, Any], evaluation: str, fiscal_year: int) -> dict[str, Any]:
     """A target as the API lists it; its ``direction`` is read from its text (``_direction``)
     only when a filter or a page asks for it: parsing every target of a country is what made
     a listing slow."""
-    return {"text": target["text"], "kind": target_kind(target),
+    return {"text": target["text"], "kind": publicfacets.target_kind(target),
             "metric": target.get("metric"), "actual": target.get("actual"), "due": target.get("due"),
             "achievement_rate": target.get("achievement_rate"), "evaluation": evaluation,
             "grade": target.get("grade"), "_year": fiscal_year}
@@ -225,12 +208,20 @@ def _initiatives_of(summary: PublicSummary, categories: list[str] | None) -> Ite
         }
 
 
+def _grade(value: str | None) -> str:
+    # As the facet index compares grades (Ａ and a are one grade).
+    return publicfacets.token_value(value) if value else ""
+
+
 def _initiative_matches(row: dict[str, Any], f: Filters) -> bool:
+    """What the facet index cannot say: a target's direction (以上/以下). The other filters are
+    checked again on the document, which the index was written from, so both always agree."""
     if f.direction_category is not None and row["direction_category"] != f.direction_category:
         return False
     if f.evaluation is not None and f.evaluation not in row["evaluations"]:
         return False
-    if f.grade is not None and row["grade"] != f.grade and all(t["grade"] != f.grade for t in row["targets"]):
+    grades = {_grade(row["grade"]), *(_grade(t["grade"]) for t in row["targets"])}
+    if f.grade is not None and _grade(f.grade) not in grades:
         return False
     if f.kind is not None and all(t["kind"] != f.kind for t in row["targets"]):
         return False
@@ -238,7 +229,7 @@ def _initiative_matches(row: dict[str, Any], f: Filters) -> bool:
 
 
 def _target_matches(target: dict[str, Any], row: dict[str, Any], f: Filters) -> bool:
-    if f.grade is not None and target["grade"] != f.grade and row["grade"] != f.grade:
+    if f.grade is not None and _grade(f.grade) not in (_grade(target["grade"]), _grade(row["grade"])):
         return False
     if any(getattr(f, name) is not None and target[name] != getattr(f, name) for name in ("evaluation", "kind")):
         return False
@@ -246,7 +237,8 @@ def _target_matches(target: dict[str, Any], row: dict[str, Any], f: Filters) -> 
 
 
 def _rows_of(summary_list: list[PublicSummary]) -> Iterator[dict[str, Any]]:
-    categories = _categories(summary_list)
+    # Read from the live rows only while a report is published as it stands (publicindex).
+    categories = publicindex.published_categories([s.declaration for s in summary_list])
     for summary in summary_list:
         yield from _initiatives_of(summary, categories.get(summary.declaration_id))
 
@@ -258,73 +250,79 @@ def _loaded(qs: QuerySet[PublicSummary]) -> list[PublicSummary]:
                 .defer("publication__progress", "declaration__provenance", "declaration__preamble"))
 
 
-def _initiative_rows(filters: Filters, *, report_id: int | None = None) -> Iterator[dict[str, Any]]:
-    qs = summaries(filters)
-    if report_id is not None:
-        qs = qs.filter(declaration_id=report_id)
-    return _rows_of(_loaded(qs))
+def entries(filters: Filters) -> QuerySet[PublicEntry]:
+    """The public index's initiatives that ``filters`` let through, in listing order, narrowed
+    by the selector the search page uses (``search_filters.narrow``: year and department as
+    columns, evaluation, grade, kind and future-direction category as facet tokens); a target's
+    direction is not in the index."""
+    qs = PublicEntry.objects.all()
+    if filters.municipality is not None:
+        qs = qs.filter(municipality=filters.municipality)
+    if filters.phase is not None:
+        qs = qs.filter(phase=filters.phase)
+    narrowed = narrow(qs, SearchFilters(year=filters.fiscal_year, department=filters.department or "",
+                                        evaluation=filters.evaluation or "", grade=filters.grade or "",
+                                        kind=filters.kind or "", direction=filters.direction_category or ""))
+    return narrowed.order_by(*LISTING)
 
 
-_CONTENT = ("evaluation", "grade", "kind", "direction", "direction_category")
+def _rows_at(picked: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The initiative rows at (declaration id, index position), in that order, reading the
+    documents of those reports only."""
+    ids = sorted({d for d, _ in picked})
+    rows = {}
+    for start in range(0, len(ids), 500):  # a bounded IN list on every database
+        loaded = _loaded(PublicSummary.objects.filter(declaration_id__in=ids[start:start + 500]))
+        rows.update(((row["report"], row["position"] - 1), row) for row in _rows_of(loaded))
+    return [rows[key] for key in picked if key in rows]
 
 
-class InitiativePages(Sequence):
-    """The initiatives of the reports the index narrows to (city, year, department, phase), in
-    listing order, read a page at a time: how many there are is the sum of the index's counts,
-    and a slice reads the documents of the reports it spans only. A listing of every city's
-    initiatives reads one page's reports, not the country's."""
+class EntryPages(Sequence):
+    """Initiatives of the public index, counted and sliced by the database: a page reads the
+    documents of its own reports only, whatever the number of cities stored."""
 
-    def __init__(self, filters: Filters):
-        self.filters = filters
-        self._spans = list(summaries(filters).values_list("id", "initiatives"))
+    def __init__(self, qs: QuerySet[PublicEntry]):
+        self.qs = qs
 
     def __len__(self) -> int:
-        return sum(n for _, n in self._spans)
+        return self.qs.count()
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index:index + 1][0]
-        start, stop, _ = index.indices(len(self))
-        wanted, first, at = [], None, 0
-        for summary_id, count in self._spans:
-            if at + count > start and at < stop:
-                wanted.append(summary_id)
-                first = at if first is None else first
-            at += count
-        if not wanted:
-            return []
-        order = {summary_id: i for i, summary_id in enumerate(wanted)}
-        loaded = sorted(_loaded(PublicSummary.objects.filter(id__in=wanted)), key=lambda s: order[s.id])
-        rows = list(_rows_of(loaded))
-        return rows[start - first:stop - first]
+        return _rows_at(list(self.qs[index].values_list("declaration_id", "position")))
+
+
+def _candidates(filters: Filters) -> Iterator[dict[str, Any]]:
+    """The rows of every initiative the index lets through (their reports' documents read)."""
+    return iter(_rows_at(list(entries(filters).values_list("declaration_id", "position"))))
 
 
 def initiatives(filters: Filters = Filters()) -> Shaped:
     """Initiatives of the published reports, as published, that match ``filters``: an
     evaluation, grade, kind or direction matches when one of its targets has it (a grade also
-    when the initiative has it). Narrowed by the index alone, a page at a time
-    (``InitiativePages``); a filter on what documents hold reads the narrowed reports' documents."""
-    if all(getattr(filters, name) is None for name in _CONTENT):
-        return Shaped(InitiativePages(filters), finish_initiative)
-    return Shaped([row for row in _initiative_rows(filters) if _initiative_matches(row, filters)], finish_initiative)
+    when the initiative has it). Without a direction filter the index answers, a page at a
+    time; with one, the documents of what the index lets through are read."""
+    if filters.direction is None:
+        return Shaped(EntryPages(entries(filters)), finish_initiative)
+    return Shaped([row for row in _candidates(filters) if _initiative_matches(row, filters)], finish_initiative)
 
 
 def initiative(report_id: int, position: int) -> dict[str, Any]:
     """Initiative ``position`` (1: the first row) of a published report; ``NotPublic`` otherwise."""
-    for row in _initiative_rows(Filters(), report_id=report_id):
-        if row["position"] == position:
-            return finish_initiative(row)
-    raise NotPublic(gettext("公開されている報告 %(id)s に %(position)s 番目の取組はありません")
-                    % {"id": report_id, "position": position})
+    found = _rows_at([(report_id, position - 1)])
+    if not found:
+        raise NotPublic(gettext("公開されている報告 %(id)s に %(position)s 番目の取組はありません")
+                        % {"id": report_id, "position": position})
+    return finish_initiative(found[0])
 
 
 def targets(filters: Filters = Filters()) -> Shaped:
     """Targets of the published reports, each with its initiative's place, that match
-    ``filters``; a page's directions are read when it is sliced."""
+    ``filters``: the index narrows to the initiatives that have such a target, their documents
+    say which; a page's directions are read when it is sliced."""
     found = []
-    for row in _initiative_rows(filters):
-        if filters.direction_category is not None and row["direction_category"] != filters.direction_category:
-            continue
+    for row in _candidates(filters):
         place = {key: row[key] for key in ("report", "municipality", "department", "fiscal_year", "phase")}
         for index, target in enumerate(row["targets"]):
             if _target_matches(target, row, filters):
