@@ -13,7 +13,7 @@ import re
 import pytest
 from django.db import IntegrityError, transaction
 
-from sengen.declarations import reminders
+from sengen.declarations import mail, reminders
 from sengen.declarations.models import AuditEntry, MailPreference, SentReminder
 from sengen.declarations.reminders import due_reminders
 from sengen.declarations.services.fiscal_years import fiscal_year_open
@@ -267,3 +267,17 @@ def test_without_a_mail_server_configured_nothing_is_sent_or_recorded(smtp, year
                      declaration_due=dt.date(2026, 4, 30))
     assert smtp.take() == []
     assert not AuditEntry.objects.filter(action__startswith="mail.").exists()
+
+
+def test_a_message_that_cannot_be_written_does_not_undo_or_fail_the_step(smtp, year_people, monkeypatch, caplog):
+    """A bug in a mail template surfaces in the log, not as an error for a step already stored."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(mail, "render_to_string", broken)
+    p = year_people
+    year = fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                            declaration_due=dt.date(2026, 4, 30))
+    assert fresh(year).declaration_due == dt.date(2026, 4, 30)
+    assert smtp.take() == []
+    assert "template missing" in caplog.text
