@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
 from sengen.declarations import publicindex
-from sengen.declarations.models import Municipality, PublicEntry
+from sengen.declarations.models import Municipality, Publication, PublicEntry
 from sengen.declarations.selectors import public_document
 
 from .search_filters import SearchFilters, narrow
@@ -176,7 +176,8 @@ def search_page(*, query: str, page: str | int | None, per_page: int,
     paginator = CappedPaginator(search_public(query=query, filters=filters), per_page, in_listing_order=not confirm)
     found_page = paginator.get_page(page)
     entries = list(found_page.object_list)
-    prefetch_related_objects(entries, "publication")  # the published documents of this page only
+    # The published documents of this page only (their interim figures are not shown here).
+    prefetch_related_objects(entries, Prefetch("publication", queryset=Publication.objects.defer("progress")))
     return {
         "terms": terms, "page": found_page, "count": paginator.count, "capped": paginator.capped,
         "page_range": list(paginator.get_elided_page_range(found_page.number, on_each_side=2, on_ends=1)),
@@ -225,6 +226,9 @@ def search_snippets(entry: PublicEntry, terms: list[str], *, width: int = 40) ->
     snippets = []
     for name, texts in fields:
         for text in texts:
+            folded = publicindex.fold_for_search(text)
+            if not any(n in folded for n in needles):  # most texts of a hit: skip the offsets' work
+                continue
             normal, offsets = _normalised_with_offsets(text)
             hits = [(normal.find(n), n) for n in needles if n in normal]
             if not hits:
