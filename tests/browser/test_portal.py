@@ -21,6 +21,8 @@ PAGES = {
     "initiative": f"/reports/2018/{DEPT}/2/",
     "search": "/search/?q=" + quote("公民"),
     "search-empty": "/search/",
+    # the filters: one it cannot use (noted), one that narrows (listed beside the count)
+    "search-filtered": "/search/?q=" + quote("推進") + "&year=abc&kind=milestone",
 }
 
 
@@ -140,3 +142,18 @@ def test_charts_are_drawn_and_named(page, url, two_years):
     box = charts.first.bounding_box()
     assert box["width"] > 300 and box["height"] > 100
     assert charts.first.get_attribute("role") == "img"
+
+
+def test_the_search_narrows_with_javascript_off(new_page, url, screenshot, two_years):
+    page = new_page(java_script_enabled=False)
+    page.goto(url("/search/"))
+    page.fill("#search-q", "推進")
+    page.select_option("#filter-year", "2018")
+    page.select_option("#filter-evaluation", "achieved")
+    page.click(".search-form__row button")
+    page.wait_for_url("**year=2018**")
+    main = page.inner_text("main")
+    assert "男女共同参画の推進" in main  # No.4 has an achieved target
+    assert "地域コミュニティの推進" not in main  # No.1 is not evaluated
+    assert "平成29年度" not in main.split("検索結果", 1)[-1]  # only FY2018
+    screenshot(page, "search-filtered-nojs")
