@@ -151,3 +151,23 @@ def test_hostile_text_stays_text_in_the_year_csv():
     doc["initiatives"][0]["title"] = HOSTILE["formula"]
     data = _open(_year([(normalise(doc), None)])).read("year.csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in data and ",=HYPERLINK" not in data
+
+
+def test_the_child_process_draws_the_same_zip_and_fails_in_one_line():
+    import subprocess
+    import sys
+
+    from sengen.core.forms import form_to_dict, presets
+
+    doc = _report("市民生活部")
+    payload = {"reports": [{"document": doc, "form": form_to_dict(presets()["f1-isehara"])}],
+               "municipality": "伊勢原市", "fiscal_year": 2017, "fiscal_year_label": "平成29年度",
+               "created": CREATED.isoformat(), "license": "CC-BY-4.0"}
+    command = [sys.executable, "-m", "sengen.renderers.opendata", "--nice", "1"]
+    done = subprocess.run(command, input=json.dumps(payload, ensure_ascii=False).encode(), capture_output=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == _year([(doc, presets()["f1-isehara"])])
+    broken = subprocess.run(command, input=b"{not json", capture_output=True, timeout=120, check=False)
+    assert broken.returncode == 2 and broken.stdout == b""
+    assert len(broken.stderr.decode().strip().splitlines()) == 1

@@ -166,28 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m sengen.renderers.book [--nice N]``: the child the staff year page draws the
     book in. stdin: ``{"reports": [{"document", "form"}], "draft", "municipality",
     "fiscal_year_label", "phase"}`` (``declarations.book.book_payload``); stdout: the PDF."""
-    import argparse
-    import json
-    import os
-    import sys
+    from ._child import child_main
 
-    from sengen.core.forms import form_from_dict
-
-    parser = argparse.ArgumentParser(prog="python -m sengen.renderers.book")
-    parser.add_argument("--nice", type=int, default=0)
-    if (nice := parser.parse_args(argv).nice):
-        os.nice(nice)
-    try:
-        args = json.loads(sys.stdin.buffer.read())
-        reports = [(r["document"], None if r.get("form") is None else form_from_dict(r["form"], source="stdin: form"))
-                   for r in args["reports"]]
-        data = render_book(reports, draft=bool(args.get("draft")), municipality=args.get("municipality"),
-                           fiscal_year_label=args.get("fiscal_year_label"), phase=args.get("phase"))
-    except Exception as exc:  # noqa: BLE001 — one line for the parent's log, not a traceback
-        print(f"{type(exc).__name__}: {exc}"[:500], file=sys.stderr)
-        return 2
-    sys.stdout.buffer.write(data)
-    return 0
+    return child_main("python -m sengen.renderers.book", lambda args, reports: render_book(
+        reports, draft=bool(args.get("draft")), municipality=args.get("municipality"),
+        fiscal_year_label=args.get("fiscal_year_label"), phase=args.get("phase")), argv)
 
 
 __all__ = ["BOOK_TITLES", "DRAFT_MARK", "EmptyBook", "book_html", "book_title", "render_book"]

@@ -245,29 +245,13 @@ def _csv_header(data: bytes) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child the portal draws the ZIP in: the arguments of ``year_zip`` as JSON on stdin;
-    ``--nice N`` lowers its CPU priority (the workers answering pages come first)."""
-    import argparse
-    import os
+    """The child the portal draws the ZIP in (``_child``): the arguments of ``year_zip`` on stdin."""
+    from ._child import child_main
 
-    from sengen.core.forms import form_from_dict
-
-    parser = argparse.ArgumentParser(prog="python -m sengen.renderers.opendata")
-    parser.add_argument("--nice", type=int, default=0)
-    if (nice := parser.parse_args(argv).nice):
-        os.nice(nice)
-    try:
-        args = json.loads(sys.stdin.buffer.read())
-        reports = [(r["document"], None if r.get("form") is None else form_from_dict(r["form"], source="stdin: form"))
-                   for r in args["reports"]]
-        data = year_zip(reports, municipality=args["municipality"], fiscal_year=args["fiscal_year"],
-                        fiscal_year_label=args["fiscal_year_label"],
-                        created=datetime.fromisoformat(args["created"]), license=args["license"])
-    except Exception as exc:  # noqa: BLE001 — one line for the parent's log, not a traceback
-        print(f"{type(exc).__name__}: {exc}"[:500], file=sys.stderr)
-        return 2
-    sys.stdout.buffer.write(data)
-    return 0
+    return child_main("python -m sengen.renderers.opendata", lambda args, reports: year_zip(
+        reports, municipality=args["municipality"], fiscal_year=args["fiscal_year"],
+        fiscal_year_label=args["fiscal_year_label"], created=datetime.fromisoformat(args["created"]),
+        license=args["license"]), argv)
 
 
 if __name__ == "__main__":
