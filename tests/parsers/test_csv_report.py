@@ -141,3 +141,20 @@ def test_a_workbook_whose_table_was_edited_keeps_the_table_and_takes_no_grade():
     wb.save(out)
     back = parse_bytes(out.getvalue(), source="edited.xlsx")
     assert all(t["grade"] is None for i in back["initiatives"] for t in i["targets"])
+
+
+@pytest.mark.parametrize("name", ["f2-kankyo-achievement.json", "f7-tsubame-achievement.json"])
+def test_a_workbook_in_another_form_keeps_its_target_and_initiative_grades(name):
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "v2" / name
+    doc = normalise(json.loads(path.read_text(encoding="utf-8")))
+    targets = [t for i in doc["initiatives"] for t in i["targets"]]
+    for k, target in enumerate(targets):
+        target["grade"] = ["A", "B", None][k % 3]
+    doc = normalise(doc)
+    back = parse_bytes(render(doc, "xlsx"), source=name.replace(".json", ".xlsx"))
+    assert [t["grade"] for i in back["initiatives"] for t in i["targets"]] == \
+        [t["grade"] for i in doc["initiatives"] for t in i["targets"]]
+    assert [i["grade"] for i in back["initiatives"]] == [i["grade"] for i in doc["initiatives"]]
