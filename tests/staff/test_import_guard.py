@@ -24,6 +24,7 @@ def test_the_review_page_keeps_a_published_report_and_its_grades_unless_chosen(l
     data = form_fields(page)
     assert data["state"] == "published"  # the default no longer lowers what citizens read
     assert "置き換えると失われるもの" in page and f"確定した評価 {judged} 件" in page
+    assert "「公開中」以外を選んで保存すると、公開中の報告の状態が下がります" in page
 
     data["state"] = "draft"
     page = html(client.post(reverse("staff:import_save"), data))

@@ -217,7 +217,11 @@ def replaces(doc: dict, declaration) -> dict:
 def at_stake(replacing) -> list[str]:
     """What saving over ``replacing`` may lose (its published state, its confirmed grades),
     for the review page to say beside the box that chooses it; empty: nothing."""
-    return import_losses(replacing, PublicationState.DRAFT)
+    if replacing is None:
+        return []
+    lowered = ([_("「公開中」以外を選んで保存すると、公開中の報告の状態が下がります")]
+               if replacing.state == PublicationState.PUBLISHED else [])
+    return lowered + import_losses(replacing, replacing.state)  # the grades, whatever the state
 
 
 def replacing(user, doc: dict):
