@@ -27,6 +27,13 @@ class Inbox:
     def __init__(self):
         self._lock = threading.Lock()
         self._messages: list[Received] = []
+        self.refuse: set[str] = set()  # addresses the server answers 550, as for an unknown mailbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -56,3 +63,30 @@ def start(inbox: Inbox) -> Controller:
     controller.start()
     inbox.port = controller.port
     return controller
+
+
+class Silent:
+    """A server that accepts connections and never answers (a mail server hung, or a firewall
+    that swallows the greeting): counts the connections it was offered."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.port = self.socket.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:  # closed: the test is over
+                return
+            self.accepted.append(conn)
+
+    def close(self):
+        for conn in self.accepted:
+            conn.close()
+        self.socket.close()

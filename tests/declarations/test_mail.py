@@ -200,6 +200,44 @@ def test_a_mail_server_that_is_down_loses_no_write_and_remind_tries_again(smtp, 
     assert SentReminder.objects.count() == 4
 
 
+def test_a_hung_mail_server_is_waited_for_once_not_once_per_message(smtp, year_people, settings):
+    """The office's page waits for the server at most EMAIL_TIMEOUT, however many people the
+    step mails: one connection is tried, and every message is recorded as failed with its reason."""
+    silent = mailserver.Silent()
+    try:
+        settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = silent.port, 1
+        p = year_people
+        fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                         declaration_due=dt.date(2026, 4, 30))
+        assert len(silent.accepted) == 1
+        failed = AuditEntry.objects.filter(action="mail.failed")
+        assert failed.count() == 3
+        assert all("timed out" in entry.detail["error"] for entry in failed)
+        error = refused("remind", "--today", "2026-04-23")
+        assert "4 件のメールを送信できませんでした" in str(error)
+        assert len(silent.accepted) == 2 and not SentReminder.objects.exists()
+    finally:
+        silent.close()
+
+
+def test_an_address_the_server_refuses_is_reported_and_tried_again_on_the_next_run(smtp, year_people):
+    p = year_people
+    fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                     declaration_due=dt.date(2026, 4, 30))
+    smtp.take()
+    smtp.refuse.add("shokuin@city.example")
+    error = refused("remind", "--today", "2026-04-23")
+    assert "1 件のメールを送信できませんでした" in str(error)
+    assert addresses(smtp.take()) == {"shimin-bucho@city.example", "kyodo@city.example", "somu-bucho@city.example"}
+    failed = AuditEntry.objects.get(action="mail.failed")
+    assert failed.detail["to"] == "shokuin@city.example" and "550" in failed.detail["error"]
+    assert SentReminder.objects.count() == 3  # the refused one's claim given back
+    smtp.refuse.clear()
+    out = run("remind", "--today", "2026-04-23")
+    assert addresses(smtp.take()) == {"shokuin@city.example"}
+    assert out.splitlines()[-1] == "2026-04-23: 送信 1 件、失敗 0 件"
+
+
 def test_a_reminder_is_claimed_once_in_the_database(smtp, year_people):
     """Two runs at the same moment: the unique key, not a check before the insert, decides."""
     p = year_people

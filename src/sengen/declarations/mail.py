@@ -175,36 +175,63 @@ def letters(users: Iterable, kind: str, about, **context) -> list[Letter]:
 
 # Sending --------------------------------------------------------------------------------------
 
-def send(letter: Letter, connection=None) -> str | None:
-    """Send one message and record it in the audit log; the error in one line, or None if sent."""
-    error = None
-    try:
-        (connection or get_connection()).send_messages([letter.message()])
-    except Exception as exc:  # the server down, refusing the address, timing out…: the caller goes on
-        error = _one_line(f"{type(exc).__name__}: {exc}")[:500]
+def _error(exc: Exception) -> str:
+    return _one_line(f"{type(exc).__name__}: {exc}")[:500]
+
+
+def record(letter: Letter, error: str | None) -> None:
+    """The audit entry of one message, sent or not (and the log line of one that was not)."""
+    if error:
         log.warning("mail %s to %s failed: %s", letter.kind, letter.user.email, error)
     audit.record(None, "mail.failed" if error else "mail.sent", letter.about, to=letter.user.email,
                  recipient=letter.user.get_username(), subject=letter.subject, **letter.detail,
                  **({"error": error} if error else {}))
+
+
+def send(letter: Letter, connection) -> str | None:
+    """Send one message over ``connection`` and record it; the error in one line, or None."""
+    try:
+        connection.send_messages([letter.message()])
+    except Exception as exc:  # the server refusing the address, the line dropping…: the caller goes on
+        error = _error(exc)
+    else:
+        error = None
+    record(letter, error)
     return error
+
+
+def opened_connection():
+    """(an open connection, None), or (None, why) when the server cannot be reached: the caller
+    then records each message as failed at once, instead of waiting out EMAIL_TIMEOUT once per
+    message (a year's opening mails thirty people; the office's page would hang for minutes)."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # refused, unknown host, timed out, TLS or login refused
+        return None, _error(exc)
+    return connection, None
+
+
+def close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the messages are already recorded; a server that failed may refuse QUIT
+        pass
 
 
 def send_all(batch: list[Letter]) -> list[str | None]:
     """Send ``batch`` over one connection; each message's error (or None), in order."""
     if not batch:
         return []
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:  # each send below tries again and records its own failure
-        pass
+    connection, error = opened_connection()
+    if connection is None:
+        for letter in batch:
+            record(letter, error)
+        return [error] * len(batch)
     try:
         return [send(letter, connection) for letter in batch]
     finally:
-        try:
-            connection.close()
-        except Exception:  # the messages are already recorded; a dead server may refuse QUIT
-            pass
+        close(connection)
 
 
 def _after_commit(job) -> None:

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 
 from sengen.core import workflow
@@ -112,7 +111,9 @@ def remind(today: dt.date, *, dry_run: bool = False, report: Callable[[str], Non
         for due in dues:
             report(f"送信予定 {due.line()}")
         return outcome
-    connection = get_connection()
+    if not dues:
+        return outcome
+    connection, down = mail.opened_connection()
     try:
         for due in dues:
             # Composed before the claim: a message that cannot even be written must not hold a
@@ -120,21 +121,24 @@ def remind(today: dt.date, *, dry_run: bool = False, report: Callable[[str], Non
             letter = mail.compose(due.user, due.kind, due.declaration or due.department,
                                   department=due.department, fiscal_year=due.fiscal_year, phase=due.phase,
                                   deadline=due.deadline, declaration=due.declaration)
-            claim = _claim(due)
-            if claim is None:
-                outcome.skipped += 1
-                continue
-            error = mail.send(letter, connection)
+            if down:  # the server cannot be reached: nothing is claimed, all is tried next run
+                mail.record(letter, down)
+                error = down
+            else:
+                claim = _claim(due)
+                if claim is None:
+                    outcome.skipped += 1
+                    continue
+                error = mail.send(letter, connection)
+                if error is not None:
+                    claim.delete()  # not sent: the next run tries again
             if error is None:
                 outcome.sent += 1
                 report(f"送信しました {due.line()}")
             else:
-                claim.delete()  # not sent: the next run tries again
                 outcome.failed += 1
                 report(f"送信できませんでした {due.line()}: {error}")
     finally:
-        try:
-            connection.close()
-        except Exception:  # a server that failed the messages may refuse QUIT too; all is recorded
-            pass
+        if connection is not None:
+            mail.close(connection)
     return outcome
