@@ -158,3 +158,11 @@ def test_a_workbook_in_another_form_keeps_its_target_and_initiative_grades(name)
     assert [t["grade"] for i in back["initiatives"] for t in i["targets"]] == \
         [t["grade"] for i in doc["initiatives"] for t in i["targets"]]
     assert [i["grade"] for i in back["initiatives"]] == [i["grade"] for i in doc["initiatives"]]
+
+
+@pytest.mark.parametrize("cell", ["9" * 5000, "1e999", "nan"])
+def test_a_number_past_what_python_reads_is_refused_not_a_crash(cell):
+    text = render(graded_seed(), "csv").decode("utf-8-sig").replace("伊勢原市,2017,", f"伊勢原市,{cell},")
+    with pytest.raises(ParseError) as err:
+        parse_bytes(text.encode("utf-8-sig"), source="huge.csv")
+    assert err.value.code == "report_refused" and err.value.path == "$.fiscal_year"

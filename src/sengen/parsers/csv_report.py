@@ -52,13 +52,13 @@ def _unquote(cell: str) -> str:
 def _number(cell: str) -> int | float | str | None:
     if cell == "":
         return None
-    if _INTEGER.fullmatch(cell):
-        return int(cell)
     try:
-        value = float(cell)
+        # int() refuses more than 4,300 digits (ValueError): such a cell stays text, and the
+        # report's limits refuse it at its JSON path like any value past them.
+        value = int(cell) if _INTEGER.fullmatch(cell) else float(cell)
     except ValueError:
         return _unquote(cell)  # a producer's text where a number belongs: normalise says where
-    return value if math.isfinite(value) else cell
+    return value if isinstance(value, int) or math.isfinite(value) else cell
 
 
 def _lines(cell: str) -> list[str]:
