@@ -196,6 +196,21 @@ def test_mutated_json_is_read_or_refused(doc):
     assert_report_or_refusal(json_bytes(doc), "report.json")
 
 
+@fuzz(1.5)
+@given(mutated_documents(), st.lists(_text_edit, max_size=4))
+def test_sengens_own_csv_of_a_hostile_report_mutated_is_read_or_refused(doc, edits):
+    """The open-data CSV sengen writes, of any document, then edited: parsers/csv_report.py reads
+    it or refuses it (issue 12, part 3)."""
+    from sengen.renderers import render
+
+    try:
+        text = render(doc, "csv").decode("utf-8-sig")
+    except RecursionError:  # 5,000 levels deep: no CSV to write
+        return
+    data = ("\ufeff" + mutate_text(text, edits)).encode("utf-8", errors="surrogatepass")
+    assert_report_or_refusal(data, "report.csv")
+
+
 def _workbook(cells, sheet_name) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import IllegalCharacterError
