@@ -5,6 +5,7 @@ pages are bounded, a bad value is a 422 that says which, and a draft never appea
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -283,3 +284,15 @@ def test_english_readers_get_the_page_and_the_404_in_english(client, demo):
     missing = Declaration.objects.order_by("-pk").first().pk + 1
     response = client.get(f"/api/reports/{missing}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.json() == {"detail": f"No published report has the id {missing}"}
+
+
+def test_the_static_site_holds_every_static_path_as_the_api_answers_it(client, demo, tmp_path):
+    """`sengen site build` writes each of ``api_static_paths`` as a file: ``<path>index.json``,
+    the document under its own name, each the body the API answers."""
+    from ..declarations.helpers import run
+
+    run("site", "build", str(tmp_path / "site"))
+    for path in api_static_paths():
+        written = tmp_path / "site" / (path.lstrip("/") + ("index.json" if path.endswith("/") else ""))
+        assert written.is_file(), path
+        assert json.loads(written.read_text(encoding="utf-8")) == _body(client, path), path
