@@ -59,6 +59,20 @@ def _empty_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _japanese_first():
+    """Each test starts in Japanese, as a request without a choice does. A request through the
+    test client leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), so an English page in one test would otherwise turn the next
+    test's service messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def seed_json_path() -> Path:
     return SEED_JSON
