@@ -187,6 +187,11 @@ def _json_resource(name: str, path: str, data: bytes, title: str) -> dict:
             "description": "sengen.report 形式の報告（docs/report-format.md）"}
 
 
+def _words(*parts: str) -> str:
+    """The parts a title is made of, without the gap of one left empty (a city without a name)."""
+    return " ".join(p for p in parts if p)
+
+
 def license_of(code: str) -> dict:
     """The Data Package's license entry for an SPDX-style ``code`` (an unknown one by name only)."""
     return dict(LICENSES.get(code, {"name": code}))
@@ -211,7 +216,7 @@ def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_ye
     year_data = year_csv(reports)
     files[YEAR_CSV] = year_data
     resources.append(_csv_resource("year", YEAR_CSV, year_data,
-                                   f"{fiscal_year_label} {municipality} 全部局の達成目標（分析用）".strip()))
+                                   _words(fiscal_year_label, municipality, "全部局の達成目標（分析用）")))
     for index, (stem, (doc, form)) in enumerate(zip(stems, reports, strict=True), start=1):
         department = str(doc.get("department") or "")
         title = f"{department} {doc.get('fiscal_year_label', '')}"
@@ -228,12 +233,12 @@ def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_ye
     package = {
         "profile": "data-package",
         "name": f"sengen-{fiscal_year}",
-        "title": f"{fiscal_year_label} {municipality} 目標宣言・達成状況報告".strip(),
+        "title": _words(fiscal_year_label, municipality, "目標宣言・達成状況報告"),
         "description": ("部ごとの目標宣言・報告（CSV: UTF-8 BOM 付き、XLSX、JSON: sengen.report 形式）と、"
                         "年度全体の達成目標の表（year.csv、分析用）。CSV は1行が1つの達成目標です。"),
         "created": _utc_text(created),
         "licenses": [license_of(license)],
-        "keywords": ["目標宣言", "達成状況", municipality, fiscal_year_label],
+        "keywords": [k for k in ("目標宣言", "達成状況", municipality, fiscal_year_label) if k],
         "resources": resources,
     }
     files[PACKAGE] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
