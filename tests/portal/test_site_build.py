@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from django.test import Client
 
 from sengen.declarations.models import Declaration, Role
 from sengen.declarations.services.publications import Correction, initiative_correct
@@ -110,7 +111,7 @@ def test_a_base_url_puts_every_link_under_it_and_writes_a_sitemap(demo, tmp_path
     assert "https://www.city.example.jp/sengen/cities/" in feed
 
 
-def test_a_correction_rewrites_only_the_files_it_changed_and_check_then_passes(demo, tmp_path, capsys):
+def test_a_correction_rewrites_only_the_files_it_changed_and_check_then_passes(demo, tmp_path, capsys, monkeypatch):
     site = tmp_path / "site"
     build(site)
     before = tree(site, search=False)
@@ -118,9 +119,16 @@ def test_a_correction_rewrites_only_the_files_it_changed_and_check_then_passes(d
     four = demo.initiatives.get(number=4)
     initiative_correct(user=admin, initiative=four, version=four.version, reason="誤字の訂正",
                        correction=Correction(title="男女共同参画の推進（訂正）", content=four.content, target_texts={}))
+    asked = []
+    real_get = Client.get
+    monkeypatch.setattr(Client, "get", lambda self, path, *a, **k: asked.append(unquote(path)) or real_get(self, path, *a, **k))
     out, seconds = build(site)
     with capsys.disabled():
         print(f"\nincremental build after a correction: {seconds:.2f} s")
+    # The other departments' pages were taken from the tree, not rendered again (their inputs
+    # did not change); the corrected department's were.
+    assert not [path for path in asked if path.startswith("/reports/") and "市民生活部" not in path], asked
+    assert f"/reports/2017/{DEPT}/4/?municipality=伊勢原市" in asked
     after = tree(site, search=False)
     written = sorted(line.removeprefix("書きました: ") for line in out.splitlines() if line.startswith("書きました: "))
     assert written, out

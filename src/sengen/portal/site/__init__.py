@@ -24,7 +24,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from . import search_index, tree
-from .paths import rewrite_links
+from .paths import Key, rewrite_links
 from .render import Renderer, Walk
 
 __all__ = ["BuildError", "Result", "build", "normalise_base_url"]
@@ -41,6 +41,7 @@ class Result:
     differences: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # URL → why it has no file
     missed: set[str] = field(default_factory=set)  # links left pointing at the server
+    links: dict[str, list] = field(default_factory=dict)  # a department's page → what it links (manifest)
     seconds: float = 0.0
     index: search_index.SearchIndex | None = None  # the search index, when this build wrote it
 
@@ -73,7 +74,14 @@ def produce(root: Path, base_url: str, *, check: bool = False) -> tuple[dict[str
         data = tree.on_disk(root, path)
         return data if data is not None and tree.sha256(data) == entry.get("sha256") else None
 
-    renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse, draw=not check)
+    def recorded_links(path: str) -> list[Key] | None:
+        links = previous.files.get(path, {}).get("links")
+        if links is None:
+            return None
+        return [Key(lang, url_path, tuple(tuple(q) for q in query)) for lang, url_path, query in links]
+
+    renderer = Renderer(host=host, secure=parts.scheme == "https", reuse=reuse, draw=not check, base_url=base_url,
+                        recorded_links=recorded_links)
     # The search page in its static mode: Pagefind's box over the index written after the pages.
     with translation.override(None), _kept_between_builds(root), override_settings(SENGEN_STATIC_SEARCH=True):
         walk: Walk = renderer.walk()
@@ -93,6 +101,8 @@ def produce(root: Path, base_url: str, *, check: bool = False) -> tuple[dict[str
             result.missed.update(missed)
             data = text.encode("utf-8")
         files[rendered.path] = (None if rendered.stale else data, rendered.inputs)
+        if rendered.inputs and rendered.links:
+            result.links[rendered.path] = [[k.lang, k.path, [list(q) for q in k.query]] for k in rendered.links]
     if parts.scheme:
         files["sitemap.xml"] = (_sitemap(base_url, sorted(p for p, r in (
             (r.path, r) for r in walk.files.values()) if r.kind == "page")), "")
@@ -133,7 +143,7 @@ def build(root: Path, *, base_url: str | None = None, check: bool = False, say=p
         if check:
             result.differences = tree.differences(root, files)
         else:
-            result.changes = tree.write_tree(root, files, base_url, say)
+            result.changes = tree.write_tree(root, files, base_url, say, links=result.links)
             # The static search indexes the written tree, after every page is in place; again
             # only when a page changed (an unchanged tree keeps its index) or the index is gone.
             pages_changed = any(path.endswith(".html") for path in

@@ -28,6 +28,7 @@ from sengen.declarations.selectors import DeclarationNotFound
 
 from .. import downloads, labels, selectors
 from ..views import download_filename
+from .inputs import PageInputs
 from .paths import Key, UnsafePath, file_path, key_of
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
@@ -53,6 +54,7 @@ class Rendered:
     text: bool = False
     drawing: Future | None = None  # a download being drawn
     stale: bool = False  # a download --check did not draw: its inputs differ from the tree's
+    links: list[Key] | None = None  # the rendered URLs a page links to (kept in the manifest)
 
 
 @dataclass
@@ -122,8 +124,13 @@ class Renderer:
     absolute links), downloads through ``portal.downloads`` so a PDF whose document did not change
     is taken from the tree instead of drawn again (``reuse(path, inputs)``)."""
 
-    def __init__(self, *, host: str, secure: bool, reuse: Callable[[str, str], bytes | None], draw: bool = True):
+    def __init__(self, *, host: str, secure: bool, reuse: Callable[[str, str], bytes | None], draw: bool = True,
+                 base_url: str = "", recorded_links: Callable[[str], list[Key] | None] | None = None):
         self.host, self.secure, self.reuse, self.draw = host, secure, reuse, draw
+        # What a page taken from the tree links to, as the manifest recorded it (None: unknown).
+        self.recorded_links = recorded_links or (lambda path: None)
+        # --check renders every page (so an input PageInputs forgot shows as a difference).
+        self.page_inputs = PageInputs(base_url) if draw else None
         self.clients = {}
         for lang in LANGUAGES:
             client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=lang, raise_request_exception=True)
@@ -150,10 +157,11 @@ class Renderer:
                 if progress:
                     progress(rendered.path)
                 if rendered.text:
-                    for link in self.links(rendered):
-                        if link not in seen:
-                            seen.add(link)
-                            queue.append(link)
+                    rendered.links = sorted(set(self.links(rendered)))
+                for link in rendered.links or ():
+                    if link not in seen:
+                        seen.add(link)
+                        queue.append(link)
             for key, rendered in list(done.files.items()):
                 if rendered.drawing is not None:
                     try:
@@ -205,6 +213,16 @@ class Renderer:
         match = resolve(key.path)
         if match.namespace == "portal" and match.url_name == "download":
             return self.download(key, **match.kwargs)
+        inputs = ""
+        if self.page_inputs is not None and match.namespace == "portal":
+            inputs = self.page_inputs.of(key, match.url_name, match.kwargs.get("department", "")) or ""
+            if inputs:
+                kind = "feed" if match.url_name in FEED_NAMES else "page"
+                path = file_path(key, kind, "application/atom+xml" if kind == "feed" else "text/html")
+                data = self.reuse(path, inputs)
+                links = self.recorded_links(path)
+                if data is not None and links is not None:  # the same inputs: the tree's file, links and all
+                    return Rendered(key, kind, path, data, inputs=inputs, links=links)
         response = self.clients[key.lang].get(key.url, secure=self.secure)
         if response.status_code != 200:
             raise DeclarationNotFound(f"{key.url}: HTTP {response.status_code}")
@@ -217,7 +235,7 @@ class Renderer:
             kind, filename = "download", unquote(disposition.group(1))
         data = b"".join(response.streaming_content) if response.streaming else response.content
         text = kind in ("page", "feed")
-        return Rendered(key, kind, file_path(key, kind, content_type, filename), data, text=text)
+        return Rendered(key, kind, file_path(key, kind, content_type, filename), data, inputs=inputs, text=text)
 
     def download(self, key: Key, *, fiscal_year: int, department: str, fmt: str) -> Rendered | None:
         """A report's download, drawn as the download view draws it (``portal.downloads``)."""

@@ -88,8 +88,10 @@ class Changes:
     unchanged: int = 0
 
 
-def write_tree(root: Path, files: dict[str, tuple[bytes, str]], base_url: str, say) -> Changes:
-    """Makes ``root`` hold exactly ``files`` (path → (bytes, inputs)); ``say(line)`` per change."""
+def write_tree(root: Path, files: dict[str, tuple[bytes, str]], base_url: str, say,
+               links: dict[str, list] | None = None) -> Changes:
+    """Makes ``root`` hold exactly ``files`` (path → (bytes, inputs)); ``say(line)`` per change.
+    ``links``: what a page the next build may take from the tree links to (path → keys)."""
     if root.exists() and not root.is_dir():
         raise TreeError(f"{root}: ディレクトリではありません")
     root.mkdir(parents=True, exist_ok=True)
@@ -99,6 +101,8 @@ def write_tree(root: Path, files: dict[str, tuple[bytes, str]], base_url: str, s
     for relative in sorted(files):
         data, inputs = files[relative]
         manifest.files[relative] = {"sha256": sha256(data), "inputs": inputs}
+        if links and relative in links:
+            manifest.files[relative]["links"] = links[relative]
         if on_disk(root, relative) == data:
             changes.unchanged += 1
             continue
