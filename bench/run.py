@@ -163,6 +163,14 @@ def main(argv: list[str]) -> int:
     opendata.main(args.repeat)
 
     print()
+    # The public site as files: full build against the incremental one after a correction (issue
+    # 13). Its own process: it sets Django up on a scratch database.
+    import subprocess
+
+    subprocess.run([sys.executable, str(Path(__file__).with_name("site_build.py")), "--repeat", str(args.repeat)],
+                   check=False)
+
+    print()
     print("The per-file budget: parsing in a child process (sengen import) against in-process")
     from sengen.parsers import parse_path
     from sengen.parsers.limits import parse_path_limited

@@ -4,7 +4,7 @@ incremental build after one correction, in the same run, with the no-change rebu
 title, 市民生活部 No.4); the incremental build must list only the files it changed and finish
 in under 2 s on the demo data (a figure of a quiet machine: a shared two-core one reads more).
 
-    .venv/bin/python bench/site.py [--repeat N]      # also part of `make bench` (bench/run.py)
+    .venv/bin/python bench/site_build.py [--repeat N]      # also part of `make bench` (bench/run.py)
 
 A scratch SQLite database and scratch trees under a temporary directory; nothing of the
 checkout's data is touched.
