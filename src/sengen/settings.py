@@ -21,6 +21,9 @@ environment, so the same file serves all three:
   ``SENGEN_SITE_URL``: the staff site's address the mails link to (``https://sengen.city.example``).
 - ``SENGEN_CACHE_URL``: ``redis://host:6379/0`` to share one cache between application servers;
   ``SENGEN_PAGE_CACHE_SECONDS``: how long a kept public page may live (600; 0 keeps none).
+- ``SENGEN_SITE_DIR``: where the public site as files is rebuilt after each publication
+  (``sengen site build``; unset → not built); ``SENGEN_SITE_BASE_URL``: the public address it is
+  served at (``https://www.city.example.jp/sengen/``; unset → relative links).
 - ``SENGEN_OPEN_DATA_LICENSE``: the license of the year's open-data ZIP (``CC-BY-4.0``).
 """
 
