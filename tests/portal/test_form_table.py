@@ -105,3 +105,18 @@ def test_a_heading_only_block_that_repeats_the_table_heading_is_printed_once():
     doc = load("f3-seisaku-unnumbered.json")
     table = formtable.official_table(doc, presets()["f3-seisaku"])
     assert table.preamble == [] and "平成26年度重要事業" in table.heading
+
+
+@pytest.mark.django_db
+def test_a_citys_copy_of_the_seeds_form_numbers_its_cards_as_its_table_does(seed_doc):
+    # The seed's form labels the column 「N0.」 (its word processor's typo); sengen's own print
+    # says 「No.」 in the table's header, and the phone cards must say the same.
+    import dataclasses
+
+    copied = dataclasses.replace(presets()[DEFAULT_FORM], code="isehara-copy")
+    assert copied.number_label == "N0."
+    html = _fragment(normalise(seed_doc), copied)
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    assert "No." in head and "N0." not in html
+    cards = html[html.index('class="report-cards"'):]
+    assert '<span class="card__no">No.1</span>' in cards

@@ -15,6 +15,7 @@ from typing import Any
 from sengen.core import forms as core_forms
 from sengen.core import workflow
 from sengen.core.forms import DEFAULT_FORM, Form, Layout, Part
+from sengen.renderers._form import PRINTED_LABELS, label_lines
 
 # Roles whose value is a list of strings on the initiative (bullets in the cell).
 LIST_ROLES = ("content", "results", "future_direction", "achievement_status", "background", "approach",
@@ -71,6 +72,13 @@ class Table:
     rows: list[Row]
     preamble: list[dict]  # {"label", "items", "sdgs": [(n, tag)]} in the document's order
     closing: list[dict]
+
+    @property
+    def number_label(self) -> str:
+        """What the phone cards print before an item's number: the table's own header word, so
+        a city's copy of the seed's form reads 「No.」 as the table does, not its typo 「N0.」."""
+        label = self.form.number_label or "No."
+        return PRINTED_LABELS.get(label, label)
 
 
 def seed_form() -> Form:
@@ -169,7 +177,8 @@ def official_table(doc: dict, form: Form) -> Table:
     return Table(
         form=form, layout=layout,
         heading=heading,
-        columns=[c.label_lines for c in layout.columns], widths=[c.width for c in layout.columns],
+        # Headers as the PDF prints them (renderers._form.label_lines): 「No.」 for the seed's 「N0.」.
+        columns=[label_lines(c) for c in layout.columns], widths=[c.width for c in layout.columns],
         rows=rows,
         preamble=[b for b in blocks if b["label"] not in closing_labels],
         closing=[b for b in blocks if b["label"] in closing_labels])
