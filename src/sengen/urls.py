@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from sengen.portal import api_page
 from sengen.portal.api import api
+from sengen.portal.api import not_found as api_not_found
 from sengen.security.adminpath import admin_path
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     # itself, before django-ninja's own root, its reference page in the portal's layout.
     path("api/", api_page.reference, name="api_reference"),
     path("api/", api.urls),
+    path("api/<path:rest>", api_not_found),  # what no API path matched: 404 in JSON, not HTML
     path("", include("sengen.portal.urls")),
 ]

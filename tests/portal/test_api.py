@@ -207,6 +207,12 @@ def test_a_nonexistent_id_is_a_404_in_json(client, demo):
         assert response.status_code == 404, url
         assert response["Content-Type"].startswith("application/json")
         assert "公開されている報告" in response.json()["detail"]
+    for url in ("/api/reports/abc/", "/api/nothing/", "/api/reports/1/initiatives/x/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": f"API にこのパスはありません: {url}"}
+    response = client.get("/api/reports", {"page": "2"})  # without its final "/": sent there
+    assert (response.status_code, response["Location"]) == (301, "/api/reports/?page=2")
 
 
 def test_drafts_never_appear(client, demo, seed_doc):

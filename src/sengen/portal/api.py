@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import WithJsonSchema
@@ -315,6 +316,22 @@ def initiatives(request: HttpRequest, where: Query[InitiativeWhere]):
 @paginate(Pages)
 def targets(request: HttpRequest, where: Query[InitiativeWhere]):
     return api_reads.targets(_filters(where))
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other path under /api/ (``/api/reports/abc/``): a 404 in JSON, as the API's own are,
+    rather than the portal's HTML page. A path that lacks only its final "/" is sent to it, as
+    Django's APPEND_SLASH would, since this view now matches it first."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": gettext("API にこのパスはありません: %(path)s") % {"path": request.path}},
+                        status=404, json_dumps_params={"ensure_ascii": False})
 
 
 # --------------------------------------------------------------------------- a static copy
