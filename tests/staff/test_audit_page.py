@@ -122,3 +122,16 @@ def test_an_entry_without_before_and_after_shows_its_notes(people, reports):
 
 def test_only_administrators_read_the_audit_page(login):
     assert login("director").get(reverse("staff:audit")).status_code == 403
+
+
+def test_a_new_version_of_a_form_shows_what_changed_in_its_definition(people, reports):
+    mine, _ = reports
+    previous = {"name": "市の様式", "columns": [{"label": "取組名"}, {"label": "目標"}]}
+    definition = {"name": "市の様式", "columns": [{"label": "取組名"}, {"label": "達成目標"}]}
+    entry = audit.record(people.admin, "form.update", mine, version=2, source="form.json",
+                         previous=previous, definition=definition)
+    with translation.override("ja"):
+        diffs = [(c.field, c.before, c.after) for c in entry_diffs(entry)]
+        notes = [c.field for c in entry_notes(entry)]
+    assert diffs == [("columns › 2 › label", "目標", "達成目標")]
+    assert notes == ["版", "出典"]

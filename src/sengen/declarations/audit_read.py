@@ -75,6 +75,7 @@ FIELD_LABELS = {
 # What a state or phase is called, where an entry stores one as its before or after.
 _STATE_WORDS = {**dict(PublicationState.choices), **dict(Phase.choices)}
 
+_PAIRED = ("before", "after", "previous", "definition")  # shown as differences, not as notes
 MAX_CHANGES = 30   # per entry; the rest are counted
 MAX_CHARS = 300    # per value shown
 
@@ -165,14 +166,16 @@ def entry_diffs(entry: AuditEntry) -> list[Change]:
     """The values that differ between the entry's before and after, field by field (a state or
     phase in words); a value only before was removed, one only after was added."""
     detail = _detail(entry)
-    if "before" not in detail and "after" not in detail:
+    # A form's new version keeps the definition it replaces as ``previous``: that is its before.
+    keys = ("previous", "definition") if "definition" in detail else ("before", "after")
+    if keys[0] not in detail and keys[1] not in detail:
         return []
-    before, after = detail.get("before"), detail.get("after")
+    before, after = detail.get(keys[0]), detail.get(keys[1])
     if not isinstance(before, (dict, list)) and not isinstance(after, (dict, list)):
         if before == after:
             return []
-        return [Change(_scalar_field(after), _text(_word(before)) if "before" in detail else None,
-                       _text(_word(after)) if "after" in detail else None)]
+        return [Change(_scalar_field(after), _text(_word(before)) if keys[0] in detail else None,
+                       _text(_word(after)) if keys[1] in detail else None)]
     old = _flat(before) if before is not None else {}
     new = _flat(after) if after is not None else {}
     return [Change(_field(path), _text(old.get(path)) if path in old else None,
@@ -185,7 +188,7 @@ def entry_notes(entry: AuditEntry) -> list[Change]:
     value per field, a list of records (``judgements``) field by field like a before/after."""
     notes = []
     for key, value in _detail(entry).items():
-        if key in ("before", "after") or value in (None, "", [], {}):
+        if key in _PAIRED or value in (None, "", [], {}):
             continue
         notes += [Change(_field(path) if path else "", None, _text(_word(leaf)), nested=len(path) > 1)
                   for path, leaf in _flat(value, (key,) if key else ()).items() if leaf not in (None, "", [], {})]
