@@ -208,3 +208,19 @@ def published_demo_settings(db, settings, tmp_path, monkeypatch):
     settings.SENGEN_SITE_DIR = str(tmp_path / "site")
     settings.SENGEN_SITE_BASE_URL = "https://www.city.example.jp/sengen/"
     return settings
+
+
+def test_a_name_that_cannot_be_a_file_name_is_refused_and_the_rest_is_written(db, seed_doc, tmp_path, capsys):
+    from sengen.declarations.services.imports import report_import
+
+    report_import(doc=seed_doc)
+    seed_doc["department"] = ".."
+    report_import(doc=seed_doc)
+    site = tmp_path / "site"
+    error = refused("site", "build", str(site))
+    assert "書き出せませんでした" in str(error)
+    said = capsys.readouterr().err
+    assert "書き出せませんでした: /reports/2017/../（ファイル名にできない名前です: " in said
+    outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(site)]
+    assert outside == []
+    assert (site / f"reports/2017/{DEPT}/index.html").is_file()

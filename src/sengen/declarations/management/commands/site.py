@@ -67,11 +67,16 @@ class Command(SengenCommand):
                 for line in result.differences:
                     self.stderr.write(line)
                 raise UsageError(f"{root}: {len(result.differences)} 件のファイルが公開内容と違います")
+            if result.failed:
+                raise UsageError(f"{root}: {len(result.failed)} 件の URL を書き出せません（上の一覧）")
             self.stdout.write(f"{root}: {result.files} ファイルとも公開内容と一致しています（{result.seconds:.2f} 秒）")
             return
         changes = result.changes
         self.stdout.write(f"{root}: {result.files} ファイル、書き換え {len(changes.written)}、削除 {len(changes.removed)}、"
                           f"変更なし {changes.unchanged}（{result.seconds:.2f} 秒）")
+        if result.failed:
+            # The rest of the site is written; a script (the sync) must not carry it across as complete.
+            raise UsageError(f"{root}: {len(result.failed)} 件の URL を書き出せませんでした（上の一覧）")
         if options["zip"]:
             count = write_zip(root, Path(options["zip"]))
             self.stdout.write(f"{options['zip']}: {count} ファイルを ZIP にまとめました")
