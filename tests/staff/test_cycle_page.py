@@ -61,3 +61,17 @@ def test_the_office_sees_one_primary_step_on_a_submitted_declaration(login, decl
     for role in ("viewer", "editor"):
         page = html(login(role).get(reverse("staff:declaration", args=[declaration.pk])))
         assert _primary(page) == [] and "確認済みにする" not in page and "作成中に戻す" not in page
+
+
+def test_a_director_opening_an_edit_page_after_submitting_is_told_the_way_back(login, declaration):
+    declaration.state = PublicationState.SUBMITTED
+    declaration.save(update_fields=["state"])
+    one = declaration.initiatives.get(number=1)
+    client = login("director")
+    for url in (reverse("staff:initiative_edit", args=[one.pk]), reverse("staff:initiative_new", args=[declaration.pk])):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "「作成中に戻す」で作成中に戻してください" in response.content.decode(), url
+    # Another department's director is refused for who they are, not told a way back.
+    response = login("other_director").get(reverse("staff:initiative_edit", args=[one.pk]))
+    assert response.status_code in (403, 404) and "作成中に戻す" not in response.content.decode()

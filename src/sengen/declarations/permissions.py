@@ -210,6 +210,15 @@ def edit_refusal(user, declaration: Declaration) -> str:
     return str(Refusal.EDIT_INITIATIVE_IN_STATE % {"state": declaration.get_state_display()})
 
 
+def page_refusal(user, declaration: Declaration, refusal) -> str:
+    """The sentence refusing ``user`` an edit page of ``declaration``: where only its state
+    stands in the way (a director's own, once submitted) the state's sentence naming the way
+    back, as the service would say on saving; otherwise ``refusal`` (not theirs at all)."""
+    if can_manage(user, declaration) and declaration.state != PublicationState.PUBLISHED:
+        return edit_refusal(user, declaration)
+    return str(refusal)
+
+
 def open_to_directing(declaration: Declaration) -> bool:
     """Initiatives are added and grades judged only while the director still holds the
     declaration (draft or submitted): once approved it is the administrators' to check, and

@@ -18,9 +18,11 @@ from sengen.declarations.forms import form_for_declaration
 from sengen.declarations.models import TargetKind
 from sengen.declarations.permissions import (
     Refusal,
+    can_change_content,
     can_edit_initiative,
     can_manage,
     is_administrator,
+    page_refusal,
     require,
 )
 from sengen.declarations.selectors import correctable_results, initiative_document, initiative_history
@@ -201,13 +203,16 @@ def _plan_page(request, *, declaration, initiative=None):
 def initiative_new(request, pk: int):
     declaration = declaration_or_404(request, pk)
     require(can_manage(request.user, declaration), Refusal.ADD_INITIATIVE)
+    require(can_change_content(request.user, declaration),
+            page_refusal(request.user, declaration, Refusal.ADD_INITIATIVE))
     return _plan_page(request, declaration=declaration)
 
 
 @staff_required
 def initiative_edit(request, pk: int):
     initiative = initiative_or_404(request, pk)
-    require(can_edit_initiative(request.user, initiative), Refusal.EDIT_INITIATIVE)
+    require(can_edit_initiative(request.user, initiative),
+            page_refusal(request.user, initiative.declaration, Refusal.EDIT_INITIATIVE))
     return _plan_page(request, declaration=initiative.declaration, initiative=initiative)
 
 
@@ -216,7 +221,8 @@ def initiative_edit(request, pk: int):
 @staff_required
 def initiative_progress(request, pk: int):
     initiative = initiative_or_404(request, pk)
-    require(can_edit_initiative(request.user, initiative), Refusal.RECORD_PROGRESS)
+    require(can_edit_initiative(request.user, initiative),
+            page_refusal(request.user, initiative.declaration, Refusal.RECORD_PROGRESS))
     targets = _current_targets(initiative)
     form = forms.ProgressForm(request.POST or None, targets=targets,
                               form=form_for_declaration(initiative.declaration))
@@ -240,7 +246,8 @@ def initiative_progress(request, pk: int):
 @staff_required
 def initiative_results(request, pk: int):
     initiative = initiative_or_404(request, pk)
-    require(can_edit_initiative(request.user, initiative), Refusal.SAVE_RESULTS)
+    require(can_edit_initiative(request.user, initiative),
+            page_refusal(request.user, initiative.declaration, Refusal.SAVE_RESULTS))
     targets, same_targets = _targets_opened(initiative, request.POST or None, "evaluation")
     initial = {"version": initiative.version, "results": initiative.results,
                "future_direction": initiative.future_direction,
