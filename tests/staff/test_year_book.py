@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from pypdf import PdfReader
 
+from sengen.declarations import book
 from sengen.declarations.book import year_book
 from sengen.declarations.models import FiscalYear
 from sengen.declarations.services.imports import report_import
@@ -95,3 +96,21 @@ def test_only_administrators_print_the_book(login, people, reports, role):
 def test_an_unknown_phase_is_not_found(login, reports):
     mine, _ = reports
     assert login("admin").get(_url(mine.fiscal_year, "everything")).status_code == 404
+
+
+def test_a_book_past_its_budget_is_a_message_on_the_year_page(login, reports, monkeypatch):
+    # The child is really started and really killed: a stuck drawing must not be a server error.
+    monkeypatch.setattr(book, "BOOK_BUDGET_SECONDS", 0.01)
+    mine, _ = reports
+    response = login("admin").get(_url(mine.fiscal_year, "achievement_report", draft=True), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#book")
+    assert "冊子の作成が0.01秒を超えたため中止しました" in html(response)
+
+
+def test_a_book_the_child_cannot_draw_is_a_message_naming_why(login, reports, monkeypatch):
+    monkeypatch.setattr(book, "book_payload", lambda _book: "not json")
+    mine, _ = reports
+    response = login("admin").get(_url(mine.fiscal_year, "achievement_report", draft=True), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#book")
+    page = html(response)
+    assert "冊子を作成できませんでした: " in page and "Traceback" not in page

@@ -40,6 +40,11 @@ class BookEmpty(DeclarationNotFound):
     """No report of that year and phase to print; ``str()`` is one line saying what was looked for."""
 
 
+class BookFailed(RuntimeError):
+    """The child could not draw the book (it failed, or ran past the budget); ``str()`` is one
+    sentence in the reader's language."""
+
+
 @dataclass(frozen=True)
 class BookContents:
     municipality: str
@@ -121,13 +126,19 @@ def book_payload(book: BookContents) -> str:
 
 def book_pdf(book: BookContents) -> bytes:
     """The book as PDF, drawn in a child process: its own memory, a lower CPU priority, killed
-    past BOOK_BUDGET_SECONDS; a failure is a RuntimeError with the child's last line."""
-    done = subprocess.run([sys.executable, "-m", "sengen.renderers.book", "--nice", str(BOOK_NICE)],
-                          input=book_payload(book).encode(), capture_output=True, timeout=BOOK_BUDGET_SECONDS,
-                          check=False)
+    past BOOK_BUDGET_SECONDS. A child that fails or overruns is ``BookFailed``, one sentence the
+    year page shows: the office must learn why, not get a server error page."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "sengen.renderers.book", "--nice", str(BOOK_NICE)],
+                              input=book_payload(book).encode(), capture_output=True,
+                              timeout=BOOK_BUDGET_SECONDS, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        raise BookFailed(gettext("冊子の作成が%(seconds)s秒を超えたため中止しました。"
+                                 "時間をおいてもう一度お試しください") % {"seconds": BOOK_BUDGET_SECONDS}) from None
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
         said = done.stderr.decode(errors="replace").strip().splitlines()
-        raise RuntimeError((said[-1] if said else f"exit status {done.returncode}")[:500])
+        raise BookFailed(gettext("冊子を作成できませんでした: %(reason)s")
+                         % {"reason": (said[-1] if said else f"exit status {done.returncode}")[:500]})
     return done.stdout
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from sengen.core import workflow
 from sengen.declarations.audit_read import audit_rows
-from sengen.declarations.book import BookEmpty, book_filename, year_book
+from sengen.declarations.book import BookEmpty, BookFailed, book_filename, year_book
 from sengen.declarations.models import FiscalYear, Phase
 from sengen.declarations.permissions import (
     Refusal,
@@ -102,7 +102,7 @@ def year_book_download(request, pk: int):
         raise Http404
     try:
         book, pdf = year_book(user=request.user, fiscal_year=year, phase=phase, draft=request.GET.get("draft") == "1")
-    except BookEmpty as exc:
+    except (BookEmpty, BookFailed) as exc:  # nothing to print, or the drawing failed or overran
         messages.error(request, str(exc))
         return redirect(reverse("staff:year_edit", args=[year.pk]) + "#book")
     response = HttpResponse(pdf, content_type="application/pdf")
