@@ -89,3 +89,18 @@ class TestDrawnOutsideTheRequest:
         again = client.get(_url())
         assert again.status_code == 503 and "ファイルを作成できませんでした" in again.content.decode()
         assert tried == [1]
+
+    def test_publishing_draws_the_years_zip_ahead(self, client, settings, seed_doc, monkeypatch,
+                                                  django_capture_on_commit_callbacks):
+        settings.SENGEN_DRAW_AHEAD = True
+        monkeypatch.setattr(downloads, "render_out_of_process", lambda doc, fmt: f"drawn {fmt}".encode())
+        zips = []
+        monkeypatch.setattr(downloads, "year_zip_out_of_process", lambda payload: zips.append(payload) or b"PK-year")
+        with django_capture_on_commit_callbacks(execute=True):
+            report_import(doc=seed_doc)
+        downloads.wait_for_drawings(timeout=30)
+        assert len(zips) == 1 and "市民生活部" in zips[0]
+        response = client.get(_url())
+        assert response.status_code == 200 and response.content == b"PK-year"  # drawn ahead, not again
+        assert len(zips) == 1
+

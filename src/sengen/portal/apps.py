@@ -75,3 +75,13 @@ def _draw_ahead(declaration_id: int) -> None:
     except DeclarationNotFound:
         return
     downloads.draw_ahead(doc, selectors.report_form(declaration=declaration, doc=doc))
+    # Then the year's ZIP, which this publication changed; read here, in the publishing request's
+    # thread after its commit, so the drawing thread needs no database connection.
+    from sengen.declarations.opendata import year_reports
+
+    try:
+        year = year_reports(fiscal_year=declaration.fiscal_year.year,
+                            municipality=declaration.department.municipality.name)
+    except DeclarationNotFound:
+        return
+    downloads.draw_year_ahead(year)

@@ -235,7 +235,7 @@ def wait_for_drawings(timeout: float | None = None) -> None:
 
 # One queue and one thread: a folder import that publishes a thousand reports draws them one
 # after another, not two thousand child processes at once.
-_ahead: queue.Queue[tuple[dict, str, core_forms.Form | None]] = queue.Queue()
+_ahead: queue.Queue[tuple[dict | str, str, core_forms.Form | None]] = queue.Queue()
 _ahead_lock = threading.Lock()
 _ahead_thread: threading.Thread | None = None
 
@@ -244,10 +244,14 @@ def _drawing_ahead() -> None:
     while True:
         doc, fmt, form = _ahead.get()
         try:
-            key = cache_key(doc, fmt, form)
+            # A year's ZIP comes as its payload (draw_year_ahead), a report's file as its document.
+            key = year_cache_key(doc) if fmt == YEAR_ZIP else cache_key(doc, fmt, form)
             # A request may have drawn it, or be drawing it, meanwhile; a failure stays failed.
             if cache.get(key) is None and cache.get(f"{key}:failed") is None and _claim(key):
-                _draw(key, doc, fmt, form)
+                if fmt == YEAR_ZIP:
+                    _keep(key, fmt, functools.partial(year_zip_out_of_process, doc))
+                else:
+                    _draw(key, doc, fmt, form)
         except Exception:  # noqa: BLE001 — ahead of time is a favour: the request draws it anyway
             log.exception("drawing ahead %s failed", fmt)
         finally:
@@ -258,12 +262,25 @@ def draw_ahead(doc: dict, form: core_forms.Form | None = None) -> None:
     """Queues the PDF and XLSX of ``doc`` (a public document) in ``form`` (the declaration's:
     ``portal.selectors.report_form``) to be drawn in the background.
     Skipped when downloads are drawn inline (tests, scripts): there the request draws at once."""
-    global _ahead_thread
     if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
         return
     form = own_form(doc, form)
     for fmt in sorted(RENDERED_FORMATS):
         _ahead.put((doc, fmt, form))
+    _start_drawing_ahead()
+
+
+def draw_year_ahead(year) -> None:
+    """Queues the year's ZIP (``declarations.opendata.YearReports``, read by the caller in its own
+    thread: the drawing thread touches no database) after the files queued before it."""
+    if getattr(settings, "SENGEN_DOWNLOADS_INLINE", False):
+        return
+    _ahead.put((year_payload(year), YEAR_ZIP, None))
+    _start_drawing_ahead()
+
+
+def _start_drawing_ahead() -> None:
+    global _ahead_thread
     with _ahead_lock:
         if _ahead_thread is None or not _ahead_thread.is_alive():
             _ahead_thread = threading.Thread(target=_drawing_ahead, name="sengen-draw-ahead", daemon=True)
@@ -300,6 +317,8 @@ def download(doc: dict, fmt: str, form: core_forms.Form | None = None) -> bytes 
 
 
 # --------------------------------------------------------------------------- the year's ZIP
+
+YEAR_ZIP = "zip"
 
 def year_payload(year) -> str:
     """What the child (``python -m sengen.renderers.opendata``) reads: a ``declarations.opendata.
@@ -343,7 +362,7 @@ def year_zip_download(year) -> bytes | Pending:
     if cache.get(f"{key}:failed") is not None:
         return Pending(failed=True, retry_after=FAILED_SECONDS)
     if _claim(key):
-        thread = threading.Thread(target=_keep, args=(key, "zip", lambda: year_zip_out_of_process(payload)),
+        thread = threading.Thread(target=_keep, args=(key, YEAR_ZIP, lambda: year_zip_out_of_process(payload)),
                                   name="sengen-draw-zip", daemon=True)
         _threads.append(thread)
         thread.start()
