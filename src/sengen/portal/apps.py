@@ -32,8 +32,9 @@ class PortalConfig(AppConfig):
 
         from .pagecache import reference_changed
 
+        # Publications and audit entries too: see pagecache's note on ids that commit out of order.
         for model in (m.Municipality, m.Department, m.Section, m.FiscalYear, m.GradingScale, m.Grade,
-                      m.Form, m.FormVersion):
+                      m.Form, m.FormVersion, m.Publication, m.AuditEntry):
             post_save.connect(reference_changed, sender=model, dispatch_uid=f"sengen.portal.pages.{model.__name__}")
         for model in (m.Municipality, m.Department, m.Section, m.FiscalYear, m.GradingScale, m.Grade,
                       m.Form, m.FormVersion, m.Declaration, m.Publication):

@@ -16,6 +16,13 @@ memcached) between several application servers. Two ``MAX(id)`` over primary key
 fraction of a millisecond at any scale; rendering a page costs tens. (Edits of drafts drop the
 kept pages too: more misses in a busy week, never a stale page.)
 
+The generation alone can miss a write on PostgreSQL: ids are taken when a row is inserted, not
+when it commits, so a publication that commits after a later-numbered one (two departments
+publishing at once) leaves every ``MAX(id)`` where it was, and a page drawn between the two
+commits would be kept without it. Publications and audit entries therefore also bump the
+counter below once they commit, which a shared cache sees at once (a per-process cache's other
+workers still age such a page out after ``SENGEN_PAGE_CACHE_SECONDS``).
+
 Writes that bypass the services — an administrator's edit of reference data in the admin (a
 city's name, a department's order, a grading scale, a form), a deletion — bump a counter in the
 cache itself (``reference_changed``, connected to the models' signals in ``portal.apps``). With
@@ -37,7 +44,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -56,13 +63,20 @@ REFERENCE_KEY = "pages:reference-generation"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 
 
-def reference_changed(**_kwargs) -> None:
-    """A signal receiver: reference data changed, so every kept page is dropped (lazily: the
-    key changes). ``incr`` is atomic on Redis and memcached."""
+def _bump() -> None:
+    # ``incr`` is atomic on Redis and memcached.
     try:
         cache.incr(REFERENCE_KEY)
     except ValueError:
         cache.set(REFERENCE_KEY, 1, None)
+
+
+def reference_changed(using=None, **_kwargs) -> None:
+    """A signal receiver: what public pages show changed, so every kept page is dropped (lazily:
+    the key changes) once the change commits. Bumped at the save instead, a request between the
+    bump and the commit reads the old rows and keeps them under the new key, served until the
+    next change. ``robust``: a cache that is down must not turn a stored write into an error."""
+    transaction.on_commit(_bump, using=using, robust=True)
 
 
 def _generation() -> str:
