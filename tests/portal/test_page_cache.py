@@ -147,3 +147,14 @@ def test_an_edit_drops_the_kept_pages_when_it_commits_not_before(client, publish
     for callback in pending:
         callback()
     assert cache.get(pagecache.REFERENCE_KEY, 0) != before
+
+
+def test_head_is_answered_as_get_is_whether_the_page_is_kept_or_not(client, published):
+    # A link checker or a monitor asks HEAD: it got 405 from a page not kept yet and 200 from
+    # the same page once kept (the cache answers before the view's method check).
+    url = report_url()
+    first = client.head(url)
+    assert first.status_code == 200 and first.content == b""
+    kept = client.head(url)
+    assert kept.status_code == 200 and kept["X-Sengen-Cache"] == "hit"
+    assert kept["ETag"] == first["ETag"] and client.get(url).content != b""

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sengen.core import workflow
 from sengen.declarations import publicindex
@@ -44,7 +44,7 @@ def _summary_labels() -> dict[str, str]:
     return {key: str(value["label"]) for key, value in labels.EVALUATIONS.items()}
 
 
-@require_GET
+@require_safe
 def index(request):
     years = selectors.years_public()
     latest = None
@@ -54,7 +54,7 @@ def index(request):
                                                  "latest_cities": f":{INDEX_CITIES}"})
 
 
-@require_GET
+@require_safe
 def year(request, fiscal_year: int):
     municipality = request.GET.get("municipality") or None
     try:
@@ -79,7 +79,7 @@ def year(request, fiscal_year: int):
     })
 
 
-@require_GET
+@require_safe
 def report(request, fiscal_year: int, department: str):
     declaration = _report_or_404(request, fiscal_year, department)
     doc = selectors.report_public_document(declaration=declaration)
@@ -112,7 +112,7 @@ def report(request, fiscal_year: int, department: str):
     })
 
 
-@require_GET
+@require_safe
 def report_moved(request, fiscal_year: int, department: str):
     declaration = _report_or_404(request, fiscal_year, department)
     target = reverse("portal:report", args=[fiscal_year, declaration.department.name])
@@ -143,7 +143,7 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-@require_GET
+@require_safe
 def report_download(request, fiscal_year: int, department: str, fmt: str):
     if fmt not in dict(labels.DOWNLOADS):
         raise Http404(f"unknown format {fmt}")
@@ -171,7 +171,7 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     return response
 
 
-@require_GET
+@require_safe
 def initiative(request, fiscal_year: int, department: str, number: int):
     declaration = _report_or_404(request, fiscal_year, department)
     try:
@@ -221,7 +221,7 @@ def initiative(request, fiscal_year: int, department: str, number: int):
     })
 
 
-@require_GET
+@require_safe
 def search(request):
     if getattr(settings, "SENGEN_STATIC_SEARCH", False):
         return _static_search(request)
@@ -259,7 +259,7 @@ def _static_search(request):
     return response
 
 
-@require_GET
+@require_safe
 def set_language(request, code: str):
     """Switches the language by a plain link (no form, no script) and returns to the page."""
     if code not in dict(settings.LANGUAGES):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sengen.declarations.opendata import year_reports
 from sengen.declarations.selectors import DeclarationNotFound
@@ -21,7 +21,7 @@ from .views import content_disposition, download_filename
 MEDIA_TYPE = "application/zip"
 
 
-@require_GET
+@require_safe
 def year_download(request, fiscal_year: int):
     municipality = request.GET.get("municipality") or None
     try:
