@@ -30,6 +30,23 @@ def test_the_api_page_draws_every_path_from_our_own_origin(page, url, published_
     screenshot(page, "api-docs")
 
 
+def test_the_api_page_meets_wcag_aa_drawn_and_opened(page, url, published_seed, axe, screenshot):
+    """Swagger UI as sengen serves it (portal/templates/ninja/swagger.html, portal/api-docs.css,
+    no deep links): the page's language, AA contrast, no control inside a control, a link to
+    the reference page that needs no JavaScript."""
+    page.goto(url("/api/docs/"))
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.get_by_role("link", name="JavaScript なしで読めるAPIの一覧へ").get_attribute("href") == "/api/"
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    page.locator(".opblock-summary-control").nth(4).click()  # /api/reports/{report_id}/, opened
+    page.wait_for_selector(".parameters", timeout=5000)
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    screenshot(page, "api-docs-opened")
+
+
 def test_the_api_reference_page_meets_wcag_aa(page, phone_page, url, published_seed, axe, screenshot):
     for name, tab in (("api-reference", page), ("api-reference-phone", phone_page)):
         response = tab.goto(url("/api/"))

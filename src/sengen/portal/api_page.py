@@ -1,9 +1,9 @@
 """The public API's reference page at ``/api/``: every path of the OpenAPI document with its
 parameters and what it answers, drawn by the server in the portal's layout.
 
-Swagger UI (``/api/docs/``) needs JavaScript and is not accessible (controls nested in controls,
-colours below AA contrast); this page is what a citizen, a council's staff or a developer
-behind a city's network reads first. It is made from the document django-ninja builds, so it
+Swagger UI (``/api/docs/``) needs JavaScript (and needed sengen's own template and colours,
+``templates/ninja/swagger.html``, to meet AA); this page is what a citizen, a council's staff or
+a developer behind a city's network reads first. It is made from the document django-ninja builds, so it
 names exactly the paths and values the API takes.
 """
 
