@@ -53,12 +53,17 @@ def test_an_unchanged_page_answers_304_to_its_etag_or_its_date(client, published
 
 def test_a_page_is_compressed_for_a_browser_that_accepts_gzip(client, published):
     plain = client.get(report_url())
+    tags = set()
     for _ in range(2):  # drawn (Django's GZipMiddleware), then kept (its stored gzip)
         packed = client.get(report_url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         assert packed["Content-Encoding"] == "gzip"
+        tags.add(packed["ETag"])
         assert gzip.decompress(packed.content) == plain.content
         assert len(packed.content) < len(plain.content) / 3
     assert "Accept-Encoding" in packed["Vary"]
+    # One weak ETag for the compressed page, drawn or kept (a strong one names one byte string).
+    assert tags == {f"W/{plain['ETag']}"}
+    assert client.get(report_url(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=tags.pop()).status_code == 304
 
 
 def test_a_publication_makes_every_kept_page_stale_at_once(client, published, seed_doc):

@@ -149,8 +149,10 @@ class PublicPageCacheMiddleware:
         # The first answer carries the validators too, so a browser's next visit can be a 304.
         self._validators(response, entry)
 
-    def _validators(self, response, entry) -> None:
-        response["ETag"] = entry["etag"]
+    def _validators(self, response, entry, packed: bool = False) -> None:
+        # The gzip bytes are another representation: their ETag is weak, as Django's
+        # GZipMiddleware makes it on a page drawn now, so a drawn and a kept page agree.
+        response["ETag"] = f"W/{entry['etag']}" if packed else entry["etag"]
         if entry["last_modified"]:
             response["Last-Modified"] = http_date(entry["last_modified"])
         # Browsers and proxies may keep the page but must ask each time: a publication must
@@ -162,18 +164,19 @@ class PublicPageCacheMiddleware:
         conditional = get_conditional_response(
             request, etag=entry["etag"],
             last_modified=int(entry["last_modified"]) if entry["last_modified"] else None)
+        packed = entry["gzip"] is not None and _accepts_gzip(request)
         if conditional is not None:
-            self._validators(conditional, entry)
+            self._validators(conditional, entry, packed)
             conditional["X-Sengen-Cache"] = "hit"
             return conditional
         body = entry["body"]
         response = HttpResponse(status=200)
         for name, value in entry["headers"].items():
             response[name] = value
-        if entry["gzip"] is not None and _accepts_gzip(request):
+        if packed:
             body = entry["gzip"]
             response["Content-Encoding"] = "gzip"
         response.content = body
-        self._validators(response, entry)
+        self._validators(response, entry, packed)
         response["X-Sengen-Cache"] = "hit"
         return response
