@@ -10,7 +10,6 @@ no link points at nothing.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,8 +35,9 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # a link to the other language's file, the redirect for moved report URLs has no page).
 PAGE_NAMES = {"index", "year", "report", "initiative", "search"}
 FEED_NAMES = {"feed", "department_feed"}
-# Child processes drawing PDFs and XLSX beside the walk (each a WeasyPrint or openpyxl run).
-DRAWINGS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
+# PDFs and XLSX are drawn one at a time on a thread beside the walk: in one process they share
+# the GIL with the pages, so more threads would only interleave them.
+DRAWINGS_AT_ONCE = 1
 _LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
 _DISPOSITION = re.compile(r"filename\*=UTF-8''([^;]+)")
 
@@ -257,9 +257,11 @@ class Renderer:
             # whatever bytes drawing it again would give (a PDF or workbook records when it was made).
             return Rendered(key, "download", path, b"", inputs=inputs, stale=True)
         if data is None:
-            # A PDF or XLSX takes a second or more: drawn by a child process (as the portal
-            # draws it) while the pages go on rendering, collected at the end of the walk.
-            own = downloads.own_form(doc, form)
-            drawing = self.pool.submit(downloads.render_out_of_process, doc, fmt, *([own] if own else []))
+            # A PDF or XLSX takes a second or more: drawn by the renderers (portal.downloads,
+            # inline as in a command) on a thread while the pages go on rendering, collected at
+            # the end of the walk. Not the portal's niced child process: the build is itself a
+            # command or the server's child (autobuild), and a niced child on a busy machine
+            # made a correction's build wait twice as long for its PDF (bench/site_build.py).
+            drawing = self.pool.submit(downloads.download, doc, fmt, form)
             return Rendered(key, "download", path, b"", inputs=inputs, drawing=drawing)
         return Rendered(key, "download", path, data, inputs=inputs)
