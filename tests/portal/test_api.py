@@ -191,15 +191,16 @@ def test_pages_are_bounded(client, demo):
     {"direction_category": "拡大"}, {"page": "0"}, {"page": "1" + "0" * 30}, {"page_size": "0"},
     {"department": "部" * 201}, {"phase": "draft"},
 ])
-def test_a_bad_value_is_a_422_naming_the_field(client, demo, params):
+def test_a_bad_value_is_a_422_naming_the_field(client, openapi, params):
     response = client.get("/api/initiatives/", params)
     assert response.status_code == 422
+    _check(openapi, "/api/initiatives/", response.json(), "422")
     detail = response.json()["detail"]
     assert [list(params)[0] in error["loc"] for error in detail] == [True] * len(detail)
     assert all(error["msg"] for error in detail)
 
 
-def test_a_nonexistent_id_is_a_404_in_json(client, demo):
+def test_a_nonexistent_id_is_a_404_in_json(client, demo, openapi):
     missing = Declaration.objects.order_by("-pk").first().pk + 1
     for url in (f"/api/reports/{missing}/", f"/api/reports/{demo.first().pk}/initiatives/99/",
                 f"/api/reports/{missing}/initiatives/1/"):
@@ -207,6 +208,8 @@ def test_a_nonexistent_id_is_a_404_in_json(client, demo):
         assert response.status_code == 404, url
         assert response["Content-Type"].startswith("application/json")
         assert "公開されている報告" in response.json()["detail"]
+        _check(openapi, "/api/reports/{report_id}/" if url.count("/") == 4 else
+               "/api/reports/{report_id}/initiatives/{position}/", response.json(), "404")
     for url in ("/api/reports/abc/", "/api/nothing/", "/api/reports/1/initiatives/x/"):
         response = client.get(url)
         assert response.status_code == 404, url
