@@ -68,7 +68,22 @@ def _bump() -> None:
     try:
         cache.incr(REFERENCE_KEY)
     except ValueError:
-        cache.set(REFERENCE_KEY, 1, None)
+        _fresh_reference()
+
+
+def _fresh_reference() -> None:
+    """The counter was lost (a full cache culls entries; a file cache deletes a third at random):
+    start it again at a value no kept page can be under. Restarted at 0, it would bring back the
+    pages kept before the first reference edit, and show that edit undone."""
+    cache.add(REFERENCE_KEY, time.time_ns(), None)
+
+
+def _reference() -> int:
+    value = cache.get(REFERENCE_KEY)
+    if value is None:
+        _fresh_reference()  # add(): of two processes that find it lost, one value wins
+        value = cache.get(REFERENCE_KEY, 0)
+    return value
 
 
 def reference_changed(using=None, **_kwargs) -> None:
@@ -115,7 +130,7 @@ class PublicPageCacheMiddleware:
         match = request.resolver_match
         if match is None or not (set(match.namespaces) & CACHED_NAMESPACES):
             return None
-        reference = cache.get(REFERENCE_KEY, 0)
+        reference = _reference()
         raw = "\n".join([_generation(), str(reference), request.get_host(),
                          getattr(request, "LANGUAGE_CODE", ""), request.get_full_path()])
         key = "pages:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
