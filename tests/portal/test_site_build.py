@@ -99,9 +99,14 @@ def _q(text: str) -> str:
     return quote(text)
 
 
-def test_a_base_url_puts_every_link_under_it_and_writes_a_sitemap(demo, tmp_path):
+def test_a_base_url_puts_every_link_under_it_and_writes_a_sitemap(demo, tmp_path, monkeypatch, capsys):
+    from sengen.declarations.management.commands import site as command
+
+    monkeypatch.setattr(command, "PROGRESS_EVERY", 10)
     site = tmp_path / "site"
     build(site, "--base-url", "https://www.city.example.jp/sengen")
+    # A long build shows it is moving: a line on stderr every PROGRESS_EVERY files.
+    assert "…10 ファイル（" in capsys.readouterr().err
     page = (site / "years/2017/index.html").read_text(encoding="utf-8")
     links = [html.unescape(link) for link in LINK.findall(page) if not link.startswith("#")]
     assert links and all(link.startswith("https://www.city.example.jp/sengen/") for link in links), links

@@ -58,7 +58,7 @@ def normalise_base_url(base_url: str | None) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def produce(root: Path, base_url: str, *, check: bool = False) -> tuple[dict[str, tuple[bytes | None, str]], Result]:
+def produce(root: Path, base_url: str, *, check: bool = False, progress=None) -> tuple[dict[str, tuple[bytes | None, str]], Result]:
     """Every file of the site in memory: path → (bytes, inputs); with ``check`` a download whose
     inputs are not the tree's is not drawn (its bytes None: out of date)."""
     parts = urlsplit(base_url)
@@ -84,7 +84,7 @@ def produce(root: Path, base_url: str, *, check: bool = False) -> tuple[dict[str
                         recorded_links=recorded_links)
     # The search page in its static mode: Pagefind's box over the index written after the pages.
     with translation.override(None), _kept_between_builds(root), override_settings(SENGEN_STATIC_SEARCH=True):
-        walk: Walk = renderer.walk()
+        walk: Walk = renderer.walk(progress)
     result = Result(failed={key.url: why for key, why in walk.failed.items()})
     by_key = {key: rendered.path for key, rendered in walk.files.items()}
 
@@ -134,12 +134,13 @@ def _sitemap(base_url: str, pages: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def build(root: Path, *, base_url: str | None = None, check: bool = False, say=print) -> Result:
-    """Builds (or with ``check`` compares) the site in ``root``; ``say(line)`` per file changed."""
+def build(root: Path, *, base_url: str | None = None, check: bool = False, say=print, progress=None) -> Result:
+    """Builds (or with ``check`` compares) the site in ``root``; ``say(line)`` per file changed,
+    ``progress(path)`` per file rendered (or taken from the tree) as the walk goes."""
     started = time.perf_counter()
     base_url = normalise_base_url(base_url)
     try:
-        files, result = produce(root, base_url, check=check)
+        files, result = produce(root, base_url, check=check, progress=progress)
         if check:
             result.differences = tree.differences(root, files)
         else:

@@ -21,6 +21,7 @@ from ._base import SengenCommand, UsageError
 LOCK = ".sengen-site.lock"
 # Not part of the site: the manifest, the lock and half-written files stay on the LGWAN side.
 PRIVATE_PREFIX = ".sengen-"
+PROGRESS_EVERY = 500
 
 
 class Command(SengenCommand):
@@ -53,7 +54,7 @@ class Command(SengenCommand):
         with _locked(root, wait=not options["check"]):
             try:
                 result = build(root, base_url=options["base_url"], check=options["check"],
-                               say=lambda line: self.stdout.write(line))
+                               say=lambda line: self.stdout.write(line), progress=self._progress())
             except BuildError as exc:
                 raise UsageError(str(exc)) from None
         for url, why in sorted(result.failed.items()):
@@ -80,6 +81,20 @@ class Command(SengenCommand):
         if options["zip"]:
             count = write_zip(root, Path(options["zip"]))
             self.stdout.write(f"{options['zip']}: {count} ファイルを ZIP にまとめました")
+
+
+    def _progress(self):
+        """A line on stderr every PROGRESS_EVERY files rendered: a city's site is done in
+        seconds and says nothing; a country's takes minutes and shows it is moving."""
+        count = 0
+
+        def one(path: str) -> None:
+            nonlocal count
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                self.stderr.write(f"…{count} ファイル（{path}）")
+
+        return one
 
 
 class _locked:
