@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import io
 import re
+import runpy
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -114,3 +116,13 @@ def test_a_book_the_child_cannot_draw_is_a_message_naming_why(login, reports, mo
     assert response.redirect_chain[-1][0].endswith("#book")
     page = html(response)
     assert "冊子を作成できませんでした: " in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize("timeout", ["", "30", "120"])
+def test_the_books_budget_ends_before_the_serving_worker_is_killed(timeout, monkeypatch):
+    # gunicorn kills a worker past its timeout: the office would get a 502 and the child would
+    # run on with nothing left to stop it.
+    monkeypatch.setenv("SENGEN_GUNICORN_TIMEOUT", timeout)
+    worker = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))["timeout"]
+    assert book._budget() < worker
+    assert book.BOOK_BUDGET_SECONDS < 60  # as started here, with gunicorn's default

@@ -14,6 +14,7 @@ page says them in the reader's language and the command in Japanese.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,9 +31,17 @@ from .models import Declaration, FiscalYear, Municipality, Phase, PublicationSta
 from .permissions import Refusal, is_administrator, require
 from .selectors import DeclarationNotFound, report_document
 
-# As the portal's downloads (portal/downloads.py): a book at the limits may take minutes; past
-# this the child is stuck or hostile and is killed. The child yields the CPU to page requests.
-BOOK_BUDGET_SECONDS = 180
+
+# The staff page waits for the child inside the request, so the budget ends before the serving
+# worker's timeout (deploy/gunicorn.conf.py reads SENGEN_GUNICORN_TIMEOUT, 60 s): past that
+# gunicorn kills the worker, the office gets nginx's 502 and the child runs on with no one to
+# stop it. A city's book is drawn in seconds (two departments: about two); one that is not can
+# be printed with `sengen book`, which has no budget. The child yields the CPU to page requests.
+def _budget() -> int:
+    return max(10, int(os.environ.get("SENGEN_GUNICORN_TIMEOUT", "").strip() or 60) - 10)
+
+
+BOOK_BUDGET_SECONDS = _budget()
 BOOK_NICE = 10
 
 
