@@ -24,7 +24,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from . import search_index, tree
-from .paths import Key, rewrite_links
+from .paths import Key, link_to, rewrite_links
 from .render import Renderer, Walk
 
 __all__ = ["BuildError", "Result", "build", "normalise_base_url"]
@@ -104,8 +104,8 @@ def produce(root: Path, base_url: str, *, check: bool = False, progress=None) ->
         if rendered.inputs and rendered.links:
             result.links[rendered.path] = [[k.lang, k.path, [list(q) for q in k.query]] for k in rendered.links]
     if parts.scheme:
-        files["sitemap.xml"] = (_sitemap(base_url, sorted(p for p, r in (
-            (r.path, r) for r in walk.files.values()) if r.kind == "page")), "")
+        # Search engines need full URLs: a sitemap only with an absolute base URL.
+        files["sitemap.xml"] = (_sitemap(base_url, sorted(r.path for r in walk.files.values() if r.kind == "page")), "")
     result.files = len(files)
     return files, result
 
@@ -127,8 +127,6 @@ def _sitemap(base_url: str, pages: list[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in pages:
-        from .paths import link_to
-
         lines.append(f"<url><loc>{escape(link_to(page, source='', base_url=base_url))}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
