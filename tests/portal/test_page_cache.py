@@ -163,6 +163,11 @@ def test_head_is_answered_as_get_is_whether_the_page_is_kept_or_not(client, publ
     kept = client.head(url)
     assert kept.status_code == 200 and kept["X-Sengen-Cache"] == "hit"
     assert kept["ETag"] == first["ETag"] and client.get(url).content != b""
+    # The API's views refuse HEAD; a kept answer must not accept it on their behalf.
+    assert client.head("/api/reports/").status_code == 405
+    assert client.get("/api/reports/").status_code == 200
+    assert client.get("/api/reports/")["X-Sengen-Cache"] == "hit"
+    assert client.head("/api/reports/").status_code == 405
 
 
 def test_a_lost_counter_never_brings_back_a_page_from_before_a_reference_edit(client, published,

@@ -53,6 +53,10 @@ from sengen.declarations.models import AuditEntry, Publication, PublicEntry
 
 # The namespaces whose pages are the same for everyone.
 CACHED_NAMESPACES = frozenset({"portal", "api"})
+# Those whose views answer HEAD themselves (the portal's, require_safe). django-ninja's refuse
+# HEAD with 405, and a kept page must not answer what its view refuses: HEAD was 405 before a
+# GET kept the page and 200 after.
+HEAD_NAMESPACES = frozenset({"portal"})
 CACHED_TYPES = ("text/html", "application/atom+xml", "application/xml", "text/xml", "application/json")
 # A page larger than this is served but not kept (a year page of a national-scale year is
 # ~300 KB; nothing public is near this).
@@ -129,6 +133,8 @@ class PublicPageCacheMiddleware:
             return None
         match = request.resolver_match
         if match is None or not (set(match.namespaces) & CACHED_NAMESPACES):
+            return None
+        if request.method == "HEAD" and not (set(match.namespaces) & HEAD_NAMESPACES):
             return None
         reference = _reference()
         raw = "\n".join([_generation(), str(reference), request.get_host(),
