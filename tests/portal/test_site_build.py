@@ -229,3 +229,20 @@ def test_a_name_that_cannot_be_a_file_name_is_refused_and_the_rest_is_written(db
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(site)]
     assert outside == []
     assert (site / f"reports/2017/{DEPT}/index.html").is_file()
+
+
+def test_a_report_no_longer_public_has_its_files_removed(demo, tmp_path):
+    site = tmp_path / "site"
+    build(site)
+    report = "cities/架空市/reports/2017/健康福祉部"
+    assert (site / report / "index.html").is_file()
+    # No service withdraws a publication; an administrator deleting the declaration in the admin
+    # is how a report stops being public.
+    Declaration.objects.get(department__name="健康福祉部").delete()
+    out, _ = build(site)
+    removed = [line.removeprefix("削除しました: ") for line in out.splitlines() if line.startswith("削除しました: ")]
+    assert f"{report}/index.html" in removed and f"en/{report}/1/index.html" in removed
+    assert all("健康福祉部" in path or path.startswith("api/reports/") for path in removed), removed
+    assert not (site / report).exists()  # the emptied folders go too
+    assert (site / "cities/架空市/reports/2017/環境部/index.html").is_file()
+    assert run("site", "build", str(site), "--check")
