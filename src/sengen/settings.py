@@ -276,3 +276,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SENGEN_EMAIL_ENABLED = bool(os.environ.get("SENGEN_EMAIL_HOST", "").strip())
 SENGEN_REMIND_DAYS_BEFORE = int(os.environ.get("SENGEN_REMIND_DAYS_BEFORE") or 7)
 SENGEN_SITE_URL = os.environ.get("SENGEN_SITE_URL", "").strip().rstrip("/")
+# How long gunicorn lets a request run before it kills the worker (deploy/gunicorn.conf.py reads
+# the same variable): what a request waits for (the city's book, a step's mail) ends before it.
+SENGEN_WORKER_TIMEOUT = int(os.environ.get("SENGEN_GUNICORN_TIMEOUT", "").strip() or 60)

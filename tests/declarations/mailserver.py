@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -28,6 +29,7 @@ class Inbox:
         self._lock = threading.Lock()
         self._messages: list[Received] = []
         self.refuse: set[str] = set()  # addresses the server answers 550, as for an unknown mailbox
+        self.delay = 0.0  # seconds each message takes to be accepted (a slow or scanning server)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -36,6 +38,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",)).get_content()
         with self._lock:

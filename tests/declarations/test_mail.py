@@ -319,3 +319,18 @@ def test_a_message_that_cannot_be_written_does_not_undo_or_fail_the_step(smtp, y
     assert fresh(year).declaration_due == dt.date(2026, 4, 30)
     assert smtp.take() == []
     assert "template missing" in caplog.text
+
+
+def test_a_slow_mail_server_keeps_the_office_waiting_no_longer_than_the_budget(smtp, year_people, monkeypatch):
+    """Past the budget gunicorn would kill the worker: a 502 for an opening already stored, the
+    messages not yet sent neither sent nor recorded. The rest is recorded as failed instead."""
+    smtp.delay = 0.5
+    monkeypatch.setattr(mail, "request_budget", lambda: 0.2)
+    p = year_people
+    fiscal_year_open(user=p.admin, municipality=p.department.municipality, year=2026,
+                     declaration_due=dt.date(2026, 4, 30))
+    assert len(smtp.take()) == 1  # the first went; it took the whole budget
+    failed = AuditEntry.objects.filter(action="mail.failed")
+    assert failed.count() == 2
+    assert all("ran past 0.2 s" in entry.detail["error"] for entry in failed)
+    assert AuditEntry.objects.filter(action="fiscal_year.open").exists()

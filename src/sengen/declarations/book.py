@@ -14,12 +14,12 @@ page says them in the reader's language and the command in Japanese.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from sengen.core import forms as core_forms
@@ -33,12 +33,12 @@ from .selectors import DeclarationNotFound, report_document
 
 
 # The staff page waits for the child inside the request, so the budget ends before the serving
-# worker's timeout (deploy/gunicorn.conf.py reads SENGEN_GUNICORN_TIMEOUT, 60 s): past that
-# gunicorn kills the worker, the office gets nginx's 502 and the child runs on with no one to
-# stop it. A city's book is drawn in seconds (two departments: about two); one that is not can
-# be printed with `sengen book`, which has no budget. The child yields the CPU to page requests.
+# worker's timeout (settings.SENGEN_WORKER_TIMEOUT, 60 s): past that gunicorn kills the worker,
+# the office gets nginx's 502 and the child runs on with no one to stop it. A city's book is
+# drawn in seconds (two departments: about two); one that is not can be printed with
+# `sengen book`, which has no budget. The child yields the CPU to page requests.
 def _budget() -> int:
-    return max(10, int(os.environ.get("SENGEN_GUNICORN_TIMEOUT", "").strip() or 60) - 10)
+    return max(10, settings.SENGEN_WORKER_TIMEOUT - 10)
 
 
 BOOK_BUDGET_SECONDS = _budget()

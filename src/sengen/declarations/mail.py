@@ -16,6 +16,7 @@ a message that cannot be sent is logged and recorded as ``mail.failed``; the wri
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -219,8 +220,18 @@ def close(connection) -> None:
         pass
 
 
+def request_budget() -> float:
+    """How long a step's mail may keep the office's request (it is sent once the step commits,
+    before the page answers). gunicorn kills a worker past SENGEN_WORKER_TIMEOUT: the office would
+    get a 502 for a step already stored, and the messages not yet sent would be neither sent nor
+    recorded. One message may take a couple of EMAIL_TIMEOUTs more, hence the margin."""
+    return max(5, settings.SENGEN_WORKER_TIMEOUT - 2 * int(settings.EMAIL_TIMEOUT or 10) - 5)
+
+
 def send_all(batch: list[Letter]) -> list[str | None]:
-    """Send ``batch`` over one connection; each message's error (or None), in order."""
+    """Send ``batch`` over one connection within ``request_budget()``; each message's error (or
+    None), in order. Past the budget (a slow server, a year opening that mails hundreds) the
+    rest is recorded as failed, each with its reason, as when the server is down."""
     if not batch:
         return []
     connection, error = opened_connection()
@@ -228,8 +239,18 @@ def send_all(batch: list[Letter]) -> list[str | None]:
         for letter in batch:
             record(letter, error)
         return [error] * len(batch)
+    budget = request_budget()
+    deadline = time.monotonic() + budget
+    errors: list[str | None] = []
     try:
-        return [send(letter, connection) for letter in batch]
+        for letter in batch:
+            if time.monotonic() > deadline:
+                late = f"not sent: the step's mail ran past {budget:g} s (the mail server is slow)"
+                record(letter, late)
+                errors.append(late)
+            else:
+                errors.append(send(letter, connection))
+        return errors
     finally:
         close(connection)
 
