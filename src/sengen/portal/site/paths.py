@@ -60,7 +60,7 @@ def key_of(url: str, lang: str) -> Key | None:
 
 
 def _safe_segments(path: str) -> list[str]:
-    segments = [s for s in path.split("/")]
+    segments = path.split("/")
     for segment in segments:
         if segment in (".", "..") or "\x00" in segment or "\\" in segment:
             raise UnsafePath(f"ファイル名にできない名前です: {path!r}")

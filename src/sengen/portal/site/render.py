@@ -10,7 +10,10 @@ no link points at nothing.
 
 from __future__ import annotations
 
+import html
+import logging
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,12 +27,14 @@ from django.test.utils import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from sengen.declarations.selectors import DeclarationNotFound
+from sengen.renderers import FORMATS
 
 from .. import downloads, labels, selectors
 from ..views import download_filename
 from .inputs import PageInputs
 from .paths import Key, UnsafePath, file_path, key_of
 
+log = logging.getLogger(__name__)
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # Portal pages the build renders; a URL of another name is not followed (the language switch is
 # a link to the other language's file, the redirect for moved report URLs has no page).
@@ -119,6 +124,11 @@ def static_files() -> dict[str, str]:
     return found
 
 
+def _static_url() -> str:
+    """STATIC_URL as a path from the site's root (the build renders at "/")."""
+    return settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+
+
 class Renderer:
     """Renders keys through a test client on ``host`` (the base URL's host: feeds carry
     absolute links), downloads through ``portal.downloads`` so a PDF whose document did not change
@@ -140,16 +150,20 @@ class Renderer:
 
     def walk(self, progress: Callable[[str], None] | None = None) -> Walk:
         done = Walk()
-        queue = list(dict.fromkeys(_public_keys()))
+        queue = deque(dict.fromkeys(_public_keys()))
         seen = set(queue)
         with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True), \
                 ThreadPoolExecutor(max_workers=DRAWINGS_AT_ONCE, thread_name_prefix="sengen-site-draw") as self.pool:
             while queue:
-                key = queue.pop(0)
+                key = queue.popleft()
                 try:
                     rendered = self.render(key)
                 except (UnsafePath, DeclarationNotFound) as exc:
                     done.failed[key] = str(exc)
+                    continue
+                except Exception as exc:  # noqa: BLE001 — a page that fails is named; the rest is built
+                    log.exception("site build: %s failed", key.url)
+                    done.failed[key] = f"{type(exc).__name__}: {str(exc)[:200]}"
                     continue
                 if rendered is None:
                     continue
@@ -176,7 +190,7 @@ class Renderer:
 
     def links(self, rendered: Rendered) -> Iterator[Key]:
         for raw in _LINK.findall(rendered.data.decode("utf-8")):
-            target = self.target_key(raw.replace("&amp;", "&"), rendered.key.lang)
+            target = self.target_key(html.unescape(raw), rendered.key.lang)
             if target is not None:
                 yield target
 
@@ -187,7 +201,7 @@ class Renderer:
         if (parts.scheme and parts.netloc != self.host) or not parts.path:
             return None
         path = unquote(parts.path)
-        static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        static_url = _static_url()
         if path.startswith(static_url):
             return Key("ja", path) if path[len(static_url):] in self.statics else None
         try:
@@ -205,7 +219,7 @@ class Renderer:
         return key
 
     def render(self, key: Key) -> Rendered | None:
-        static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        static_url = _static_url()
         if key.path.startswith(static_url):
             source = self.statics[key.path[len(static_url):]]
             with open(source, "rb") as handle:
@@ -245,8 +259,6 @@ class Renderer:
                                               municipality=dict(key.query).get("municipality"))
         doc = selectors.document_public(declaration)
         form = selectors.report_form(declaration=declaration, doc=doc)
-        from sengen.renderers import FORMATS
-
         path = file_path(key, "download", "", download_filename(doc, FORMATS[fmt][1]))
         inputs = downloads.cache_key(doc, fmt, form)
         data = self.reuse(path, inputs)
