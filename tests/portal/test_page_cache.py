@@ -184,3 +184,49 @@ def test_a_lost_counter_never_brings_back_a_page_from_before_a_reference_edit(cl
     # before the edit again.
     assert "X-Sengen-Cache" not in client.get(report_url())
     assert client.get(report_url())["X-Sengen-Cache"] == "hit"
+
+
+def test_on_postgresql_a_publication_committing_after_a_later_numbered_one_is_shown(client, committed_db,
+                                                                                    seed_doc):
+    """Two departments publish at once on a real PostgreSQL: the first takes the lower ids and
+    commits last, so no highest id moves at its commit. The page drawn between the commits must
+    not be answered after it."""
+    import threading
+
+    from django.db import connection as main_connection
+    from django.db import connections
+
+    if main_connection.vendor == "sqlite":
+        pytest.skip("SQLite lets one writer at a time: its ids cannot commit out of order (PostgreSQL runs it)")
+    report_import(doc=seed_doc)
+    corrected = copy.deepcopy(seed_doc)
+    corrected["initiatives"][0]["title"] = "地域コミュニティの推進（訂正後）"
+    holding, release, failures = threading.Event(), threading.Event(), []
+
+    def first_publication():
+        try:
+            with transaction.atomic():
+                report_import(doc=corrected)  # its ids are taken now…
+                holding.set()
+                release.wait(30)
+            # …and it commits here, after the other department's
+        except Exception as exc:  # the test fails on it below, not silently in the thread
+            failures.append(exc)
+            holding.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_publication)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        other = copy.deepcopy(seed_doc)
+        other["municipality"], other["department"] = "秦野市", "会計課"  # shares no row with the first
+        report_import(doc=other)  # higher ids, committed first
+        drawn = client.get(report_url()).content.decode()
+        assert "（訂正後）" not in drawn  # the first is not committed yet
+    finally:
+        release.set()
+        thread.join(60)
+    assert not failures
+    assert "地域コミュニティの推進（訂正後）" in client.get(report_url()).content.decode()
