@@ -114,6 +114,11 @@ def test_a_base_url_puts_every_link_under_it_and_writes_a_sitemap(demo, tmp_path
     assert "https://www.city.example.jp/sengen/en/" in (site / "sitemap.xml").read_text(encoding="utf-8")
     feed = (site / "feeds/index.atom").read_text(encoding="utf-8")
     assert "https://www.city.example.jp/sengen/cities/" in feed
+    # Without --base-url a check (the sync script's) compares with the address the tree was built for.
+    assert "一致しています" in run("site", "build", str(site), "--check")
+    # A manifest that is not sengen's is refused, naming it, not overwritten.
+    (site / ".sengen-site.json").write_text("{}", encoding="utf-8")
+    assert ".sengen-site.json" in str(refused("site", "build", str(site)))
 
 
 def test_a_correction_rewrites_only_the_files_it_changed_and_check_then_passes(demo, tmp_path, capsys, monkeypatch):

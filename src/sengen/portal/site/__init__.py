@@ -134,10 +134,15 @@ def _sitemap(base_url: str, pages: list[str]) -> bytes:
 
 def build(root: Path, *, base_url: str | None = None, check: bool = False, say=print, progress=None) -> Result:
     """Builds (or with ``check`` compares) the site in ``root``; ``say(line)`` per file changed,
-    ``progress(path)`` per file rendered (or taken from the tree) as the walk goes."""
+    ``progress(path)`` per file rendered (or taken from the tree) as the walk goes. ``base_url``
+    None: the one the tree was built with ("" for relative links)."""
     started = time.perf_counter()
-    base_url = normalise_base_url(base_url)
     try:
+        if base_url is None:
+            # Not given: the tree's own (a --check or a rebuild of a tree built for an address
+            # compares and builds for that address, not for relative links).
+            base_url = tree.Manifest.read(root).base_url if root.is_dir() else ""
+        base_url = normalise_base_url(base_url)
         files, result = produce(root, base_url, check=check, progress=progress)
         if check:
             result.differences = tree.differences(root, files)

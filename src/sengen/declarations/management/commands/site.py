@@ -33,9 +33,10 @@ class Command(SengenCommand):
         build = commands.add_parser("build", help="サイトを書き出す（または --check で確かめる）")
         build.error = parser.error
         build.add_argument("directory", help="書き出し先のディレクトリ")
-        build.add_argument("--base-url", default=os.environ.get("SENGEN_SITE_BASE_URL", ""),
-                           help="公開する URL（例 https://www.city.example.jp/sengen/）。"
-                                "省略すると相対リンクで、どのパスに置いても動きます（sitemap.xml は作りません）")
+        build.add_argument("--base-url", default=os.environ.get("SENGEN_SITE_BASE_URL") or None,
+                           help="公開する URL（例 https://www.city.example.jp/sengen/）。省略すると前回と同じ"
+                                "（初回は相対リンクで、どのパスに置いても動きます。sitemap.xml は作りません）。"
+                                "相対リンクに戻すには --base-url ''")
         build.add_argument("--check", action="store_true",
                            help="書き込まずに、ディレクトリがデータベースの公開内容と一致するか確かめます（違えば終了コード 2）")
         build.add_argument("--zip", metavar="OUT", help="書き出したサイトを ZIP ファイルにもまとめます（庁内の受け渡し用）")
