@@ -25,6 +25,16 @@ def test_every_write_is_in_the_audit_log_with_who(people, reports):
     assert incomplete and all(gap.startswith("実績・評価がありません: ") for gap in incomplete)
 
 
+def test_the_gaps_gone_past_are_recorded_in_japanese_whatever_the_pages_language(people, reports):
+    from django.utils import translation
+
+    mine, _ = reports
+    with translation.override("en"):
+        declaration_transition(user=people.director, declaration=mine, action="submit", confirm_incomplete=True)
+    incomplete = AuditEntry.objects.get(action="declaration.submit").detail["incomplete"]
+    assert incomplete and all(gap.startswith("実績・評価がありません: ") for gap in incomplete)
+
+
 # Text beyond core/limits.py (issue 9.2) --------------------------------------------------------
 
 def test_a_director_name_or_a_transition_comment_beyond_the_limit_is_refused(people, draft):

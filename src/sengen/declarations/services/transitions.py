@@ -4,9 +4,10 @@ over the table in ``core.workflow``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from sengen.core import workflow
@@ -63,6 +64,11 @@ def declaration_transition(*, user, declaration: Declaration, action: str, reaso
     declaration.save(update_fields=["state", "published_at", "updated_at"])
     if target == PublicationState.PUBLISHED:
         publications.snapshot(user=user, declaration=declaration)
+    if gaps and translation.get_language() != settings.LANGUAGE_CODE:
+        # The audit log is the office's record: in the programme's language, whichever language
+        # the person who went on past the gaps reads the pages in.
+        with translation.override(settings.LANGUAGE_CODE):
+            gaps = cycle.missing(declaration)
     audit.record(user, f"declaration.{action}", declaration, before=before, after=target, reason=reason.strip(),
                  **({"incomplete": gaps} if gaps else {}))
     mail.handoff_after_commit(declaration=declaration, action=action, reason=reason.strip(), by=user)
