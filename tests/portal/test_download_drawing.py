@@ -40,7 +40,9 @@ def test_a_download_not_yet_drawn_answers_503_then_the_file(client, published):
     assert first["Retry-After"] == str(downloads.RETRY_AFTER_SECONDS)
     assert first["Cache-Control"] == "no-store"
     page = first.content.decode()
-    assert "ファイルを準備しています" in page and 'http-equiv="refresh"' in page
+    # a link to ask again, never a timed reload (WCAG 2.2.1, axe's meta-refresh)
+    assert "ファイルを準備しています" in page and 'http-equiv="refresh"' not in page
+    assert f'href="{reverse("portal:download", args=[2017, "市民生活部", "xlsx"])}"' in page
     downloads.wait_for_drawings(timeout=120)  # the real child process: python -m sengen.renderers
     second = get(client)
     assert second.status_code == 200

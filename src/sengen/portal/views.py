@@ -156,8 +156,8 @@ def report_download(request, fiscal_year: int, department: str, fmt: str):
     # The declaration's own form version: a city's stored form prints in its own layout.
     data = downloads.download(doc, fmt, selectors.report_form(declaration=declaration, doc=doc))
     if isinstance(data, downloads.Pending):
-        # The file is being drawn, or could not be: the page says which, and the browser asks
-        # again by itself (a meta refresh, no script) when it is worth asking.
+        # The file is being drawn, or could not be: the page says which and links the file
+        # again (no timed reload: WCAG 2.2.1); Retry-After tells a client when to ask.
         response = render(request, "portal/preparing.html", {
             "doc": doc, "format": fmt, "pending": data, "municipality_query": _municipality_query(request),
         }, status=503)
