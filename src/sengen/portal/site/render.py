@@ -152,7 +152,11 @@ class Renderer:
         done = Walk()
         queue = deque(dict.fromkeys(_public_keys()))
         seen = set(queue)
-        with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True), \
+        # Pages are rendered, never answered from the portal's page cache: its key is read from
+        # the database's highest ids and a counter the publishing process bumps in its own cache,
+        # which a build (another process, its own cache) does not see. What a build may skip it
+        # decides itself, from each page's inputs (portal.site.inputs).
+        with override_settings(ALLOWED_HOSTS=[self.host], SENGEN_DOWNLOADS_INLINE=True, SENGEN_PAGE_CACHE_SECONDS=0), \
                 ThreadPoolExecutor(max_workers=DRAWINGS_AT_ONCE, thread_name_prefix="sengen-site-draw") as self.pool:
             while queue:
                 key = queue.popleft()
