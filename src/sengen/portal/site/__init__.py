@@ -112,8 +112,8 @@ def produce(root: Path, base_url: str, *, check: bool = False, progress=None) ->
 
 def _kept_between_builds(root: Path):
     """A cache that outlives the command when the settings' is the process's own (LocMemCache):
-    the charts and pages a build draws (keyed by their content, see ``portal.charts`` and
-    ``portal.pagecache``) are there for the next build, so a correction redraws only what it
+    the charts and downloads a build draws (keyed by their content, see ``portal.charts`` and
+    ``portal.downloads``) are there for the next build, so a correction redraws only what it
     changed. It lives in the tree's private ``.sengen-cache/`` (never copied to the public side);
     a server that shares a cache on disk or in Redis (SENGEN_CACHE_DIR) keeps using that."""
     if "locmem" not in settings.CACHES["default"]["BACKEND"].lower() or not root.is_dir():
