@@ -138,6 +138,9 @@ def test_a_correction_rewrites_only_the_files_it_changed_and_check_then_passes(d
     # The other departments' pages were taken from the tree, not rendered again (their inputs
     # did not change); the corrected department's were.
     assert not [path for path in asked if path.startswith("/reports/") and "市民生活部" not in path], asked
+    corrected = f"/api/reports/{demo.pk}/"
+    assert not [path for path in asked if path.startswith("/api/reports/") and path.count("/") > 3
+                and not path.startswith(corrected)], asked
     assert f"/reports/2017/{DEPT}/4/?municipality=伊勢原市" in asked
     after = tree(site, search=False)
     written = sorted(line.removeprefix("書きました: ") for line in out.splitlines() if line.startswith("書きました: "))

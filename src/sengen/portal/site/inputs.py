@@ -1,15 +1,16 @@
 """What a department's pages are made from, so that an incremental build renders only the
 pages a publication or correction can have changed.
 
-A report's page, its initiatives' pages and its department's feed show that department's
-published reports of every year (an initiative's page lists the years it carried on in, which
-may be another department's after a reorganisation: those departments count too). Their
+A report's page, its initiatives' pages, its department's feed and the API's documents of the
+report and its initiatives show that department's published reports of every year (an
+initiative's page lists the years it carried on in, which may be another department's after a
+reorganisation: those departments count too). Their
 inputs are: the code and templates that draw them (every file of the sengen package, and
 Django's version), the reference data an administrator edits (cities, departments, sections,
 years, grading scales, forms), the base URL, the language, the URL, and each of those
 declarations' state and version (every write bumps the version) and publication ids. A page
 whose inputs are the manifest's is taken from the tree as it is. Every other page (the index,
-the year pages, the site's feeds, search, the API) reads across departments and is rendered
+the year pages, the site's feeds, search, the API's listings) reads across departments and is rendered
 every time; ``--check`` renders everything, so an input forgotten here shows there.
 """
 
@@ -55,7 +56,15 @@ class PageInputs:
         """The inputs of a department's page; None for a page that reads across departments."""
         if url_name not in DEPARTMENT_PAGES:
             return None
-        municipality = dict(key.query).get("municipality")
+        return self._inputs(key, department, dict(key.query).get("municipality"))
+
+    def of_report(self, key: Key, declaration_id: int) -> str | None:
+        """The inputs of the API's document of one report (or of one of its initiatives)."""
+        row = (m.Declaration.objects.filter(pk=declaration_id)
+               .values_list("department__name", "department__municipality__name").first())
+        return None if row is None else self._inputs(key, *row)
+
+    def _inputs(self, key: Key, department: str, municipality: str | None) -> str:
         state = self._departments.get((department, municipality))
         if state is None:
             state = self._departments[(department, municipality)] = self._department_state(department, municipality)

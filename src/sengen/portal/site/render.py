@@ -40,6 +40,9 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # a link to the other language's file, the redirect for moved report URLs has no page).
 PAGE_NAMES = {"index", "year", "report", "initiative", "search"}
 FEED_NAMES = {"feed", "department_feed"}
+# The API's documents of one report (the listings read across reports and are always rendered).
+API_REPORT_NAMES = {"report", "initiative"}
+CONTENT_TYPES = {"page": "text/html", "feed": "application/atom+xml", "api": "application/json"}
 # PDFs and XLSX are drawn one at a time on a thread beside the walk: in one process they share
 # the GIL with the pages, so more threads would only interleave them.
 DRAWINGS_AT_ONCE = 1
@@ -231,16 +234,20 @@ class Renderer:
         match = resolve(key.path)
         if match.namespace == "portal" and match.url_name == "download":
             return self.download(key, **match.kwargs)
-        inputs = ""
+        inputs = kind = ""
         if self.page_inputs is not None and match.namespace == "portal":
             inputs = self.page_inputs.of(key, match.url_name, match.kwargs.get("department", "")) or ""
-            if inputs:
-                kind = "feed" if match.url_name in FEED_NAMES else "page"
-                path = file_path(key, kind, "application/atom+xml" if kind == "feed" else "text/html")
-                data = self.reuse(path, inputs)
-                links = self.recorded_links(path)
-                if data is not None and links is not None:  # the same inputs: the tree's file, links and all
-                    return Rendered(key, kind, path, data, inputs=inputs, links=links)
+            kind = "feed" if match.url_name in FEED_NAMES else "page"
+        elif self.page_inputs is not None and match.namespace == "api" and match.url_name in API_REPORT_NAMES:
+            inputs = self.page_inputs.of_report(key, match.kwargs["report_id"]) or ""
+            kind = "api"
+        if inputs:
+            path = file_path(key, kind, CONTENT_TYPES[kind])
+            data = self.reuse(path, inputs)
+            # A page's links come from the manifest (the walk follows them); JSON has none.
+            links = [] if kind == "api" else self.recorded_links(path)
+            if data is not None and links is not None:  # the same inputs: the tree's file, links and all
+                return Rendered(key, kind, path, data, inputs=inputs, links=links)
         response = self.clients[key.lang].get(key.url, secure=self.secure)
         if response.status_code != 200:
             raise DeclarationNotFound(f"{key.url}: HTTP {response.status_code}")
