@@ -1,4 +1,5 @@
 import copy
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -66,3 +67,19 @@ def test_text_from_a_report_is_escaped(client, seed_doc):
     html = client.get(report_url()).content.decode()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_other_years_of_an_initiative_stay_in_the_city_read(client, seed_doc):
+    """Two cities with the same department: the initiative page's links to its other years keep
+    ?municipality=, else they led to the other city's report or to nothing (a built site then
+    had no file for them)."""
+    from .reports import next_year
+
+    for city in ("伊勢原市", "架空市"):
+        first = dict(seed_doc, municipality=city)
+        report_import(doc=first)
+        report_import(doc=dict(next_year(seed_doc, actual=13210), municipality=city))
+    page = client.get(reverse("portal:initiative", args=[2017, "市民生活部", 1]), {"municipality": "架空市"})
+    later = reverse("portal:initiative", args=[2018, "市民生活部", 1]) + "?municipality=" + quote("架空市")
+    assert f'href="{later}"' in page.content.decode()
+    assert client.get(later).status_code == 200
