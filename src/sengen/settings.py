@@ -67,7 +67,10 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(env="DATABASE_URL", conn_max_age=60)}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "sengen.sqlite3"}}
+    # CONN_MAX_AGE: each worker keeps its connection rather than opening the file and setting it
+    # up again for every request (a kept public page costs one query).
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "sengen.sqlite3",
+                             "CONN_MAX_AGE": 60}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -100,6 +103,10 @@ MIDDLEWARE = [
     "sengen.security.middleware.SecurityHeadersMiddleware",
     "sengen.security.middleware.PrivatePagesMiddleware",
     "sengen.security.middleware.RequestLimitsMiddleware",
+    # Whole public pages, never stale (sengen.portal.pagecache): below the security headers (a
+    # kept page still gets them), above everything a public page does not need (session,
+    # locale, CSRF, login, messages), which a kept page then skips.
+    "sengen.portal.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,9 +114,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Below LocaleMiddleware (the key holds the language) and the security headers (a kept page
-    # still gets them): whole public pages, never stale (sengen.portal.pagecache).
-    "sengen.portal.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sengen.urls"

@@ -46,6 +46,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -62,9 +63,10 @@ CACHED_TYPES = ("text/html", "application/atom+xml", "application/xml", "text/xm
 # ~300 KB; nothing public is near this).
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
 REFERENCE_KEY = "pages:reference-generation"
-# Headers a kept page is answered with again; the rest (CSP, security headers) are added by
-# the middleware above this one on every answer, hit or miss.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+# Headers a kept page is answered with again: those of the view and of the middleware below
+# this one (X-Frame-Options); the rest (CSP, security headers) are added by the middleware above
+# it on every answer, hit or miss.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "X-Frame-Options")
 
 
 def _bump() -> None:
@@ -113,38 +115,39 @@ def _accepts_gzip(request) -> bool:
 
 
 class PublicPageCacheMiddleware:
-    """Sits below LocaleMiddleware (the key needs the page's language) and below the security
-    headers (so a hit still gets them). Looks up in ``process_view``, when the URL has been
-    resolved, so that only the public namespaces are ever kept."""
+    """Looks a page up before the session, locale, CSRF, authentication and messages middleware
+    and before URL resolution: a kept page is answered by the security headers' middleware above
+    this one and nothing else, which is what lets one 2-core server answer thousands of pages a
+    second (docs/benchmarks-load.md). Only a page whose URL resolved into a public namespace is
+    ever kept (``process_view`` marks it), so a key that finds an entry is a public page's.
+    The language in the key is the one LocaleMiddleware activates for the request (the same
+    function decides it: the language cookie, else Accept-Language)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.seconds = int(getattr(settings, "SENGEN_PAGE_CACHE_SECONDS", 600))
 
     def __call__(self, request):
+        if not self.seconds or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        raw = "\n".join([_generation(), str(_reference()), request.get_host(),
+                         translation.get_language_from_request(request), request.get_full_path()])
+        key = "pages:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+        entry = cache.get(key)
+        if entry is not None and (request.method == "GET" or entry["head"]):
+            return self._answer(request, entry)
         response = self.get_response(request)
-        key = getattr(request, "_sengen_page_key", None)
-        if key and self._keepable(response):
+        if getattr(request, "_sengen_page_public", False) and self._keepable(response):
             self._keep(request, key, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not self.seconds or request.method not in ("GET", "HEAD"):
-            return None
         match = request.resolver_match
-        if match is None or not (set(match.namespaces) & CACHED_NAMESPACES):
-            return None
-        if request.method == "HEAD" and not (set(match.namespaces) & HEAD_NAMESPACES):
-            return None
-        reference = _reference()
-        raw = "\n".join([_generation(), str(reference), request.get_host(),
-                         getattr(request, "LANGUAGE_CODE", ""), request.get_full_path()])
-        key = "pages:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-        entry = cache.get(key)
-        if entry is None:
-            request._sengen_page_key = key
-            return None
-        return self._answer(request, entry)
+        namespaces = set(match.namespaces) if match is not None else set()
+        if namespaces & CACHED_NAMESPACES:
+            request._sengen_page_public = True
+            request._sengen_page_head = bool(namespaces & HEAD_NAMESPACES)
+        return None
 
     @staticmethod
     def _keepable(response) -> bool:
@@ -165,6 +168,7 @@ class PublicPageCacheMiddleware:
             # When this generation was first drawn: the content is known unchanged since then.
             "last_modified": time.time(),
             "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+            "head": getattr(request, "_sengen_page_head", False),
         }
         cache.set(key, entry, self.seconds)
         # The first answer carries the validators too, so a browser's next visit can be a 304.
