@@ -81,20 +81,27 @@ def parse_wrk(out: str) -> dict:
 
 
 def site_pages(site: Path) -> list[str]:
-    """The built site's HTML pages as URL paths (``/years/2017/index.html``), sorted."""
+    """The built site's Japanese HTML pages as URL paths (``/years/2017/index.html``), sorted:
+    the same pages in both runs (English pages are the same work under ``en/``)."""
     from urllib.parse import quote
 
     pages = []
     for path in sorted(site.rglob("index.html")):
         relative = path.relative_to(site).as_posix()
-        if relative.startswith(("static/", "pagefind/", "api/")) or "/search/" in f"/{relative}":
+        if relative.startswith(("static/", "pagefind/", "api/", "en/", "search/")):
             continue
         pages.append("/" + quote(relative))
     return pages
 
 
 def dynamic_path(static_path: str) -> str:
-    return static_path[: -len("index.html")] if static_path.endswith("/index.html") else static_path
+    """The portal's URL of a built page: ``/cities/X/reports/…/index.html`` is
+    ``/reports/…/?municipality=X`` (sengen.portal.site.paths writes a city's pages so)."""
+    path = static_path[: -len("index.html")] if static_path.endswith("/index.html") else static_path
+    if path.startswith("/cities/"):
+        city, _, rest = path[len("/cities/"):].partition("/")
+        return f"/{rest}?municipality={city}"
+    return path
 
 
 def line(name: str, r: dict, limit: dict | None = None) -> str:
