@@ -190,7 +190,7 @@ def _year_summary_figure(rows: list[dict], *, labels: dict[str, str], axis_label
         for bar, value in zip(bars, values, strict=True):
             if value:
                 axes.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
-                          ha="center", va="center", color="white", fontweight="bold",
+                          ha="center", va="center", color="white",  # IPAexGothic has one weight: no "bold"
                           bbox={"boxstyle": "round,pad=0.15", "facecolor": COLOURS[evaluation], "linewidth": 0})
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_yticks(positions, departments)
