@@ -78,9 +78,10 @@ def parse_args(argv=None):
     p.add_argument("--kept", type=float, default=20,
                    help="seconds of each wrk run of bench/throughput.py (the limit, the cached portal, the "
                         "built site under nginx) after the runs above; 0 skips them")
-    p.add_argument("--cache", choices=["locmem", "redis"], default="locmem",
-                   help="the servers' cache: each worker's own (default) or a Redis server from Debian "
-                        "started for the run (SENGEN_CACHE_URL), as several application servers share one")
+    p.add_argument("--cache", choices=["locmem", "file", "redis"], default="locmem",
+                   help="the servers' cache: each worker's own (default, 500 entries), a directory the "
+                        "workers share (SENGEN_CACHE_DIR) or a Redis server from Debian started for the run "
+                        "(SENGEN_CACHE_URL), as several application servers share one")
     p.add_argument("--only-kept", action="store_true", help="skip the mix runs; only bench/throughput.py's")
     p.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     p.add_argument("--mix", default="", help="change shares of the mix, e.g. year=0,search=30 "
@@ -512,6 +513,9 @@ def main(argv=None) -> int:
               f"{args.duration:.0f} s")
         docs = load_data(args)
         urls = urls_for(docs)
+        if args.cache == "file":
+            env["SENGEN_CACHE_DIR"] = os.environ["SENGEN_CACHE_DIR"] = os.path.join(workdir, "cache")
+            print(f"cache: files in {env['SENGEN_CACHE_DIR']} (shared by every worker)")
         if args.cache == "redis":
             redis = start_redis(workdir)
             env["SENGEN_CACHE_URL"] = os.environ["SENGEN_CACHE_URL"] = redis.url
