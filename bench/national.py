@@ -83,6 +83,13 @@ def parse_args(argv=None):
     p.add_argument("--page-timeout", type=float, default=60, help="seconds before a page is given up (60)")
     p.add_argument("--shared-buffers", default="2GB", help="PostgreSQL shared_buffers (default 2GB)")
     p.add_argument("--skip-proposed", action="store_true", help="do not build the proposed search column")
+    p.add_argument("--keep", metavar="DIR", help="keep the server's files in DIR (made if new); a DIR kept "
+                   "before is used as it is: no loading, so a change of code is measured on the same data "
+                   "in minutes, not the loading's half hour")
+    p.add_argument("--build-only", action="store_true", help="stop once the data and index are built "
+                   "(with --keep: make the data set for later runs)")
+    p.add_argument("--only", choices=["pages", "search", "warm"], help="measure only this: the pages of "
+                   "random reports, the searches (by the public index), or the --baseline rounds")
     args = p.parse_args(argv)
     args.scale = max(0.001, min(args.scale, 1.0))
     return args
@@ -109,23 +116,34 @@ def _pgrun():
 
 
 @contextlib.contextmanager
-def postgres(shared_buffers: str):
+def postgres(shared_buffers: str, keep: str | None = None):
     """A throw-away PostgreSQL server, as tests/pgrun.py makes one, tuned for bulk loading and
-    reading a database of a few GB: durability off (it is thrown away), bigger memory."""
+    reading a database of a few GB: durability off (it is thrown away), bigger memory. With
+    ``keep``, its files stay in that directory, and a server kept there before starts again on
+    its data. Yields the URL, the directory and whether the data was there already."""
     pg = _pgrun()
     bindir = pg.find_bindir()
     account = pg.server_account()
-    workdir = tempfile.mkdtemp(prefix="sengen-national-", dir=pg.temp_parent(account))
+    if keep:
+        workdir = os.path.abspath(keep)
+        os.makedirs(workdir, exist_ok=True)
+    else:
+        workdir = tempfile.mkdtemp(prefix="sengen-national-", dir=pg.temp_parent(account))
     server = None
     try:
         datadir, log_path = os.path.join(workdir, "data"), os.path.join(workdir, "server.log")
+        # Only a load that finished leaves this mark: a half-loaded directory is loaded again.
+        loaded = os.path.exists(os.path.join(workdir, "loaded"))
+        if keep and not loaded:
+            shutil.rmtree(datadir, ignore_errors=True)
         if account is not None:
             os.chown(workdir, account.pw_uid, account.pw_gid)
         os.chmod(workdir, 0o700)
         env = pg.server_env(account, workdir)
-        subprocess.run([os.path.join(bindir, "initdb"), "-D", datadir, "-U", pg.SUPERUSER, "--auth=trust",
-                        "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"], cwd=workdir, env=env, check=True,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, **pg.as_account(account))
+        if not loaded:
+            subprocess.run([os.path.join(bindir, "initdb"), "-D", datadir, "-U", pg.SUPERUSER, "--auth=trust",
+                            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"], cwd=workdir, env=env,
+                           check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, **pg.as_account(account))
         port = pg.free_port()
         with open(log_path, "ab") as log:
             if account is not None:
@@ -142,10 +160,11 @@ def postgres(shared_buffers: str):
                 **pg.as_account(account))
         pg.wait_ready(bindir, port, server, log_path)
         say(f"PostgreSQL {os.path.basename(os.path.dirname(bindir))} on 127.0.0.1:{port} ({workdir})")
-        yield f"postgres://{pg.SUPERUSER}@127.0.0.1:{port}/postgres", workdir
+        yield f"postgres://{pg.SUPERUSER}@127.0.0.1:{port}/postgres", workdir, loaded
     finally:
         pg.stop(server)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- data
@@ -648,6 +667,7 @@ INDEXES = [
 # three characters or more. Built here with SQL to time the reads it allows.
 PROPOSED = [
     ("trigram extension", "CREATE EXTENSION IF NOT EXISTS pg_trgm"),
+    ("(a kept data set's table of an earlier run)", "DROP TABLE IF EXISTS bench_search"),
     ("search text table (CREATE TABLE AS)", """
         CREATE TABLE bench_search AS
         SELECT i.id AS initiative_id, i.declaration_id,
@@ -749,6 +769,39 @@ def warm_only(args) -> int:
     return 0
 
 
+def load(municipalities: int) -> None:
+    """Migrate, COPY the data set, and build the public index as migration 0005 does."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from sengen.declarations import publicindex
+
+    with timed("migrate"):
+        call_command("migrate", verbosity=0)
+    say("loading:")
+    with timed("COPY"):
+        counts = generate(municipalities)
+    say("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    with timed("VACUUM ANALYZE"):
+        no_time_limit()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        say(f"  database size: {cursor.fetchone()[0]}")
+    say(f"  publication documents agree with the live rows: {same_document()}")
+    with timed("public index (publicindex.rebuild, what migration 0005 does)"):
+        no_time_limit()
+        built = publicindex.rebuild()
+    say(f"  indexed: {built['declarations']:,} declarations, {built['initiatives']:,} initiatives")
+    with timed("ANALYZE of the index"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE declarations_publicentry")
+            cursor.execute("ANALYZE declarations_publicsummary")
+            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('declarations_publicentry'))")
+            say(f"  declarations_publicentry with its indexes: {cursor.fetchone()[0]}")
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.warm_only:
@@ -760,7 +813,7 @@ def main(argv=None) -> int:
         f"({os.cpu_count()} CPUs)")
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
     say(f"code: {commit.stdout.strip() or 'unknown'}")
-    with postgres(args.shared_buffers) as (url, workdir):
+    with postgres(args.shared_buffers, args.keep) as (url, workdir, loaded):
         os.environ.update({
             # A statement that runs this long is a finding, not a result to wait for.
             "DATABASE_URL": url + "?options=-c%20statement_timeout%3D" + str(int(args.page_timeout * 1000)),
@@ -775,40 +828,40 @@ def main(argv=None) -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        with timed("migrate"):
-            call_command("migrate", verbosity=0)
-        say("loading:")
-        with timed("COPY"):
-            counts = generate(municipalities)
-        say("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        with timed("VACUUM ANALYZE"):
-            no_time_limit()
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+        if loaded:
+            say(f"the data kept in {workdir} (no loading; delete the directory to load again)")
+            with timed("migrate (what the code has since added)"):
+                call_command("migrate", verbosity=0)
+        else:
+            load(municipalities)
+            if args.keep:
+                Path(workdir, "loaded").write_text(f"{municipalities}\n")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            say(f"  database size: {cursor.fetchone()[0]}")
-
-        say(f"  publication documents agree with the live rows: {same_document()}")
-        from sengen.declarations import publicindex
-
-        with timed("public index (publicindex.rebuild, what migration 0005 does)"):
-            no_time_limit()
-            built = publicindex.rebuild()
-        say(f"  indexed: {built['declarations']:,} declarations, {built['initiatives']:,} initiatives")
-        with timed("ANALYZE of the index"):
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE declarations_publicentry")
-                cursor.execute("ANALYZE declarations_publicsummary")
-                cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('declarations_publicentry'))")
-                say(f"  declarations_publicentry with its indexes: {cursor.fetchone()[0]}")
-
+            cursor.execute("SELECT count(*) FROM declarations_municipality")
+            kept = cursor.fetchone()[0]
+        if kept != municipalities:
+            say(f"  note: the data holds {kept:,} municipalities (--scale asked for {municipalities:,})")
+        if args.build_only:
+            say(f"\ntotal {time.perf_counter() - started:.0f} s")
+            return 0
+        if args.only == "search":
+            measure_slow(args, INDEX_SEARCHES)
+            say(f"\ntotal {time.perf_counter() - started:.0f} s")
+            return 0
         if args.baseline:
             say(f"\nsearch and initiative pages, warm, this tree against {args.baseline} (same data):")
             warm_rounds(args)
+        if args.only == "warm":
+            if not args.baseline:
+                say("\nsearch and initiative pages, warm, this tree:")
+                args.filters = True
+                for key, value in measure_warm(args).items():
+                    say(f"    {key:<40} {value}")
+            say(f"\ntotal {time.perf_counter() - started:.0f} s")
+            return 0
         results = {"before": measure_pages("pages of random published reports, as the code and schema are "
                                            "(before)", args)}
-        slow = {"index": measure_slow(args, INDEX_SEARCHES)}
+        slow = {"index": measure_slow(args, INDEX_SEARCHES)} if args.only != "pages" else {}
         propose_public()
         results["public() as EXISTS"] = measure_pages("the same pages with public() as EXISTS (proposed code "
                                                       "change)", args)
@@ -818,7 +871,7 @@ def main(argv=None) -> int:
             cursor.execute("ANALYZE declarations_initiative")
         results["+ title index"] = measure_pages("the same pages with public() as EXISTS and the title index", args)
 
-        if not args.skip_proposed:
+        if not args.skip_proposed and args.only is None:
             say("\nproposed search (one text column per initiative, trigram index):")
             run_ddl(PROPOSED)
             for query in SEARCHES:
@@ -826,6 +879,9 @@ def main(argv=None) -> int:
                 seconds2, _ = proposed_search(query)
                 say(f"  search {query!r:<26} {min(seconds, seconds2) * 1000:.0f} ms ({hits:,} hits)")
 
+        if args.keep:  # a kept data set is measured next time as the code and schema are
+            run_ddl([("dropping the title index", "DROP INDEX IF EXISTS declarations_initiative_title_idx"),
+                     ("dropping the proposed search table", "DROP TABLE IF EXISTS bench_search")])
         say("\nsummary:")
         for kind in results["before"]:
             for label, values in results.items():
