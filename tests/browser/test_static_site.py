@@ -56,6 +56,19 @@ def _search(page, words: str):
     return hits
 
 
+def _filters(page) -> dict[str, list[str]]:
+    """The search's filters as the page shows them: each name (its summary, and the legend of its
+    values, which must agree) with its values, the counts left off."""
+    page.locator(".pagefind-ui__filter-name").first.wait_for()
+    out = {}
+    for block in page.locator(".pagefind-ui__filter-block").all():
+        name = block.locator(".pagefind-ui__filter-name").inner_text()
+        assert block.locator(".pagefind-ui__filter-group-label").text_content() == name
+        labels = block.locator(".pagefind-ui__filter-label").all_text_contents()
+        out[name] = [label.rsplit(" (", 1)[0] for label in labels]
+    return out
+
+
 def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_javascript(
         static_site, page, new_page, axe, screenshot):
     refused = []
@@ -75,6 +88,8 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     assert page.locator(".pagefind-ui__result mark").first.inner_text() == checks.SEARCHED
     checks.no_wcag_violations(page, axe, screenshot, "static-search")
     assert refused == []  # Pagefind runs under the example's policy
+    # the filters under the names and values the index holds, as before
+    assert _filters(page) == {"年度": [checks.YEAR], "部": ["健康福祉部", checks.DEPARTMENT, "環境部"]}
     with page.expect_navigation():
         hits.first.click()
     assert page.locator("h1").inner_text() == checks.FOUND_TITLE
@@ -86,6 +101,17 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     hits = _search(english, checks.SEARCHED)
     assert hits.first.inner_text() == checks.FOUND_TITLE
     assert english.locator(".pagefind-ui__result").first.get_attribute("lang") == "ja"
+    # The filters are named in English though the index names them in Japanese (it holds the
+    # Japanese pages); a year in English words, a department's name as the city wrote it.
+    assert _filters(english) == {"Fiscal year": ["FY2017"], "Department": ["健康福祉部", checks.DEPARTMENT, "環境部"]}
+    departments = english.locator(".pagefind-ui__filter-label", has_text=checks.DEPARTMENT)
+    assert departments.get_attribute("lang") == "ja"
+    assert english.locator(".pagefind-ui__filter-label", has_text="FY2017").get_attribute("lang") is None
+    english.locator(".pagefind-ui__filter-name", has_text="Department").click()
+    english.get_by_label("環境部").check()  # a department without 公民: the renamed filter still narrows
+    english.locator(".pagefind-ui__message", has_text="No results").wait_for()
+    english.get_by_label("環境部").uncheck()
+    english.locator(".pagefind-ui__message", has_text="1 result").wait_for()
     checks.no_wcag_violations(english, axe, screenshot, "static-search-english")
     with english.expect_navigation():
         hits.first.click()

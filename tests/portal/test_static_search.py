@@ -5,12 +5,14 @@ Searching the index happens in a browser: tests/browser/test_static_search.py.""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
+from sengen.portal.search_filters import STATIC_FILTERS
 from sengen.portal.site.search_index import SearchIndexError, index_site
 from tests.nginx import nginx_binary, nginx_serving
 
@@ -111,6 +113,30 @@ def test_the_static_search_page_loads_pagefind_and_says_what_to_do_without_javas
 
 
 @pytest.mark.django_db
+def test_the_static_search_page_names_the_indexs_filters_in_the_readers_language(client, seed_doc):
+    from sengen.declarations.services.imports import report_import
+
+    report_import(doc=seed_doc)
+
+    def filters(language: str) -> dict:
+        client.cookies["django_language"] = language
+        with override_settings(SENGEN_STATIC_SEARCH=True):
+            html = client.get("/search/").content.decode("utf-8")
+        data = html.split('<script id="static-search-filters" type="application/json">', 1)[1]
+        return json.loads(data.split("</script>", 1)[0])
+
+    # by the names the index holds (the Japanese pages' data-pagefind-filter), in each language
+    assert filters("en") == {
+        "年度": {"name": "Fiscal year", "values": {"平成29年度": "FY2017"}, "written": False},
+        "部": {"name": "Department", "values": {}, "written": True},
+    }
+    assert filters("ja") == {  # the Japanese page shows what the index holds, as before
+        "年度": {"name": "年度", "values": {"平成29年度": "平成29年度"}, "written": False},
+        "部": {"name": "部", "values": {}, "written": True},
+    }
+
+
+@pytest.mark.django_db
 def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, seed_doc):
     from sengen.declarations.services.imports import report_import
 
@@ -124,6 +150,9 @@ def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, s
     report = client.get(f"/reports/2017/{dept}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
     assert "data-pagefind-body" in report
     assert 'class="initiatives" data-pagefind-ignore' in report  # each initiative has its own page
+    # every filter the pages give the index is one the English search page can name
+    for page in (initiative, report):
+        assert set(re.findall(r'data-pagefind-filter="([^":]+)', page)) == set(STATIC_FILTERS)
     front = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
     assert "data-pagefind-body" not in front
     # the English pages are not indexed: their text is the city's Japanese, which Pagefind

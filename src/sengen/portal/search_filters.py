@@ -159,3 +159,26 @@ def describe(filters: SearchFilters, options: dict[str, list[tuple[str, str]]]) 
         shown = dict(options.get(name, [])).get(str(value), str(value))
         out.append((str(names[name]), shown, name in ("department", "grade")))
     return out
+
+
+# The static site's search (Pagefind) names its filters by the data-pagefind-filter keys of the
+# pages it indexes: the initiative and report pages, indexed in Japanese only (their text is the
+# city's Japanese, which Pagefind segments only in a Japanese page). So the names in the index are
+# these Japanese words on every search page; the English page shows them through static_filters().
+STATIC_FILTERS = {"年度": "year", "部": "department"}
+
+
+def static_filters(years: list[int]) -> dict[str, dict[str, object]]:
+    """What the static search page shows for each filter of the index, in the current language:
+    by the filter's Japanese name, its ``name`` and, for values the site itself writes, the
+    ``values`` to show instead (a fiscal year, 平成29年度 → FY2017, for each of ``years``).
+    A department's name is the city's own words, shown as written and marked Japanese
+    (``written``)."""
+    from sengen.core.eras import fiscal_year_label
+
+    from . import labels
+
+    names = {"year": _("年度"), "department": _("部")}  # the words the Japanese page already shows
+    values = {"year": {fiscal_year_label(year): labels.year_label(year) for year in years}}
+    return {key: {"name": str(names[name]), "values": values.get(name, {}), "written": name == "department"}
+            for key, name in STATIC_FILTERS.items()}

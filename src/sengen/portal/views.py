@@ -246,9 +246,13 @@ def _static_search(request):
     # The script finds the index from its own address: static files sit at STATIC_URL/portal/,
     # the index at the tree's root, so the way there is as many ../ as those folders.
     depth = len([part for part in settings.STATIC_URL.strip("/").split("/") if part]) + 1
+    years = selectors.years_public()
     response = render(request, "portal/search.html", {
-        "static_search": True, "years": selectors.years_public(),
+        "static_search": True, "years": years,
         "pagefind_bundle": "../" * depth + "pagefind/",
+        # The index's filters are named in Japanese (the pages it holds are): the page names them
+        # in the reader's language, and the script shows those names.
+        "static_filters": search_filters.static_filters([year["year"] for year in years]),
         # Only the Japanese pages are indexed (the text is Japanese, segmented only there); a hit
         # is shown in the reader's language, whose pages the build writes under "<code>/".
         "results_prefix": "" if get_language() == "ja" else f"{get_language()}/",

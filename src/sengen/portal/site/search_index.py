@@ -11,7 +11,8 @@ report pages only (pages without it — the front page, the year summaries, the 
 left out), ``data-pagefind-ignore`` on their breadcrumbs and on the links to other years, and
 ``data-pagefind-filter`` on the fiscal year and the department, so the header, the navigation and
 the footer are never found. Pagefind keeps one index per page language (``<html lang>``): the
-English pages are searched from the English search page.
+English pages are searched from the English search page, which names the filters in English
+(``portal.search_filters.static_filters``: the index knows them only by their Japanese names).
 
 The binary comes from PyPI (``pagefind[extended]`` ships it); ``PAGEFIND_BINARY_PATH`` names
 another.

@@ -49,14 +49,46 @@
         return result;
       }
     });
-    if (prefix) {
-      // The hits are the city's Japanese text: marked so, a screen reader reads them in Japanese.
-      new MutationObserver(function () {
+    // The filters are named in the index by the Japanese pages it holds (年度, 部): the page
+    // gives each name in its language, and the values the site writes (a fiscal year) in its
+    // words; a department's name is the city's own, kept as written and marked Japanese.
+    var filtersData = document.getElementById("static-search-filters");
+    var filters = filtersData ? JSON.parse(filtersData.textContent) : {};
+    var lang = document.documentElement.getAttribute("lang") || "ja";
+    var named = function (element) {
+      // Pagefind writes a filter's name into its summary and legend once, when it first shows
+      // the filter, and again only if the name changes: a name set here stays.
+      var filter = filters[element.textContent.trim()];
+      if (filter && !element.hasAttribute("data-filter")) {
+        element.setAttribute("data-filter", element.textContent.trim());
+        element.textContent = filter.name;
+      }
+    };
+    var valued = function (label) {
+      var checkbox = label.parentNode.querySelector("input[name]");
+      var filter = checkbox && filters[checkbox.getAttribute("name")];
+      var value = label.firstChild;  // the value's own text node; the count follows it
+      if (!filter || !value || value.nodeType !== Node.TEXT_NODE) {
+        return;
+      }
+      var shown = filter.values[value.data];
+      if (shown !== undefined) {
+        value.data = shown;
+      } else if (filter.written && lang !== "ja" && !label.hasAttribute("lang")) {
+        label.setAttribute("lang", "ja");
+      }
+    };
+    var localise = function () {
+      box.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(named);
+      box.querySelectorAll(".pagefind-ui__filter-label").forEach(valued);
+      if (prefix) {
+        // The hits are the city's Japanese text: marked so, a screen reader reads them in Japanese.
         box.querySelectorAll(".pagefind-ui__result:not([lang])").forEach(function (hit) {
           hit.setAttribute("lang", "ja");
         });
-      }).observe(box, {childList: true, subtree: true});
-    }
+      }
+    };
+    new MutationObserver(localise).observe(box, {childList: true, subtree: true});
     // The header's search form on the other pages sends ?q= here, as on the dynamic portal.
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
