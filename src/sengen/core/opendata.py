@@ -84,3 +84,31 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # can take exactly one ``'`` off again and give back the text as written.
 QUOTE = "'"
 QUOTED_STARTS = (*FORMULA_TRIGGERS, QUOTE)
+
+# The license a city's open data is published under, as the Data Package names it (Frictionless:
+# ``name`` and/or ``path``, and a ``title`` for people). A city sets it (declarations: the
+# municipality's open_data_license_*); the server's SENGEN_OPEN_DATA_LICENSE stands for a city that
+# set none. Well-known ids get their title and address filled in, so a city may type the id alone.
+KNOWN_LICENSES = {
+    "CC-BY-4.0": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                  "path": "https://creativecommons.org/licenses/by/4.0/"},
+    "CC0-1.0": {"name": "CC0-1.0", "title": "CC0 1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"},
+    "ODC-BY-1.0": {"name": "ODC-BY-1.0", "title": "Open Data Commons Attribution License 1.0",
+                   "path": "https://opendatacommons.org/licenses/by/1-0/"},
+}
+# What an administrator may type: bounded, since it is printed in every year page and package.
+LICENSE_NAME_MAX_CHARS = 100
+LICENSE_TITLE_MAX_CHARS = 200
+LICENSE_PATH_MAX_CHARS = 500
+
+
+def license_entry(name: str = "", title: str = "", path: str = "") -> dict[str, str]:
+    """The Data Package's license entry: a known ``name`` completed with its title and path, what
+    was typed kept over what is known, and never without a title (the name or the path stands in).
+    Callers have checked the parts (declarations.services.open_data); empty parts are left out."""
+    name, title, path = (name or "").strip(), (title or "").strip(), (path or "").strip()
+    known = KNOWN_LICENSES.get(name, {})
+    entry = {"name": name, "title": title or known.get("title", ""), "path": path or known.get("path", "")}
+    if not entry["title"]:
+        entry["title"] = name or path
+    return {key: value for key, value in entry.items() if value}

@@ -18,11 +18,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sengen.core import forms as core_forms
+from sengen.core import opendata as core_opendata
 from sengen.core.eras import fiscal_year_label
 
 from .forms import form_for_declaration
-from .models import Declaration, Publication
+from .models import Declaration, Municipality, Publication
 from .selectors import DeclarationNotFound, public_document, report_document
+
+# The city's own license, in the order core.opendata.license_entry takes them.
+_LICENSE_FIELDS = ("open_data_license_name", "open_data_license_title", "open_data_license_path")
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class YearReports:
     fiscal_year: int
     label: str
     created: datetime  # the latest publication (drafts: the latest change), local time: the ZIP's date
-    license: str
+    license: dict[str, str]  # the Data Package's entry (open_data_license)
     reports: list[tuple[dict[str, Any], core_forms.Form]]
 
     def zip_arguments(self) -> dict[str, Any]:
@@ -39,9 +43,16 @@ class YearReports:
                 "fiscal_year_label": self.label, "created": self.created, "license": self.license}
 
 
-def open_data_license() -> str:
-    """The license named in the year's datapackage.json (settings.SENGEN_OPEN_DATA_LICENSE)."""
-    return getattr(settings, "SENGEN_OPEN_DATA_LICENSE", "") or "CC-BY-4.0"
+def open_data_license(municipality: Municipality | str | None = None) -> dict[str, str]:
+    """The license the city's open data is published under, as its datapackage.json and its year
+    page name it (``{"name", "title", "path"}``, parts it lacks left out): the one the city set
+    (services.open_data), else settings.SENGEN_OPEN_DATA_LICENSE. ``municipality``: the city or its
+    name; None or an unknown name: the server's default."""
+    if isinstance(municipality, str):
+        municipality = Municipality.objects.filter(name=municipality).first()
+    if municipality is not None and any(getattr(municipality, f) for f in _LICENSE_FIELDS):
+        return core_opendata.license_entry(*(getattr(municipality, f) for f in _LICENSE_FIELDS))
+    return core_opendata.license_entry(getattr(settings, "SENGEN_OPEN_DATA_LICENSE", "") or "CC-BY-4.0")
 
 
 def _city(fiscal_year: int, municipality: str | None, declarations) -> str:
@@ -84,7 +95,7 @@ def year_reports(*, fiscal_year: int, municipality: str | None = None, draft: bo
     # Local time, as the city's clocks show it (the ZIP's entries); the package says it in UTC.
     created = timezone.localtime(created) if created is not None else datetime(fiscal_year, 4, 1)
     return YearReports(municipality=city, fiscal_year=fiscal_year, label=fiscal_year_label(fiscal_year),
-                       created=created, license=open_data_license(), reports=reports)
+                       created=created, license=open_data_license(city), reports=reports)
 
 
 def year_zip_bytes(municipality: str | None, fiscal_year: int) -> bytes:

@@ -15,7 +15,16 @@ from django.utils.translation import gettext, gettext_lazy
 
 from sengen.core import workflow
 
-from .models import Declaration, Department, Initiative, Phase, PublicationState, Role, StaffProfile
+from .models import (
+    Declaration,
+    Department,
+    Initiative,
+    Municipality,
+    Phase,
+    PublicationState,
+    Role,
+    StaffProfile,
+)
 
 
 class Refusal:
@@ -61,6 +70,7 @@ class Refusal:
     IMPORT_YEAR_NOT_OPEN = gettext_lazy("%(year)sはまだ開かれていません。年度を開くのは行政経営課（管理者）です")
     IMPORT_REPLACE_IN_STATE = gettext_lazy("「%(state)s」の目標宣言を取込で置き換えられるのは管理者だけです")
     MANAGE_FORMS = gettext_lazy("様式を登録・変更できるのは管理者だけです")
+    CITY_SETTINGS = gettext_lazy("%(city)sの設定を変更できるのは%(city)sの管理者だけです")
 
 
 def require(allowed: bool, message=None) -> None:
@@ -79,6 +89,7 @@ class Staff:
     role: str | None  # None: no staff access at all
     department_id: int | None = None
     section_id: int | None = None
+    municipality_id: int | None = None  # an administrator of one city; None: of every city
 
     @property
     def is_administrator(self) -> bool:
@@ -101,6 +112,8 @@ def staff_of(user) -> Staff:
         return Staff(profile.role, profile.section.department_id, profile.section_id)
     if profile.role == Role.DIRECTOR:
         return Staff(profile.role, profile.department_id)
+    if profile.role == Role.ADMINISTRATOR:
+        return Staff(profile.role, municipality_id=profile.municipality_id)
     return Staff(profile.role)
 
 
@@ -137,6 +150,13 @@ def can_manage_forms(user) -> bool:
     """Forms (様式) are the whole programme's configuration: what every department's report looks
     like from then on. Only administrators (行政経営課) define them and choose a city's."""
     return staff_of(user).is_administrator
+
+
+def can_change_city_settings(user, municipality: Municipality) -> bool:
+    """A city's own settings (its open-data license): its administrators, or an administrator of
+    every city (no city on their profile; a superuser without a profile)."""
+    staff = staff_of(user)
+    return staff.is_administrator and staff.municipality_id in (None, municipality.pk)
 
 
 def declarations_visible(*, user) -> QuerySet[Declaration]:

@@ -53,13 +53,7 @@ _WINDOWS_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
 _FILE_MODE = 0o100644 << 16
 _FIELD_TYPES = {c.label: c for c in (*opendata.V1, *opendata.V2)}
-LICENSES = {
-    "CC-BY-4.0": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-                  "path": "https://creativecommons.org/licenses/by/4.0/"},
-    "CC0-1.0": {"name": "CC0-1.0", "title": "CC0 1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"},
-    "ODC-BY-1.0": {"name": "ODC-BY-1.0", "title": "Open Data Commons Attribution License 1.0",
-                   "path": "https://opendatacommons.org/licenses/by/1-0/"},
-}
+LICENSES = opendata.KNOWN_LICENSES  # the ids a city may name alone (core/opendata.py)
 
 
 def safe_stem(name: str) -> str:
@@ -192,13 +186,16 @@ def _words(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def license_of(code: str) -> dict:
-    """The Data Package's license entry for an SPDX-style ``code`` (an unknown one by name only)."""
-    return dict(LICENSES.get(code, {"name": code}))
+def license_of(license: str | dict) -> dict:
+    """The Data Package's license entry: a city's (``{"name", "title", "path"}``, checked when it
+    was set) or an SPDX-style id, a known one completed with its title and path."""
+    if isinstance(license, dict):
+        return opendata.license_entry(**{k: license.get(k) or "" for k in ("name", "title", "path")})
+    return opendata.license_entry(name=license)
 
 
 def year_zip(reports: list[tuple[dict, object]], *, municipality: str, fiscal_year: int, fiscal_year_label: str,
-             created: datetime, license: str = "CC-BY-4.0", progress=None) -> bytes:
+             created: datetime, license: str | dict = "CC-BY-4.0", progress=None) -> bytes:
     """The year's ZIP. ``reports``: (document, form — None for the one it names) per department,
     each as citizens read it; ``created``: when the latest of them was published; ``progress``
     called with each department's path stem and document once its files are made."""

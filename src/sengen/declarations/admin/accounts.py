@@ -15,7 +15,7 @@ from .base import AuditedAdmin, ReadOnlyAdmin
 class StaffProfileForm(forms.ModelForm):
     class Meta:
         model = models.StaffProfile
-        fields = ["role", "department", "section"]
+        fields = ["role", "department", "section", "municipality"]
 
     def clean(self):
         # The scope each role needs, said in words before the database constraint refuses it.
@@ -28,15 +28,18 @@ class StaffProfileForm(forms.ModelForm):
                 self.add_error("section", "課の担当者には課を設定してください")
             elif department is not None and section.department_id != department.pk:
                 self.add_error("section", "この課は選んだ部にありません")
+        if data.get("municipality") is not None and role != models.Role.ADMINISTRATOR:
+            # A director's or editor's city is their department's; the field scopes administrators.
+            self.add_error("municipality", "自治体は管理者にだけ設定します（部長・課の担当者の自治体は部で決まります）")
         return data
 
 
 @admin.register(models.StaffProfile)
 class StaffProfileAdmin(AuditedAdmin):
     form = StaffProfileForm
-    fields = ["user", "role", "department", "section"]
-    list_display = ["user", "role", "department", "section"]
-    list_filter = ["role", "department"]
+    fields = ["user", "role", "department", "section", "municipality"]
+    list_display = ["user", "role", "department", "section", "municipality"]
+    list_filter = ["role", "department", "municipality"]
     autocomplete_fields = ["user"]
 
     def get_form(self, request, obj=None, **kwargs):

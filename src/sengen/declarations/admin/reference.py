@@ -2,10 +2,13 @@
 and their sections."""
 
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from .. import models, publicindex
+from .. import models, permissions, publicindex
+from ..services import open_data
 from .base import AuditedAdmin
 
 
@@ -22,19 +25,52 @@ class GradingScaleAdmin(AuditedAdmin):
 
 @admin.register(models.Municipality)
 class MunicipalityAdmin(AuditedAdmin):
-    list_display = ["__str__", "grading_scale", "form"]
+    list_display = ["__str__", "grading_scale", "form", "open_data_license_name", "open_data_license_title"]
+    fieldsets = [
+        (None, {"fields": ["name", "grading_scale", "form"]}),
+        ("オープンデータのライセンス", {"fields": list(open_data.FIELDS)}),
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
-        if "form" in form_class.base_fields:
+
+        class LicenseChecked(form_class):
+            def clean(self):
+                # The service's own checks and sentences, shown on the fields before anything is
+                # saved; save_model then stores the license through the service itself.
+                data = super().clean()
+                values = [data.get(field) or "" for field in open_data.FIELDS]
+                stored = [getattr(self.instance, field) if self.instance.pk else "" for field in open_data.FIELDS]
+                if values != stored:
+                    if not permissions.can_change_city_settings(request.user, self.instance):
+                        raise forms.ValidationError(str(permissions.Refusal.CITY_SETTINGS % {"city": self.instance}))
+                    try:
+                        open_data.open_data_license_check(name=values[0], title=values[1], path=values[2])
+                    except ValidationError as exc:
+                        for field, messages in exc.message_dict.items():
+                            for message in messages:
+                                self.add_error(field, message)
+                return data
+
+        # After the subclass is made: a ModelForm's subclass builds its fields afresh.
+        if "form" in LicenseChecked.base_fields:
             # A city's reports use a preset or one of its own forms, never another city's.
             own = Q(municipality__isnull=True) | (Q(municipality=obj) if obj is not None else Q(pk__in=[]))
-            form_class.base_fields["form"].queryset = models.Form.objects.filter(own).order_by(
+            LicenseChecked.base_fields["form"].queryset = models.Form.objects.filter(own).order_by(
                 "municipality__name", "code")
-        return form_class
+        return LicenseChecked
 
     def save_model(self, request, obj, form, change):
+        # Everything else is saved here; the license through the service (scope, checks, audit),
+        # and only when it changed: the city's other settings are not the license's to refuse.
+        license_values = [getattr(obj, field) for field in open_data.FIELDS]
+        stored = models.Municipality.objects.get(pk=obj.pk) if change else models.Municipality()
+        for field in open_data.FIELDS:
+            setattr(obj, field, getattr(stored, field))
         super().save_model(request, obj, form, change)
+        if license_values != [getattr(stored, field) for field in open_data.FIELDS]:
+            open_data.open_data_license_save(user=request.user, municipality=obj, name=license_values[0],
+                                             title=license_values[1], path=license_values[2])
         if change and "name" in form.changed_data:
             # The public index keeps the city's name for its links and search: renamed with it.
             publicindex.reindex(models.Declaration.objects.filter(department__municipality=obj))

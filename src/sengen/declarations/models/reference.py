@@ -68,6 +68,20 @@ class Municipality(models.Model):
     # core.forms.DEFAULT_FORM). A string reference: forms.py imports this module.
     form = models.ForeignKey("Form", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name="様式")
+    # The license of the city's open data (the year's ZIP and its datapackage.json), as the city
+    # names it; all three empty: the server's SENGEN_OPEN_DATA_LICENSE. Set through
+    # services.open_data.open_data_license_save, which checks each part (a URL must be http(s)).
+    open_data_license_name = models.CharField(
+        "オープンデータのライセンス（識別子）", max_length=100, blank=True,
+        help_text="SPDX の識別子（CC-BY-4.0、CC0-1.0 など）。識別子のないライセンスは空欄にして名前と URL を入力します。"
+                  "3つとも空欄のときはサーバーの既定（SENGEN_OPEN_DATA_LICENSE）です")
+    open_data_license_title = models.CharField(
+        "オープンデータのライセンス（名前）", max_length=200, blank=True,
+        help_text="公開ページと datapackage.json に表示する名前（例: 政府標準利用規約（第2.0版））。"
+                  "知られた識別子なら空欄でも補います")
+    open_data_license_path = models.CharField(
+        "オープンデータのライセンス（URL）", max_length=500, blank=True,
+        help_text="ライセンスの条文の URL（http:// または https://）")
 
     UNSPECIFIED_LABEL = "（未設定）"
 
@@ -156,6 +170,11 @@ class StaffProfile(models.Model):
                                    related_name="staff", verbose_name="部")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
                                 verbose_name="課・担当")
+    # An administrator of one city (its own settings, such as its open-data license, are theirs
+    # alone); empty: an administrator of every city, as before cities had their own.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="自治体（管理者）",
+                                     help_text="管理者が設定を変更できる自治体。空欄はすべての自治体")
 
     class Meta:
         verbose_name = "職員の役割"

@@ -10,6 +10,7 @@ so a name has one address):
 - ``transitions``: the workflow's steps (submit, approve, check, publish, return, next phase);
 - ``publications``: what citizens read (the publication snapshot) and corrections to it;
 - ``forms``: the forms (様式) a city's reports are written in;
+- ``open_data``: the license a city's open data is published under;
 - ``_common``: the optimistic locking (``EditConflict``) and the checks the services share.
 
 Reads are in ``selectors`` and ``grading``; who may do what in ``permissions``.
