@@ -31,6 +31,7 @@ from sengen.declarations.models import (
     PublicationState,
     PublicSummary,
 )
+from sengen.declarations.opendata import open_data_license
 from sengen.declarations.selectors import (
     DeclarationNotFound,
     declaration_get,
@@ -123,6 +124,8 @@ def year_public(*, fiscal_year: int, municipality: str | None = None) -> dict[st
         # Reports of several cities in one year need the city in their links.
         "several_cities": by_city or municipality is not None,
         "has_results": any(c["results"] for c in cities),
+        # One city's year offers its ZIP, and says beside it under which terms (the city's own).
+        "license": None if by_city else open_data_license(cities[0]["municipality"]),
     }
 
 
