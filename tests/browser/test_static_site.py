@@ -88,6 +88,8 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     assert page.locator(".pagefind-ui__result mark").first.inner_text() == checks.SEARCHED
     checks.no_wcag_violations(page, axe, screenshot, "static-search")
     assert refused == []  # Pagefind runs under the example's policy
+    parts = page.locator(".pagefind-ui__result-nested .pagefind-ui__result-link")
+    assert parts.all_inner_texts()[:3] == ["取組内容", "達成目標", "取組結果"]
     # the filters under the names and values the index holds, as before
     assert _filters(page) == {"年度": [checks.YEAR], "部": ["健康福祉部", checks.DEPARTMENT, "環境部"]}
     with page.expect_navigation():
@@ -101,6 +103,10 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     hits = _search(english, checks.SEARCHED)
     assert hits.first.inner_text() == checks.FOUND_TITLE
     assert english.locator(".pagefind-ui__result").first.get_attribute("lang") == "ja"
+    # The hit is the city's Japanese; the headings of its parts, the site's words, in English.
+    parts = english.locator(".pagefind-ui__result-nested .pagefind-ui__result-link")
+    assert parts.all_inner_texts()[:3] == ["What will be done", "Targets", "Results"]
+    assert parts.first.get_attribute("lang") == "en"
     # The filters are named in English though the index names them in Japanese (it holds the
     # Japanese pages); a year in English words, a department's name as the city wrote it.
     assert _filters(english) == {"Fiscal year": ["FY2017"], "Department": ["健康福祉部", checks.DEPARTMENT, "環境部"]}

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
+from sengen.portal.labels import INDEXED_HEADINGS
 from sengen.portal.search_filters import STATIC_FILTERS
 from sengen.portal.site.search_index import SearchIndexError, index_site
 from tests.nginx import nginx_binary, nginx_serving
@@ -118,12 +120,15 @@ def test_the_static_search_page_names_the_indexs_filters_in_the_readers_language
 
     report_import(doc=seed_doc)
 
-    def filters(language: str) -> dict:
+    def words(language: str) -> dict:
         client.cookies["django_language"] = language
         with override_settings(SENGEN_STATIC_SEARCH=True):
             html = client.get("/search/").content.decode("utf-8")
-        data = html.split('<script id="static-search-filters" type="application/json">', 1)[1]
+        data = html.split('<script id="static-search-words" type="application/json">', 1)[1]
         return json.loads(data.split("</script>", 1)[0])
+
+    def filters(language: str) -> dict:
+        return words(language)["filters"]
 
     # by the names the index holds (the Japanese pages' data-pagefind-filter), in each language
     assert filters("en") == {
@@ -134,6 +139,11 @@ def test_the_static_search_page_names_the_indexs_filters_in_the_readers_language
         "年度": {"name": "年度", "values": {"平成29年度": "平成29年度"}, "written": False},
         "部": {"name": "部", "values": {}, "written": True},
     }
+    # the headings a hit's parts are titled by: in English, as the English pages word them
+    headings = words("en")["headings"]
+    assert headings["取組内容"] == "What will be done" and headings["達成目標"] == "Targets"
+    assert set(headings) == set(INDEXED_HEADINGS)
+    assert words("ja")["headings"] == {}  # the Japanese page shows them as the index holds them
 
 
 @pytest.mark.django_db
@@ -164,6 +174,62 @@ def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, s
         search = client.get("/search/").content.decode("utf-8")
     assert 'data-results-prefix="en/"' in search
     assert "Search on this site needs JavaScript." in search
+
+
+class _IndexedHeadings(HTMLParser):
+    """The headings with an id that Pagefind makes a hit's parts of: inside data-pagefind-body,
+    outside data-pagefind-ignore; the page's h1 (the hit's own title) left out, and so are the
+    city's words (marked lang="ja", the heading or a part of it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, indexed, ignored) of each open element
+        self.heading: list[str] | None = None
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        indexed, ignored = self.stack[-1][1:] if self.stack else (False, False)
+        indexed, ignored = indexed or "data-pagefind-body" in attrs, ignored or "data-pagefind-ignore" in attrs
+        if tag in VOID_ELEMENTS:
+            return
+        self.stack.append((tag, indexed, ignored))
+        if tag in ("h2", "h3", "h4") and "id" in attrs and indexed and not ignored:
+            self.heading, self.written = [], False
+        if self.heading is not None and "lang" in attrs:
+            self.written = True
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+        if tag in ("h2", "h3", "h4") and self.heading is not None:
+            if not self.written:
+                self.found.append("".join(self.heading).strip())
+            self.heading = None
+
+    def handle_data(self, data):
+        if self.heading is not None:
+            self.heading.append(data)
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+@pytest.mark.django_db
+def test_every_heading_the_site_gives_an_indexed_page_has_its_english_words(client, seed_doc):
+    from sengen.declarations.services.imports import report_import
+    from tests.portal.reports import next_year
+
+    report_import(doc=seed_doc)
+    report_import(doc=next_year(seed_doc, actual=13210))  # an initiative with two years: a series
+    found = set()
+    for url in ("/reports/2018/市民生活部/", "/reports/2018/市民生活部/1/", "/reports/2018/市民生活部/2/"):
+        parser = _IndexedHeadings()
+        parser.feed(client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8"))
+        found |= set(parser.found)
+    assert {"取組内容", "達成目標", "取組結果", "達成目標の評価", "数値目標の推移"} <= found  # the parser finds them
+    # the seed's form words its headings with the site's words (a city's form, as written)
+    assert found <= set(INDEXED_HEADINGS), found - set(INDEXED_HEADINGS)
 
 
 @pytest.mark.django_db

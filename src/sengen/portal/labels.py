@@ -3,7 +3,7 @@ that go with each), the search fields, the download formats, the year's name. Th
 their choices' labels (``declarations.workflow.Phase``), which go through the same catalogue;
 what a city wrote stays as it wrote it."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from sengen.core.eras import fiscal_year_label
@@ -28,6 +28,23 @@ SEARCH_FIELDS = {
     "future_direction": _("今後の取組の方向性"),
     "achievement_status": _("目標達成状況"),
 }
+
+# The headings the site gives the pages the static search indexes (those with an id: Pagefind
+# makes a hit's parts of them, titled by the heading). The index holds the Japanese pages only, so
+# the English search page shows these in English (indexed_headings); a heading a city's form
+# names stays as written.
+INDEXED_HEADINGS = (
+    gettext_noop("取組内容"), gettext_noop("達成目標"), gettext_noop("取組結果"), gettext_noop("進捗の記録"),
+    gettext_noop("公開後の訂正"), gettext_noop("数値目標の推移"), gettext_noop("達成目標の評価"),
+    gettext_noop("取組の評価段階ごとの件数"), gettext_noop("評価段階ごとの件数"), gettext_noop("前文"),
+)
+
+
+def indexed_headings() -> dict[str, str]:
+    """Each of ``INDEXED_HEADINGS`` (as the index holds it) that the current language words
+    otherwise, with those words."""
+    return {heading: gettext(heading) for heading in INDEXED_HEADINGS if gettext(heading) != heading}
+
 
 DOWNLOADS = (
     ("pdf", _("PDF（印刷用の表）")),

@@ -250,9 +250,10 @@ def _static_search(request):
     response = render(request, "portal/search.html", {
         "static_search": True, "years": years,
         "pagefind_bundle": "../" * depth + "pagefind/",
-        # The index's filters are named in Japanese (the pages it holds are): the page names them
-        # in the reader's language, and the script shows those names.
-        "static_filters": search_filters.static_filters([year["year"] for year in years]),
+        # The index's filters and headings are in Japanese (the pages it holds are): the page
+        # gives them in the reader's language, and the script shows those words.
+        "static_words": {"filters": search_filters.static_filters([year["year"] for year in years]),
+                         "headings": labels.indexed_headings()},
         # Only the Japanese pages are indexed (the text is Japanese, segmented only there); a hit
         # is shown in the reader's language, whose pages the build writes under "<code>/".
         "results_prefix": "" if get_language() == "ja" else f"{get_language()}/",

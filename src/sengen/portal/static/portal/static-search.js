@@ -34,6 +34,18 @@
     var inLanguage = function (url) {
       return prefix && url.indexOf(siteRoot) === 0 ? siteRoot + prefix + url.slice(siteRoot.length) : url;
     };
+    // The index holds the Japanese pages, so its filters and the headings a hit's parts are
+    // titled by are Japanese: the page gives the site's own words in its language (views.
+    // _static_search); what a city wrote is kept as written.
+    var wordsData = document.getElementById("static-search-words");
+    var words = wordsData ? JSON.parse(wordsData.textContent) : {};
+    var filters = words.filters || {};
+    var headings = words.headings || {};
+    var translatedHeadings = {};
+    Object.keys(headings).forEach(function (heading) {
+      translatedHeadings[headings[heading]] = true;
+    });
+    var lang = document.documentElement.getAttribute("lang") || "ja";
     var search = new window.PagefindUI({
       element: "#static-search",
       bundlePath: bundle.pathname,
@@ -45,16 +57,15 @@
         result.url = inLanguage(result.url);
         (result.sub_results || []).forEach(function (sub) {
           sub.url = inLanguage(sub.url);
+          if (Object.prototype.hasOwnProperty.call(headings, sub.title)) {
+            sub.title = headings[sub.title];
+          }
         });
         return result;
       }
     });
-    // The filters are named in the index by the Japanese pages it holds (年度, 部): the page
-    // gives each name in its language, and the values the site writes (a fiscal year) in its
-    // words; a department's name is the city's own, kept as written and marked Japanese.
-    var filtersData = document.getElementById("static-search-filters");
-    var filters = filtersData ? JSON.parse(filtersData.textContent) : {};
-    var lang = document.documentElement.getAttribute("lang") || "ja";
+    // A filter shows its name in the page's language, and the values the site writes (a fiscal
+    // year) in its words; a department's name is the city's own, kept and marked Japanese.
     var named = function (element) {
       // Pagefind writes a filter's name into its summary and legend once, when it first shows
       // the filter, and again only if the name changes: a name set here stays.
@@ -86,6 +97,13 @@
         box.querySelectorAll(".pagefind-ui__result:not([lang])").forEach(function (hit) {
           hit.setAttribute("lang", "ja");
         });
+        // ...but for the headings of its parts given above in the page's language.
+        box.querySelectorAll(".pagefind-ui__result-nested .pagefind-ui__result-link:not([lang])")
+          .forEach(function (link) {
+            if (translatedHeadings[link.textContent]) {
+              link.setAttribute("lang", lang);
+            }
+          });
       }
     };
     new MutationObserver(localise).observe(box, {childList: true, subtree: true});
