@@ -12,7 +12,7 @@ down the table body. So the columns are found by position, not guessed from line
    (a 、 hung past the rule, a cell pushed right by the one before) is cut at a blank a
    character or two away, if there is one.
 3. A number in the No. column starts a row; every line down to the next number is that
-   row's, each cut into its cells, and each cell's lines are read as ``text.py`` reads a
+   row's, each cut into its cells, and each cell's lines are read as ``text_rows.py`` reads a
    cell (bullets, ［今後の取組の方向性］, the title's （担当課名）).
 
 Positions are counted in characters, as poppler pads them, or in display cells (a wide
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sengen.core.eras import nfkc
 from sengen.core.text import display_width, join_lines
 
-from . import text as text_parser  # the line-based reader whose helpers this one shares
+from . import text_rows  # each cell is read into bullets as the line-based reader reads a row
 from .errors import ParseError
 from .table import Origin, ReportTable, Row, read_heading, split_sections
 
@@ -40,7 +40,7 @@ _COLUMN_OF_LABEL = {
     "目標達成状況": "status", "達成状況": "status",
 }
 _ORDER = ("number", "title", "content", "targets", "results", "status")
-# The cell fields each column holds, in the order of ``text.py``'s roles.
+# The cell fields each column holds, in the order of ``text_rows.py``'s roles.
 _ROLES_OF_COLUMN = {"content": ("content",), "targets": ("targets",),
                     "results": ("results", "future_direction"), "status": ("achievement_status",)}
 # Labels are separated by at least this many spaces; one space may stand inside a label
@@ -97,11 +97,11 @@ def header_tokens(line: str, wide: bool = False) -> list[_Token] | None:
             continue
         lead = len(piece) - len(piece.lstrip())
         a += lead
-        marker = text_parser._MARKER_RE.match(nfkc(piece))
+        marker = text_rows._MARKER_RE.match(nfkc(piece))
         if marker and not marker.group("rest"):
             tokens.append(_Token("results", pos[a], pos[b]))
             continue
-        labels = text_parser.header_labels(piece)
+        labels = text_rows.header_labels(piece)
         if not labels:
             return None
         columns = {_COLUMN_OF_LABEL[label] for label in labels if label in _COLUMN_OF_LABEL}
@@ -164,14 +164,14 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
             segments.append(_Segment([]))
         if not stripped:
             continue
-        if text_parser._PAGE_NUMBER_RE.match(nfkc(stripped)):
+        if text_rows._PAGE_NUMBER_RE.match(nfkc(stripped)):
             continue
         tokens = header_tokens(line, wide)
         if tokens is not None and not in_header and {t.column for t in tokens} == {"results"} \
                 and not _header_follows(raw, number):
             tokens = None  # ［今後の取組の方向性］ in a results cell, not in the header row
         if tokens is not None:
-            labels |= text_parser.header_labels(re.sub(r"[\[\]【】［］]", "", stripped)) or set()
+            labels |= text_rows.header_labels(re.sub(r"[\[\]【】［］]", "", stripped)) or set()
             header = header + tokens if in_header else tokens
             in_header = True
             continue
@@ -190,7 +190,7 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
         raise ParseError("text_columns", source=source, line=segments[0].lines[0][0] if segments[0].lines else None)
     body = "\n".join(line for seg in segments for _, line in seg.lines)
     heading = read_heading(top, labels, body, source=source)
-    roles = text_parser._roles(heading.document, labels)
+    roles = text_rows._roles(heading.document, labels)
     splits = 0
     cuts: list[int] | None = None
     rows: list[dict] = []
@@ -221,7 +221,7 @@ def _read(raw: list[str], wide: bool, source: str) -> tuple[float, ReportTable]:
                 if re.search(r"\s{3,}", piece):
                     # A gap as wide as a gutter inside one cell: the cut missed a column.
                     raise ParseError("text_columns", source=source, line=number)
-                rows[-1]["cells"][column].append(text_parser._Line(number, piece, display_width(piece)))
+                rows[-1]["cells"][column].append(text_rows._Line(number, piece, display_width(piece)))
     if not rows:
         raise ParseError("no_initiatives", source=source)
     return splits, ReportTable(heading, [_row(r, roles) for r in rows])
@@ -243,12 +243,12 @@ def _row(read: dict, roles: tuple[str, ...]) -> Row:
     for column, fields in _ROLES_OF_COLUMN.items():
         if column not in cells:
             continue
-        items = text_parser._items(cells[column])
-        parts: list[list[text_parser._Bullet]] = [[]]
+        items = text_rows._items(cells[column])
+        parts: list[list[text_rows._Bullet]] = [[]]
         for item in items:
-            if item == text_parser.MARKER:
+            if item == text_rows.MARKER:
                 parts.append([])
-            elif isinstance(item, text_parser._Bullet):
+            elif isinstance(item, text_rows._Bullet):
                 parts[-1].append(item)
         if len(fields) == 1 or len(parts) == 1:
             parts = [[b for part in parts for b in part]] + [[]] * (len(fields) - 1)
@@ -257,9 +257,9 @@ def _row(read: dict, roles: tuple[str, ...]) -> Row:
         for name, bullets in zip(fields, parts, strict=True):
             if name not in roles:
                 continue
-            merged = text_parser._merge_soft(bullets)
+            merged = text_rows._merge_soft(bullets)
             setattr(row, name, [b.text for b in merged])
-            row.origins[name] = [Origin(cell=text_parser.CELL_LABEL[name], first_line=b.lines[0].number,
+            row.origins[name] = [Origin(cell=text_rows.CELL_LABEL[name], first_line=b.lines[0].number,
                                         last_line=b.lines[-1].number) for b in merged]
     return row
 
@@ -432,11 +432,11 @@ def interleaved(lines: list[str]) -> int | None:
         if not line:
             continue
         norm = nfkc(line)
-        if text_parser._PAGE_NUMBER_RE.match(norm):
+        if text_rows._PAGE_NUMBER_RE.match(norm):
             in_row = bullets = False
             continue
-        found = text_parser.header_labels(line)
-        marker = text_parser._MARKER_RE.match(norm)
+        found = text_rows.header_labels(line)
+        marker = text_rows._MARKER_RE.match(norm)
         if found is None and marker and not marker.group("rest") and block is not None:
             found = {"今後の取組の方向性"}
         if found is not None:
