@@ -110,7 +110,8 @@ def rows(doc: dict, form=None) -> list[tuple]:
         "municipality": _doc.clean(doc.get("municipality")) or None,
         "fiscal_year": _num_or_text(doc.get("fiscal_year")),
         "fiscal_year_label": _doc.fiscal_year_label(doc) or None,
-        "document": workflow.DOCUMENT_NAMES.get(kind, _doc.clean(kind) or None),
+        # A kind that is no string (a list, from a hostile JSON) cannot be looked up: shown as text.
+        "document": (workflow.DOCUMENT_NAMES.get(kind) if isinstance(kind, str) else None) or _doc.clean(kind) or None,
         "department": _doc.clean(doc.get("department")) or None,
         # Who declared: with it the CSV reads back as the whole report (parsers/csv_report.py).
         "director_title": _doc.clean(_doc.mapping(doc.get("director")).get("title")) or None,
