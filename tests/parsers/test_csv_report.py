@@ -1,6 +1,7 @@
 """sengen's own CSV reads back as the report it was written from, grades included; what it cannot
-be (several reports, a /2 report, someone else's columns) is refused with the line that says so.
-Also: a workbook sengen wrote gives back the grades its official table does not print."""
+be (several reports, someone else's columns) is refused with the line that says so. A /2 report's
+CSV: test_csv_report_v2.py. Also: a workbook sengen wrote gives back the grades its official
+table does not print."""
 
 from __future__ import annotations
 
@@ -85,18 +86,6 @@ def test_the_year_wide_csv_of_two_departments_is_refused_at_the_line():
     assert err.value.code == "csv_several_reports"
     assert err.value.line == first.count("\n") + 1  # lines as an editor counts them
     assert "「部」" in str(err.value)
-
-
-def test_a_v2_reports_csv_is_refused_with_what_to_import_instead():
-    import json
-    from pathlib import Path
-
-    v2 = Path(__file__).resolve().parents[1] / "fixtures" / "v2" / "f2-kankyo-achievement.json"
-    doc = normalise(json.loads(v2.read_text(encoding="utf-8")))
-    with pytest.raises(ParseError) as err:
-        parse_bytes(render(doc, "csv"), source="f2.csv")
-    assert err.value.code == "csv_v2"
-    assert "JSON" in str(err.value)
 
 
 def test_a_row_with_a_cell_missing_says_which_line():

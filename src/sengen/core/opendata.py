@@ -66,6 +66,14 @@ V2 = (
     Column("relative_baseline_value", "基準値", "number", "増減の目標の基準値", "Baseline value"),
     Column("relative_baseline_unit", "基準値の単位", "string", "基準値の単位", "Baseline unit"),
     Column("interim_status", "中間の進み具合", "string", "中間報告での進み具合（様式の言葉で）", "Interim status"),
+    # What a /2 report says outside its table, so that its CSV reads back as the report
+    # (parsers/csv_report.py): the form it was made with, by code and version (the definition is
+    # the city's registered form of that code, not carried), and the preamble, on the report's
+    # first row only (it can be long; every row repeating it would multiply the file).
+    Column("form_code", "様式", "string", "報告の様式のコード（sengen form list の code）", "Form code"),
+    Column("form_version", "様式の版", "integer", "報告の様式の版", "Form version"),
+    Column("preamble", "前文", "string", "表の前の前文（報告の1行目だけ。「【見出し】」の行、"
+           "「SDGs: 11、12」の行、「・内容」の行）", "Preamble (first row of the report only)"),
 )
 
 # Japanese words for the spec's evaluation codes: the open-data files are read by people in Excel

@@ -118,7 +118,7 @@ def _read(data: bytes, source: str, form=None, forms=None) -> ReportTable | Form
     if "\x00" in text:
         raise ParseError("binary", source=source)
     if is_sengen_csv(text):
-        return parse_csv(text, source=source)
+        return parse_csv(text, source=source, form=form, forms=forms)
     return parse_text(text, source=source, form=form, forms=forms)
 
 

@@ -84,9 +84,17 @@ MESSAGES: dict[str, str] = {
     "form_unknown": gettext_noop("様式「{name}」はありません（あるのは {known}）"),
     "form_not_this": gettext_noop("見出し行が様式「{form}」の列に合いません（見出し: {labels}）"),
     # sengen's own open-data CSV (csv_report.py)
-    "csv_header": gettext_noop("sengen の CSV の見出し行ではありません（見出しは {expected}）"),
-    "csv_v2": gettext_noop("様式のある報告（sengen.report/2）の CSV は様式と前文を含まないので読み込めません。"
-                           "同じ報告の JSON か Excel のブック（.xlsx）を読み込んでください"),
+    "csv_column": gettext_noop("sengen の CSV の見出し行ではありません（{index}列目は「{expected}」のはずが「{found}」です）"),
+    "csv_column_missing": gettext_noop("見出し行に{index}列目の「{label}」の欄がありません"),
+    "csv_column_extra": gettext_noop("見出し行の{index}列目に sengen の CSV にない欄「{found}」があります"),
+    "csv_v2": gettext_noop("様式のある報告（sengen.report/2）の CSV ですが、様式と前文の欄（様式・様式の版・前文）が"
+                           "ありません（それらの欄ができる前に書き出されたもの）。書き出し直すか、同じ報告の JSON か"
+                           " Excel のブック（.xlsx）を読み込んでください"),
+    "csv_value": gettext_noop("{expected}が必要です（「{found}」でした）"),
+    "csv_word": gettext_noop("様式の言葉ではありません（使えるのは {known}。「{found}」でした）"),
+    "csv_form_unknown": gettext_noop("様式「{name}」は登録されていません（あるのは {known}）。"
+                                     "sengen form load で登録してから読み込んでください"),
+    "csv_form_other": gettext_noop("様式「{name}」の報告です。指定された様式「{form}」ではありません"),
     "csv_cells": gettext_noop("欄が{count}個あります。見出し行と同じ{expected}個のはずです"),
     "csv_syntax": gettext_noop("CSV の文法に合いません（{detail}）"),
     "csv_no_rows": gettext_noop("見出し行の下に行が一つもありません"),
@@ -140,8 +148,15 @@ EXPECTED = {
     "": gettext_noop("報告の PDF、Excel のブック（.xlsx）、テキストか JSON"),
 }
 
+# What a cell of sengen's CSV must hold (csv_report.py), translated with the message.
+CSV_EXPECTED = {
+    "sdgs": gettext_noop("SDGs の目標番号（1〜17）を「、」で区切ったもの"),
+    "extra": gettext_noop("「見出し: 内容」の行"),
+    "preamble": gettext_noop("「【見出し】」の行、「SDGs: 番号」の行、「・内容」の行"),
+}
+
 # Where, in the order a person looks it up.
-PLACES = ("page", "sheet", "row", "last_row", "line", "column", "number", "path", "part")
+PLACES = ("page", "sheet", "row", "last_row", "line", "column", "cell", "number", "path", "part")
 PARTS = {"title": gettext_noop("表題"), "heading": gettext_noop("表の上の見出し")}
 # How a place is written; translatable like the messages.
 _PAGE = gettext_noop("{page}ページ")
@@ -151,6 +166,7 @@ _SHEET = gettext_noop("シート「{sheet}」")
 _SHEET_ROWS = gettext_noop("シート「{sheet}」の{rows}")
 _LINE = gettext_noop("{line}行目")
 _COLUMN = gettext_noop("{column}文字目")
+_CELL = gettext_noop("「{cell}」の欄")
 _NUMBER = gettext_noop("No. {number}")
 _SEPARATOR = gettext_noop("、")
 
@@ -179,6 +195,8 @@ def location_text(where: dict, translate=_same) -> str:
         parts.append(translate(_LINE).format(line=where["line"]))
     if where.get("column") is not None:
         parts.append(translate(_COLUMN).format(column=where["column"]))
+    if where.get("cell") is not None:
+        parts.append(translate(_CELL).format(cell=where["cell"]))
     if where.get("number") is not None:
         parts.append(translate(_NUMBER).format(number=where["number"]))
     if where.get("path") is not None:

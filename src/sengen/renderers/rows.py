@@ -71,7 +71,9 @@ def _v2_initiative(ini: dict, form) -> dict:
     extra = []
     for entry in _doc.items(ini.get("extra")):
         label = _doc.clean(entry.get("label"))
-        extra += [f"{label}: {item}" for item in _doc.texts(entry.get("items"))]
+        items = _doc.texts(entry.get("items"))
+        # A column printed with nothing under it is still the report's: 「label:」 alone.
+        extra += [f"{label}: {item}" for item in items] if items else [f"{label}:"]
     return {
         **{role: _joined(ini.get(role), "\n") for role in ("background", "approach", "partners", "self_evaluation",
                                                               "remarks")},
@@ -96,6 +98,20 @@ def _v2_target(t: dict, form) -> dict:
     }
 
 
+def preamble_cell(doc: dict) -> str | None:
+    """The preamble as one cell: per block a 「【label】」 line, a 「SDGs: 11、12」 line when it is
+    tagged, then one 「・item」 line per item (an item's own line breaks stay inside it: a line
+    not starting 【, SDGs: or ・ continues the item above). parsers/csv_report.py reads it back."""
+    lines = []
+    for block in _doc.items(doc.get("preamble")):
+        lines.append(f"【{_doc.clean(block.get('label'))}】")
+        goals = [_doc.clean(n) for n in (block.get("sdgs") or []) if _doc.number(n) is not None]
+        if goals:
+            lines.append("SDGs: " + "、".join(goals))
+        lines += [f"・{item}" for item in _doc.texts(block.get("items"))]
+    return "\n".join(lines) or None
+
+
 def rows(doc: dict, form=None) -> list[tuple]:
     """Data rows (without the header), in document order, one per target; with /2's columns
     for a /2 document (``form``: the report's form, for grades and statuses in its words)."""
@@ -117,6 +133,11 @@ def rows(doc: dict, form=None) -> list[tuple]:
         "director_title": _doc.clean(_doc.mapping(doc.get("director")).get("title")) or None,
         "director_name": _doc.clean(_doc.mapping(doc.get("director")).get("name")) or None,
     }
+    if v2:
+        named = _doc.mapping(doc.get("form"))
+        common.update(form_code=_doc.clean(named.get("code")) or None,
+                      form_version=_num_or_text(named.get("version")))
+    preamble = preamble_cell(doc) if v2 else None
     out: list[tuple] = []
     for ini in _doc.initiatives(doc):
         base = dict(common)
@@ -130,11 +151,14 @@ def rows(doc: dict, form=None) -> list[tuple]:
             achievement_status=_joined(ini.get("achievement_status"), "\n"),
         )
         if v2:
+            # Only the report's first row carries the preamble.
+            base["preamble"] = preamble
             base.update(unit_kind=_doc.clean(doc.get("unit_kind")) or None,
                         declared_on=_doc.clean(doc.get("declared_on")) or None, **_v2_initiative(ini, form))
         targets = _doc.targets(ini)
         if not targets:
             out.append(tuple(base.get(k) for k in keys))
+            base["preamble"] = preamble = None
             continue
         for i, t in enumerate(targets, start=1):
             metric_value, metric_unit = _quantity(t.get("metric"))
@@ -157,4 +181,5 @@ def rows(doc: dict, form=None) -> list[tuple]:
             if v2:
                 row.update(_v2_target(t, form))
             out.append(tuple(row.get(k) for k in keys))
+            base["preamble"] = preamble = None
     return out
