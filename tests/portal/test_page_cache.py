@@ -154,6 +154,40 @@ def test_an_edit_drops_the_kept_pages_when_it_commits_not_before(client, publish
     assert cache.get(pagecache.REFERENCE_KEY, 0) != before
 
 
+def test_a_page_drawn_while_an_edit_commits_is_not_answered_after_it(client, published, monkeypatch):
+    # The counter is compared with the one an entry was kept under, not hashed into the key, so
+    # a page drawn from the rows before an edit lands under the same key as the pages after it.
+    # Read before the edit's commit and kept after it, it must still be a miss.
+    lookup = pagecache._lookup
+
+    def edit_commits_meanwhile(key):
+        found = lookup(key)
+        pagecache._bump()  # the admin's edit commits while this request draws the page
+        return found
+
+    monkeypatch.setattr(pagecache, "_lookup", edit_commits_meanwhile)
+    client.get(report_url())
+    monkeypatch.setattr(pagecache, "_lookup", lookup)
+    assert "X-Sengen-Cache" not in client.get(report_url())
+    assert client.get(report_url())["X-Sengen-Cache"] == "hit"
+
+
+def test_a_kept_page_and_the_counter_are_one_read_of_the_cache(client, published, monkeypatch):
+    # A shared cache (Redis) is a round trip per read, on every request: one, not two.
+    client.get(report_url())
+    reads = []
+
+    class Counted:  # what the middleware asks of the cache (a backend's get_many may call get)
+        def __getattr__(self, name):
+            if name in ("get", "get_many"):
+                reads.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr(pagecache, "cache", Counted())
+    assert client.get(report_url())["X-Sengen-Cache"] == "hit"
+    assert reads == ["get_many"]
+
+
 def test_head_is_answered_as_get_is_whether_the_page_is_kept_or_not(client, published):
     # A link checker or a monitor asks HEAD: it got 405 from a page not kept yet and 200 from
     # the same page once kept (the cache answers before the view's method check).
