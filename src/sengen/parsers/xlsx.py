@@ -19,175 +19,44 @@ lines of their own (Alt+Enter). What varies from city to city is handled here:
 Cells become the same ``ReportTable`` the PDF and text readers build, so targets are read
 and judged the same way (``table.to_report``).
 
-Safety: a workbook is a zip of XML. The zip's directory is checked before anything is
-inflated (``limits.check_zip``); openpyxl parses XML through defusedxml (entity
-declarations are refused), in read-only mode, and only the first ``MAX_ROWS`` rows and
-``MAX_COLS`` columns of a sheet are looked at.
+Opening the workbook safely and reading its sheets' cells is ``xlsx_workbook``'s (which says
+how a hostile file is kept in bounds); a table in another city's known form is
+``xlsx_forms``'s.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 from sengen.core.eras import nfkc
 from sengen.core.text import compact, join_lines
 
 from .errors import ParseError
-from .limits import check_zip
 from .table import BULLET_MARKS, Origin, ReportTable, Row, bullet_text, read_heading, split_sections
 from .text import _MARKER_RE, header_labels
+from .xlsx_forms import _form_header, _formed, _header_cells
+from .xlsx_workbook import (
+    HEADER_SCAN_ROWS,
+    _cells_of,
+    _lines,
+    _open_workbook,
+    _read_sheet,
+    _ref,
+    _Sheet,
+    _spans,
+    _unsafe_xml,
+    refuse_ole,
+)
 
-MAX_ROWS = 5000  # a report of 60 initiatives, one bullet per row, is a few hundred
-MAX_COLS = 200  # Excel 方眼紙 uses many narrow columns, but not thousands
-HEADER_SCAN_ROWS = 60  # the header is near the top: title, director, a few notes at most
+# Named here too: tests/parsers/test_limits.py reads the sheet's bound from this module.
+from .xlsx_workbook import MAX_ROWS as MAX_ROWS
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-# The stream every Word 97-2003 document has, named in the compound file's directory.
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BRACKETS_RE = re.compile(r"[\[\]【】〔〕<>〈〉《》「」［］]")
 _NUMBER_RE = re.compile(r"(\d{1,3})[.．、)）]?")
 _NUMBER_LABELS = {"No.", "NO.", "N0.", "No", "番号"}
 _TITLE_LABELS = {"取組名", "取組名(担当課名)"}
 _SECTION_LABELS = {"担当課名", "(担当課名)"}
-
-
-def refuse_ole(data: bytes, *, source: str) -> None:
-    """An OLE2 compound file is what Excel saves a password-protected .xlsx as, and what an
-    old .xls is: neither can be read without Excel, so say which it is."""
-    if not data.startswith(_OLE_MAGIC):
-        return
-    if _ENCRYPTION_INFO in data:
-        raise ParseError("xlsx_encrypted", source=source)
-    if _WORD_STREAM in data:
-        raise ParseError("doc_not_xlsx", source=source)
-    raise ParseError("xls", source=source)
-
-
-# --- the workbook ---------------------------------------------------------------------------
-
-def _unsafe_xml(exc: BaseException | None) -> bool:
-    """defusedxml refused the XML, here or in an exception openpyxl wrapped it in."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if type(exc).__module__.startswith("defusedxml"):
-            return True
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return False
-
-
-
-
-def _open_workbook(data: bytes, source: str):
-    from openpyxl import load_workbook
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise ParseError("xlsx_broken", source=source) from None
-    with archive:
-        check_zip(archive, source=source)
-        names = set(archive.namelist())
-    if not any(n.endswith("workbook.xml") for n in names):
-        what = ("word" if any(n.startswith("word/") for n in names)
-                else "powerpoint" if any(n.startswith("ppt/") for n in names)
-                else "zip")
-        raise ParseError(f"{what}_not_xlsx", source=source)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged part
-        if _unsafe_xml(exc):
-            raise ParseError("xlsx_unsafe", source=source) from None
-        raise ParseError("xlsx_unreadable", source=source, error=type(exc).__name__) from None
-
-
-def _sheet_extras(ws) -> tuple[list[tuple[int, int, int, int]], list[str]]:
-    """What read-only sheets do not keep, read from the sheet's XML (through defusedxml,
-    like the cells): every merged range as (min_col, min_row, max_col, max_row), and the
-    text of the printed page header, where some cities put the title and the director."""
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
-
-    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
-    header_tags = {f"{{{SHEET_MAIN_NS}}}{name}" for name in ("firstHeader", "oddHeader")}
-    merges: list[tuple[int, int, int, int]] = []
-    headers: list[str] = []
-    try:
-        source = ws._get_source()
-    except Exception:  # not a read-only sheet of the kind we know: merges then stay unknown
-        return merges, headers
-    with source:
-        for _, element in iterparse(source):
-            if element.tag == merge_tag and element.get("ref") and len(merges) <= MAX_ROWS * 4:
-                try:
-                    merges.append(range_boundaries(element.get("ref")))
-                except (ValueError, TypeError):
-                    pass
-            elif element.tag in header_tags and element.text and not headers:
-                headers = _page_header_lines(element.text[:2000])
-            element.clear()
-    return merges, headers
-
-
-_HEADER_CODE_RE = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTFAZGBIUESXKH+-]|(?=&))', re.IGNORECASE)
-
-
-def _page_header_lines(text: str) -> list[str]:
-    """``&C&14平成29年度 …&R市民生活部長 竹内 克則`` → its sections' texts, codes removed."""
-    parts = re.split(r"&[LCR]", text)
-    out = []
-    for part in parts:
-        plain = _HEADER_CODE_RE.sub("", part).replace("&&", "&")
-        out += _lines(plain)
-    return out
-
-
-def _text(value) -> str:
-    """A cell's value as the text a person sees in it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    text = str(value)
-    # Excel escapes a carriage return inside a cell as _x000D_; a line break is a line break.
-    return text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
-
-
-@dataclass
-class _Sheet:
-    title: str
-    rows: dict[int, dict[int, str]]  # row → column → text (non-empty cells only)
-    merges: list[tuple[int, int, int, int]]
-    page_header: list[str] = field(default_factory=list)
-
-
-def _read_sheet(ws, source: str) -> _Sheet:
-    rows: dict[int, dict[int, str]] = {}
-    max_col = min(ws.max_column or MAX_COLS, MAX_COLS) if isinstance(ws.max_column, int) else MAX_COLS
-    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=max_col, values_only=True),
-                               start=1):
-        cells = {c: t for c, t in ((c, _text(v)) for c, v in enumerate(values, start=1)) if t.strip()}
-        if cells:
-            if r > MAX_ROWS:
-                raise ParseError("xlsx_rows", source=source, sheet=ws.title, limit=MAX_ROWS)
-            rows[r] = cells
-    merges, page_header = _sheet_extras(ws)
-    return _Sheet(ws.title, rows, merges, page_header)
 
 
 # --- the header ------------------------------------------------------------------------------
@@ -224,15 +93,6 @@ class _Header:
     last_row: int  # the header's second row, where it has one
     roles: dict[int, str]  # column → role
     labels: set[str] = field(default_factory=set)
-
-
-def _spans(merges, row: int) -> dict[int, range]:
-    """Column → the columns its merged range covers, for ranges that start in ``row``'s column."""
-    out = {}
-    for min_col, min_row, max_col, max_row in merges:
-        if min_row <= row <= max_row and max_col > min_col:
-            out[min_col] = range(min_col, max_col + 1)
-    return out
 
 
 def _header_at(sheet: _Sheet, r: int) -> _Header | None:
@@ -297,13 +157,6 @@ class _RawRow:
 
     def lines(self, role: str) -> list[str]:
         return [line for line, _ in self.cells.get(role, [])]
-
-
-def _ref(sheet: str, col: int, row: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    name = sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
-    return f"{name}!{get_column_letter(col)}{row}"
 
 
 def _raw_rows(sheet: _Sheet, header: _Header, source: str) -> list[_RawRow]:
@@ -413,110 +266,6 @@ def _report_sheets(wb, source: str, sheets: list[_Sheet] | None = None) -> list[
         if header is not None:
             found.append((sheet, header))
     return found
-
-
-# --- a table in another known form (formed.py) ------------------------------------------------
-
-# A row is a form's header when its layout explains this much of it (identify's score): the
-# blank workbook's header scores 1.0; a title line that happens to hold one label scores far less.
-FORM_HEADER_SCORE = 0.75
-
-
-def _cells_of(sheet: _Sheet, r: int) -> list[tuple[int, str]]:
-    return sorted(sheet.rows.get(r, {}).items())
-
-
-def _header_cells(sheet: _Sheet, first: int, last: int) -> list[tuple[int, str]]:
-    """The header's cells by column, a two-row header's lines joined (取組 above （所管課）)."""
-    cells: dict[int, list[str]] = {}
-    for r in range(first, last + 1):
-        for col, text in _cells_of(sheet, r):
-            cells.setdefault(col, []).append(text)
-    return [(col, "\n".join(texts)) for col, texts in sorted(cells.items())]
-
-
-def _form_header(sheets: list[_Sheet], candidates, forced) -> tuple | None:
-    """(sheet, first row, last row, form, layout) of the best-explained header among the sheets'
-    first rows: one row, or two where the second holds the rest of the labels."""
-    from sengen.core.forms import identify
-
-    from .formed import header_like
-
-    best = None
-    for sheet in sheets:
-        for r in sorted(sheet.rows):
-            if r > HEADER_SCAN_ROWS:
-                break
-            for last in (r, r + 1):
-                if last not in sheet.rows:
-                    continue
-                cells = [t for _, t in _header_cells(sheet, r, last)]
-                if not header_like(cells):
-                    continue
-                found = identify(cells, forms=[forced] if forced is not None else candidates)
-                # A second row must make the match better, not merely keep it (the first item).
-                if found and found[0][2] >= FORM_HEADER_SCORE and (best is None or found[0][2] > best[5]):
-                    best = (sheet, r, last, found[0][0], found[0][1], found[0][2])
-    return best[:5] if best else None
-
-
-def _is_block_label(sheet: _Sheet, r: int, keys: set[str]) -> bool:
-    from sengen.core.forms import label_key
-
-    cells = sheet.rows.get(r, {})
-    return len(cells) == 1 and label_key(next(iter(cells.values()))) in keys
-
-
-def _formed(sheet: _Sheet, header_row: int, last_row: int, form, layout, author):
-    from sengen.core.forms import label_key
-
-    from .formed import FormedTable, match_columns
-
-    header = _header_cells(sheet, header_row, last_row)
-    matched = match_columns([t for _, t in header], layout)
-    col_of: dict[int, int] = {}
-    unknown: list[str] = []
-    for (col, text), index in zip(header, matched, strict=True):
-        if index is not None:
-            col_of[col] = index
-        else:
-            col_of[col] = len(layout.columns) + len(unknown)
-            unknown.append(text.replace("\n", ""))
-    spans = _spans(sheet.merges, header_row)
-    for col, index in list(col_of.items()):
-        for c in spans.get(col, ()):
-            col_of.setdefault(c, index)
-    width = len(layout.columns) + len(unknown)
-    closing = {label_key(b.label) for b in layout.closing}
-    above = []
-    for r in sorted(sheet.rows):
-        if r >= header_row:
-            break
-        cells = _cells_of(sheet, r)
-        if len(cells) > 1 and all(len(_lines(t)) <= 1 for _, t in cells):
-            # A label and its value side by side (宣言日 | 2025-05-01) read as one line.
-            above.append([(" ".join(t.strip() for _, t in cells), Origin(cell=_ref(sheet.title, cells[0][0], r)))])
-            continue
-        above += [[(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)] for col, text in cells]
-    above += [[(line, Origin(cell="page header"))] for line in sheet.page_header]
-    items, below = [], []
-    in_table = True
-    for r in sorted(sheet.rows):
-        if r <= last_row:
-            continue
-        if in_table and _is_block_label(sheet, r, closing):
-            in_table = False
-        if not in_table:
-            below += [[(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)]
-                      for col, text in _cells_of(sheet, r)]
-            continue
-        cells: list[list] = [[] for _ in range(width)]
-        for col, text in _cells_of(sheet, r):
-            index = col_of.get(col)
-            if index is not None:
-                cells[index] += [(line, Origin(cell=_ref(sheet.title, col, r))) for line in _lines(text)]
-        items.append(cells)
-    return FormedTable(form, layout, above, items, below, unknown, wrapped=False, author=author)
 
 
 def parse_xlsx(data: bytes, *, source: str = "<xlsx>", form=None, forms=None):
