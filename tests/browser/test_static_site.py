@@ -6,7 +6,9 @@ Screenshots land in out/screenshots/static-*.png."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -69,6 +71,60 @@ def _filters(page) -> dict[str, list[str]]:
     return out
 
 
+# The filters the server's search narrows by, as the demo's initiative pages give them to the index:
+# the site's labels (never codes), a grade as the city's scale words it; and in English.
+JAPANESE_FACETS = {
+    "評価": ["一部達成", "未達成", "評価なし", "達成"],
+    "評語": ["達成基準どおり", "達成基準をやや下回る", "達成基準を上回る"],
+    "目標の種類": ["定性目標", "数値目標", "期日目標"],
+}
+ENGLISH_FACETS = {
+    "Evaluation": ["Partly achieved", "Not achieved", "Not evaluated", "Achieved"],
+    "Grade": JAPANESE_FACETS["評語"],
+    "Kind of target": ["Qualitative target", "Numeric target", "Deadline target"],
+}
+NARROWED = "推進"  # a word of initiatives achieved and not
+
+
+def _narrows_to_achieved(page, screenshot, name: str) -> None:
+    """Ticking 達成 (評価) keeps, of the hits for ``NARROWED``, the initiatives whose page says 達成:
+    the initiative pages hit before are opened, and each says it (a target marked 達成, or an
+    initiative grade that stands for it on the city's scale, as the year page counts it) or not;
+    a report's page is no longer a hit (the server's search finds initiatives)."""
+    from sengen.declarations.models import Grade
+
+    achieved_grades = set(Grade.objects.filter(evaluation="achieved").values_list("label", flat=True))
+    links = page.locator(".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)")  # not its parts
+
+    def titles() -> list[str]:
+        while page.locator(".pagefind-ui__button").count():  # Pagefind shows the first five
+            page.locator(".pagefind-ui__button").click()
+        return links.all_inner_texts()
+
+    _search(page, NARROWED)
+    page.locator(".pagefind-ui__message", has_text=NARROWED).wait_for()
+    before = dict(zip(titles(), [link.get_attribute("href") for link in links.all()], strict=True))
+    achieved = page.locator('.pagefind-ui__filter-checkbox[name="評価"][value="達成"]')
+    page.locator(".pagefind-ui__filter-block", has=achieved).locator(".pagefind-ui__filter-name").click()
+    achieved.check()
+    page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result').length < n", arg=len(before))
+    after = titles()
+    screenshot(page, name)
+    says = {}
+    for title, href in before.items():
+        if not re.search(r"/reports/\d+/[^/]+/\d+/$", href):
+            continue  # a report's page: it carries year and department only, as the server lists initiatives
+        opened = page.context.new_page()
+        opened.goto(urljoin(page.url, href))
+        grades = set(opened.locator(".initiative-grade").all_inner_texts())
+        says[title] = opened.locator(".targets-table .status--achieved").count() > 0 or bool(grades & achieved_grades)
+        opened.close()
+    assert 0 < len(after) < len(before), (before, after)
+    assert sorted(after) == sorted(title for title, said in says.items() if said)
+    achieved.uncheck()
+    page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result').length >= n", arg=len(before))
+
+
 def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_javascript(
         static_site, page, new_page, axe, screenshot):
     refused = []
@@ -91,11 +147,15 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     parts = page.locator(".pagefind-ui__result-nested .pagefind-ui__result-link")
     assert parts.all_inner_texts()[:3] == ["取組内容", "達成目標", "取組結果"]
     # the filters under the names and values the index holds, as before
-    assert _filters(page) == {"年度": [checks.YEAR], "部": ["健康福祉部", checks.DEPARTMENT, "環境部"]}
+    # the filters under the names and values the index holds; the server search's evaluation, grade
+    # and kind of target beside year and department (the demo publishes no future direction)
+    assert _filters(page) == {"年度": [checks.YEAR], "部": ["健康福祉部", checks.DEPARTMENT, "環境部"], **JAPANESE_FACETS}
     with page.expect_navigation():
         hits.first.click()
     assert page.locator("h1").inner_text() == checks.FOUND_TITLE
     assert "/reports/2017/" in page.url and page.locator("html").get_attribute("lang") == "ja"
+    page.goto(static_site + "/search/")
+    _narrows_to_achieved(page, screenshot, "static-search-achieved")
 
     # In English the same hit leads to the English page of the initiative.
     english = new_page(locale="en-US")
@@ -109,7 +169,11 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     assert parts.first.get_attribute("lang") == "en"
     # The filters are named in English though the index names them in Japanese (it holds the
     # Japanese pages); a year in English words, a department's name as the city wrote it.
-    assert _filters(english) == {"Fiscal year": ["FY2017"], "Department": ["健康福祉部", checks.DEPARTMENT, "環境部"]}
+    assert _filters(english) == {"Fiscal year": ["FY2017"], "Department": ["健康福祉部", checks.DEPARTMENT, "環境部"],
+                                 **ENGLISH_FACETS}
+    grades = english.locator(".pagefind-ui__filter-label", has_text=JAPANESE_FACETS["評語"][0])
+    assert grades.get_attribute("lang") == "ja"  # a grade as the city wrote it
+    assert english.locator(".pagefind-ui__filter-label", has_text="Achieved").first.get_attribute("lang") is None
     departments = english.locator(".pagefind-ui__filter-label", has_text=checks.DEPARTMENT)
     assert departments.get_attribute("lang") == "ja"
     assert english.locator(".pagefind-ui__filter-label", has_text="FY2017").get_attribute("lang") is None
@@ -117,6 +181,15 @@ def test_static_search_finds_kominkan_from_komin_and_says_what_to_do_without_jav
     english.get_by_label("環境部").check()  # a department without 公民: the renamed filter still narrows
     english.locator(".pagefind-ui__message", has_text="No results").wait_for()
     english.get_by_label("環境部").uncheck()
+    english.locator(".pagefind-ui__message", has_text="1 result").wait_for()
+    # and the evaluation, shown as Achieved, narrows by the index's 達成 (公民's initiative achieved nothing)
+    english.locator(".pagefind-ui__filter-name", has_text="Evaluation").click()
+    achieved = english.locator('.pagefind-ui__filter-checkbox[name="評価"][value="達成"]')
+    assert english.locator(f'label[for="{achieved.get_attribute("id")}"]').inner_text().startswith("Achieved (")
+    achieved.check()
+    english.locator(".pagefind-ui__message", has_text="No results").wait_for()
+    screenshot(english, "static-search-english-evaluation")
+    achieved.uncheck()
     english.locator(".pagefind-ui__message", has_text="1 result").wait_for()
     checks.no_wcag_violations(english, axe, screenshot, "static-search-english")
     with english.expect_navigation():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -131,14 +132,25 @@ def test_the_static_search_page_names_the_indexs_filters_in_the_readers_language
         return words(language)["filters"]
 
     # by the names the index holds (the Japanese pages' data-pagefind-filter), in each language
-    assert filters("en") == {
-        "年度": {"name": "Fiscal year", "values": {"平成29年度": "FY2017"}, "written": False},
-        "部": {"name": "Department", "values": {}, "written": True},
-    }
-    assert filters("ja") == {  # the Japanese page shows what the index holds, as before
-        "年度": {"name": "年度", "values": {"平成29年度": "平成29年度"}, "written": False},
-        "部": {"name": "部", "values": {}, "written": True},
-    }
+    english, japanese = filters("en"), filters("ja")
+    assert set(english) == set(japanese) == set(STATIC_FILTERS)
+    assert {key: one["name"] for key, one in english.items()} == {
+        "年度": "Fiscal year", "部": "Department", "評価": "Evaluation", "評語": "Grade",
+        "目標の種類": "Kind of target", "今後の方向性": "Future direction"}
+    assert {key: one["name"] for key, one in japanese.items()} == {key: key for key in STATIC_FILTERS}
+    assert english["年度"]["values"] == {"平成29年度": "FY2017"}
+    assert english["評価"]["values"] == {"達成": "Achieved", "一部達成": "Partly achieved",
+                                        "未達成": "Not achieved", "評価なし": "Not evaluated"}
+    assert english["目標の種類"]["values"] == {"数値目標": "Numeric target", "期日目標": "Deadline target",
+                                          "定性目標": "Qualitative target"}
+    assert english["今後の方向性"]["values"]["継続"] == "Continue"
+    assert len(english["今後の方向性"]["values"]) == 7
+    for name in ("評価", "目標の種類", "今後の方向性"):  # every value the site words has English words
+        assert all(shown != value for value, shown in english[name]["values"].items()), name
+        assert all(shown == value for value, shown in japanese[name]["values"].items()), name
+    # a department's name and a grade are the city's words, as written
+    assert {key for key, one in english.items() if one["written"]} == {"部", "評語"}
+    assert english["部"]["values"] == english["評語"]["values"] == {}
     # the headings a hit's parts are titled by: in English, as the English pages word them
     headings = words("en")["headings"]
     assert headings["取組内容"] == "What will be done" and headings["達成目標"] == "Targets"
@@ -160,9 +172,10 @@ def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, s
     report = client.get(f"/reports/2017/{dept}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
     assert "data-pagefind-body" in report
     assert 'class="initiatives" data-pagefind-ignore' in report  # each initiative has its own page
-    # every filter the pages give the index is one the English search page can name
-    for page in (initiative, report):
-        assert set(re.findall(r'data-pagefind-filter="([^":]+)', page)) == set(STATIC_FILTERS)
+    # every filter the pages give the index is one the English search page can name; the report
+    # page has year and department only (a ticked evaluation narrows to initiatives, as on the server)
+    assert set(re.findall(r'data-pagefind-filter="([^":]+)', initiative)) == set(STATIC_FILTERS) - {"評語", "今後の方向性"}
+    assert set(re.findall(r'data-pagefind-filter="([^":]+)', report)) == {"年度", "部"}
     front = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode("utf-8")
     assert "data-pagefind-body" not in front
     # the English pages are not indexed: their text is the city's Japanese, which Pagefind
@@ -174,6 +187,56 @@ def test_the_indexed_pages_mark_their_content_and_leave_the_chrome_out(client, s
         search = client.get("/search/").content.decode("utf-8")
     assert 'data-results-prefix="en/"' in search
     assert "Search on this site needs JavaScript." in search
+
+
+def _page_filters(html: str) -> set[tuple[str, str]]:
+    """The filters a page gives Pagefind inline (data-pagefind-filter="name:value")."""
+    return {(name, unescape(value)) for name, value in re.findall(r'data-pagefind-filter="([^":]+):([^"]+)"', html)}
+
+
+@pytest.mark.django_db
+def test_an_initiative_page_carries_what_the_servers_filters_match_it_by(client, seed_doc):
+    from django.utils import translation
+
+    from sengen.declarations import publicindex
+    from sengen.declarations.models import Declaration, FutureDirection, Initiative
+    from sengen.declarations.services.imports import report_import
+    from sengen.portal import search_filters
+    from sengen.portal.search import search_public
+
+    graded = json.loads(json.dumps(seed_doc))
+    graded["schema"] = "sengen.report/2"
+    codes = [code for code, _label in search_filters.grade_codes()]
+    graded["initiatives"][2]["targets"][0]["grade"] = codes[0]  # a grade the city wrote, on one target
+    graded["initiatives"][4]["targets"][0]["grade"] = codes[1]
+    declaration = report_import(doc=graded).declaration
+    Initiative.objects.filter(declaration=declaration, number=2).update(future_direction_category=FutureDirection.EXPAND)
+    publicindex.reindex(Declaration.objects.filter(pk=declaration.pk))
+
+    numbers = [item["number"] for item in graded["initiatives"]]
+    pages = {number: _page_filters(client.get(f"/reports/2017/市民生活部/{number}/", HTTP_ACCEPT_LANGUAGE="ja")
+                                   .content.decode("utf-8")) for number in numbers}
+    # No.2: one target not achieved, one not yet evaluated — two values of one filter on one page
+    assert {("評価", "未達成"), ("評価", "評価なし"), ("目標の種類", "数値目標"), ("今後の方向性", "拡充")} <= pages[2]
+    assert ("評語", codes[0]) in pages[3] and ("評語", codes[1]) in pages[5]
+    # For every value the server's search offers, the pages that carry it are the initiatives
+    # the server's filter finds: the static search narrows like the server's.
+    names = {name: key for key, name in STATIC_FILTERS.items()}
+    with translation.override("ja"):
+        offered = search_filters.choices([(code, code) for code in codes])
+    carried = 0
+    for name in ("evaluation", "kind", "direction", "grade"):
+        for value, label in offered[name]:
+            found = {e.number for e in search_public(query="", filters=search_filters.SearchFilters(**{name: value}))}
+            static = {number for number, page in pages.items() if (names[name], label) in page}
+            assert static == found, (name, value)
+            carried += len(static)
+    assert carried > 2 * len(numbers)  # the pages carry values, several a filter
+    # no page carries an internal code (achieved, numeric) where a label belongs
+    assert not any(value.isascii() and name != "評語" for page in pages.values() for name, value in page)
+    # the English page is not indexed and carries none
+    client.cookies["django_language"] = "en"
+    assert _page_filters(client.get("/reports/2017/市民生活部/2/").content.decode("utf-8")) == set()
 
 
 class _IndexedHeadings(HTMLParser):

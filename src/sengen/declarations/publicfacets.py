@@ -56,11 +56,17 @@ def entry_tokens(item: dict[str, Any], *, evaluations: Iterable[str | None], cat
     targets = item.get("targets") or []
     found = {token("evaluation", e if e in EVALUATIONS else "not_evaluated") for e in evaluations}
     found |= {token("kind", target_kind(t)) for t in targets}
-    grades = [item.get("grade"), *(t.get("grade") for t in targets)]
-    found |= {token("grade", g) for g in grades if g and token_value(g)}
+    found |= {token("grade", g) for g in item_grades(item) if token_value(g)}
     if category in DIRECTIONS:
         found.add(token("direction", category))
     return sorted(found)
+
+
+def item_grades(item: dict[str, Any]) -> list[str]:
+    """The grades of one initiative of a published document, as the city wrote them: its own and
+    its targets' (each a ``grade`` token; the static search shows them as written)."""
+    grades = [item.get("grade"), *(t.get("grade") for t in item.get("targets") or [])]
+    return [g for g in grades if g]
 
 
 def facets_text(tokens: Iterable[str]) -> str:
@@ -70,5 +76,16 @@ def facets_text(tokens: Iterable[str]) -> str:
     return " " + " ".join(tokens) + " " if tokens else ""
 
 
-__all__ = ["DIRECTIONS", "EVALUATIONS", "KINDS", "entry_tokens", "facets_text", "target_kind", "token",
-           "token_value"]
+def facets_values(facets: str) -> dict[str, list[str]]:
+    """An entry's ``facets`` (``facets_text``) back by filter name: ``{"evaluation": ["achieved"],
+    "grade": ["a"], …}``, each value as its token holds it (``token_value``)."""
+    out: dict[str, list[str]] = {}
+    for one in facets.split():
+        name, _sep, value = one.partition(":")
+        if value:
+            out.setdefault(name, []).append(value)
+    return out
+
+
+__all__ = ["DIRECTIONS", "EVALUATIONS", "KINDS", "entry_tokens", "facets_text", "facets_values", "item_grades",
+           "target_kind", "token", "token_value"]

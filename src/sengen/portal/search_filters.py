@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sengen.core.limits import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -165,20 +166,66 @@ def describe(filters: SearchFilters, options: dict[str, list[tuple[str, str]]]) 
 # pages it indexes: the initiative and report pages, indexed in Japanese only (their text is the
 # city's Japanese, which Pagefind segments only in a Japanese page). So the names in the index are
 # these Japanese words on every search page; the English page shows them through static_filters().
-STATIC_FILTERS = {"年度": "year", "部": "department"}
+# Year and department are on the initiative and report pages; the others on an initiative's page
+# only (index_filters), so a ticked evaluation narrows to initiatives, as the server's search does.
+STATIC_FILTERS = {"年度": "year", "部": "department", "評価": "evaluation", "評語": "grade",
+                  "目標の種類": "kind", "今後の方向性": "direction"}
+_WRITTEN = ("department", "grade")  # values that are a city's own words, shown as written
+
+
+def _facet_words() -> dict[str, dict[str, str]]:
+    """For the filters whose values the site words: each value as its ``publicfacets`` token holds
+    it → the words the search page shows for it, in the current language (the server's labels)."""
+    from sengen.declarations.models import FutureDirection, TargetKind
+
+    from . import labels
+
+    token_value = publicfacets.token_value
+    return {
+        "evaluation": {token_value(key): str(value["label"]) for key, value in labels.EVALUATIONS.items()},
+        "kind": {token_value(value): str(label) for value, label in TargetKind.choices},
+        "direction": {token_value(value): str(label) for value, label in FutureDirection.choices},
+    }
+
+
+def index_filters(facets: str, *, grades: list[str]) -> list[tuple[str, str]]:
+    """What an initiative's page gives the static search beyond year and department: (the
+    filter's name in the index, its value in Japanese) for each token of the initiative's public
+    index row (``facets``, the tokens the server's filters match), so both searches narrow by the
+    same facts. The site's own values are its Japanese labels (達成, 数値目標); a grade is the
+    city's as the document writes it (``grades``, ``publicfacets.item_grades``). Several targets
+    give several values of one filter."""
+    with translation.override("ja"):  # the index holds the Japanese pages
+        words = _facet_words()
+    words["grade"] = {publicfacets.token_value(grade): grade for grade in grades}
+    keys = {name: key for key, name in STATIC_FILTERS.items()}
+    out = []
+    for name, values in publicfacets.facets_values(facets).items():
+        for value in values:
+            shown = words.get(name, {}).get(value)
+            if name in keys and shown:  # a token without words is left out, never shown as a code
+                out.append((keys[name], shown))
+    return out
 
 
 def static_filters(years: list[int]) -> dict[str, dict[str, object]]:
     """What the static search page shows for each filter of the index, in the current language:
     by the filter's Japanese name, its ``name`` and, for values the site itself writes, the
-    ``values`` to show instead (a fiscal year, 平成29年度 → FY2017, for each of ``years``).
-    A department's name is the city's own words, shown as written and marked Japanese
-    (``written``)."""
+    ``values`` to show instead (a fiscal year, 平成29年度 → FY2017, for each of ``years``; 達成 →
+    Achieved, 数値目標 → Numeric target, 継続 → Continue). A department's name and a grade are the
+    city's own words, shown as written and marked Japanese (``written``)."""
     from sengen.core.eras import fiscal_year_label
 
     from . import labels
 
-    names = {"year": _("年度"), "department": _("部")}  # the words the Japanese page already shows
-    values = {"year": {fiscal_year_label(year): labels.year_label(year) for year in years}}
-    return {key: {"name": str(names[name]), "values": values.get(name, {}), "written": name == "department"}
+    # the words the Japanese page already shows (the server's search form names the others so)
+    names = {"year": _("年度"), "department": _("部"), "evaluation": _("評価"), "grade": _("評語"),
+             "kind": _("目標の種類"), "direction": _("今後の方向性")}
+    values: dict[str, dict[str, str]] = {
+        "year": {fiscal_year_label(year): labels.year_label(year) for year in years}}
+    with translation.override("ja"):
+        japanese = _facet_words()
+    for name, shown in _facet_words().items():
+        values[name] = {japanese[name][value]: words for value, words in shown.items()}
+    return {key: {"name": str(names[name]), "values": values.get(name, {}), "written": name in _WRITTEN}
             for key, name in STATIC_FILTERS.items()}

@@ -29,6 +29,7 @@ from sengen.declarations.models import (
     Evaluation,
     Initiative,
     PublicationState,
+    PublicEntry,
     PublicSummary,
 )
 from sengen.declarations.opendata import open_data_license
@@ -251,6 +252,14 @@ def initiative_public(*, declaration: Declaration, number: int) -> dict[str, Any
                      **extras.get(target["text"], {"unmet_reason": "", "grade_override_reason": "", "revised": False})})
     return {"doc": item, "live": live, "targets": {"current": rows, "revised": revised},
             "future_direction_category": live.future_direction_category if live and published_as_is else ""}
+
+
+def initiative_facets(*, declaration: Declaration, number: int) -> str:
+    """The facet tokens (``publicfacets``) of initiative ``number``'s public index row: what the
+    server's search filters match it by, for the static search to narrow by the same ("" when
+    it has none)."""
+    return (PublicEntry.objects.filter(declaration=declaration, number=number)
+            .values_list("facets", flat=True).first() or "")
 
 
 # The initiative's chain through the years in one query (PostgreSQL and SQLite both run WITH

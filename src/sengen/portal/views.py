@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sengen.core import workflow
-from sengen.declarations import publicindex
+from sengen.declarations import publicfacets, publicindex
 from sengen.declarations.models import Initiative
 from sengen.declarations.selectors import DeclarationNotFound
 from sengen.renderers import FORMATS
@@ -191,6 +191,13 @@ def initiative(request, fiscal_year: int, department: str, number: int):
                 target_label=_("目標値"), actual_label=_("実績値"),
             )
     doc = selectors.document_public(declaration)
+    # Only the Japanese page is indexed: it carries, for the static search to narrow by, the
+    # filters the server's search matches this initiative by (its index row's facets).
+    index_filters = []
+    if get_language() == "ja":
+        index_filters = search_filters.index_filters(
+            selectors.initiative_facets(declaration=declaration, number=number),
+            grades=publicfacets.item_grades(found["doc"]))
     # A form other than the seed's: the item's columns under the form's labels (its table's row,
     # as the report page prints it), in place of the seed's 取組内容 / 取組結果 sections. The
     # targets keep their own table (statuses, revisions), headed with the form's label.
@@ -218,6 +225,7 @@ def initiative(request, fiscal_year: int, department: str, number: int):
         "progress": selectors.initiative_progress(declaration=declaration, number=number),
         "corrections": selectors.initiative_corrections(initiative=found["live"]),
         "municipality_query": _municipality_query(request),
+        "index_filters": index_filters,
     })
 
 

@@ -9,8 +9,10 @@ for ``公民`` finds 公民館 as the dynamic portal's search does.
 What is indexed is marked in the portal's templates: ``data-pagefind-body`` on the initiative and
 report pages only (pages without it — the front page, the year summaries, the search page — are
 left out), ``data-pagefind-ignore`` on their breadcrumbs and on the links to other years, and
-``data-pagefind-filter`` on the fiscal year and the department, so the header, the navigation and
-the footer are never found. Pagefind keeps one index per page language (``<html lang>``): the
+``data-pagefind-filter`` on the fiscal year and the department (and, on an initiative's page, the
+evaluation, grade, kind of target and future direction the dynamic search narrows it by:
+``portal.search_filters.index_filters``), so the header, the navigation and the footer are never
+found. Pagefind keeps one index per page language (``<html lang>``): the
 English pages are searched from the English search page, which names the filters in English
 (``portal.search_filters.static_filters``: the index knows them only by their Japanese names).
 
