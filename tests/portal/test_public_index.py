@@ -223,3 +223,6 @@ def test_tsquery_syntax_in_a_query_is_only_text(seed_doc, query):
     report_import(doc=doc)
     assert hits(query) == brute_force(query)
     assert hits(query) == [(2017, DEPT, 1)]
+    # The page's own reading (on PostgreSQL the listing's head, by substring) agrees.
+    page = search.search_page(query=query, page=1, per_page=20)
+    assert page["count"] == 1 and [r["initiative"].number for r in page["results"]] == [1]

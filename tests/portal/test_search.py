@@ -67,6 +67,7 @@ def test_sql_in_a_query_is_only_text(client, published, hostile):
     response = client.get(reverse("portal:search"), {"q": hostile})
     assert response.status_code == 200
     assert list(search_public(query=hostile)) == []  # nothing contains these, and % is no wildcard
+    assert response.context["count"] == 0 and response.context["results"] == []  # however the page reads hits
     assert Initiative.objects.count() == 5
 
 

@@ -148,14 +148,17 @@ def test_paging_keeps_the_filters(client, reports, monkeypatch):
 WORD = "の推進"
 
 
+@pytest.mark.parametrize(("head_rows", "walk_rows"), [(10**6, 10**6), (7, 10**6), (7, 12), (3, 3), (1, 1)])
 @pytest.mark.parametrize("cap", [1000, 3])
-def test_the_search_page_reads_the_same_pages_as_the_plain_query(reports, monkeypatch, cap):
-    # However a page is read (PostgreSQL may walk the listing's index for a common word, and
-    # with a capped count first counts the hits among the listing's first rows), its hits are
-    # the plain query's, page after page.
+def test_the_search_page_reads_the_same_pages_as_the_plain_query(reports, monkeypatch, cap, head_rows, walk_rows):
+    # However a page is read (on PostgreSQL from the hits among the listing's first rows when
+    # they fill it, walking further when their share says it pays, else from the index's
+    # candidates sorted; a head holding every row, a few, or one), its hits are the plain
+    # query's, page after page, and so is the count.
     from sengen.portal import search
 
-    monkeypatch.setattr(search, "WALK_ROWS", 10**9)
+    monkeypatch.setattr(search, "HEAD_ROWS", head_rows)
+    monkeypatch.setattr(search, "WALK_ROWS", walk_rows)
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", cap)
     everything = [e.pk for e in search_public(query=WORD)]
     pages = search_page(query=WORD, page=1, per_page=2)["page"].paginator.num_pages

@@ -101,37 +101,61 @@ def search_public(*, query: str, filters: SearchFilters | None = None) -> QueryS
     return _confirmed(candidates, confirm).defer("text", "grams", "facets").order_by(*LISTING)
 
 
-# Reading hits in the listing's order (its index, newest year first) and checking each row as it
-# comes stops at the page's last hit: for a common word (公民館, one initiative in twenty) the first
-# page reads a few hundred rows at any scale. The planner cannot know a word is common (it
-# multiplies the selectivities of the word's bigrams, so 公民 & 民館 looks a hundred times rarer
-# than it is) and instead collects and sorts every hit. Each row walked costs its n-grams' check
-# (10-25 µs measured at scale 0.3, more for a longer word), so the walk is taken only when it
-# reads at most this many rows: a rarer word (シティプロモーション 移住) read 17,000 rows at
-# 20,000 and was six times slower than sorting its few hundred hits.
-WALK_ROWS = 3_000
+# How a page of hits is read on PostgreSQL, cheapest first (each step bounded; measured at full
+# national scale, 1.3 million initiatives, in docs/benchmarks-load.md):
+# 1. The head: the listing's first HEAD_ROWS rows in its order (its index, newest year first),
+#    each checked by a substring match of its text, which the row holds inline (4-6 ms). Hits
+#    among them are the first hits overall: when they fill the page, the page is exact, with no
+#    estimate of how common the word is (公民館, one initiative in twenty).
+# 2. The walk: where the head's share of hits says WALK_ROWS rows hold the hits wanted (防災, one
+#    in ten: more than the cap), reading on that far (10-25 ms). A share that thins out costs at
+#    most those rows.
+# 3. The GIN n-grams' candidates, confirmed in their text, unordered so that the database stops
+#    at the cap's next hit, then sorted (20-50 ms): fewer hits than the cap are then every hit,
+#    in order, and the page is cut from them. Only a deep page of a word with more hits than the
+#    cap, too rare for the walk, is left to the database to sort.
+# Checking the n-grams row by row instead would read each row's tsvector, stored apart (TOAST):
+# 10-25 µs a row against the substring's 1-2 µs. Before, the planner chose between sorting every
+# hit and walking the listing's index from estimates it cannot make for a word (it multiplies the
+# selectivities of the word's bigrams): マイナンバーカード sorted all its 65,000 hits, 200-400 ms.
+HEAD_ROWS = 3_000
+WALK_ROWS = 20_000
 
 
 class CappedPaginator(Paginator):
     """Counts at most ``SEARCH_COUNT_CAP`` hits (``capped`` says there were more), so a very
-    common word costs no more than a rare one; on PostgreSQL, reads a page of a common word along
-    the listing's index (``WALK_ROWS``)."""
+    common word costs no more than a rare one; on PostgreSQL reads the count and the page as the
+    steps above say, from ``head`` (the hits among the listing's first rows) where it can."""
 
     capped = False
 
-    def __init__(self, object_list, per_page, *, in_listing_order: bool = True, **kwargs):
+    def __init__(self, object_list, per_page, *, head: Head | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.in_listing_order = in_listing_order
+        self.head = head
 
     @cached_property
     def count(self) -> int:
-        # Where every hit has to be confirmed in its text (words of three characters or more),
-        # the database stops at the cap sooner without ordering them; where the index alone
-        # answers, it counts fastest along the listing's index.
-        hits = self.object_list if self.in_listing_order else self.object_list.order_by()
-        found = hits[:SEARCH_COUNT_CAP + 1].count()
+        head = self.head
+        if head is None:  # SQLite: one city's rows, scanned
+            found = self.object_list[:SEARCH_COUNT_CAP + 1].count()
+        else:
+            head.walk(SEARCH_COUNT_CAP + 1)
+            if head.complete or len(head.ids) > SEARCH_COUNT_CAP:
+                found = len(head.ids)  # every hit is in the head, or more than the cap already are
+            else:
+                found = len(self._hits)
         self.capped = found > SEARCH_COUNT_CAP
         return min(found, SEARCH_COUNT_CAP)
+
+    @cached_property
+    def _hits(self) -> list[int]:
+        """Up to the cap's next hit from the GIN candidates (unordered, so the database stops
+        there), sorted into the listing's order: when there are no more, every hit, in order."""
+        hits = self.object_list.order_by().values("id", "fiscal_year", "municipality", "department", "position")
+        hits_sql, params = hits[:SEARCH_COUNT_CAP + 1].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT h."id" FROM ({hits_sql}) AS h ORDER BY {_ORDER}', params)
+            return [row[0] for row in cursor.fetchall()]
 
     def page(self, number):
         number = self.validate_number(number)
@@ -139,40 +163,80 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:  # as Paginator.page
             top = self.count
-        if not self._walk(top):
+        head = self.head
+        if head is None:
             return self._get_page(self.object_list[bottom:top], number, self)
-        with _along_the_listing():
-            entries = list(self.object_list[bottom:top])
-        return self._get_page(entries, number, self)
-
-    def _walk(self, top: int) -> bool:
-        """Whether reading the listing's index up to hit ``top`` reads at most ``WALK_ROWS`` rows,
-        the hits being spread evenly: ``top`` × rows ÷ hits. A capped count says only that there
-        are more hits than the cap (in a country's 1.3 million initiatives, more than one in
-        1,300), so then the first ``PROBE_ROWS`` rows of the listing are read and their hits
-        counted: 公民館 has about twenty there."""
-        if connection.vendor != "postgresql" or self.in_listing_order or not self.count:
-            return False  # the planner already walks the listing for an index-exact query
-        if self.capped:
-            first = PublicEntry.objects.order_by(*LISTING).values("pk")[:PROBE_ROWS]
-            with _along_the_listing():
-                found = self.object_list.filter(pk__in=first).order_by().count()
-            return bool(found) and top * PROBE_ROWS / found <= WALK_ROWS
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                           [PublicEntry._meta.db_table])
-            row = cursor.fetchone()
-        rows = max(row[0] if row else 0, 0)
-        return top * rows / self.count <= WALK_ROWS
+        if head.complete or len(head.ids) >= top:
+            ids = head.ids[bottom:top]
+        elif not self.capped:
+            ids = self._hits[bottom:top]  # every hit, in order: the count read them
+        else:
+            head.walk(top)
+            if len(head.ids) < top:  # too rare, or too deep a page, for the walk: sorted by the database
+                return self._get_page(self.object_list[bottom:top], number, self)
+            ids = head.ids[bottom:top]
+        found = {entry.pk: entry for entry in self.object_list.model.objects.filter(pk__in=ids)
+                 .defer("text", "grams", "facets")}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
-PROBE_ROWS = 400
+class Head:
+    """The hits among the first rows of the listing that ``filters``' year and department let
+    through, as ids in the listing's order: first among ``HEAD_ROWS`` rows (``complete`` when
+    those were all there are: then they are every hit), then, where that pays, further."""
+
+    def __init__(self, words: list[str], filters: SearchFilters):
+        # The words and the filters' tokens as substrings of the row's text and facets: exactly
+        # what the index's n-grams answer for (both are written from the same normalised text).
+        self.condition = " AND ".join(['h."text" LIKE %s'] * len(words)
+                                      + ['h."facets" LIKE %s'] * len(filters.tokens())) or "true"
+        self.patterns = [f"%{_like(w)}%" for w in words] + [f"% {_like(t)} %" for t in filters.tokens()]
+        self.rows = narrow(PublicEntry.objects.all(), SearchFilters(year=filters.year, department=filters.department))
+        self.walked = False
+        head_sql, head_params = self._rows(HEAD_ROWS)
+        sql = (f"SELECT count(*), array_agg(h.\"id\" ORDER BY {_ORDER}) FILTER (WHERE {self.condition}) "
+               f"FROM ({head_sql}) AS h")
+        with _along_the_listing(), connection.cursor() as cursor:
+            cursor.execute(sql, [*self.patterns, *head_params])  # in the order of their %s in the SQL
+            rows_read, ids = cursor.fetchone()
+        self.ids: list[int] = list(ids or [])
+        self.complete = rows_read < HEAD_ROWS
+
+    def _rows(self, limit: int) -> tuple[str, tuple]:
+        rows = self.rows.order_by(*LISTING).values("id", "fiscal_year", "municipality", "department", "position",
+                                                   "text", "facets")[:limit]
+        return rows.query.sql_with_params()
+
+    def walk(self, hits: int) -> None:
+        """Read on to ``WALK_ROWS`` rows for the first ``hits`` hits, once, when the head's share
+        of hits says they are there (a share that thins out costs at most those rows)."""
+        if self.walked or self.complete or len(self.ids) >= hits:
+            return
+        if len(self.ids) * WALK_ROWS < hits * HEAD_ROWS:
+            return  # too rare for the walk: the index's candidates are fewer rows to read
+        self.walked = True
+        rows_sql, rows_params = self._rows(WALK_ROWS)
+        sql = (f'SELECT h."id" FROM ({rows_sql}) AS h WHERE {self.condition} ORDER BY {_ORDER} LIMIT %s')
+        with _along_the_listing(), connection.cursor() as cursor:
+            cursor.execute(sql, [*rows_params, *self.patterns, hits])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) > len(self.ids):
+            self.ids = ids
+
+
+_ORDER = 'h."fiscal_year" DESC, h."municipality", h."department", h."position"'  # LISTING's
+
+
+def _like(value: str) -> str:
+    """``value`` as a LIKE pattern matches it literally (PostgreSQL's escape is the backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @contextmanager
 def _along_the_listing():
-    """Only for this transaction: GIN answers only bitmap scans, so with those (and the
-    sequential scan) off the one way left to rows in the listing's order is its index."""
+    """Only for this transaction: with bitmap and sequential scans off, the one way left to the
+    listing's first rows in its order is its index (the planner, not knowing how few rows a
+    LIMIT inside a subquery reads, might otherwise sort the whole table)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -189,9 +253,10 @@ def search_page(*, query: str, page: str | int | None, per_page: int,
     if found is None:
         return {"terms": [], "page": None, "count": 0, "capped": False, "page_range": [], "results": [],
                 "several_cities": False, "searched": False}
-    confirm = found[1]
     words = _words(terms)
-    paginator = CappedPaginator(search_public(query=query, filters=filters), per_page, in_listing_order=not confirm)
+    filters = filters or SearchFilters()
+    head = Head(words, filters) if connection.vendor == "postgresql" else None
+    paginator = CappedPaginator(search_public(query=query, filters=filters), per_page, head=head)
     found_page = paginator.get_page(page)
     entries = list(found_page.object_list)
     # The published documents of this page only (their interim figures are not shown here).
