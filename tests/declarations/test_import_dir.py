@@ -343,3 +343,21 @@ def test_the_sengen_command_exits_0_when_all_imported_and_2_when_any_failed(tmp_
     assert "broken.pdf: 読み込めません: " in result.stderr
     assert result.stderr.strip().splitlines()[-1] == "sengen import: エラー: 1 件のファイルを読み込めませんでした（上の行を参照）"
     assert "kyoiku.json: 変更はありません" in result.stdout
+
+
+def test_review_notes_place_an_unnumbered_item_where_it_stands(seed_doc):
+    # A city's own form may leave items unnumbered (sengen.report/2): the note says where the
+    # item stands instead of "No.None".
+    doc = normalise(seed_doc)
+    for ini in doc["initiatives"]:
+        ini["number"] = None
+    doc["initiatives"][2]["targets"] = []
+    doc["initiatives"][4]["results"] = []
+    doc["initiatives"][4]["achievement_status"] = []
+    notes = review_notes(doc)
+    assert notes == [
+        "達成目標のない取組 1 件（3番目の項目）",
+        "評価が読み取れない達成目標 2 件（1番目の項目、2番目の項目の1番目の目標）",
+        "取組結果も達成状況もない取組 1 件（5番目の項目）",
+    ]
+    assert not any("None" in note for note in notes)

@@ -73,28 +73,36 @@ def report_files(folder: Path) -> list[Path]:
     )
 
 
-def _targets_label(ini: dict, positions: list[int]) -> str:
+def _label(ini: dict, place: int) -> str:
+    """An item as a person finds it in the report: its number, or (an unnumbered item of a city's
+    own form, sengen.report/2) where it stands, never "No.None"."""
+    return f"No.{ini['number']}" if ini.get("number") is not None else f"{place}番目の項目"
+
+
+def _targets_label(ini: dict, place: int, positions: list[int]) -> str:
     if len(ini["targets"]) == 1:
-        return f"No.{ini['number']}"
-    return "、".join(f"No.{ini['number']}-{i}" for i in positions)
+        return _label(ini, place)
+    return "、".join(f"{_label(ini, place)}の{i}番目の目標" if ini.get("number") is None
+                    else f"{_label(ini, place)}-{i}" for i in positions)
 
 
 def review_notes(doc: dict) -> list[str]:
     """What a person should look at before relying on an imported report."""
     notes = []
-    no_targets = [f"No.{ini['number']}" for ini in doc["initiatives"] if not ini["targets"]]
+    items = list(enumerate(doc["initiatives"], start=1))
+    no_targets = [_label(ini, place) for place, ini in items if not ini["targets"]]
     if no_targets:
         notes.append(f"達成目標のない取組 {len(no_targets)} 件（{'、'.join(no_targets)}）")
     if doc["document"] != workflow.DECLARATION:
         places, count = [], 0
-        for ini in doc["initiatives"]:
+        for place, ini in items:
             positions = [i for i, t in enumerate(ini["targets"], start=1) if t["evaluation"] == "not_evaluated"]
             if positions:
                 count += len(positions)
-                places.append(_targets_label(ini, positions))
+                places.append(_targets_label(ini, place, positions))
         if count:
             notes.append(f"評価が読み取れない達成目標 {count} 件（{'、'.join(places)}）")
-        no_results = [f"No.{ini['number']}" for ini in doc["initiatives"]
+        no_results = [_label(ini, place) for place, ini in items
                       if not ini["results"] and not ini["achievement_status"]]
         if no_results:
             notes.append(f"取組結果も達成状況もない取組 {len(no_results)} 件（{'、'.join(no_results)}）")
