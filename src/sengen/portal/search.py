@@ -120,6 +120,10 @@ def search_public(*, query: str, filters: SearchFilters | None = None) -> QueryS
 # selectivities of the word's bigrams): マイナンバーカード sorted all its 65,000 hits, 200-400 ms.
 HEAD_ROWS = 3_000
 WALK_ROWS = 20_000
+# A share of hits in the head is trusted from this many hits (a third either way, as chance goes):
+# a few hits of a rarer pair of words (シティプロモーション 移住, 3-9 in the head, one in 900
+# overall) sent the walk through all its rows for a page the index's candidates give sooner.
+TRUSTED_SHARE = 10
 
 
 class CappedPaginator(Paginator):
@@ -212,8 +216,8 @@ class Head:
         of hits says they are there (a share that thins out costs at most those rows)."""
         if self.walked or self.complete or len(self.ids) >= hits:
             return
-        if len(self.ids) * WALK_ROWS < hits * HEAD_ROWS:
-            return  # too rare for the walk: the index's candidates are fewer rows to read
+        if len(self.ids) < TRUSTED_SHARE or len(self.ids) * WALK_ROWS < hits * HEAD_ROWS:
+            return  # too rare for the walk, or too few hits to tell: the index's candidates
         self.walked = True
         rows_sql, rows_params = self._rows(WALK_ROWS)
         sql = (f'SELECT h."id" FROM ({rows_sql}) AS h WHERE {self.condition} ORDER BY {_ORDER} LIMIT %s')
