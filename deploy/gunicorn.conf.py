@@ -20,10 +20,12 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "sengen.wsgi:application"
 bind = os.environ.get("SENGEN_GUNICORN_BIND", "127.0.0.1:8000")
 
-# The usual 2 × cores + 1: while one worker waits on the database another uses the CPU. Each
-# worker holds a copy of Django, matplotlib and WeasyPrint (~100 MB, see docs/benchmarks-load.md),
-# so memory, not CPU, is what to watch on a small server.
-workers = _int("SENGEN_GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+# cores + 1: one more than the CPUs, so that a worker waiting on the database leaves none idle.
+# Not the usual 2 × cores + 1: most public pages are kept (sengen.portal.pagecache), and on 2
+# cores 5 sync workers answered kept pages with a longer tail than 3 (p99 49–64 ms against
+# 37–43) and fewer pages of the uncached mix (234 a second against 347; docs/benchmarks-load.md). Each worker holds a copy of Django, matplotlib
+# and WeasyPrint (~110 MB): fewer is also less memory on a small server.
+workers = _int("SENGEN_GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
 worker_class = os.environ.get("SENGEN_GUNICORN_WORKER_CLASS", "sync")
 threads = _int("SENGEN_GUNICORN_THREADS", 1)
 
@@ -35,9 +37,14 @@ keepalive = 5
 # Load the application once in the master: workers share its memory pages, start fast, and a
 # broken configuration fails at start rather than in each worker.
 preload_app = True
-# Replace each worker after this many requests (spread so they do not all restart together):
-# a slow leak in a library (fonts, matplotlib caches) can never grow without bound.
-max_requests = _int("SENGEN_GUNICORN_MAX_REQUESTS", 2000)
+# A leak (fonts, matplotlib caches, a library's) is bounded by what it leaks: a worker whose
+# resident memory has grown past SENGEN_GUNICORN_MAX_WORKER_MB (a worker holds ~110 MB; 0: never)
+# is replaced after the request it is answering. Counted in requests instead, the bound fired
+# every ~3 s per worker at 2,000 requests under load (a kept page takes ~1 ms), each time a fresh
+# process: p99 of kept pages 1–3 s instead of 37–43 ms (docs/benchmarks-load.md). The count
+# stays, a hundred times higher, as a backstop for what memory does not show.
+_max_worker_mb = _int("SENGEN_GUNICORN_MAX_WORKER_MB", 512)
+max_requests = _int("SENGEN_GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter = max_requests // 10
 
 # Header limits: nothing sengen serves needs long request lines or many headers.
@@ -55,3 +62,25 @@ accesslog = os.environ.get("SENGEN_GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("SENGEN_GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("SENGEN_GUNICORN_LOG_LEVEL", "info")
 proc_name = "sengen"
+
+
+def _resident_mb() -> float:
+    """This process's resident memory (Linux, /proc); 0 where that cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def pre_request(worker, req):
+    # Read every 100 requests: a leak grows over thousands, and a read costs ~10 µs. Not at a
+    # fresh worker's first request: set below what a worker holds at start, the bound would
+    # replace every worker after one request instead of after a hundred.
+    if (_max_worker_mb and worker.nr and not worker.nr % 100
+            and (resident := _resident_mb()) > _max_worker_mb):
+        worker.log.info("Worker holds %.0f MB (SENGEN_GUNICORN_MAX_WORKER_MB=%d): replaced after this request",
+                        resident, _max_worker_mb)
+        # gunicorn's own way out of max_requests, taken by the request now starting: the answer
+        # is sent with "Connection: close" and the arbiter starts a fresh worker.
+        worker.max_requests = 0
