@@ -83,6 +83,10 @@ def parse_args(argv=None):
                         "workers share (SENGEN_CACHE_DIR) or a Redis server from Debian started for the run "
                         "(SENGEN_CACHE_URL), as several application servers share one")
     p.add_argument("--only-kept", action="store_true", help="skip the mix runs; only bench/throughput.py's")
+    p.add_argument("--kept-also", action="append", default=[], metavar="SETTINGS",
+                   help="another gunicorn on the same data and cache, measured in the same kept-pages run "
+                        "after the first (before/after in one invocation): SENGEN_GUNICORN_* settings, e.g. "
+                        "'SENGEN_GUNICORN_WORKER_CLASS=sync SENGEN_GUNICORN_MAX_REQUESTS=2000'; repeatable")
     p.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     p.add_argument("--mix", default="", help="change shares of the mix, e.g. year=0,search=30 "
                    f"(default {','.join(f'{k}={v}' for k, v in MIX.items())})")
@@ -92,10 +96,25 @@ def parse_args(argv=None):
         if kind not in MIX or not weight.isdigit():
             p.error(f"--mix: {item!r}: expected KIND=WEIGHT with KIND one of {', '.join(MIX)}")
         MIX[kind] = int(weight)
+    args.kept_also = [_gunicorn_settings(p, text) for text in args.kept_also]
     args.clients = max(1, min(args.clients, 500))
     args.duration = max(1.0, min(args.duration, 900.0))
     args.cities = max(1, min(args.cities, len(CITIES)))
     return args
+
+
+def _gunicorn_settings(parser, text: str) -> dict[str, str]:
+    """``NAME=VALUE`` pairs of deploy/gunicorn.conf.py's environment; anything else is refused
+    (this changes the server measured, never the application's settings)."""
+    settings = {}
+    for item in text.split():
+        name, sep, value = item.partition("=")
+        if not sep or not name.startswith("SENGEN_GUNICORN_") or not value:
+            parser.error(f"--kept-also: {item!r}: expected SENGEN_GUNICORN_NAME=VALUE")
+        settings[name] = value
+    if not settings:
+        parser.error("--kept-also: no setting given")
+    return settings
 
 
 # --------------------------------------------------------------------------- data
@@ -216,7 +235,7 @@ def start_gunicorn(args, port: int, env: dict) -> subprocess.Popen:
     if args.threads:
         command += ["--threads", str(args.threads)]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=open(env["SENGEN_DATA_DIR"] + "/gunicorn.log", "wb"),
+                              stderr=open(f"{env['SENGEN_DATA_DIR']}/gunicorn-{port}.log", "wb"),
                               start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -507,6 +526,7 @@ def main(argv=None) -> int:
     os.environ.clear()
     os.environ.update(env)
     server = redis = None
+    others: list[subprocess.Popen] = []
     try:
         database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
         print(f"sengen load benchmark: {os.cpu_count()} CPUs, {database}, {args.clients} clients, "
@@ -554,14 +574,23 @@ def main(argv=None) -> int:
         if args.kept:
             import throughput as kept
 
+            also = []
+            for settings in args.kept_also:  # the same data and cache; the options above do not apply
+                other_port = free_port()
+                others.append(start_gunicorn(argparse.Namespace(workers=None, worker_class=None, threads=None),
+                                             other_port, {**env, **settings}))
+                also.append((" ".join(f"{k.removeprefix('SENGEN_GUNICORN_')}={v}" for k, v in settings.items()),
+                             other_port))
             kept.run(gunicorn_port=port, env=env, clients=args.clients, seconds=args.kept,
-                     request_once=request_once, label=f", cache {args.cache}")
+                     request_once=request_once, label=f", cache {args.cache}", also=also)
         if args.hostile and throughput:
             without, with_ = throughput[0], throughput[args.hostile]
             print(f"\nother pages: {without:.1f} req/s without, {with_:.1f} req/s with {args.hostile} clients on the "
                   f"hostile PDF: ratio {with_ / without:.3f} ({100 * (with_ / without - 1):+.1f} %; goal within 10 %)")
         return 0
     finally:
+        for other in others:
+            stop_gunicorn(other)
         if server is not None:
             stop_gunicorn(server)
         if redis is not None:

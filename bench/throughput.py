@@ -110,8 +110,11 @@ def line(name: str, r: dict, limit: dict | None = None) -> str:
             f"errors {r['errors']}{ratio}")
 
 
-def run(*, gunicorn_port: int, env: dict, clients: int, seconds: float, request_once, label: str = "") -> dict:
-    """The three runs; ``request_once(port, path) -> (status, bytes)`` warms and checks pages."""
+def run(*, gunicorn_port: int, env: dict, clients: int, seconds: float, request_once, label: str = "",
+        also: list[tuple[str, int]] = ()) -> dict:
+    """The three runs; ``request_once(port, path) -> (status, bytes)`` warms and checks pages.
+    ``also``: other gunicorn servers (a label of their settings, a port) on the same data, each
+    measured like the first right after it: a before/after of the server's settings in one run."""
     work = Path(tempfile.mkdtemp(prefix="sengen-throughput-"))
     try:
         site = work / "site"
@@ -127,8 +130,9 @@ def run(*, gunicorn_port: int, env: dict, clients: int, seconds: float, request_
                 dynamic.append(dynamic_path(page))
         print(f"\n=== kept pages and files{label}: {len(static_pages)} pages of the built site, "
               f"{len(dynamic)} of them answered 200 by the portal; wrk, {clients} clients, {seconds:.0f} s each ===")
-        for path in dynamic:  # warm: every page kept once (each worker's first look still misses
-            request_once(gunicorn_port, path)  # with a per-process cache; the run absorbs that)
+        for port in [gunicorn_port, *(port for _, port in also)]:
+            for path in dynamic:  # warm: every page kept once (each worker's first look still misses
+                request_once(port, path)  # with a per-process cache; the run absorbs that)
         limit_dir = work / "limit"
         limit_dir.mkdir()
         sample = site / static_pages[min(2, len(static_pages) - 1)].lstrip("/")
@@ -139,11 +143,15 @@ def run(*, gunicorn_port: int, env: dict, clients: int, seconds: float, request_
         with nginx_serving(limit_dir, work / "nginx-limit", workers="auto") as base:
             results["limit"] = wrk(base, ["/page.html"], clients=clients, seconds=seconds)
         results["portal"] = wrk(f"http://127.0.0.1:{gunicorn_port}", dynamic, clients=clients, seconds=seconds)
+        for name, port in also:
+            results[name] = wrk(f"http://127.0.0.1:{port}", dynamic, clients=clients, seconds=seconds)
         with nginx_serving(site, work / "nginx-site", workers="auto") as base:
             results["site"] = wrk(base, static_pages, clients=clients, seconds=seconds)
         size = (limit_dir / "page.html").stat().st_size
         print(line(f"nginx, one static file ({size // 1024} KB)", results["limit"]))
         print(line("portal through gunicorn, cached", results["portal"], results["limit"]))
+        for name, _ in also:
+            print(line(f"  the same, {name}", results[name], results["limit"]))
         print(line("built site under nginx", results["site"], results["limit"]))
         portal, site_r = results["portal"], results["site"]
         print(f"goals: built site ≥ 0.9× the limit: {site_r['rps'] / results['limit']['rps']:.3f}×; "
