@@ -183,6 +183,10 @@ class CappedPaginator(Paginator):
             head.walk(SEARCH_COUNT_CAP + 1)
             if head.complete or len(head.ids) > SEARCH_COUNT_CAP:
                 found = len(head.ids)  # every hit is in the head, or more than the cap already are
+            elif len(head.ids) >= TRUSTED_SHARE:
+                # Common enough that its hits most likely pass the cap: counted only, not listed
+                # and sorted (the page comes from the head, or from _hits after all if not).
+                found = self.object_list.order_by()[:SEARCH_COUNT_CAP + 1].count()
             else:
                 found = len(self._hits)
         self.capped = found > SEARCH_COUNT_CAP
