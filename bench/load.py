@@ -78,10 +78,11 @@ def parse_args(argv=None):
     p.add_argument("--kept", type=float, default=20,
                    help="seconds of each wrk run of bench/throughput.py (the limit, the cached portal, the "
                         "built site under nginx) after the runs above; 0 skips them")
-    p.add_argument("--cache", choices=["locmem", "file", "redis"], default="locmem",
-                   help="the servers' cache: each worker's own (default, 500 entries), a directory the "
-                        "workers share (SENGEN_CACHE_DIR) or a Redis server from Debian started for the run "
-                        "(SENGEN_CACHE_URL), as several application servers share one")
+    p.add_argument("--cache", choices=["locmem", "file", "redis"], default="file",
+                   help="the servers' cache: a directory the workers share (default: SENGEN_CACHE_DIR, as "
+                        "deploy/sengen.env.example sets it), each worker's own (Django's default, 500 "
+                        "entries) or a Redis server from Debian started for the run (SENGEN_CACHE_URL), as "
+                        "several application servers share one")
     p.add_argument("--only-kept", action="store_true", help="skip the mix runs; only bench/throughput.py's")
     p.add_argument("--kept-also", action="append", default=[], metavar="SETTINGS",
                    help="another gunicorn on the same data and cache, measured in the same kept-pages run "
