@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "mail.sent": _("メールを送信"),
     "mail.failed": _("メールを送信できなかった"),
     "mail_preference.save": _("メールの設定を変更"),
+    "municipality.open_data_license": _("オープンデータの利用条件を変更"),
 }
 
 # The names the services store values under, in words. A name not here is shown as stored.
@@ -71,6 +72,8 @@ FIELD_LABELS = {
     "sdgs": "SDGs", "extra": _("その他の列"), "target": _("達成目標のID"), "proposed": _("提案"),
     "override_reason": _("提案と異なる理由"), "unmet_reason": _("未達成の理由"), "interim_status": _("中間の進捗状況"),
     "as_of": _("時点"), "comment": _("コメント"), "recipient": _("受信者"), "kind": _("種類"),
+    "open_data_license_name": _("ライセンスの識別子"), "open_data_license_title": _("ライセンスの名前"),
+    "open_data_license_path": _("ライセンスのURL"),
 }
 # What a state or phase is called, where an entry stores one as its before or after.
 _STATE_WORDS = {**dict(PublicationState.choices), **dict(Phase.choices)}
